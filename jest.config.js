@@ -1,0 +1,14 @@
+// Jest runs in ESM mode (NODE_OPTIONS=--experimental-vm-modules) because @middy/core 7 is ESM-only;
+// @swc/jest strips types (tsc --noEmit type-checks separately in `npm test`).
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'es6' } },
+    ],
+  },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testTimeout: 60000,
+};

@@ -1,0 +1,11 @@
+// Lambda entry for the authorizer: built once per cold start from the environment.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { configFromEnv } from '../runtime/env';
+import { createAuthorizer } from './authorizer';
+
+const logger = new Logger({ serviceName: 'kvs-session-broker' });
+export const handler = middy(createAuthorizer({ config: configFromEnv(process.env), logger })).use(
+  injectLambdaContext(logger, { resetKeys: true }),
+);

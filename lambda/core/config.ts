@@ -1,0 +1,167 @@
+// The broker's one configuration document (DESIGN section 4): schema, defaults and validation.
+// Shared by the CDK app (synth fails on a bad document) and the Lambdas (validated once at init).
+import { z } from 'zod';
+
+export const PLAYBACK_MODES = ['LIVE', 'LIVE_REPLAY', 'ON_DEMAND'] as const;
+export const PROTOCOLS = ['DASH', 'HLS'] as const;
+export type PlaybackMode = (typeof PLAYBACK_MODES)[number];
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/** Asymmetric JWS algorithms only: `none` and HS* can never be allowed, whatever the config says. */
+export const ASYMMETRIC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const;
+
+/** KVS stream names: 1..256 of [a-zA-Z0-9_.-]. */
+export const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,256}$/;
+/** A stream name, a prefix ending in `*`, or `*` alone. */
+export const STREAM_PATTERN = /^(\*|[a-zA-Z0-9_.-]{1,255}\*|[a-zA-Z0-9_.-]{1,256})$/;
+
+export const KVS_MIN_EXPIRES_SECONDS = 300;
+export const KVS_MAX_EXPIRES_SECONDS = 43200;
+
+const expirySeconds = z.number().int().min(KVS_MIN_EXPIRES_SECONDS).max(KVS_MAX_EXPIRES_SECONDS);
+const streamPattern = z
+  .string()
+  .regex(STREAM_PATTERN, 'must be a stream name of [a-zA-Z0-9_.-], a prefix ending in *, or *');
+
+const issuerSchema = z.strictObject({
+  issuer: z.string().min(1),
+  jwksUri: z.url(),
+  audience: z.string().min(1),
+  algorithms: z.array(z.enum(ASYMMETRIC_ALGORITHMS)).min(1).default(['RS256', 'ES256']),
+  grantsFrom: z.enum(['claim', 'scope']).default('claim'),
+  grantsClaim: z.string().min(1).default('kvs'),
+  scopePrefix: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.\-/]+$/, 'must be letters, digits or _.-/')
+    .default('kvs'),
+  streamPrefix: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]{0,255}$/, 'must be empty or up to 255 of [a-zA-Z0-9_.-]')
+    .default(''),
+});
+
+const localStreamSchema = z.strictObject({
+  name: z.string().regex(STREAM_NAME, 'must be 1..256 of [a-zA-Z0-9_.-]'),
+  dataRetentionInHours: z.number().int().min(0).max(87600).default(24),
+  mediaType: z.string().min(1).default('video/h264'),
+});
+
+export const configSchema = z
+  .strictObject({
+    issuers: z.array(issuerSchema).min(1),
+    sessions: z
+      .strictObject({
+        defaultExpiresSeconds: expirySeconds.default(300),
+        maxExpiresSeconds: expirySeconds.default(3600),
+      })
+      .default({ defaultExpiresSeconds: 300, maxExpiresSeconds: 3600 }),
+    streams: z.array(streamPattern).min(1).default(['*']),
+    clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
+    cors: z
+      .strictObject({ allowOrigins: z.array(z.string().min(1)).default([]) })
+      .default({ allowOrigins: [] }),
+    api: z
+      .strictObject({
+        /** API Gateway authorizer result cache; 0 turns caching off. */
+        authorizerCacheTtlSeconds: z.number().int().min(0).max(3600).default(300),
+        throttlingRateLimit: z.number().positive().default(50),
+        throttlingBurstLimit: z.number().int().positive().default(100),
+      })
+      .default({ authorizerCacheTtlSeconds: 300, throttlingRateLimit: 50, throttlingBurstLimit: 100 }),
+    kvs: z
+      .strictObject({
+        /** Per-attempt timeout of each KVS call. */
+        timeoutMs: z.number().int().min(100).max(25000).default(3000),
+        maxAttempts: z.number().int().min(1).max(5).default(3),
+        dataEndpointTtlSeconds: z.number().int().min(0).max(86400).default(300),
+      })
+      .default({ timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 }),
+    local: z
+      .strictObject({
+        streams: z.array(localStreamSchema).default([]),
+        enforceQuotas: z.boolean().default(true),
+      })
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.sessions.defaultExpiresSeconds > config.sessions.maxExpiresSeconds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sessions', 'defaultExpiresSeconds'],
+        message: `must not exceed sessions.maxExpiresSeconds (${config.sessions.maxExpiresSeconds})`,
+      });
+    }
+    const seen = new Set<string>();
+    config.issuers.forEach((issuer, i) => {
+      if (seen.has(issuer.issuer)) {
+        ctx.addIssue({ code: 'custom', path: ['issuers', i, 'issuer'], message: 'duplicate issuer' });
+      }
+      seen.add(issuer.issuer);
+    });
+  });
+
+export type BrokerConfig = z.output<typeof configSchema>;
+export type IssuerConfig = BrokerConfig['issuers'][number];
+export type LocalStreamConfig = NonNullable<BrokerConfig['local']>['streams'][number];
+
+/** A configuration document that cannot be used: raised once, at synth or cold start, never per request. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly issues: string[]) {
+    super(`Invalid kvs-session-broker configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+  }
+}
+
+export interface ParseConfigOptions {
+  /**
+   * Local mode lets a jwksUri use plain http on a loopback host (127.0.0.0/8, ::1, localhost).
+   * @default false
+   */
+  local?: boolean;
+}
+
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+export function isLoopbackUrl(url: URL): boolean {
+  return LOOPBACK_HOSTS.test(url.hostname);
+}
+
+function pathOf(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  );
+}
+
+/** Validates and normalises a configuration document; throws ConfigError listing every problem by field. */
+export function parseConfig(input: unknown, options: ParseConfigOptions = {}): BrokerConfig {
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${pathOf(i.path) || '(document)'}: ${i.message}`));
+  }
+  const config = result.data;
+  const issues: string[] = [];
+  config.issuers.forEach((issuer, i) => {
+    const url = new URL(issuer.jwksUri);
+    const localHttp = options.local === true && url.protocol === 'http:' && isLoopbackUrl(url);
+    if (url.protocol !== 'https:' && !localHttp) {
+      issues.push(
+        `issuers[${i}].jwksUri: must be https${options.local ? ' (plain http only on a loopback host)' : ''}`,
+      );
+    }
+  });
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config;
+}

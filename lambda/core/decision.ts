@@ -1,0 +1,118 @@
+// The allow/deny decision for one session request against a token's grants (DESIGN section 3). Time is passed in.
+import { KVS_MIN_EXPIRES_SECONDS } from './config';
+import { BrokerError } from './errors';
+import { matchesStream, type Grant } from './grants';
+import type { SessionRequest } from './request';
+
+export interface SessionLimits {
+  defaultExpiresSeconds: number;
+  maxExpiresSeconds: number;
+}
+
+/** Why no grant allowed a request: the closest miss, for the audit line (never sent to the caller). */
+export type DenyReason =
+  'NO_GRANT_FOR_STREAM' | 'MODE_NOT_GRANTED' | 'PROTOCOL_NOT_GRANTED' | 'OUTSIDE_WINDOW';
+
+export type Decision =
+  | { allowed: true; grant: Grant; expiresInSeconds: number; expiresAtMs: number }
+  | { allowed: false; reason: DenyReason };
+
+const DENY_ORDER: DenyReason[] = [
+  'NO_GRANT_FOR_STREAM',
+  'MODE_NOT_GRANTED',
+  'PROTOCOL_NOT_GRANTED',
+  'OUTSIDE_WINDOW',
+];
+
+/**
+ * Session expiry = min(requested or default, config max, grant cap, window cap), never below the KVS minimum (300 s).
+ */
+export function sessionExpirySeconds(
+  requested: number | undefined,
+  limits: SessionLimits,
+  grantCap?: number,
+  windowCap?: number,
+): number {
+  const wanted = Math.min(
+    requested ?? limits.defaultExpiresSeconds,
+    limits.maxExpiresSeconds,
+    grantCap ?? Infinity,
+    windowCap ?? Infinity,
+  );
+  return Math.max(KVS_MIN_EXPIRES_SECONDS, Math.floor(wanted));
+}
+
+/**
+ * Checks one grant; on success returns the expiry it allows. Media reached: LIVE and open-ended LIVE_REPLAY reach
+ * "now" onwards for the session's life, so `now` must lie in the window and the expiry is capped at `to` (down to
+ * the KVS minimum); a bounded range must lie inside [from, to].
+ */
+function checkGrant(
+  grant: Grant,
+  request: SessionRequest,
+  nowMs: number,
+  limits: SessionLimits,
+): { ok: true; expiresInSeconds: number } | { ok: false; reason: DenyReason } {
+  if (!matchesStream(grant.stream, request.streamName)) return { ok: false, reason: 'NO_GRANT_FOR_STREAM' };
+  if (!grant.modes.includes(request.playbackMode)) return { ok: false, reason: 'MODE_NOT_GRANTED' };
+  if (!grant.protocols.includes(request.protocol)) return { ok: false, reason: 'PROTOCOL_NOT_GRANTED' };
+
+  const fromMs = grant.from === undefined ? -Infinity : grant.from * 1000;
+  const toMs = grant.to === undefined ? Infinity : grant.to * 1000;
+  let windowCap: number | undefined;
+  const reachedStart = request.startMs ?? nowMs;
+  if (reachedStart < fromMs) return { ok: false, reason: 'OUTSIDE_WINDOW' };
+  if (request.endMs !== undefined) {
+    if (request.endMs > toMs) return { ok: false, reason: 'OUTSIDE_WINDOW' };
+  } else {
+    // Open-ended: the session keeps reaching live media until it expires.
+    if (nowMs > toMs || nowMs < fromMs) return { ok: false, reason: 'OUTSIDE_WINDOW' };
+    if (toMs !== Infinity) windowCap = Math.floor((toMs - nowMs) / 1000);
+  }
+  return {
+    ok: true,
+    expiresInSeconds: sessionExpirySeconds(
+      request.expiresInSeconds,
+      limits,
+      grant.maxExpiresSeconds,
+      windowCap,
+    ),
+  };
+}
+
+/** Allows a request when one grant covers its stream, mode, protocol and media window; picks the longest expiry. */
+export function decide(
+  grants: readonly Grant[],
+  request: SessionRequest,
+  nowMs: number,
+  limits: SessionLimits,
+): Decision {
+  let best: { grant: Grant; expiresInSeconds: number } | undefined;
+  let closestMiss = 0;
+  for (const grant of grants) {
+    const result = checkGrant(grant, request, nowMs, limits);
+    if (result.ok) {
+      if (!best || result.expiresInSeconds > best.expiresInSeconds) {
+        best = { grant, expiresInSeconds: result.expiresInSeconds };
+      }
+    } else {
+      closestMiss = Math.max(closestMiss, DENY_ORDER.indexOf(result.reason));
+    }
+  }
+  if (!best) return { allowed: false, reason: DENY_ORDER[closestMiss]! };
+  return { allowed: true, ...best, expiresAtMs: nowMs + best.expiresInSeconds * 1000 };
+}
+
+const DENY_MESSAGES: Record<DenyReason, (r: SessionRequest) => string> = {
+  NO_GRANT_FOR_STREAM: (r) => `Your token grants no access to stream ${r.streamName}`,
+  MODE_NOT_GRANTED: (r) =>
+    `Your token does not grant playbackMode ${r.playbackMode} on stream ${r.streamName}`,
+  PROTOCOL_NOT_GRANTED: (r) => `Your token does not grant protocol ${r.protocol} on stream ${r.streamName}`,
+  OUTSIDE_WINDOW: (r) =>
+    `The requested media time is outside the window your token grants on stream ${r.streamName}`,
+};
+
+/** The caller-facing error for a denial. It names only what the token lacks, never whether the stream exists. */
+export function forbidden(reason: DenyReason, request: SessionRequest): BrokerError {
+  return new BrokerError('FORBIDDEN', DENY_MESSAGES[reason](request), { detail: reason });
+}

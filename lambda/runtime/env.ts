@@ -1,0 +1,12 @@
+// Cold-start configuration for the deployed Lambdas: the one place that reads process.env.
+import { parseConfig, type BrokerConfig } from '../core/config';
+
+/** Name of the environment variable holding the validated configuration JSON (set by the CDK construct). */
+export const CONFIG_ENV = 'KVS_BROKER_CONFIG';
+
+/** Parses and validates the configuration once; a bad one fails the cold start loudly, never a request. */
+export function configFromEnv(env: Record<string, string | undefined>): BrokerConfig {
+  const raw = env[CONFIG_ENV];
+  if (!raw) throw new Error(`${CONFIG_ENV} is not set`);
+  return parseConfig(JSON.parse(raw));
+}
