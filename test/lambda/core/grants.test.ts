@@ -1,17 +1,39 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { confineStream, grantsFromClaim, grantsFromScopes, matchesStream, parseGrant, readGrants } from '../../../lambda/core/grants';
+import {
+  confineStream,
+  grantsFromClaim,
+  grantsFromScopes,
+  matchesStream,
+  parseGrant,
+  readGrants,
+} from '../../../lambda/core/grants';
 
-const claimSource = { grantsFrom: 'claim' as const, grantsClaim: 'kvs', scopePrefix: 'kvs', streamPrefix: '' };
+const claimSource = {
+  grantsFrom: 'claim' as const,
+  grantsClaim: 'kvs',
+  scopePrefix: 'kvs',
+  streamPrefix: '',
+};
 
 describe('parseGrant', () => {
   it('applies the defaults: LIVE only, both protocols', () => {
-    expect(parseGrant({ stream: 'cam-lobby' })).toEqual({ stream: 'cam-lobby', modes: ['LIVE'], protocols: ['DASH', 'HLS'] });
+    expect(parseGrant({ stream: 'cam-lobby' })).toEqual({
+      stream: 'cam-lobby',
+      modes: ['LIVE'],
+      protocols: ['DASH', 'HLS'],
+    });
   });
 
   it('keeps windows and caps', () => {
     expect(
-      parseGrant({ stream: 'site7-*', modes: ['ON_DEMAND'], from: 1764000000, to: 1764086400, maxExpiresSeconds: 600 }),
+      parseGrant({
+        stream: 'site7-*',
+        modes: ['ON_DEMAND'],
+        from: 1764000000,
+        to: 1764086400,
+        maxExpiresSeconds: 600,
+      }),
     ).toEqual({
       stream: 'site7-*',
       modes: ['ON_DEMAND'],
@@ -57,7 +79,9 @@ describe('grantsFromClaim', () => {
 
 describe('grantsFromScopes', () => {
   it('reads kvs:<MODE>:<stream> entries from scope, with one mode and both protocols', () => {
-    expect(grantsFromScopes('openid kvs:LIVE:cam-* kvs:ON_DEMAND:cam-lobby', undefined, 'kvs').grants).toEqual([
+    expect(
+      grantsFromScopes('openid kvs:LIVE:cam-* kvs:ON_DEMAND:cam-lobby', undefined, 'kvs').grants,
+    ).toEqual([
       { stream: 'cam-*', modes: ['LIVE'], protocols: ['DASH', 'HLS'] },
       { stream: 'cam-lobby', modes: ['ON_DEMAND'], protocols: ['DASH', 'HLS'] },
     ]);
@@ -93,7 +117,11 @@ describe('confineStream (issuer streamPrefix)', () => {
 
   it('never lets a confined pattern reach a stream outside the prefix (property)', () => {
     const name = fc.stringMatching(/^[a-z0-9-]{1,12}$/);
-    const pattern = fc.oneof(name, name.map((n) => `${n}*`), fc.constant('*'));
+    const pattern = fc.oneof(
+      name,
+      name.map((n) => `${n}*`),
+      fc.constant('*'),
+    );
     fc.assert(
       fc.property(pattern, fc.stringMatching(/^[a-z0-9-]{0,6}$/), name, (p, prefix, stream) => {
         const confined = confineStream(p, prefix);
@@ -112,8 +140,12 @@ describe('confineStream (issuer streamPrefix)', () => {
 
 describe('readGrants', () => {
   it('reads the configured claim name', () => {
-    expect(readGrants({ video: [{ stream: 'cam-1' }] }, { ...claimSource, grantsClaim: 'video' }).grants).toHaveLength(1);
-    expect(readGrants({ kvs: [{ stream: 'cam-1' }] }, { ...claimSource, grantsClaim: 'video' }).grants).toHaveLength(0);
+    expect(
+      readGrants({ video: [{ stream: 'cam-1' }] }, { ...claimSource, grantsClaim: 'video' }).grants,
+    ).toHaveLength(1);
+    expect(
+      readGrants({ kvs: [{ stream: 'cam-1' }] }, { ...claimSource, grantsClaim: 'video' }).grants,
+    ).toHaveLength(0);
   });
 
   it('drops grants outside the issuer prefix and narrows wildcards', () => {

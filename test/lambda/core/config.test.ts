@@ -1,0 +1,98 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, parseConfig } from '../../../lambda/core/config';
+
+const issuer = {
+  issuer: 'https://idp.example.com/',
+  jwksUri: 'https://idp.example.com/.well-known/jwks.json',
+  audience: 'kvs-session-broker',
+};
+
+function problems(input: unknown, local = false): string[] {
+  try {
+    parseConfig(input, { local });
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues;
+    throw e;
+  }
+  return [];
+}
+
+describe('parseConfig', () => {
+  it('fills every default of DESIGN section 4', () => {
+    expect(parseConfig({ issuers: [issuer] })).toEqual({
+      issuers: [
+        {
+          ...issuer,
+          algorithms: ['RS256', 'ES256'],
+          grantsFrom: 'claim',
+          grantsClaim: 'kvs',
+          scopePrefix: 'kvs',
+          streamPrefix: '',
+        },
+      ],
+      sessions: { defaultExpiresSeconds: 300, maxExpiresSeconds: 3600 },
+      streams: ['*'],
+      clockToleranceSeconds: 30,
+      cors: { allowOrigins: [] },
+      api: { authorizerCacheTtlSeconds: 300, throttlingRateLimit: 50, throttlingBurstLimit: 100 },
+      kvs: { timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 },
+    });
+  });
+
+  it.each<[string, unknown, string[]]>([
+    ['no issuers', { issuers: [] }, ['issuers: Too small: expected array to have >=1 items']],
+    [
+      'an HS256 algorithm',
+      { issuers: [{ ...issuer, algorithms: ['HS256'] }] },
+      [expect.stringMatching(/^issuers\[0\]\.algorithms\[0\]: Invalid option/) as unknown as string],
+    ],
+    [
+      'alg none',
+      { issuers: [{ ...issuer, algorithms: ['none'] }] },
+      [expect.stringMatching(/^issuers\[0\]\.algorithms\[0\]: Invalid option/) as unknown as string],
+    ],
+    [
+      'an unknown field (typo)',
+      { issuers: [issuer], session: {} },
+      ['(document): Unrecognized key: "session"'],
+    ],
+    [
+      'an http jwksUri',
+      { issuers: [{ ...issuer, jwksUri: 'http://idp.example.com/jwks' }] },
+      ['issuers[0].jwksUri: must be https'],
+    ],
+    [
+      'a default above the max',
+      { issuers: [issuer], sessions: { defaultExpiresSeconds: 7200, maxExpiresSeconds: 3600 } },
+      ['sessions.defaultExpiresSeconds: must not exceed sessions.maxExpiresSeconds (3600)'],
+    ],
+    [
+      'a max above the KVS limit',
+      { issuers: [issuer], sessions: { maxExpiresSeconds: 50000 } },
+      ['sessions.maxExpiresSeconds: Too big: expected number to be <=43200'],
+    ],
+    [
+      'a bad stream pattern',
+      { issuers: [issuer], streams: ['cam*1'] },
+      ['streams[0]: must be a stream name of [a-zA-Z0-9_.-], a prefix ending in *, or *'],
+    ],
+    ['a duplicate issuer', { issuers: [issuer, issuer] }, ['issuers[1].issuer: duplicate issuer']],
+  ])('refuses %s, naming the field', (_name, input, expected) => {
+    expect(problems(input)).toEqual(expected);
+  });
+
+  it('allows an http jwksUri on loopback only in local mode', () => {
+    const local = { issuers: [{ ...issuer, jwksUri: 'http://127.0.0.1:3000/.well-known/jwks.json' }] };
+    expect(problems(local, true)).toEqual([]);
+    expect(problems(local, false)).toEqual(['issuers[0].jwksUri: must be https']);
+    expect(problems({ issuers: [{ ...issuer, jwksUri: 'http://10.0.0.1/jwks' }] }, true)).toEqual([
+      'issuers[0].jwksUri: must be https (plain http only on a loopback host)',
+    ]);
+  });
+
+  it('says what is wrong in one message', () => {
+    expect(() => parseConfig({ issuers: [] })).toThrow(
+      'Invalid kvs-session-broker configuration:\n  - issuers: Too small: expected array to have >=1 items',
+    );
+  });
+});

@@ -1,0 +1,220 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { PLAYBACK_MODES, PROTOCOLS } from '../../../lambda/core/config';
+import { decide, forbidden, sessionExpirySeconds } from '../../../lambda/core/decision';
+import { matchesStream, type Grant } from '../../../lambda/core/grants';
+import type { SessionRequest } from '../../../lambda/core/request';
+
+const NOW = Date.parse('2026-11-25T10:00:00Z');
+const NOW_S = NOW / 1000;
+const limits = { defaultExpiresSeconds: 300, maxExpiresSeconds: 3600 };
+const HOUR = 3600_000;
+
+const live = (streamName: string, extra: Partial<SessionRequest> = {}): SessionRequest => ({
+  streamName,
+  protocol: 'DASH',
+  playbackMode: 'LIVE',
+  fragmentSelectorType: 'SERVER_TIMESTAMP',
+  displayFragmentTimestamp: 'NEVER',
+  displayFragmentNumber: 'NEVER',
+  ...extra,
+});
+const grant = (stream: string, extra: Partial<Grant> = {}): Grant => ({
+  stream,
+  modes: ['LIVE'],
+  protocols: ['DASH', 'HLS'],
+  ...extra,
+});
+
+describe('decide', () => {
+  it('allows a live session on an exactly granted stream with the default expiry', () => {
+    expect(decide([grant('cam-lobby')], live('cam-lobby'), NOW, limits)).toEqual({
+      allowed: true,
+      grant: grant('cam-lobby'),
+      expiresInSeconds: 300,
+      expiresAtMs: NOW + 300_000,
+    });
+  });
+
+  it.each<[string, Grant[], SessionRequest, string]>([
+    ['refuses a stream no grant names', [grant('cam-lobby')], live('cam-garage'), 'NO_GRANT_FOR_STREAM'],
+    ['refuses a stream outside a prefix grant', [grant('site7-*')], live('site8-cam'), 'NO_GRANT_FOR_STREAM'],
+    [
+      'refuses a mode the grant lacks',
+      [grant('cam-1')],
+      live('cam-1', { playbackMode: 'LIVE_REPLAY', startMs: NOW - HOUR }),
+      'MODE_NOT_GRANTED',
+    ],
+    [
+      'refuses a protocol the grant lacks',
+      [grant('cam-1', { protocols: ['DASH'] })],
+      live('cam-1', { protocol: 'HLS' }),
+      'PROTOCOL_NOT_GRANTED',
+    ],
+    [
+      'refuses a grant whose window ends before the requested start',
+      [grant('cam-1', { modes: ['ON_DEMAND'], to: NOW_S - 7200 })],
+      live('cam-1', { playbackMode: 'ON_DEMAND', startMs: NOW - HOUR, endMs: NOW - HOUR / 2 }),
+      'OUTSIDE_WINDOW',
+    ],
+    [
+      'refuses a range that starts before the window',
+      [grant('cam-1', { modes: ['ON_DEMAND'], from: NOW_S - 1800 })],
+      live('cam-1', { playbackMode: 'ON_DEMAND', startMs: NOW - HOUR, endMs: NOW - HOUR / 4 }),
+      'OUTSIDE_WINDOW',
+    ],
+    [
+      'refuses LIVE after the window closed',
+      [grant('cam-1', { to: NOW_S - 1 })],
+      live('cam-1'),
+      'OUTSIDE_WINDOW',
+    ],
+    [
+      'refuses LIVE before the window opens',
+      [grant('cam-1', { from: NOW_S + 60 })],
+      live('cam-1'),
+      'OUTSIDE_WINDOW',
+    ],
+    [
+      'refuses an open-ended LIVE_REPLAY once the window has closed',
+      [grant('cam-1', { modes: ['LIVE_REPLAY'], from: NOW_S - 7200, to: NOW_S - 60 })],
+      live('cam-1', { playbackMode: 'LIVE_REPLAY', startMs: NOW - HOUR }),
+      'OUTSIDE_WINDOW',
+    ],
+    ['refuses everything without grants', [], live('cam-1'), 'NO_GRANT_FOR_STREAM'],
+  ])('%s', (_name, grants, request, reason) => {
+    expect(decide(grants, request, NOW, limits)).toEqual({ allowed: false, reason });
+  });
+
+  it('reports the closest miss among several grants', () => {
+    const grants = [grant('cam-2'), grant('cam-1', { protocols: ['DASH'] })];
+    expect(decide(grants, live('cam-1', { protocol: 'HLS' }), NOW, limits)).toEqual({
+      allowed: false,
+      reason: 'PROTOCOL_NOT_GRANTED',
+    });
+  });
+
+  it('allows an ON_DEMAND range inside the window', () => {
+    const g = grant('site7-*', { modes: ['ON_DEMAND'], from: NOW_S - 86400, to: NOW_S });
+    const d = decide(
+      [g],
+      live('site7-door', { playbackMode: 'ON_DEMAND', startMs: NOW - HOUR, endMs: NOW - 1000 }),
+      NOW,
+      limits,
+    );
+    expect(d.allowed).toBe(true);
+  });
+
+  it('caps a LIVE session at the window end, down to the KVS minimum', () => {
+    const request = live('cam-1', { expiresInSeconds: 3600 });
+    const ending = (seconds: number) =>
+      decide([grant('cam-1', { to: NOW_S + seconds })], request, NOW, limits);
+    expect(ending(1200)).toMatchObject({ allowed: true, expiresInSeconds: 1200 });
+    expect(ending(60)).toMatchObject({ allowed: true, expiresInSeconds: 300 });
+  });
+
+  it('picks the grant that allows the longest session', () => {
+    const grants = [grant('cam-*', { maxExpiresSeconds: 600 }), grant('cam-1', { maxExpiresSeconds: 1800 })];
+    expect(decide(grants, live('cam-1', { expiresInSeconds: 3600 }), NOW, limits)).toMatchObject({
+      allowed: true,
+      expiresInSeconds: 1800,
+      grant: grants[1],
+    });
+  });
+
+  const streamName = fc.stringMatching(/^[a-c]{1,3}$/);
+  const pattern = fc.oneof(
+    streamName,
+    streamName.map((s) => `${s}*`),
+    fc.constant('*'),
+  );
+  const arbGrant: fc.Arbitrary<Grant> = fc.record(
+    {
+      stream: pattern,
+      modes: fc.uniqueArray(fc.constantFrom(...PLAYBACK_MODES), { minLength: 1 }),
+      protocols: fc.uniqueArray(fc.constantFrom(...PROTOCOLS), { minLength: 1 }),
+      from: fc.integer({ min: NOW_S - 4 * 3600, max: NOW_S + 3600 }),
+      to: fc.integer({ min: NOW_S - 3600, max: NOW_S + 4 * 3600 }),
+      maxExpiresSeconds: fc.integer({ min: 1, max: 43200 }),
+    },
+    { requiredKeys: ['stream', 'modes', 'protocols'] },
+  );
+  const arbRequest: fc.Arbitrary<SessionRequest> = fc
+    .record({
+      streamName,
+      protocol: fc.constantFrom(...PROTOCOLS),
+      playbackMode: fc.constantFrom(...PLAYBACK_MODES),
+      start: fc.integer({ min: -3 * 3600, max: 0 }),
+      length: fc.integer({ min: 1, max: 3 * 3600 }),
+      openEnded: fc.boolean(),
+      expiresInSeconds: fc.option(fc.integer({ min: 300, max: 43200 }), { nil: undefined }),
+    })
+    .map(({ start, length, openEnded, ...r }) => {
+      const request = live(r.streamName, { ...r });
+      if (r.playbackMode === 'LIVE') return request;
+      const startMs = NOW + start * 1000;
+      const endMs = r.playbackMode === 'ON_DEMAND' || !openEnded ? startMs + length * 1000 : undefined;
+      return { ...request, startMs, ...(endMs !== undefined ? { endMs } : {}) };
+    });
+
+  it('never allows a stream, mode, protocol or window that no grant covers (property)', () => {
+    fc.assert(
+      fc.property(fc.array(arbGrant, { maxLength: 4 }), arbRequest, (grants, request) => {
+        const d = decide(grants, request, NOW, limits);
+        if (!d.allowed) return;
+        const g = d.grant;
+        expect(grants).toContain(g);
+        expect(matchesStream(g.stream, request.streamName)).toBe(true);
+        expect(g.modes).toContain(request.playbackMode);
+        expect(g.protocols).toContain(request.protocol);
+        const from = (g.from ?? -Infinity) * 1000;
+        const to = (g.to ?? Infinity) * 1000;
+        expect(request.startMs ?? NOW).toBeGreaterThanOrEqual(from);
+        expect(request.endMs ?? NOW).toBeLessThanOrEqual(to);
+        expect(d.expiresInSeconds).toBeGreaterThanOrEqual(300);
+        expect(d.expiresInSeconds).toBeLessThanOrEqual(
+          Math.max(300, Math.min(3600, g.maxExpiresSeconds ?? 3600)),
+        );
+        if (request.endMs === undefined && g.to !== undefined) {
+          // an open-ended session stops reaching media at `to`, unless the KVS minimum forbids it
+          expect(NOW + d.expiresInSeconds * 1000 <= to || d.expiresInSeconds === 300).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('allows whatever a single covering grant without window allows (property)', () => {
+    fc.assert(
+      fc.property(arbRequest, (request) => {
+        const g = grant(request.streamName, { modes: [request.playbackMode], protocols: [request.protocol] });
+        expect(decide([g], request, NOW, limits).allowed).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('sessionExpirySeconds', () => {
+  it.each<[string, number | undefined, number | undefined, number | undefined, number]>([
+    ['uses the default when none is requested', undefined, undefined, undefined, 300],
+    ['grants what is asked within the caps', 1200, undefined, undefined, 1200],
+    ['reduces to the config maximum', 43200, undefined, undefined, 3600],
+    ['reduces to the grant cap', 3000, 900, undefined, 900],
+    ['reduces to the window cap', 3000, undefined, 400, 400],
+    ['never goes below the KVS minimum', 3000, 60, undefined, 300],
+  ])('%s', (_name, requested, grantCap, windowCap, expected) => {
+    expect(sessionExpirySeconds(requested, limits, grantCap, windowCap)).toBe(expected);
+  });
+});
+
+describe('forbidden', () => {
+  it('is a 403 FORBIDDEN that names what is missing, with the reason kept for the log', () => {
+    const e = forbidden('MODE_NOT_GRANTED', live('cam-1', { playbackMode: 'ON_DEMAND' }));
+    expect({ code: e.code, status: e.status, message: e.message, detail: e.detail }).toEqual({
+      code: 'FORBIDDEN',
+      status: 403,
+      message: 'Your token does not grant playbackMode ON_DEMAND on stream cam-1',
+      detail: 'MODE_NOT_GRANTED',
+    });
+  });
+});
