@@ -84,6 +84,8 @@ export function createKvsAdapter(options: KvsAdapterOptions): KvsAdapter {
     requestHandler: new NodeHttpHandler({
       connectionTimeout: options.timeoutMs,
       requestTimeout: options.timeoutMs,
+      // Without it a breached requestTimeout is only a warning (smithy keeps the old socket-idle meaning otherwise).
+      throwOnRequestTimeout: true,
     }),
   };
   const control = new KinesisVideoClient({

@@ -1,0 +1,122 @@
+// GetDASHStreamingSessionURL / GetHLSStreamingSessionURL: can this stream be played now, and the signed session URL.
+import { KvsError } from './errors';
+import type { Protocol } from './playback';
+import type { SessionRequest } from './session-request';
+import { signSessionToken, type SessionClaims } from './session-token';
+import type { Stream } from './streams';
+
+// Track codecs KVS can package, per protocol: H.264/H.265 video, AAC audio, and G.711 audio for DASH only.
+const VIDEO = ['video/h264', 'video/avc', 'video/h265', 'video/hevc'];
+const PLAYABLE: Record<Protocol, readonly string[]> = {
+  HLS: [...VIDEO, 'audio/aac'],
+  DASH: [...VIDEO, 'audio/aac', 'audio/alaw', 'audio/mulaw', 'audio/pcma', 'audio/pcmu', 'audio/g711'],
+};
+
+/** The stream-level refusals KVS documents for both operations, in the order it would meet them. */
+export function checkPlayable(stream: Stream, protocol: Protocol): void {
+  if (stream.dataRetentionInHours === 0) {
+    throw new KvsError(
+      'NoDataRetentionException',
+      `Stream ${stream.name} does not retain data (DataRetentionInHours is 0), so it cannot be played back.`,
+    );
+  }
+  const tracks = stream.mediaType.split(',').map((t) => t.trim().toLowerCase());
+  const unsupported = tracks.filter((t) => !PLAYABLE[protocol].includes(t));
+  if (unsupported.length > 0) {
+    throw new KvsError(
+      'UnsupportedStreamMediaTypeException',
+      `The media type ${stream.mediaType} of stream ${stream.name} is not supported for ${protocol} playback ` +
+        `(unsupported: ${unsupported.join(', ')}); use H.264 or H.265 video, optionally with AAC audio.`,
+    );
+  }
+  if (stream.fault === 'MissingCodecPrivateDataException') {
+    throw new KvsError(
+      'MissingCodecPrivateDataException',
+      `No codec private data was found in at least one of the tracks of stream ${stream.name}.`,
+    );
+  }
+  if (stream.fault === 'InvalidCodecPrivateDataException') {
+    throw new KvsError(
+      'InvalidCodecPrivateDataException',
+      `The codec private data in at least one of the tracks of stream ${stream.name} is not valid for this operation.`,
+    );
+  }
+}
+
+/**
+ * An emulated stream is always live: it holds fragments from max(creation, now - retention) up to now.
+ * LIVE needs no check; a replay or on-demand range must overlap that window.
+ */
+export function checkFragmentsInRange(request: SessionRequest, stream: Stream, nowMs: number): void {
+  const { playbackMode, startTimestampMs: start, endTimestampMs: end } = request;
+  if (playbackMode === 'LIVE' || start === undefined) return;
+  if (
+    request.fragmentSelectorType === 'SERVER_TIMESTAMP' &&
+    end !== undefined &&
+    end > nowMs &&
+    start <= nowMs
+  ) {
+    throw new KvsError(
+      'InvalidArgumentException',
+      'EndTimestamp must be in the past when FragmentSelectorType is SERVER_TIMESTAMP.',
+    );
+  }
+  const oldest = Math.max(stream.creationTime, nowMs - stream.dataRetentionInHours * 3_600_000);
+  const noFragments = (why: string) =>
+    new KvsError(
+      'ResourceNotFoundException',
+      `No fragments found in stream ${stream.name} for the streaming request: ${why}.`,
+    );
+  if (start > nowMs) throw noFragments('the requested range starts in the future');
+  if (end !== undefined && end < oldest) {
+    throw noFragments(
+      `the requested range ends before the oldest retained fragment (${new Date(oldest).toISOString()}, ` +
+        `DataRetentionInHours ${stream.dataRetentionInHours})`,
+    );
+  }
+}
+
+export interface SessionMinting {
+  endpoint: string;
+  secret: Uint8Array;
+  nowMs: number;
+  sessionId: string;
+}
+
+const ENTRY_POINT: Record<Protocol, string> = {
+  DASH: '/dash/v1/getDASHManifest.mpd',
+  HLS: '/hls/v1/getHLSMasterPlaylist.m3u8',
+};
+
+export function sessionClaims(
+  request: SessionRequest,
+  stream: Stream,
+  m: Omit<SessionMinting, 'endpoint' | 'secret'>,
+): SessionClaims {
+  const claims: SessionClaims = {
+    sessionId: m.sessionId,
+    streamName: stream.name,
+    protocol: request.protocol,
+    playbackMode: request.playbackMode,
+    fragmentSelectorType: request.fragmentSelectorType,
+    displayFragmentTimestamp: request.displayFragmentTimestamp,
+    maxFragmentResults: request.maxFragmentResults,
+    issuedAtMs: m.nowMs,
+    expiresAtMs: m.nowMs + request.expiresSeconds * 1000,
+  };
+  // Optional members are left out rather than set to undefined, so tokens stay short and compare equal.
+  if (request.startTimestampMs !== undefined) claims.startTimestampMs = request.startTimestampMs;
+  if (request.endTimestampMs !== undefined) claims.endTimestampMs = request.endTimestampMs;
+  if (request.displayFragmentNumber !== undefined)
+    claims.displayFragmentNumber = request.displayFragmentNumber;
+  if (request.containerFormat !== undefined) claims.containerFormat = request.containerFormat;
+  if (request.discontinuityMode !== undefined) claims.discontinuityMode = request.discontinuityMode;
+  return claims;
+}
+
+export function streamingSessionUrl(request: SessionRequest, stream: Stream, m: SessionMinting): string {
+  checkPlayable(stream, request.protocol);
+  checkFragmentsInRange(request, stream, m.nowMs);
+  const token = signSessionToken(sessionClaims(request, stream, m), m.secret);
+  return `${m.endpoint}${ENTRY_POINT[request.protocol]}?SessionToken=${token}`;
+}

@@ -1,0 +1,22 @@
+// Public surface of the local Kinesis Video Streams emulator.
+export { startKvsEmulator, type KvsEmulator, type KvsEmulatorOptions } from './server';
+export type { StreamConfig, Stream, StreamFault } from './streams';
+export type { MediaHook } from './media-gate';
+export {
+  signSessionToken,
+  verifySessionToken,
+  type SessionClaims,
+  type SessionTokenFailure,
+  type SessionTokenResult,
+  type VerifiedSession,
+} from './session-token';
+export { OUTGOING_BYTES_METRICS, type KvsEmulatorStats, type OutgoingBytesMetric } from './stats';
+export { KVS_QUOTAS, type KvsOperation } from './quotas';
+export type {
+  ContainerFormat,
+  DiscontinuityMode,
+  DisplayOption,
+  FragmentSelectorType,
+  PlaybackMode,
+  Protocol,
+} from './playback';

@@ -1,0 +1,258 @@
+// A local stand-in for API Gateway (REST) in front of the real handlers: REQUEST authorizer call with its result
+// cache, IAM policy evaluation, proxy events, stage throttling, CORS preflight and JSON gateway responses.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
+import { gatewayResponse, type GatewayResponseType } from '../../lambda/core/gateway-responses';
+import { evaluatePolicy, type PolicyDocument } from './iam';
+
+export type AuthorizerHandler = (
+  event: APIGatewayRequestAuthorizerEvent,
+  context: Context,
+) => Promise<unknown>;
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export interface Route {
+  method: string;
+  /** API Gateway resource path, e.g. `/v1/streams/{streamName}/sessions`. */
+  resource: string;
+}
+
+export interface LocalGatewayOptions {
+  authorizer: AuthorizerHandler;
+  broker: ProxyHandler;
+  routes: Route[];
+  /** Authorizer result cache TTL, keyed by the Authorization header as API Gateway does; 0 disables it. */
+  authorizerCacheTtlSeconds: number;
+  throttle: { rateLimit: number; burstLimit: number };
+  corsAllowOrigins: readonly string[];
+  /** @default Date.now */
+  now?: () => number;
+  region?: string;
+  accountId?: string;
+  apiId?: string;
+  stage?: string;
+  /** @default 1 MiB; larger bodies get REQUEST_TOO_LARGE */
+  maxBodyBytes?: number;
+}
+
+interface CachedAuthorization {
+  policy: PolicyDocument | undefined;
+  context: Record<string, unknown>;
+  principalId: string;
+  expiresAtMs: number;
+}
+
+interface Authorizer {
+  principalId?: unknown;
+  policyDocument?: PolicyDocument;
+  context?: Record<string, unknown>;
+}
+
+function matchRoute(routes: Route[], method: string, path: string) {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const names: string[] = [];
+    const pattern = route.resource.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    const match = new RegExp(`^${pattern}$`).exec(path);
+    if (match) {
+      const pathParameters = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]));
+      return { route, pathParameters };
+    }
+  }
+  return undefined;
+}
+
+function lambdaContext(functionName: string, requestId: string): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** A token bucket, as API Gateway throttles a stage: `rateLimit` per second, bursts up to `burstLimit`. */
+function tokenBucket(rate: number, burst: number, now: () => number) {
+  let tokens = burst;
+  let last = now();
+  return () => {
+    const t = now();
+    tokens = Math.min(burst, tokens + ((t - last) / 1000) * rate);
+    last = t;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+}
+
+export function createLocalGateway(options: LocalGatewayOptions) {
+  const now = options.now ?? Date.now;
+  const region = options.region ?? 'local';
+  const accountId = options.accountId ?? '000000000000';
+  const apiId = options.apiId ?? 'local';
+  const stage = options.stage ?? 'local';
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const cache = new Map<string, CachedAuthorization>();
+  const admit = tokenBucket(options.throttle.rateLimit, options.throttle.burstLimit, now);
+
+  function corsHeaders(origin: string | undefined): Record<string, string> {
+    if (!origin || options.corsAllowOrigins.length === 0) return {};
+    if (options.corsAllowOrigins.includes('*')) return { 'Access-Control-Allow-Origin': '*' };
+    return options.corsAllowOrigins.includes(origin)
+      ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
+      : {};
+  }
+
+  async function authorize(
+    event: APIGatewayRequestAuthorizerEvent,
+    identity: string,
+    requestId: string,
+  ): Promise<CachedAuthorization | 'UNAUTHORIZED' | 'AUTHORIZER_FAILURE'> {
+    const cached = cache.get(identity);
+    if (cached && cached.expiresAtMs > now()) return cached;
+    let result: Authorizer;
+    try {
+      result = (await options.authorizer(event, lambdaContext('authorizer', requestId))) as Authorizer;
+    } catch (error) {
+      // Exactly 'Unauthorized' is API Gateway's 401; any other failure is its AUTHORIZER_FAILURE.
+      return (error as Error)?.message === 'Unauthorized' ? 'UNAUTHORIZED' : 'AUTHORIZER_FAILURE';
+    }
+    if (!result || typeof result.principalId !== 'string' || !result.policyDocument)
+      return 'AUTHORIZER_FAILURE';
+    const entry: CachedAuthorization = {
+      policy: result.policyDocument,
+      context: result.context ?? {},
+      principalId: result.principalId,
+      expiresAtMs: now() + options.authorizerCacheTtlSeconds * 1000,
+    };
+    if (options.authorizerCacheTtlSeconds > 0) cache.set(identity, entry);
+    return entry;
+  }
+
+  async function readBody(req: IncomingMessage): Promise<Buffer | 'TOO_LARGE'> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > maxBodyBytes) return 'TOO_LARGE';
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
+    );
+    const cors = corsHeaders(headers.origin);
+
+    const send = (result: APIGatewayProxyResult | ReturnType<typeof gatewayResponse>) => {
+      res.writeHead(result.statusCode, { ...cors, ...result.headers, 'x-amzn-RequestId': requestId });
+      res.end(result.body);
+    };
+    const fail = (type: GatewayResponseType) => send(gatewayResponse(type, requestId));
+
+    if (method === 'OPTIONS' && options.corsAllowOrigins.length > 0) {
+      res.writeHead(204, {
+        ...cors,
+        'Access-Control-Allow-Methods': 'GET,POST,OPTIONS',
+        'Access-Control-Allow-Headers': 'Authorization,Content-Type',
+        'Access-Control-Max-Age': '600',
+      });
+      res.end();
+      return;
+    }
+    const matched = matchRoute(options.routes, method, url.pathname);
+    if (!matched) return fail('MISSING_AUTHENTICATION_TOKEN');
+    if (!admit()) return fail('THROTTLED');
+
+    const body = await readBody(req);
+    if (body === 'TOO_LARGE') return fail('REQUEST_TOO_LARGE');
+    const query = url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : null;
+    const methodArn = `arn:aws:execute-api:${region}:${accountId}:${apiId}/${stage}/${method}${url.pathname}`;
+    const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
+    const identityContext = {
+      sourceIp,
+      userAgent: headers['user-agent'] ?? null,
+    } as APIGatewayProxyEvent['requestContext']['identity'];
+    const requestContext = {
+      accountId,
+      apiId,
+      stage,
+      requestId,
+      httpMethod: method,
+      resourcePath: matched.route.resource,
+      path: `/${stage}${url.pathname}`,
+      requestTimeEpoch: now(),
+      identity: identityContext,
+    } as APIGatewayProxyEvent['requestContext'];
+
+    // The identity source is the Authorization header: without it API Gateway answers 401 and calls nobody.
+    const identity = headers.authorization;
+    if (!identity) return fail('UNAUTHORIZED');
+    const authorizerEvent = {
+      type: 'REQUEST',
+      methodArn,
+      resource: matched.route.resource,
+      path: url.pathname,
+      httpMethod: method,
+      headers,
+      multiValueHeaders: null,
+      queryStringParameters: query,
+      multiValueQueryStringParameters: null,
+      pathParameters: matched.pathParameters,
+      stageVariables: null,
+      requestContext,
+    } as unknown as APIGatewayRequestAuthorizerEvent;
+    const auth = await authorize(authorizerEvent, identity, requestId);
+    if (auth === 'UNAUTHORIZED' || auth === 'AUTHORIZER_FAILURE') return fail(auth);
+    if (evaluatePolicy(auth.policy, methodArn) !== 'ALLOW') return fail('ACCESS_DENIED');
+
+    const event: APIGatewayProxyEvent = {
+      resource: matched.route.resource,
+      path: url.pathname,
+      httpMethod: method,
+      headers,
+      multiValueHeaders: {},
+      queryStringParameters: query,
+      multiValueQueryStringParameters: null,
+      pathParameters: matched.pathParameters,
+      stageVariables: null,
+      requestContext: { ...requestContext, authorizer: { ...auth.context, principalId: auth.principalId } },
+      body: body.length > 0 ? body.toString('utf8') : null,
+      isBase64Encoded: false,
+    };
+    let result: APIGatewayProxyResult;
+    try {
+      result = await options.broker(event, lambdaContext('broker', requestId));
+    } catch {
+      return fail('INTEGRATION_FAILURE');
+    }
+    if (!result || typeof result.statusCode !== 'number') return fail('INTEGRATION_FAILURE');
+    send({
+      ...result,
+      headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
+    });
+  };
+}

@@ -1,0 +1,43 @@
+// `npm start`: the whole broker on this machine, no AWS account. See README "Local mode".
+import { readFile } from 'node:fs/promises';
+import { DEV_ISSUER, startLocalBroker } from './app';
+import { DEV_KEY_PATH } from './dev-key';
+import { loadOrCreateDevKey } from './dev-issuer';
+
+async function main(): Promise<void> {
+  const configPath = process.env.KVS_BROKER_CONFIG;
+  const config = configPath ? JSON.parse(await readFile(configPath, 'utf8')) : undefined;
+  const port = Number(process.env.PORT ?? 3000);
+  const broker = await startLocalBroker({
+    port,
+    ...(config !== undefined ? { config } : {}),
+    devKey: await loadOrCreateDevKey(DEV_KEY_PATH),
+  });
+  const devIssuerConfigured = broker.config.issuers.some((i) => i.issuer === DEV_ISSUER);
+  const streams = broker.config.local?.streams ?? [];
+  console.log(
+    [
+      '',
+      `kvs-session-broker (local mode) listening on ${broker.url}`,
+      `  config:   ${configPath ?? 'built-in local default'}`,
+      `  KVS:      emulator at ${broker.emulator.endpoint} (quotas ${broker.config.local?.enforceQuotas === false ? 'off' : 'enforced'})`,
+      `  streams:  ${streams.map((s) => `${s.name} (${s.dataRetentionInHours} h)`).join(', ') || '(none)'}`,
+      devIssuerConfigured
+        ? `  tokens:   TOKEN=$(npm run -s token -- --stream cam-1)`
+        : `  tokens:   the dev issuer (${DEV_ISSUER}) is not in this config; use your own issuer's tokens`,
+      `  session:  curl -s -X POST -H "Authorization: Bearer $TOKEN" ${broker.url}/v1/streams/cam-1/sessions`,
+      `  JWKS:     ${broker.url}/.well-known/jwks.json`,
+      '',
+    ].join('\n'),
+  );
+  const stop = () => {
+    void broker.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

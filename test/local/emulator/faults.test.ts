@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  DescribeStreamCommand,
+  GetDataEndpointCommand,
+  KinesisVideoClient,
+} from '@aws-sdk/client-kinesis-video';
+import {
+  GetDASHStreamingSessionURLCommand,
+  GetHLSStreamingSessionURLCommand,
+} from '@aws-sdk/client-kinesis-video-archived-media';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { startKvsEmulator, type KvsEmulator } from '../../../local/emulator/index';
+import { credentials, clientsFor, errorOf } from './support';
+
+describe('KVS emulator fault injection, latency and run-time streams', () => {
+  let emu: KvsEmulator;
+  let clients: ReturnType<typeof clientsFor>;
+
+  beforeAll(async () => {
+    emu = await startKvsEmulator({
+      streams: [
+        { name: 'cam-ok' },
+        { name: 'cam-denied', fault: 'NotAuthorizedException' },
+        { name: 'cam-no-cpd', fault: 'MissingCodecPrivateDataException' },
+        { name: 'cam-bad-cpd', fault: 'InvalidCodecPrivateDataException' },
+        { name: 'cam-broken', fault: 'InternalServerError' },
+        { name: 'cam-slow', latencyMs: 1000 },
+      ],
+      enforceQuotas: false,
+    });
+    clients = clientsFor(emu);
+  });
+  afterAll(() => emu.close());
+
+  const endpointOf = (StreamName: string) =>
+    clients.kvs.send(new GetDataEndpointCommand({ StreamName, APIName: 'GET_DASH_STREAMING_SESSION_URL' }));
+  const describeOf = (StreamName: string) => clients.kvs.send(new DescribeStreamCommand({ StreamName }));
+  const dashOf = (StreamName: string) =>
+    clients.media.send(new GetDASHStreamingSessionURLCommand({ StreamName }));
+  const hlsOf = (StreamName: string) =>
+    clients.media.send(new GetHLSStreamingSessionURLCommand({ StreamName }));
+
+  it.each([
+    ['GetDataEndpoint', endpointOf],
+    ['DescribeStream', describeOf],
+    ['GetDASHStreamingSessionURL', dashOf],
+    ['GetHLSStreamingSessionURL', hlsOf],
+  ])('answers %s on a stream our role may not use with NotAuthorizedException (401)', async (op, call) => {
+    const err = await errorOf(call('cam-denied'));
+    expect(err).toMatchObject({ name: 'NotAuthorizedException', status: 401, fault: 'client' });
+    expect(err.message).toContain(`${op} on stream cam-denied`);
+  });
+
+  it.each([
+    ['cam-no-cpd', 'MissingCodecPrivateDataException'],
+    ['cam-bad-cpd', 'InvalidCodecPrivateDataException'],
+  ])('answers session URL calls on %s with %s (400), but describes it', async (stream, name) => {
+    for (const call of [dashOf, hlsOf]) {
+      const err = await errorOf(call(stream));
+      expect(err).toMatchObject({ name, status: 400 });
+      expect(err.message).toContain(stream);
+    }
+    await expect(describeOf(stream)).resolves.toHaveProperty('StreamInfo.StreamName', stream);
+  });
+
+  it('answers an internal error with a 500 server fault, which the SDK retries', async () => {
+    const before = emu.stats().requests.DescribeStream ?? 0;
+    const err = await errorOf(
+      clientsFor(emu, { maxAttempts: 2 }).kvs.send(new DescribeStreamCommand({ StreamName: 'cam-broken' })),
+    );
+    expect(err).toMatchObject({ name: 'InternalFailure', status: 500, fault: 'server' });
+    expect((emu.stats().requests.DescribeStream ?? 0) - before).toBe(2);
+  });
+
+  it('delays answers for a slow stream, so a client timeout fires', async () => {
+    const impatient = new KinesisVideoClient({
+      endpoint: emu.endpoint,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+      // Without throwOnRequestTimeout, @smithy/node-http-handler 4.x only warns when requestTimeout passes.
+      requestHandler: new NodeHttpHandler({ requestTimeout: 100, throwOnRequestTimeout: true }),
+    });
+    const started = Date.now();
+    const err = await errorOf(impatient.send(new DescribeStreamCommand({ StreamName: 'cam-slow' })));
+    expect(err.name).toBe('TimeoutError');
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it('answers a slow stream after its latency', async () => {
+    emu.putStream({ name: 'cam-slow-ish', latencyMs: 150 });
+    const started = Date.now();
+    await describeOf('cam-slow-ish');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('adds, updates and deletes streams at run time', async () => {
+    expect((await errorOf(describeOf('cam-new'))).name).toBe('ResourceNotFoundException');
+    emu.putStream({ name: 'cam-new', dataRetentionInHours: 6 });
+    await expect(describeOf('cam-new')).resolves.toHaveProperty('StreamInfo.DataRetentionInHours', 6);
+    await expect(dashOf('cam-new')).resolves.toHaveProperty('DASHStreamingSessionURL');
+
+    emu.putStream({ name: 'cam-new', dataRetentionInHours: 0 });
+    expect((await errorOf(dashOf('cam-new'))).name).toBe('NoDataRetentionException');
+    emu.putStream({ name: 'cam-new', fault: 'NotAuthorizedException' });
+    expect((await errorOf(dashOf('cam-new'))).name).toBe('NotAuthorizedException');
+
+    expect(emu.deleteStream('cam-new')).toBe(true);
+    expect((await errorOf(describeOf('cam-new'))).name).toBe('ResourceNotFoundException');
+  });
+
+  it('refuses bad stream configs at once, as programming errors', () => {
+    expect(() => emu.putStream({ name: 'bad name' })).toThrow(TypeError);
+    expect(() => emu.putStream({ name: 'cam-x', dataRetentionInHours: -1 })).toThrow(/dataRetentionInHours/);
+    expect(() => emu.putStream({ name: 'cam-x', fault: 'Oops' as never })).toThrow(/fault must be one of/);
+    expect(() => emu.putStream({ name: 'cam-x', retention: 5 } as never)).toThrow(
+      /unknown field\(s\) retention/,
+    );
+  });
+
+  it('refuses unknown options and duplicate streams when starting', async () => {
+    await expect(startKvsEmulator({ streams: [], enforceQuota: false } as never)).rejects.toThrow(
+      /unknown option\(s\) enforceQuota/,
+    );
+    await expect(startKvsEmulator({ streams: [{ name: 'a' }, { name: 'a' }] })).rejects.toThrow(
+      /stream a is listed twice/,
+    );
+  });
+});
