@@ -62,6 +62,8 @@ export interface LocalBrokerOptions {
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
   /** @default Date.now, for the broker's decisions and the gateway's caches (not the emulator) */
   now?: () => number;
+  /** The emulator's clock (quotas, session expiry, media time). @default Date.now */
+  emulatorNow?: () => number;
 }
 
 export interface LocalBroker {
@@ -100,6 +102,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
       host,
       streams: (config.local?.streams ?? DEFAULT_LOCAL_STREAMS).map((s) => ({ ...s })),
       enforceQuotas: config.local?.enforceQuotas ?? true,
+      ...(options.emulatorNow ? { now: options.emulatorNow } : {}),
       ...(options.media ? { media: (...args) => mediaHook(...args) } : {}),
     });
   } catch (error) {
