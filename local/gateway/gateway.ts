@@ -8,8 +8,18 @@ import type {
   APIGatewayRequestAuthorizerEvent,
   Context,
 } from 'aws-lambda';
-import { gatewayResponse, type GatewayResponseType } from '../../lambda/core/gateway-responses';
+import { gatewayResponse } from '../../lambda/core/gateway-responses';
 import { evaluatePolicy, type PolicyDocument } from './iam';
+
+/** The gateway responses this stand-in produces (a subset of the deployed API's). */
+type GatewayResponseType =
+  | 'UNAUTHORIZED'
+  | 'ACCESS_DENIED'
+  | 'MISSING_AUTHENTICATION_TOKEN'
+  | 'THROTTLED'
+  | 'AUTHORIZER_FAILURE'
+  | 'INTEGRATION_FAILURE'
+  | 'REQUEST_TOO_LARGE';
 
 export type AuthorizerHandler = (
   event: APIGatewayRequestAuthorizerEvent,

@@ -1,0 +1,51 @@
+// API Gateway's own error responses (authorizer refusals, throttling, unknown routes) in DESIGN's JSON error shape,
+// configured from the one table in lambda/core/gateway-responses.ts (the local gateway answers from it too).
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { ERROR_STATUS, type ErrorCode } from '../lambda/core/errors';
+import { GATEWAY_ERROR_RESPONSES, GATEWAY_RETRY_AFTER_SECONDS } from '../lambda/core/gateway-responses';
+
+/** The DESIGN error body as an API Gateway template: static code and message, the request id from context. */
+export function errorTemplate(code: ErrorCode, message: string): string {
+  return JSON.stringify({ error: { code, message }, requestId: '$context.requestId' });
+}
+
+/**
+ * CORS headers for gateway responses, which cannot run the Lambda's per-request origin check. One origin
+ * (or `*`) is sent as is. With several, the request's Origin is echoed: these bodies carry only an error
+ * code and a request id, credentials are never allowed, and without the header a browser app could not
+ * even read a 401 to refresh its token. The broker Lambda checks the origin for everything else.
+ */
+export function gatewayCorsHeaders(allowOrigins: readonly string[]): Record<string, string> {
+  if (allowOrigins.length === 0) return {};
+  const expose = { 'Access-Control-Expose-Headers': "'Retry-After'" };
+  if (allowOrigins.includes('*')) return { 'Access-Control-Allow-Origin': "'*'", ...expose };
+  if (allowOrigins.length === 1) return { 'Access-Control-Allow-Origin': `'${allowOrigins[0]}'`, ...expose };
+  return { 'Access-Control-Allow-Origin': 'method.request.header.Origin', Vary: "'Origin'", ...expose };
+}
+
+/** Adds every gateway response of the table to the API. */
+export function addGatewayErrorResponses(api: apigw.RestApi, allowOrigins: readonly string[]): void {
+  const cors = gatewayCorsHeaders(allowOrigins);
+  for (const response of GATEWAY_ERROR_RESPONSES) {
+    const throttled = response.code === 'THROTTLED';
+    api.addGatewayResponse(`GatewayResponse${toPascal(response.type)}`, {
+      type: apigw.ResponseType.of(response.type),
+      statusCode: response.keepStatus ? undefined : String(ERROR_STATUS[response.code]),
+      templates: { 'application/json': errorTemplate(response.code, response.message) },
+      responseHeaders: {
+        'Content-Type': "'application/json'",
+        'Cache-Control': "'no-store'",
+        ...(throttled ? { 'Retry-After': `'${GATEWAY_RETRY_AFTER_SECONDS}'` } : {}),
+        ...cors,
+      },
+    });
+  }
+}
+
+function toPascal(snake: string): string {
+  return snake
+    .toLowerCase()
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}

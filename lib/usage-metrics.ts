@@ -1,0 +1,99 @@
+// Metric queries for the usage dashboard: KVS playback bytes per stream beside the sessions the broker issued.
+// Pure string builders, so that the exact SEARCH and Metrics Insights text is testable.
+import {
+  ERROR_CODE_DIMENSION,
+  METRICS_NAMESPACE,
+  SESSIONS_DENIED,
+  SESSIONS_ISSUED,
+  STREAM_NAME_DIMENSION,
+} from './telemetry';
+
+/** KVS's playback byte metrics (DESIGN section 6); manifests and playlists have no byte metric. */
+export const KVS_PLAYBACK_BYTE_METRICS = [
+  'GetMP4MediaFragment.OutgoingBytes',
+  'GetTSFragment.OutgoingBytes',
+  'GetClip.OutgoingBytes',
+] as const;
+export type KvsPlaybackByteMetric = (typeof KVS_PLAYBACK_BYTE_METRICS)[number];
+
+export const KVS_NAMESPACE = 'AWS/KinesisVideo';
+/** KVS and the broker both name the stream dimension StreamName. */
+export const KVS_STREAM_DIMENSION = STREAM_NAME_DIMENSION;
+
+/** Above this many exact names, the bytes alarm watches the whole account and region instead. */
+export const MAX_STREAMS_IN_ALARM_QUERY = 20;
+
+export function isExactStream(pattern: string): boolean {
+  return !pattern.endsWith('*');
+}
+
+/**
+ * The SEARCH term selecting one stream pattern's StreamName values. An exact name matches exactly
+ * (quoted). SEARCH has no prefix operator, so a prefix becomes partial-match terms on its words:
+ * `site7-*` -> `StreamName=site7`, a superset of the prefix. `*` selects every stream.
+ */
+export function streamSearchTerm(pattern: string): string {
+  if (isExactStream(pattern)) return `${KVS_STREAM_DIMENSION}="${pattern}"`;
+  const words = pattern
+    .slice(0, -1)
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean);
+  return words.map((word) => `${KVS_STREAM_DIMENSION}=${word}`).join(' AND ');
+}
+
+function search(query: string, statistic: string, periodSeconds: number): string {
+  return `SEARCH('${query.trim()}', '${statistic}', ${periodSeconds})`;
+}
+
+/** One KVS byte metric, one time series per stream matching the pattern. */
+export function kvsBytesSearch(
+  metric: KvsPlaybackByteMetric,
+  pattern: string,
+  periodSeconds: number,
+): string {
+  const term = pattern === '*' ? '' : streamSearchTerm(pattern);
+  return search(
+    `{${KVS_NAMESPACE},${KVS_STREAM_DIMENSION}} MetricName="${metric}" ${term}`,
+    'Sum',
+    periodSeconds,
+  );
+}
+
+/**
+ * One of our EMF metrics. No metric schema (`{namespace,dims}` would demand that exact dimension set),
+ * so the series are found whether or not they carry Powertools' `service` dimension.
+ */
+export function brokerMetricSearch(metric: string, term: string, periodSeconds: number): string {
+  return search(`Namespace="${METRICS_NAMESPACE}" MetricName="${metric}" ${term}`, 'Sum', periodSeconds);
+}
+
+/** Sessions issued for the streams one pattern selects, one series per stream. */
+export function sessionsIssuedSearch(pattern: string, periodSeconds: number): string {
+  const term = pattern === '*' ? KVS_STREAM_DIMENSION : streamSearchTerm(pattern);
+  return brokerMetricSearch(SESSIONS_ISSUED, term, periodSeconds);
+}
+
+/**
+ * Metrics Insights query (alarms cannot use SEARCH) summing one byte metric over the configured streams:
+ * exact names only when every pattern is an exact name (and there are few enough of them), otherwise
+ * every stream of the account and region.
+ */
+export function kvsBytesInsightsQuery(metric: KvsPlaybackByteMetric, patterns: readonly string[]): string {
+  const base = `SELECT SUM("${metric}") FROM SCHEMA("${KVS_NAMESPACE}", ${KVS_STREAM_DIMENSION})`;
+  if (!alarmScopedToStreams(patterns)) return base;
+  const names = [...new Set(patterns)].sort();
+  return `${base} WHERE ${names.map((name) => `${KVS_STREAM_DIMENSION} = '${name}'`).join(' OR ')}`;
+}
+
+/** Whether the bytes alarm watches the configured streams by name (true) or the whole account and region. */
+export function alarmScopedToStreams(patterns: readonly string[]): boolean {
+  return patterns.every(isExactStream) && new Set(patterns).size <= MAX_STREAMS_IN_ALARM_QUERY;
+}
+
+/**
+ * Metrics Insights query counting denied sessions with one error code. FROM the namespace (not SCHEMA):
+ * it matches whatever dimension set carries ErrorCode, Powertools' `service` included.
+ */
+export function sessionsDeniedInsightsQuery(errorCode: string): string {
+  return `SELECT SUM(${SESSIONS_DENIED}) FROM ${METRICS_NAMESPACE} WHERE ${ERROR_CODE_DIMENSION} = '${errorCode}'`;
+}

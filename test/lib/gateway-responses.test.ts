@@ -1,0 +1,58 @@
+// API Gateway's own errors speak DESIGN's error contract.
+import { describe, expect, it } from '@jest/globals';
+import { ERROR_STATUS } from '../../lambda/core/errors';
+import { GATEWAY_ERROR_RESPONSES } from '../../lambda/core/gateway-responses';
+import { errorTemplate, gatewayCorsHeaders } from '../../lib/gateway-responses';
+
+describe('errorTemplate', () => {
+  it('renders the DESIGN error body with the request id from API Gateway context', () => {
+    expect(JSON.parse(errorTemplate('UNAUTHORIZED', 'Missing or invalid bearer token'))).toEqual({
+      error: { code: 'UNAUTHORIZED', message: 'Missing or invalid bearer token' },
+      requestId: '$context.requestId',
+    });
+  });
+});
+
+describe('GATEWAY_ERROR_RESPONSES', () => {
+  it('lists each response type once', () => {
+    const types = GATEWAY_ERROR_RESPONSES.map((r) => r.type);
+    expect(new Set(types).size).toBe(types.length);
+  });
+
+  it('uses only DESIGN codes, never INTERNAL_ERROR', () => {
+    for (const response of GATEWAY_ERROR_RESPONSES) {
+      expect(Object.keys(ERROR_STATUS)).toContain(response.code);
+      expect(response.code).not.toBe('INTERNAL_ERROR');
+    }
+  });
+});
+
+describe('gatewayCorsHeaders', () => {
+  it.each([
+    ['no origin', [], {}],
+    [
+      'any origin',
+      ['*'],
+      { 'Access-Control-Allow-Origin': "'*'", 'Access-Control-Expose-Headers': "'Retry-After'" },
+    ],
+    [
+      'one origin',
+      ['https://app.example.com'],
+      {
+        'Access-Control-Allow-Origin': "'https://app.example.com'",
+        'Access-Control-Expose-Headers': "'Retry-After'",
+      },
+    ],
+    [
+      'several origins (echoed: errors only, no credentials)',
+      ['https://a.example.com', 'https://b.example.com'],
+      {
+        'Access-Control-Allow-Origin': 'method.request.header.Origin',
+        Vary: "'Origin'",
+        'Access-Control-Expose-Headers': "'Retry-After'",
+      },
+    ],
+  ])('%s', (_name, origins, headers) => {
+    expect(gatewayCorsHeaders(origins)).toEqual(headers);
+  });
+});

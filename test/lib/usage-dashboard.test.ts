@@ -1,0 +1,181 @@
+// The usage dashboard and its alarms, read from the template.
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { Duration, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { KvsSessionBroker } from '../../lib/kvs-session-broker';
+import { KvsUsageDashboard } from '../../lib/usage-dashboard';
+import { newStack, testConfig } from './fixtures';
+
+interface Widget {
+  type: string;
+  properties: { title?: string; metrics?: unknown[][] };
+}
+
+let template: Template;
+let usage: KvsUsageDashboard;
+let widgets: Widget[];
+
+beforeAll(() => {
+  const stack = newStack();
+  const broker = new KvsSessionBroker(stack, 'Broker', { config: testConfig() });
+  const topic = new sns.Topic(stack, 'Alarms');
+  usage = new KvsUsageDashboard(stack, 'Usage', {
+    broker,
+    alarmTopic: topic,
+    outgoingBytesThreshold: 5 * 1024 ** 3,
+  });
+  template = Template.fromStack(stack);
+
+  const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!;
+  const [, parts] = dashboard.Properties.DashboardBody['Fn::Join'] as [string, unknown[]];
+  // Tokens (region, function names) sit inside JSON strings: a placeholder keeps the body parseable.
+  const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(''));
+  widgets = body.widgets;
+});
+
+function widget(title: string): Widget {
+  const found = widgets.find((w) => w.properties.title === title);
+  if (!found)
+    throw new Error(`no widget titled ${title}: ${widgets.map((w) => w.properties.title).join(', ')}`);
+  return found;
+}
+
+function expressions(w: Widget): string[] {
+  return (w.properties.metrics ?? []).flatMap((row) =>
+    row
+      .filter(
+        (cell): cell is { expression: string } =>
+          typeof cell === 'object' && cell !== null && 'expression' in cell,
+      )
+      .map((cell) => cell.expression),
+  );
+}
+
+describe('dashboard', () => {
+  it('shows, for a stream named exactly, its KVS playback bytes by StreamName beside the sessions issued for it', () => {
+    const w = widget('Stream cam-1');
+    const plain = (w.properties.metrics ?? []).filter((row) => row[0] === 'AWS/KinesisVideo');
+    expect(plain.map((row) => row.slice(0, 4))).toEqual([
+      ['AWS/KinesisVideo', 'GetMP4MediaFragment.OutgoingBytes', 'StreamName', 'cam-1'],
+      ['AWS/KinesisVideo', 'GetTSFragment.OutgoingBytes', 'StreamName', 'cam-1'],
+      ['AWS/KinesisVideo', 'GetClip.OutgoingBytes', 'StreamName', 'cam-1'],
+    ]);
+    expect(plain.every((row) => (row[4] as { stat: string }).stat === 'Sum')).toBe(true);
+    expect(expressions(w)).toEqual([
+      `SEARCH('Namespace="KvsSessionBroker" MetricName="SessionsIssued" StreamName="cam-1"', 'Sum', 300)`,
+    ]);
+  });
+
+  it('uses SEARCH expressions for a prefix pattern', () => {
+    const w = widget('Streams site7-* (SEARCH: may include other streams sharing its words)');
+    expect(expressions(w)).toContain(
+      `SEARCH('{AWS/KinesisVideo,StreamName} MetricName="GetMP4MediaFragment.OutgoingBytes" StreamName=site7', 'Sum', 300)`,
+    );
+  });
+
+  it('totals playback bytes and sessions across all streams', () => {
+    expect(
+      expressions(widget('Playback bytes, all streams (account and region) / sessions issued')),
+    ).toContain(
+      `SUM(SEARCH('{AWS/KinesisVideo,StreamName} MetricName="GetMP4MediaFragment.OutgoingBytes"', 'Sum', 300))`,
+    );
+  });
+
+  it('breaks denied sessions down by error code, whatever other dimensions they carry', () => {
+    expect(expressions(widget('Sessions denied by error code'))).toEqual([
+      `SEARCH('Namespace="KvsSessionBroker" MetricName="SessionsDenied" ErrorCode', 'Sum', 300)`,
+    ]);
+  });
+});
+
+describe('alarms', () => {
+  it('creates five alarms, each notifying the topic on ALARM and OK', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    const topicRef = { Ref: Match.stringLikeRegexp('^Alarms') };
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [topicRef],
+      OKActions: [topicRef],
+    });
+  });
+
+  it('alarms on the sum of the three playback byte metrics over the configured threshold', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 5 * 1024 ** 3,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          Expression: 'FILL(bytes0, 0) + FILL(bytes1, 0) + FILL(bytes2, 0)',
+          ReturnData: true,
+        }),
+        Match.objectLike({
+          Id: 'bytes0',
+          Expression:
+            'SELECT SUM("GetMP4MediaFragment.OutgoingBytes") FROM SCHEMA("AWS/KinesisVideo", StreamName)',
+          Period: 3600,
+        }),
+      ]),
+    });
+  });
+
+  it.each([
+    ['broker', 'brokerErrors'],
+    ['authorizer', 'authorizerErrors'],
+  ] as const)('alarms on %s Lambda errors', (_name, key) => {
+    const stack = Stack.of(usage);
+    const alarm =
+      template.toJSON().Resources[stack.getLogicalId(usage.alarms[key].node.defaultChild as CfnElement)];
+    expect(alarm.Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Statistic: 'Sum',
+      Threshold: 1,
+    });
+  });
+
+  it('alarms on API 5XX', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5XXError',
+      Threshold: 5,
+    });
+  });
+
+  it('alarms on sessions denied as THROTTLED, with a query that tolerates the Powertools service dimension', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 10,
+      Metrics: [
+        Match.objectLike({
+          Expression: "SELECT SUM(SessionsDenied) FROM KvsSessionBroker WHERE ErrorCode = 'THROTTLED'",
+          Period: 300,
+          ReturnData: true,
+        }),
+      ],
+    });
+  });
+});
+
+describe('validation', () => {
+  it.each([
+    [
+      'a zero bytes threshold',
+      { outgoingBytesThreshold: 0 },
+      /outgoingBytesThreshold: must be a positive number, got 0/,
+    ],
+    [
+      'a 6-hour bytes period',
+      { outgoingBytesPeriod: Duration.hours(6) },
+      /outgoingBytesPeriod: must be whole minutes from 1 to 180, got 21600 s/,
+    ],
+    [
+      'a 90-second period',
+      { period: Duration.seconds(90) },
+      /period: must be whole minutes from 1 to 1440, got 90 s/,
+    ],
+  ])('refuses %s', (_name, props, message) => {
+    const stack = newStack('Invalid');
+    // Validation runs before the broker is used: a stand-in with a config is enough.
+    const broker = { config: testConfig() } as unknown as KvsSessionBroker;
+    expect(() => new KvsUsageDashboard(stack, 'Usage', { broker, ...props })).toThrow(message);
+  });
+});

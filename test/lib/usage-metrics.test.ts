@@ -1,0 +1,62 @@
+// The exact SEARCH and Metrics Insights text behind the usage dashboard and alarms.
+import { describe, expect, it } from '@jest/globals';
+import {
+  alarmScopedToStreams,
+  kvsBytesInsightsQuery,
+  kvsBytesSearch,
+  sessionsDeniedInsightsQuery,
+  sessionsIssuedSearch,
+  streamSearchTerm,
+} from '../../lib/usage-metrics';
+
+describe('streamSearchTerm', () => {
+  it.each([
+    ['cam-1', 'StreamName="cam-1"'],
+    ['site7-*', 'StreamName=site7'],
+    ['partner-acme_cam*', 'StreamName=partner AND StreamName=acme AND StreamName=cam'],
+  ])('%s -> %s', (pattern, term) => {
+    expect(streamSearchTerm(pattern)).toBe(term);
+  });
+});
+
+describe('SEARCH expressions', () => {
+  it('finds one KVS byte metric per stream under the KVS schema', () => {
+    expect(kvsBytesSearch('GetTSFragment.OutgoingBytes', 'cam-1', 60)).toBe(
+      `SEARCH('{AWS/KinesisVideo,StreamName} MetricName="GetTSFragment.OutgoingBytes" StreamName="cam-1"', 'Sum', 60)`,
+    );
+    expect(kvsBytesSearch('GetClip.OutgoingBytes', '*', 300)).toBe(
+      `SEARCH('{AWS/KinesisVideo,StreamName} MetricName="GetClip.OutgoingBytes"', 'Sum', 300)`,
+    );
+  });
+
+  it('finds sessions issued without a schema, so the Powertools service dimension does not hide them', () => {
+    expect(sessionsIssuedSearch('cam-1', 300)).toBe(
+      `SEARCH('Namespace="KvsSessionBroker" MetricName="SessionsIssued" StreamName="cam-1"', 'Sum', 300)`,
+    );
+    expect(sessionsIssuedSearch('*', 300)).not.toMatch(/\{/);
+  });
+});
+
+describe('Metrics Insights queries (alarms)', () => {
+  it('names the streams when all are exact', () => {
+    expect(kvsBytesInsightsQuery('GetMP4MediaFragment.OutgoingBytes', ['cam-2', 'cam-1'])).toBe(
+      `SELECT SUM("GetMP4MediaFragment.OutgoingBytes") FROM SCHEMA("AWS/KinesisVideo", StreamName) WHERE StreamName = 'cam-1' OR StreamName = 'cam-2'`,
+    );
+  });
+
+  it.each([
+    ['a prefix', ['cam-1', 'site7-*']],
+    ['more than 20 names', Array.from({ length: 21 }, (_, i) => `cam-${i}`)],
+  ])('covers the whole account and region with %s', (_name, streams) => {
+    expect(alarmScopedToStreams(streams)).toBe(false);
+    expect(kvsBytesInsightsQuery('GetClip.OutgoingBytes', streams)).toBe(
+      `SELECT SUM("GetClip.OutgoingBytes") FROM SCHEMA("AWS/KinesisVideo", StreamName)`,
+    );
+  });
+
+  it('counts denied sessions by error code from the namespace, whatever the dimension set', () => {
+    expect(sessionsDeniedInsightsQuery('THROTTLED')).toBe(
+      "SELECT SUM(SessionsDenied) FROM KvsSessionBroker WHERE ErrorCode = 'THROTTLED'",
+    );
+  });
+});
