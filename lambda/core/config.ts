@@ -1,6 +1,6 @@
 // The broker's one configuration document (DESIGN section 4): schema, defaults and validation.
 // Shared by the CDK app (synth fails on a bad document) and the Lambdas (validated once at init).
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PLAYBACK_MODES = ['LIVE', 'LIVE_REPLAY', 'ON_DEMAND'] as const;
 export const PROTOCOLS = ['DASH', 'HLS'] as const;

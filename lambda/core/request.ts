@@ -1,5 +1,5 @@
 // Request rules for POST /v1/streams/{streamName}/sessions (DESIGN section 2): one schema, strict.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   KVS_MAX_EXPIRES_SECONDS,
   KVS_MIN_EXPIRES_SECONDS,
