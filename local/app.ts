@@ -11,6 +11,7 @@ import { parseConfig, type BrokerConfig } from '../lambda/core/config';
 import { createKvsAdapter } from '../lambda/kvs/adapter';
 import { createDevIssuer, type DevIssuer } from './dev-issuer';
 import { startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
+import { emulatorMedia } from './emulator-media';
 import { createLocalGateway } from './gateway/gateway';
 
 /** The dev issuer's `iss`: fixed, so tokens minted by `npm run token` work whatever the port. */
@@ -56,7 +57,7 @@ export interface LocalBrokerOptions {
   config?: unknown | ((baseUrl: string) => unknown);
   /** The dev issuer's private key; without it the dev issuer and its JWKS route are off. */
   devKey?: JWK;
-  /** Serves emulated media for session URLs (local/media). */
+  /** Serves the media of session URLs. @default emulatorMedia(): real manifests and fragments from the fixture */
   media?: (emulator: KvsEmulator) => MediaHook;
   /** Extra routes (player page...) tried before the API. Return true when handled. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
@@ -103,14 +104,14 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
       streams: (config.local?.streams ?? DEFAULT_LOCAL_STREAMS).map((s) => ({ ...s })),
       enforceQuotas: config.local?.enforceQuotas ?? true,
       ...(options.emulatorNow ? { now: options.emulatorNow } : {}),
-      ...(options.media ? { media: (...args) => mediaHook(...args) } : {}),
+      media: (...args) => mediaHook(...args),
     });
   } catch (error) {
     await new Promise((r) => server.close(r));
     throw error;
   }
   const emu = emulator;
-  const mediaHook: MediaHook = options.media ? options.media(emu) : () => undefined;
+  const mediaHook: MediaHook = (options.media ?? emulatorMedia(options.emulatorNow))(emu);
 
   const devIssuer = options.devKey
     ? await createDevIssuer({

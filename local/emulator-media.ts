@@ -1,0 +1,33 @@
+// Wires the emulated media (local/media) into the KVS emulator: a verified session token becomes a MediaSession,
+// and bytes of media fragments are metered per stream like KVS's GetMP4MediaFragment/GetTSFragment.OutgoingBytes.
+import type { KvsEmulator, MediaHook, VerifiedSession } from './emulator';
+import { createMediaHook, type MediaSession } from './media';
+
+export function toMediaSession(session: VerifiedSession): MediaSession {
+  return {
+    streamName: session.streamName,
+    protocol: session.protocol,
+    playbackMode: session.playbackMode,
+    fragmentSelectorType: session.fragmentSelectorType,
+    issuedAtMs: session.issuedAtMs,
+    ...(session.startTimestampMs !== undefined ? { startMs: session.startTimestampMs } : {}),
+    ...(session.endTimestampMs !== undefined ? { endMs: session.endTimestampMs } : {}),
+    displayFragmentTimestamp: session.displayFragmentTimestamp,
+    displayFragmentNumber: session.displayFragmentNumber ?? 'NEVER',
+    containerFormat: session.containerFormat ?? 'FRAGMENTED_MP4',
+    discontinuityMode: session.discontinuityMode ?? 'ALWAYS',
+    maxFragmentResults: session.maxFragmentResults,
+    expiresAtMs: session.expiresAtMs,
+  };
+}
+
+/** The emulator's media hook: real DASH/HLS manifests and fragments from the committed fixture. */
+export function emulatorMedia(now: () => number = Date.now): (emulator: KvsEmulator) => MediaHook {
+  return (emulator) => {
+    const serve = createMediaHook({
+      now,
+      recordOutgoingBytes: (stream, bytes, metric) => emulator.recordOutgoingBytes(stream, bytes, metric),
+    });
+    return (req, res, session, path) => serve(req, res, toMediaSession(session), path);
+  };
+}

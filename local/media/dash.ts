@@ -1,0 +1,149 @@
+// GetDASHManifest: the MPEG-DASH MPD of a session, dynamic for LIVE and LIVE_REPLAY, static for ON_DEMAND.
+import type { ManifestInput } from './manifest';
+import { query, Resource, VIDEO_TRACK_NUMBER } from './resources';
+import { defaultMaxFragmentResults } from './session';
+import { firstFragmentFrom, replayOriginMs } from './timeline';
+
+/**
+ * Namespace of the kvs:fn and kvs:ts attributes. KVS documents the attribute names but not their
+ * namespace URI; this one is ours, and players that do not know it ignore the attributes.
+ */
+export const KVS_DASH_NAMESPACE = 'urn:aws:kinesisvideo:dash:2018';
+
+const XML_ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+
+export function escapeXml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => XML_ENTITIES[c]!);
+}
+
+/** xs:duration in seconds, e.g. PT2S, PT0.5S. */
+export function xsDuration(ms: number): string {
+  return `PT${Number((ms / 1000).toFixed(3))}S`;
+}
+
+/** xs:dateTime in UTC with milliseconds. */
+export function xsDateTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function attributes(values: Readonly<Record<string, string | number | undefined>>): string {
+  return Object.entries(values)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => ` ${name}="${escapeXml(String(value))}"`)
+    .join('');
+}
+
+/**
+ * How the media timeline meets the wall clock. LIVE: media time is epoch time, so
+ * availabilityStartTime is the epoch and a fragment becomes available as the clock passes its end.
+ * LIVE_REPLAY: the replay's first fragment ends when it is first listed (see replayOriginMs), and the
+ * presentationTimeOffset maps the original timestamps onto that; the same anchor on every refresh.
+ */
+function liveAnchor(
+  input: ManifestInput,
+  ticksPerFragment: bigint,
+): { availabilityStartMs: number; presentationTimeOffset: bigint } {
+  const { session, media } = input;
+  if (session.playbackMode === 'LIVE') return { availabilityStartMs: 0, presentationTimeOffset: 0n };
+  const first = firstFragmentFrom(session.startMs!, media.fragmentDurationMs);
+  return {
+    availabilityStartMs: replayOriginMs(session, media.fragmentDurationMs) - media.fragmentDurationMs,
+    presentationTimeOffset: BigInt(first) * ticksPerFragment,
+  };
+}
+
+/** The MPD for what `fragments` lists. Throws when it lists nothing: the caller answers that with a 404. */
+export function buildDashManifest(input: ManifestInput): string {
+  const { session, sessionToken, nowMs, fragments, media } = input;
+  const listed = fragments.listed;
+  if (listed.length === 0) throw new RangeError('a manifest needs at least one fragment');
+  const durationMs = media.fragmentDurationMs;
+  const timescale = media.video.timescale;
+  const ticksPerFragment = BigInt((durationMs * timescale) / 1000);
+  const showTimestamp = session.displayFragmentTimestamp === 'ALWAYS';
+  const showNumber = session.displayFragmentNumber === 'ALWAYS';
+  const cap = session.maxFragmentResults ?? defaultMaxFragmentResults(session.playbackMode);
+
+  const isStatic = session.playbackMode === 'ON_DEMAND';
+  const anchor = isStatic
+    ? {
+        availabilityStartMs: undefined,
+        presentationTimeOffset: BigInt(listed[0]!.fragmentNumber) * ticksPerFragment,
+      }
+    : liveAnchor(input, ticksPerFragment);
+  const presentationEndMs =
+    Number(BigInt(listed.at(-1)!.fragmentNumber + 1) * ticksPerFragment - anchor.presentationTimeOffset) /
+    (timescale / 1000);
+
+  const mpd = attributes({
+    xmlns: 'urn:mpeg:dash:schema:mpd:2011',
+    'xmlns:kvs': showTimestamp || showNumber ? KVS_DASH_NAMESPACE : undefined,
+    profiles: 'urn:mpeg:dash:profile:isoff-live:2011',
+    type: isStatic ? 'static' : 'dynamic',
+    availabilityStartTime:
+      anchor.availabilityStartMs === undefined ? undefined : xsDateTime(anchor.availabilityStartMs),
+    publishTime: isStatic ? undefined : xsDateTime(nowMs),
+    // an ended replay stops updating and says where it ends (DASH-IF IOP: ending a live service)
+    minimumUpdatePeriod: isStatic || fragments.ended ? undefined : xsDuration(durationMs),
+    mediaPresentationDuration: isStatic || fragments.ended ? xsDuration(presentationEndMs) : undefined,
+    timeShiftBufferDepth: isStatic ? undefined : xsDuration(cap * durationMs),
+    suggestedPresentationDelay: isStatic ? undefined : xsDuration(3 * durationMs),
+    minBufferTime: xsDuration(2 * durationMs),
+  });
+  const tokenAndTrack = query({ SessionToken: sessionToken, TrackNumber: VIDEO_TRACK_NUMBER });
+  const template = attributes({
+    timescale,
+    presentationTimeOffset:
+      anchor.presentationTimeOffset === 0n ? undefined : anchor.presentationTimeOffset.toString(),
+    startNumber: listed[0]!.fragmentNumber,
+    initialization: `${Resource.GetMP4InitFragment}?${tokenAndTrack}`,
+    // $Number$ is the fragment number: startNumber is the first listed fragment's
+    media: `${Resource.GetMP4MediaFragment}?FragmentNumber=$Number$&${tokenAndTrack}`,
+  });
+  const timeline = listed.map(
+    (fragment, i) =>
+      `            <S${attributes({
+        t: i === 0 ? (BigInt(fragment.fragmentNumber) * ticksPerFragment).toString() : undefined,
+        d: ticksPerFragment.toString(),
+        'kvs:fn': showNumber ? fragment.fragmentNumber : undefined,
+        'kvs:ts': showTimestamp ? fragment.startMs : undefined,
+      })}/>`,
+  );
+  const { video } = media;
+  const representation = attributes({
+    id: VIDEO_TRACK_NUMBER,
+    codecs: video.codecs,
+    bandwidth: media.peakBitrate.mp4,
+    width: video.width,
+    height: video.height,
+    frameRate: video.frameRate,
+    sar: '1:1',
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<MPD${mpd}>`,
+    `  <Period id="0" start="PT0S">`,
+    `    <AdaptationSet id="0" contentType="video" mimeType="video/mp4" segmentAlignment="true" startWithSAP="1">`,
+    `      <Representation${representation}>`,
+    `        <SegmentTemplate${template}>`,
+    `          <SegmentTimeline>`,
+    ...timeline,
+    `          </SegmentTimeline>`,
+    `        </SegmentTemplate>`,
+    `      </Representation>`,
+    `    </AdaptationSet>`,
+    `  </Period>`,
+    // the emulator's clock is the one that counts: players sync to it instead of a public time server
+    ...(isStatic
+      ? []
+      : [`  <UTCTiming schemeIdUri="urn:mpeg:dash:utc:direct:2014" value="${xsDateTime(nowMs)}"/>`]),
+    '</MPD>',
+    '',
+  ].join('\n');
+}

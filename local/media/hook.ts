@@ -1,0 +1,216 @@
+// The media hook the KVS emulator calls for GET /dash/v1/* and /hls/v1/*, once it has verified the session token.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { buildDashManifest } from './dash';
+import { loadFixture, type MediaFixture } from './fixture';
+import { mp4MediaFragment, tsFragment } from './fragments';
+import { buildHlsMasterPlaylist, buildHlsMediaPlaylist } from './hls';
+import type { ManifestInput } from './manifest';
+import { DASH_PATH_PREFIX, HLS_PATH_PREFIX, Resource, VIDEO_TRACK_NUMBER } from './resources';
+import type { MediaProtocol, MediaSession } from './session';
+import { isServable, sessionFragments } from './timeline';
+
+/** KVS's playback byte metrics (AWS/KinesisVideo, per stream). Only media fragments count. */
+export type OutgoingBytesMetric = 'GetMP4MediaFragment.OutgoingBytes' | 'GetTSFragment.OutgoingBytes';
+
+export interface MediaHookOptions {
+  /** The emulator's wall clock, epoch milliseconds. */
+  readonly now: () => number;
+  /** Told the size of every media fragment served. @default not recorded */
+  readonly recordOutgoingBytes?: (stream: string, bytes: number, metric: OutgoingBytesMetric) => void;
+  /** @default the committed fixture, loaded once when the hook is created */
+  readonly fixture?: MediaFixture;
+}
+
+/** `path` is the request's URL path (`/dash/v1/getDASHManifest.mpd`) or just its last segment. */
+export type MediaHook = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  session: MediaSession,
+  path: string,
+) => Promise<void>;
+
+const CONTENT_TYPE = {
+  mpd: 'application/dash+xml',
+  m3u8: 'application/vnd.apple.mpegurl',
+  mp4: 'video/mp4',
+  ts: 'video/mp2t',
+} as const;
+
+/** A KVS-style error: status, x-amzn-ErrorType and a JSON message. */
+class MediaError extends Error {
+  constructor(
+    readonly status: 400 | 404,
+    readonly errorType: 'InvalidArgumentException' | 'ResourceNotFoundException',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  body: string | Uint8Array,
+): number {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  res.writeHead(status, {
+    ...headers,
+    'Content-Length': String(bytes.length),
+    // players load these from the app's origin
+    'Access-Control-Allow-Origin': '*',
+  });
+  res.end(bytes);
+  return bytes.length;
+}
+
+function sendError(res: ServerResponse, error: MediaError): void {
+  send(
+    res,
+    error.status,
+    { 'Content-Type': 'application/json', 'x-amzn-ErrorType': error.errorType },
+    JSON.stringify({ message: error.message }),
+  );
+}
+
+/** The resource a path names, and which protocol's folder it is in (the session's, for a bare name). */
+function parsePath(path: string, session: MediaSession): { protocol: MediaProtocol; resource: string } {
+  for (const [prefix, protocol] of [
+    [DASH_PATH_PREFIX, 'DASH'],
+    [HLS_PATH_PREFIX, 'HLS'],
+  ] as const) {
+    const at = path.indexOf(prefix);
+    if (at >= 0) return { protocol, resource: path.slice(at + prefix.length) };
+  }
+  return { protocol: session.protocol, resource: path.includes('/') ? '' : path };
+}
+
+/** The resources a session offers: its protocol's manifest(s), and its container's fragments. */
+function offeredResources(session: MediaSession): readonly string[] {
+  if (session.protocol === 'DASH') {
+    return [Resource.GetDASHManifest, Resource.GetMP4InitFragment, Resource.GetMP4MediaFragment];
+  }
+  return session.containerFormat === 'MPEG_TS'
+    ? [Resource.GetHLSMasterPlaylist, Resource.GetHLSMediaPlaylist, Resource.GetTSFragment]
+    : [
+        Resource.GetHLSMasterPlaylist,
+        Resource.GetHLSMediaPlaylist,
+        Resource.GetMP4InitFragment,
+        Resource.GetMP4MediaFragment,
+      ];
+}
+
+function fragmentNumberParam(params: URLSearchParams): number {
+  const value = params.get('FragmentNumber');
+  const number = value !== null && /^\d{1,16}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(number)) {
+    throw new MediaError(
+      400,
+      'InvalidArgumentException',
+      'FragmentNumber must be a fragment number from the manifest',
+    );
+  }
+  return number;
+}
+
+function checkTrackNumber(params: URLSearchParams): void {
+  const track = params.get('TrackNumber');
+  if (track !== null && track !== VIDEO_TRACK_NUMBER) {
+    throw new MediaError(404, 'ResourceNotFoundException', `The stream has no track ${track}.`);
+  }
+}
+
+const NO_FRAGMENTS = 'No fragments found in the stream for the streaming request.';
+
+/**
+ * Serves a session's manifest, playlists, init fragment and media fragments from the looped fixture.
+ * Every response allows any origin. A fragment the session has not listed is a 404, like KVS; only
+ * media fragments are reported to `recordOutgoingBytes`.
+ */
+export function createMediaHook(options: MediaHookOptions): MediaHook {
+  const fixture = options.fixture ?? loadFixture();
+
+  return async (req, res, session, path) => {
+    try {
+      const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+      const { protocol, resource } = parsePath(path, session);
+      if (protocol !== session.protocol || !offeredResources(session).includes(resource)) {
+        throw new MediaError(
+          404,
+          'ResourceNotFoundException',
+          `This ${session.protocol} session has no ${path}.`,
+        );
+      }
+      const nowMs = options.now();
+      const fragments = sessionFragments(session, fixture.fragmentDurationMs, nowMs);
+      const input: ManifestInput = {
+        session,
+        sessionToken: params.get('SessionToken') ?? '',
+        nowMs,
+        fragments,
+        media: fixture,
+      };
+      const noCache = { 'Cache-Control': 'no-cache' };
+
+      switch (resource) {
+        case Resource.GetDASHManifest:
+          if (fragments.listed.length === 0) {
+            throw new MediaError(404, 'ResourceNotFoundException', NO_FRAGMENTS);
+          }
+          send(res, 200, { 'Content-Type': CONTENT_TYPE.mpd, ...noCache }, buildDashManifest(input));
+          return;
+        case Resource.GetHLSMasterPlaylist:
+          send(res, 200, { 'Content-Type': CONTENT_TYPE.m3u8, ...noCache }, buildHlsMasterPlaylist(input));
+          return;
+        case Resource.GetHLSMediaPlaylist:
+          checkTrackNumber(params);
+          if (fragments.listed.length === 0) {
+            throw new MediaError(404, 'ResourceNotFoundException', NO_FRAGMENTS);
+          }
+          send(res, 200, { 'Content-Type': CONTENT_TYPE.m3u8, ...noCache }, buildHlsMediaPlaylist(input));
+          return;
+        case Resource.GetMP4InitFragment:
+          checkTrackNumber(params);
+          send(res, 200, { 'Content-Type': CONTENT_TYPE.mp4 }, fixture.init);
+          return;
+        case Resource.GetMP4MediaFragment:
+        case Resource.GetTSFragment: {
+          checkTrackNumber(params);
+          const fragmentNumber = fragmentNumberParam(params);
+          if (!isServable(fragments, fragmentNumber)) {
+            throw new MediaError(
+              404,
+              'ResourceNotFoundException',
+              `Fragment ${fragmentNumber} is not in this session.`,
+            );
+          }
+          const isTs = resource === Resource.GetTSFragment;
+          const bytes = isTs
+            ? tsFragment(fixture, fragmentNumber)
+            : mp4MediaFragment(fixture, fragmentNumber);
+          const sent = send(res, 200, { 'Content-Type': isTs ? CONTENT_TYPE.ts : CONTENT_TYPE.mp4 }, bytes);
+          // a HEAD answer carries no body, so no bytes go out
+          if (req.method !== 'HEAD') {
+            options.recordOutgoingBytes?.(
+              session.streamName,
+              sent,
+              isTs ? 'GetTSFragment.OutgoingBytes' : 'GetMP4MediaFragment.OutgoingBytes',
+            );
+          }
+          return;
+        }
+      }
+    } catch (error) {
+      if (error instanceof MediaError) {
+        sendError(res, error);
+        return;
+      }
+      console.error('media hook failed', error);
+      if (!res.headersSent) {
+        send(res, 500, { 'Content-Type': 'application/json' }, JSON.stringify({ message: 'Internal error' }));
+      } else {
+        res.destroy();
+      }
+    }
+  };
+}
