@@ -25,6 +25,12 @@ const SCENARIOS: Scenario[] = [
   { name: 'DASH LIVE, authorizer cache on (300 s)', cacheTtlSeconds: 300, body: {} },
   { name: 'DASH LIVE, authorizer cache off', cacheTtlSeconds: 0, body: {} },
   { name: 'HLS fMP4 LIVE, authorizer cache on', cacheTtlSeconds: 300, body: { protocol: 'HLS' } },
+  // Denied by the broker's grant re-check: the whole path but the KVS calls (answers 403, by design).
+  {
+    name: 'broker 403 (mode not granted), no KVS call',
+    cacheTtlSeconds: 300,
+    body: { playbackMode: 'LIVE_REPLAY', startTimestamp: '2026-01-01T00:00:00Z' },
+  },
 ];
 
 async function startServer(dir: string, scenario: Scenario): Promise<ChildProcess> {
