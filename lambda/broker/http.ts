@@ -3,18 +3,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { headerValue } from '../core/bearer';
+import { corsHeaders } from '../core/cors';
 import { BrokerError, errorBody, toBrokerError } from '../core/errors';
 import { grantsFromClaim, type Grant } from '../core/grants';
 
 export interface CorsOptions {
   allowOrigins: readonly string[];
-}
-
-function corsHeaders(event: APIGatewayProxyEvent, cors: CorsOptions): Record<string, string> {
-  const origin = headerValue(event.headers ?? {}, 'origin');
-  if (!origin || cors.allowOrigins.length === 0) return {};
-  if (cors.allowOrigins.includes('*')) return { 'Access-Control-Allow-Origin': '*' };
-  return cors.allowOrigins.includes(origin) ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : {};
 }
 
 /** Every answer is JSON and never cached: a session URL is a bearer credential for its lifetime. */
@@ -30,7 +24,7 @@ export function jsonResponse(
     headers: {
       'Content-Type': 'application/json',
       'Cache-Control': 'no-store',
-      ...corsHeaders(event, cors),
+      ...corsHeaders(headerValue(event.headers ?? {}, 'origin'), cors.allowOrigins),
       ...extraHeaders,
     },
     body: JSON.stringify(body),

@@ -8,6 +8,7 @@ import type {
   APIGatewayRequestAuthorizerEvent,
   Context,
 } from 'aws-lambda';
+import { corsHeaders } from '../../lambda/core/cors';
 import { gatewayResponse } from '../../lambda/core/gateway-responses';
 import { evaluatePolicy, type PolicyDocument } from './iam';
 
@@ -19,7 +20,8 @@ type GatewayResponseType =
   | 'THROTTLED'
   | 'AUTHORIZER_FAILURE'
   | 'INTEGRATION_FAILURE'
-  | 'REQUEST_TOO_LARGE';
+  | 'REQUEST_TOO_LARGE'
+  | 'BAD_REQUEST_PARAMETERS';
 
 export type AuthorizerHandler = (
   event: APIGatewayRequestAuthorizerEvent,
@@ -64,18 +66,37 @@ interface Authorizer {
   context?: Record<string, unknown>;
 }
 
-function matchRoute(routes: Route[], method: string, path: string) {
-  for (const route of routes) {
-    if (route.method !== method) continue;
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+}
+
+/** Route templates as regular expressions, built once. */
+function compileRoutes(routes: Route[]): CompiledRoute[] {
+  return routes.map((route) => {
     const names: string[] = [];
-    const pattern = route.resource.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+    const source = route.resource.replace(/\{([^}]+)\}/g, (_m, name: string) => {
       names.push(name);
       return '([^/]+)';
     });
-    const match = new RegExp(`^${pattern}$`).exec(path);
+    return { route, pattern: new RegExp(`^${source}$`), names };
+  });
+}
+
+function matchRoute(routes: CompiledRoute[], method: string, path: string) {
+  for (const { route, pattern, names } of routes) {
+    if (route.method !== method) continue;
+    const match = pattern.exec(path);
     if (match) {
-      const pathParameters = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]));
-      return { route, pathParameters };
+      try {
+        const pathParameters = Object.fromEntries(
+          names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]),
+        );
+        return { route, pathParameters };
+      } catch {
+        return 'BAD_REQUEST_PARAMETERS' as const; // a malformed %-escape
+      }
     }
   }
   return undefined;
@@ -120,16 +141,9 @@ export function createLocalGateway(options: LocalGatewayOptions) {
   const apiId = options.apiId ?? 'local';
   const stage = options.stage ?? 'local';
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const routes = compileRoutes(options.routes);
   const cache = new Map<string, CachedAuthorization>();
   const admit = tokenBucket(options.throttle.rateLimit, options.throttle.burstLimit, now);
-
-  function corsHeaders(origin: string | undefined): Record<string, string> {
-    if (!origin || options.corsAllowOrigins.length === 0) return {};
-    if (options.corsAllowOrigins.includes('*')) return { 'Access-Control-Allow-Origin': '*' };
-    return options.corsAllowOrigins.includes(origin)
-      ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
-      : {};
-  }
 
   async function authorize(
     event: APIGatewayRequestAuthorizerEvent,
@@ -175,7 +189,7 @@ export function createLocalGateway(options: LocalGatewayOptions) {
     const headers = Object.fromEntries(
       Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
     );
-    const cors = corsHeaders(headers.origin);
+    const cors = corsHeaders(headers.origin, options.corsAllowOrigins);
 
     const send = (result: APIGatewayProxyResult | ReturnType<typeof gatewayResponse>) => {
       res.writeHead(result.statusCode, { ...cors, ...result.headers, 'x-amzn-RequestId': requestId });
@@ -193,8 +207,9 @@ export function createLocalGateway(options: LocalGatewayOptions) {
       res.end();
       return;
     }
-    const matched = matchRoute(options.routes, method, url.pathname);
+    const matched = matchRoute(routes, method, url.pathname);
     if (!matched) return fail('MISSING_AUTHENTICATION_TOKEN');
+    if (matched === 'BAD_REQUEST_PARAMETERS') return fail(matched);
     if (!admit()) return fail('THROTTLED');
 
     const body = await readBody(req);

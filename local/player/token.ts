@@ -1,7 +1,7 @@
 // POST /player/token: mints a dev token for the player page (local mode only, never deployed).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BrokerError, errorBody } from '../../lambda/core/errors';
+import { BrokerError, errorBody, toBrokerError } from '../../lambda/core/errors';
 import { parseGrant } from '../../lambda/core/grants';
 import type { DevIssuer } from '../dev-issuer';
 
@@ -128,7 +128,9 @@ export async function handleDevTokenRequest(
     sendJson(res, 200, { token, expiresAt });
   } catch (error) {
     const body = errorBody(error, requestId);
-    if (body.error.code === 'INTERNAL_ERROR') console.error('player token endpoint failed', error);
+    // Name and message only: never an object that could carry request data or a minted token.
+    if (body.error.code === 'INTERNAL_ERROR')
+      console.error('player token endpoint failed:', toBrokerError(error).detail);
     sendJson(res, error instanceof BrokerError ? error.status : 500, body);
   }
 }

@@ -346,6 +346,12 @@ describe('errors (DESIGN section 2), through the real handlers', () => {
     expect(res.json.requestId).toEqual(expect.any(String));
   });
 
+  it('400 INVALID_REQUEST, not a 500, for a malformed %-escape in the path', async () => {
+    const res = await post(broker, 'cam%E0%A4%A', await mint([{ stream: '*' }]));
+    expect(res.status).toBe(400);
+    expect(res.json.error?.code).toBe('INVALID_REQUEST');
+  });
+
   it('404 NOT_FOUND for a route that does not exist', async () => {
     const res = await fetch(`${broker.url}/v1/nothing`);
     expect(res.status).toBe(404);
