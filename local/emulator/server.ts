@@ -217,7 +217,25 @@ export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<Kvs
   const server = createServer((req, res) => {
     const requestId = randomUUID();
     const started = performance.now();
-    const url = new URL(req.url ?? '/', 'http://emulator');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://emulator');
+    } catch {
+      // Never echo the request target: a media URL's query carries the session token.
+      fail(
+        res,
+        new KvsError('InvalidArgumentException', 'The request URL is malformed.'),
+        requestId,
+        'Malformed',
+      );
+      safeLog({
+        time: new Date(now()).toISOString(),
+        requestId,
+        operation: 'Malformed',
+        status: res.statusCode,
+      });
+      return;
+    }
     const isMedia =
       mediaProtocolOf(url.pathname) !== undefined && ['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? '');
     const op = req.method === 'POST' ? API_ROUTES.get(url.pathname) : undefined;

@@ -202,6 +202,32 @@ describe('KVS emulator wire behaviour and media gate', () => {
     });
   });
 
+  describe('a malformed request target', () => {
+    it('gets a 400 and leaves the emulator up, without logging the target', async () => {
+      const { connect } = await import('node:net');
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(emu.port, '127.0.0.1', () => {
+          socket.write(
+            'GET //[x/dash/v1/getDASHManifest.mpd?SessionToken=SECRET-TOKEN HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+          );
+        });
+        let data = '';
+        socket.on('data', (chunk) => (data += chunk.toString()));
+        socket.on('end', () => resolve(data));
+        socket.on('error', reject);
+      });
+      expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+      expect(raw).toContain('InvalidArgumentException');
+      expect(JSON.stringify(logLines)).not.toContain('SECRET-TOKEN');
+      const response = await fetch(`${emu.endpoint}/describeStream`, {
+        method: 'POST',
+        headers: { authorization: SIGNED, 'content-type': 'application/json' },
+        body: JSON.stringify({ StreamName: 'cam-1' }),
+      });
+      expect(response.status).toBe(200);
+    });
+  });
+
   describe('API wire format', () => {
     it('writes errors as KVS does: status, x-amzn-ErrorType, JSON { message }', async () => {
       const response = await fetch(`${emu.endpoint}/describeStream`, {
