@@ -1,5 +1,6 @@
 // Local mode (DESIGN section 5): the real authorizer and broker behind the local API Gateway, wired to the
 // embedded KVS emulator over HTTP, plus the dev issuer's JWKS. Used by `npm start` and by the HTTP tests.
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -8,6 +9,7 @@ import type { JWK } from 'jose';
 import { createAuthorizer } from '../lambda/authorizer/authorizer';
 import { createBrokerHandler } from '../lambda/broker/handler';
 import { parseConfig, type BrokerConfig } from '../lambda/core/config';
+import { gatewayResponse } from '../lambda/core/gateway-responses';
 import { createKvsAdapter } from '../lambda/kvs/adapter';
 import { createDevIssuer, type DevIssuer } from './dev-issuer';
 import { startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
@@ -157,7 +159,14 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
 
   handle = (req, res) => {
     void (async () => {
-      const url = new URL(req.url ?? '/', baseUrl);
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', baseUrl);
+      } catch {
+        const r = gatewayResponse('BAD_REQUEST_PARAMETERS', randomUUID());
+        res.writeHead(r.statusCode, r.headers).end(r.body);
+        return;
+      }
       if (devIssuer && req.method === 'GET' && url.pathname === JWKS_PATH) {
         res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=300' });
         res.end(JSON.stringify(devIssuer.jwks));
@@ -166,8 +175,9 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
       if (options.extraRoutes && (await options.extraRoutes(req, res, url))) return;
       await gateway(req, res);
     })().catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: 'Internal error' } }));
+      const r = gatewayResponse('DEFAULT_5XX', randomUUID());
+      if (!res.headersSent) res.writeHead(500, r.headers);
+      res.end(r.body);
     });
   };
 

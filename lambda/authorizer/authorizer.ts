@@ -80,8 +80,10 @@ export function createAuthorizer(options: AuthorizerOptions) {
 
   return async function authorize(event: APIGatewayRequestAuthorizerEvent): Promise<AuthorizerPolicy> {
     const requestId = event.requestContext?.requestId ?? '';
+    const streamName = event.pathParameters?.streamName;
     const audit = {
       requestId,
+      ...(typeof streamName === 'string' ? { streamName: streamName.slice(0, 256) } : {}),
       sourceIp: event.requestContext?.identity?.sourceIp,
       userAgent: event.requestContext?.identity?.userAgent ?? undefined,
     };
@@ -90,7 +92,12 @@ export function createAuthorizer(options: AuthorizerOptions) {
       if (!token) throw new Refusal('MISSING_BEARER_TOKEN');
       const { payload, issuer } = await verify(token);
       const { grants, ignored } = readGrants(payload, issuer);
-      const policy = allowPolicy(event.methodArn, { sub: payload.sub!, issuer: issuer.issuer, grants });
+      const policy = allowPolicy(event.methodArn, {
+        sub: payload.sub!,
+        issuer: issuer.issuer,
+        exp: payload.exp!,
+        grants,
+      });
       if (!policy) throw new Refusal('UNEXPECTED_METHOD_ARN');
       logger.info('token accepted', {
         requestId,

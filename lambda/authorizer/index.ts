@@ -6,6 +6,7 @@ import { configFromEnv } from '../runtime/env';
 import { createAuthorizer } from './authorizer';
 
 const logger = new Logger({ serviceName: 'kvs-session-broker' });
+// logEvent: false whatever POWERTOOLS_LOGGER_LOG_EVENT says: the event holds the bearer token.
 export const handler = middy(createAuthorizer({ config: configFromEnv(process.env), logger })).use(
-  injectLambdaContext(logger, { resetKeys: true }),
+  injectLambdaContext(logger, { resetKeys: true, logEvent: false }),
 );

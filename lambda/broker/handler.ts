@@ -43,7 +43,7 @@ export function createBrokerHandler(options: BrokerOptions) {
     let caller: Caller | undefined;
     let request: SessionRequest | undefined;
     try {
-      caller = callerFromEvent(event);
+      caller = callerFromEvent(event, nowMs, config.clockToleranceSeconds);
       request = parseSessionRequest(streamName, jsonBody(event));
       const decision = decide(caller.grants, request, nowMs, config.sessions);
       if (!decision.allowed) throw forbidden(decision.reason, request);
@@ -93,7 +93,7 @@ export function createBrokerHandler(options: BrokerOptions) {
   }
 
   async function listStreams(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const caller = callerFromEvent(event);
+    const caller = callerFromEvent(event, now(), config.clockToleranceSeconds);
     const query = parseListQuery(event.queryStringParameters);
     const existing: string[] = [];
     for (const prefix of listingPrefixes(caller.grants)) {
@@ -116,6 +116,6 @@ export function createBrokerHandler(options: BrokerOptions) {
   }
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>(route)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(jsonErrors({ logger, cors }));
 }

@@ -54,20 +54,33 @@ export interface Caller {
 }
 
 /**
- * The caller as the authorizer described it. Grants are re-read with the same parser (defence in depth):
- * a missing or damaged context is a 401, never a pass.
+ * The caller as the authorizer described it. Grants are re-read with the same parser (defence in depth), and the
+ * token's expiry is checked again: API Gateway serves a cached authorizer answer for its whole TTL, past `exp`.
+ * A missing, damaged or expired context is a 401, never a pass.
  */
-export function callerFromEvent(event: APIGatewayProxyEvent): Caller {
+export function callerFromEvent(
+  event: APIGatewayProxyEvent,
+  nowMs: number,
+  clockToleranceSeconds: number,
+): Caller {
   const ctx = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
   const sub = ctx?.sub;
   const issuer = ctx?.issuer;
+  const exp = Number(ctx?.exp);
   let rawGrants: unknown;
   try {
     rawGrants = typeof ctx?.grants === 'string' ? JSON.parse(ctx.grants) : undefined;
   } catch {
     rawGrants = undefined;
   }
-  if (typeof sub !== 'string' || !sub || typeof issuer !== 'string' || !Array.isArray(rawGrants)) {
+  if (
+    typeof sub !== 'string' ||
+    !sub ||
+    typeof issuer !== 'string' ||
+    !Array.isArray(rawGrants) ||
+    !Number.isFinite(exp) ||
+    nowMs > (exp + clockToleranceSeconds) * 1000
+  ) {
     throw new BrokerError('UNAUTHORIZED', 'Missing or invalid bearer token');
   }
   return { sub, issuer, grants: grantsFromClaim(rawGrants).grants };

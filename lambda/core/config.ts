@@ -28,6 +28,8 @@ export const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,256}$/;
 export const STREAM_PATTERN = /^(\*|[a-zA-Z0-9_.-]{1,255}\*|[a-zA-Z0-9_.-]{1,256})$/;
 
 export const KVS_MIN_EXPIRES_SECONDS = 300;
+/** Time the broker may spend on KVS calls, retries included, inside API Gateway's 29 s integration timeout. */
+export const KVS_BUDGET_MS = 25_000;
 export const KVS_MAX_EXPIRES_SECONDS = 43200;
 
 const expirySeconds = z.number().int().min(KVS_MIN_EXPIRES_SECONDS).max(KVS_MAX_EXPIRES_SECONDS);
@@ -101,6 +103,16 @@ export const configSchema = z
         code: 'custom',
         path: ['sessions', 'defaultExpiresSeconds'],
         message: `must not exceed sessions.maxExpiresSeconds (${config.sessions.maxExpiresSeconds})`,
+      });
+    }
+    // A session makes two KVS calls, each retried: all of it must fit API Gateway's 29 s integration timeout,
+    // or the client gets a gateway 504 and no audit line.
+    const worstCaseMs = 2 * config.kvs.maxAttempts * config.kvs.timeoutMs;
+    if (worstCaseMs > KVS_BUDGET_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kvs', 'timeoutMs'],
+        message: `2 calls x kvs.maxAttempts x kvs.timeoutMs is ${worstCaseMs} ms; it must stay within ${KVS_BUDGET_MS} ms (API Gateway gives up at 29 s)`,
       });
     }
     const seen = new Set<string>();

@@ -18,11 +18,18 @@ export interface AuthorizerPolicy {
 export interface AuthorizerContext {
   sub: string;
   issuer: string;
+  /** The token's `exp` (NumericDate): API Gateway reuses a cached context until its TTL, so the broker re-checks it. */
+  exp: number;
   grants: Grant[];
 }
 
 export function encodeContext(context: AuthorizerContext): Record<string, string> {
-  return { sub: context.sub, issuer: context.issuer, grants: JSON.stringify(context.grants) };
+  return {
+    sub: context.sub,
+    issuer: context.issuer,
+    exp: String(context.exp),
+    grants: JSON.stringify(context.grants),
+  };
 }
 
 /**

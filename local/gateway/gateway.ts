@@ -184,7 +184,15 @@ export function createLocalGateway(options: LocalGatewayOptions) {
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
-    const url = new URL(req.url ?? '/', 'http://local');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://local');
+    } catch {
+      const r = gatewayResponse('BAD_REQUEST_PARAMETERS', requestId);
+      res.writeHead(r.statusCode, { ...r.headers, 'x-amzn-RequestId': requestId });
+      res.end(r.body);
+      return;
+    }
     const method = req.method ?? 'GET';
     const headers = Object.fromEntries(
       Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),

@@ -71,6 +71,7 @@ describe('authorizer on a REQUEST event', () => {
       context: {
         sub: 'alice',
         issuer: 'https://idp.example.com/',
+        exp: String(NOW.getTime() / 1000 + 600),
         grants: JSON.stringify([
           { stream: 'cam-lobby', modes: ['LIVE'], protocols: ['DASH', 'HLS'] },
           { stream: 'site7-*', modes: ['ON_DEMAND'], protocols: ['DASH', 'HLS'] },
@@ -106,6 +107,7 @@ describe('authorizer on a REQUEST event', () => {
       outcome: 'DENIED',
       errorCode: 'UNAUTHORIZED',
       reason: 'ERR_JWT_EXPIRED',
+      stream: 'cam-lobby',
       sourceIp: '203.0.113.7',
       userAgent: 'CameraApp/4.2 (iPhone; iOS 19.1)',
     });

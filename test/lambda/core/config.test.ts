@@ -76,6 +76,13 @@ describe('parseConfig', () => {
       { issuers: [issuer], streams: ['cam*1'] },
       ['streams[0]: must be a stream name of [a-zA-Z0-9_.-], a prefix ending in *, or *'],
     ],
+    [
+      'KVS timeouts that cannot fit the 29 s API Gateway limit',
+      { issuers: [issuer], kvs: { timeoutMs: 5000, maxAttempts: 3 } },
+      [
+        'kvs.timeoutMs: 2 calls x kvs.maxAttempts x kvs.timeoutMs is 30000 ms; it must stay within 25000 ms (API Gateway gives up at 29 s)',
+      ],
+    ],
     ['a duplicate issuer', { issuers: [issuer, issuer] }, ['issuers[1].issuer: duplicate issuer']],
   ])('refuses %s, naming the field', (_name, input, expected) => {
     expect(problems(input)).toEqual(expected);

@@ -10,7 +10,7 @@ describe('allowPolicy', () => {
       { stream: 'cam-1', modes: ['LIVE' as const], protocols: ['DASH' as const] },
       { stream: 'site7-*', modes: ['ON_DEMAND' as const], protocols: ['HLS' as const] },
     ];
-    expect(allowPolicy(ARN, { sub: 'user-1', issuer: 'https://idp/', grants })).toEqual({
+    expect(allowPolicy(ARN, { sub: 'user-1', issuer: 'https://idp/', exp: 1795600800, grants })).toEqual({
       principalId: 'user-1',
       policyDocument: {
         Version: '2012-10-17',
@@ -26,12 +26,12 @@ describe('allowPolicy', () => {
           },
         ],
       },
-      context: { sub: 'user-1', issuer: 'https://idp/', grants: JSON.stringify(grants) },
+      context: { sub: 'user-1', issuer: 'https://idp/', exp: '1795600800', grants: JSON.stringify(grants) },
     });
   });
 
   it('allows only discovery to a token without grants', () => {
-    const policy = allowPolicy(ARN, { sub: 'u', issuer: 'i', grants: [] });
+    const policy = allowPolicy(ARN, { sub: 'u', issuer: 'i', exp: 1, grants: [] });
     expect(policy?.policyDocument.Statement[0]?.Resource).toEqual([`${STAGE}/GET/v1/streams`]);
   });
 
@@ -39,7 +39,7 @@ describe('allowPolicy', () => {
     'refuses the method ARN "%s"',
     (arn) => {
       expect(apiStageArn(arn)).toBeUndefined();
-      expect(allowPolicy(arn, { sub: 'u', issuer: 'i', grants: [] })).toBeUndefined();
+      expect(allowPolicy(arn, { sub: 'u', issuer: 'i', exp: 1, grants: [] })).toBeUndefined();
     },
   );
 });
