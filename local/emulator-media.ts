@@ -1,7 +1,9 @@
 // Wires the emulated media (local/media) into the KVS emulator: a verified session token becomes a MediaSession,
-// and bytes of media fragments are metered per stream like KVS's GetMP4MediaFragment/GetTSFragment.OutgoingBytes.
+// bytes of media fragments are metered per stream like KVS's GetMP4MediaFragment/GetTSFragment.OutgoingBytes, and
+// the media's refusals are answered, logged and counted as the emulator's own KVS errors.
 import type { KvsEmulator, MediaHook, VerifiedSession } from './emulator';
-import { createMediaHook, type MediaSession } from './media';
+import { KvsError } from './emulator/errors';
+import { createMediaHook, MediaError, type MediaSession } from './media';
 
 export function toMediaSession(session: VerifiedSession): MediaSession {
   return {
@@ -10,6 +12,7 @@ export function toMediaSession(session: VerifiedSession): MediaSession {
     playbackMode: session.playbackMode,
     fragmentSelectorType: session.fragmentSelectorType,
     issuedAtMs: session.issuedAtMs,
+    ...(session.oldestMs !== undefined ? { oldestMs: session.oldestMs } : {}),
     ...(session.startTimestampMs !== undefined ? { startMs: session.startTimestampMs } : {}),
     ...(session.endTimestampMs !== undefined ? { endMs: session.endTimestampMs } : {}),
     displayFragmentTimestamp: session.displayFragmentTimestamp,
@@ -28,6 +31,13 @@ export function emulatorMedia(now: () => number = Date.now): (emulator: KvsEmula
       now,
       recordOutgoingBytes: (stream, bytes, metric) => emulator.recordOutgoingBytes(stream, bytes, metric),
     });
-    return (req, res, session, path) => serve(req, res, toMediaSession(session), path);
+    return async (req, res, session, path) => {
+      try {
+        await serve(req, res, toMediaSession(session), path);
+      } catch (error) {
+        // the emulator writes a KvsError as KVS would, and counts it in stats() and its log line
+        throw error instanceof MediaError ? new KvsError(error.type, error.message, error.status) : error;
+      }
+    };
   };
 }

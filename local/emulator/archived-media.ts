@@ -43,6 +43,11 @@ export function checkPlayable(stream: Stream, protocol: Protocol): void {
   }
 }
 
+/** The oldest media an (always live) emulated stream holds at `nowMs`: max(creation, now - retention). */
+export function oldestRetainedMs(stream: Stream, nowMs: number): number {
+  return Math.max(stream.creationTime, nowMs - stream.dataRetentionInHours * 3_600_000);
+}
+
 /**
  * An emulated stream is always live: it holds fragments from max(creation, now - retention) up to now.
  * LIVE needs no check; a replay or on-demand range must overlap that window.
@@ -61,7 +66,7 @@ export function checkFragmentsInRange(request: SessionRequest, stream: Stream, n
       'EndTimestamp must be in the past when FragmentSelectorType is SERVER_TIMESTAMP.',
     );
   }
-  const oldest = Math.max(stream.creationTime, nowMs - stream.dataRetentionInHours * 3_600_000);
+  const oldest = oldestRetainedMs(stream, nowMs);
   const noFragments = (why: string) =>
     new KvsError(
       'ResourceNotFoundException',
@@ -103,6 +108,8 @@ export function sessionClaims(
     maxFragmentResults: request.maxFragmentResults,
     issuedAtMs: m.nowMs,
     expiresAtMs: m.nowMs + request.expiresSeconds * 1000,
+    // the media side lists and serves nothing older, whatever the mode and range
+    oldestMs: oldestRetainedMs(stream, m.nowMs),
   };
   // Optional members are left out rather than set to undefined, so tokens stay short and compare equal.
   if (request.startTimestampMs !== undefined) claims.startTimestampMs = request.startTimestampMs;

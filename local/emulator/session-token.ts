@@ -25,6 +25,11 @@ export interface SessionClaims {
   startTimestampMs?: number;
   /** Absent for LIVE, and for LIVE_REPLAY without an end. */
   endTimestampMs?: number;
+  /**
+   * The oldest media the stream held at issue: max(stream creation, issue time - DataRetentionInHours).
+   * Nothing older is listed or served. Absent in tokens minted before it existed, which mean no limit.
+   */
+  oldestMs?: number;
   displayFragmentTimestamp: DisplayOption;
   /** DASH only. */
   displayFragmentNumber?: DisplayOption;
@@ -113,6 +118,7 @@ function toClaims(value: unknown): SessionClaims | undefined {
     member('fragmentSelectorType', FRAGMENT_SELECTOR_TYPES) &&
     optInt('startTimestampMs') &&
     optInt('endTimestampMs') &&
+    optInt('oldestMs') &&
     member('displayFragmentTimestamp', DISPLAY_OPTIONS) &&
     member('displayFragmentNumber', DISPLAY_OPTIONS, true) &&
     member('containerFormat', CONTAINER_FORMATS, true) &&

@@ -2,7 +2,7 @@
 import type { ManifestInput } from './manifest';
 import { query, Resource, VIDEO_TRACK_NUMBER } from './resources';
 import { defaultMaxFragmentResults } from './session';
-import { firstFragmentFrom, replayOriginMs } from './timeline';
+import { firstRequestedFragment, replayOriginMs } from './timeline';
 
 /**
  * Namespace of the kvs:fn and kvs:ts attributes. KVS documents the attribute names but not their
@@ -51,7 +51,7 @@ function liveAnchor(
 ): { availabilityStartMs: number; presentationTimeOffset: bigint } {
   const { session, media } = input;
   if (session.playbackMode === 'LIVE') return { availabilityStartMs: 0, presentationTimeOffset: 0n };
-  const first = firstFragmentFrom(session.startMs!, media.fragmentDurationMs);
+  const first = firstRequestedFragment(session, media.fragmentDurationMs);
   return {
     availabilityStartMs: replayOriginMs(session, media.fragmentDurationMs) - media.fragmentDurationMs,
     presentationTimeOffset: BigInt(first) * ticksPerFragment,

@@ -21,7 +21,10 @@ export interface MediaHookOptions {
   readonly fixture?: MediaFixture;
 }
 
-/** `path` is the request's URL path (`/dash/v1/getDASHManifest.mpd`) or just its last segment. */
+/**
+ * `path` is the request's URL path (`/dash/v1/getDASHManifest.mpd`) or just its last segment. Rejects with a
+ * MediaError for a request KVS would refuse (nothing has been written then), and with anything else on a bug.
+ */
 export type MediaHook = (
   req: IncomingMessage,
   res: ServerResponse,
@@ -36,11 +39,17 @@ const CONTENT_TYPE = {
   ts: 'video/mp2t',
 } as const;
 
-/** A KVS-style error: status, x-amzn-ErrorType and a JSON message. */
-class MediaError extends Error {
+/**
+ * A KVS error the hook answers a request with. The hook does not write it: it rejects with it, and the
+ * caller (the KVS emulator, through local/emulator-media.ts) writes it as the KVS error it names, with
+ * its status and a JSON message, and counts it.
+ */
+export class MediaError extends Error {
+  override readonly name = 'MediaError';
+
   constructor(
     readonly status: 400 | 404,
-    readonly errorType: 'InvalidArgumentException' | 'ResourceNotFoundException',
+    readonly type: 'InvalidArgumentException' | 'ResourceNotFoundException',
     message: string,
   ) {
     super(message);
@@ -62,15 +71,6 @@ function send(
   });
   res.end(bytes);
   return bytes.length;
-}
-
-function sendError(res: ServerResponse, error: MediaError): void {
-  send(
-    res,
-    error.status,
-    { 'Content-Type': 'application/json', 'x-amzn-ErrorType': error.errorType },
-    JSON.stringify({ message: error.message }),
-  );
 }
 
 /** The resource a path names, and which protocol's folder it is in (the session's, for a bare name). */
@@ -124,92 +124,78 @@ const NO_FRAGMENTS = 'No fragments found in the stream for the streaming request
 
 /**
  * Serves a session's manifest, playlists, init fragment and media fragments from the looped fixture.
- * Every response allows any origin. A fragment the session has not listed is a 404, like KVS; only
- * media fragments are reported to `recordOutgoingBytes`.
+ * Every response it writes allows any origin. A fragment the session has not listed is a 404
+ * ResourceNotFoundException, like KVS, thrown as a MediaError for the caller to answer; only media
+ * fragments are reported to `recordOutgoingBytes`.
  */
 export function createMediaHook(options: MediaHookOptions): MediaHook {
   const fixture = options.fixture ?? loadFixture();
 
   return async (req, res, session, path) => {
-    try {
-      const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
-      const { protocol, resource } = parsePath(path, session);
-      if (protocol !== session.protocol || !offeredResources(session).includes(resource)) {
-        throw new MediaError(
-          404,
-          'ResourceNotFoundException',
-          `This ${session.protocol} session has no ${path}.`,
-        );
-      }
-      const nowMs = options.now();
-      const fragments = sessionFragments(session, fixture.fragmentDurationMs, nowMs);
-      const input: ManifestInput = {
-        session,
-        sessionToken: params.get('SessionToken') ?? '',
-        nowMs,
-        fragments,
-        media: fixture,
-      };
-      const noCache = { 'Cache-Control': 'no-cache' };
+    const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    const { protocol, resource } = parsePath(path, session);
+    if (protocol !== session.protocol || !offeredResources(session).includes(resource)) {
+      throw new MediaError(
+        404,
+        'ResourceNotFoundException',
+        `This ${session.protocol} session has no ${path}.`,
+      );
+    }
+    const nowMs = options.now();
+    const fragments = sessionFragments(session, fixture.fragmentDurationMs, nowMs);
+    const input: ManifestInput = {
+      session,
+      sessionToken: params.get('SessionToken') ?? '',
+      nowMs,
+      fragments,
+      media: fixture,
+    };
+    const noCache = { 'Cache-Control': 'no-cache' };
 
-      switch (resource) {
-        case Resource.GetDASHManifest:
-          if (fragments.listed.length === 0) {
-            throw new MediaError(404, 'ResourceNotFoundException', NO_FRAGMENTS);
-          }
-          send(res, 200, { 'Content-Type': CONTENT_TYPE.mpd, ...noCache }, buildDashManifest(input));
-          return;
-        case Resource.GetHLSMasterPlaylist:
-          send(res, 200, { 'Content-Type': CONTENT_TYPE.m3u8, ...noCache }, buildHlsMasterPlaylist(input));
-          return;
-        case Resource.GetHLSMediaPlaylist:
-          checkTrackNumber(params);
-          if (fragments.listed.length === 0) {
-            throw new MediaError(404, 'ResourceNotFoundException', NO_FRAGMENTS);
-          }
-          send(res, 200, { 'Content-Type': CONTENT_TYPE.m3u8, ...noCache }, buildHlsMediaPlaylist(input));
-          return;
-        case Resource.GetMP4InitFragment:
-          checkTrackNumber(params);
-          send(res, 200, { 'Content-Type': CONTENT_TYPE.mp4 }, fixture.init);
-          return;
-        case Resource.GetMP4MediaFragment:
-        case Resource.GetTSFragment: {
-          checkTrackNumber(params);
-          const fragmentNumber = fragmentNumberParam(params);
-          if (!isServable(fragments, fragmentNumber)) {
-            throw new MediaError(
-              404,
-              'ResourceNotFoundException',
-              `Fragment ${fragmentNumber} is not in this session.`,
-            );
-          }
-          const isTs = resource === Resource.GetTSFragment;
-          const bytes = isTs
-            ? tsFragment(fixture, fragmentNumber)
-            : mp4MediaFragment(fixture, fragmentNumber);
-          const sent = send(res, 200, { 'Content-Type': isTs ? CONTENT_TYPE.ts : CONTENT_TYPE.mp4 }, bytes);
-          // a HEAD answer carries no body, so no bytes go out
-          if (req.method !== 'HEAD') {
-            options.recordOutgoingBytes?.(
-              session.streamName,
-              sent,
-              isTs ? 'GetTSFragment.OutgoingBytes' : 'GetMP4MediaFragment.OutgoingBytes',
-            );
-          }
-          return;
+    switch (resource) {
+      case Resource.GetDASHManifest:
+        if (fragments.listed.length === 0) {
+          throw new MediaError(404, 'ResourceNotFoundException', NO_FRAGMENTS);
         }
-      }
-    } catch (error) {
-      if (error instanceof MediaError) {
-        sendError(res, error);
+        send(res, 200, { 'Content-Type': CONTENT_TYPE.mpd, ...noCache }, buildDashManifest(input));
         return;
-      }
-      console.error('media hook failed', error);
-      if (!res.headersSent) {
-        send(res, 500, { 'Content-Type': 'application/json' }, JSON.stringify({ message: 'Internal error' }));
-      } else {
-        res.destroy();
+      case Resource.GetHLSMasterPlaylist:
+        send(res, 200, { 'Content-Type': CONTENT_TYPE.m3u8, ...noCache }, buildHlsMasterPlaylist(input));
+        return;
+      case Resource.GetHLSMediaPlaylist:
+        checkTrackNumber(params);
+        if (fragments.listed.length === 0) {
+          throw new MediaError(404, 'ResourceNotFoundException', NO_FRAGMENTS);
+        }
+        send(res, 200, { 'Content-Type': CONTENT_TYPE.m3u8, ...noCache }, buildHlsMediaPlaylist(input));
+        return;
+      case Resource.GetMP4InitFragment:
+        checkTrackNumber(params);
+        send(res, 200, { 'Content-Type': CONTENT_TYPE.mp4 }, fixture.init);
+        return;
+      case Resource.GetMP4MediaFragment:
+      case Resource.GetTSFragment: {
+        checkTrackNumber(params);
+        const fragmentNumber = fragmentNumberParam(params);
+        if (!isServable(fragments, fragmentNumber)) {
+          throw new MediaError(
+            404,
+            'ResourceNotFoundException',
+            `Fragment ${fragmentNumber} is not in this session.`,
+          );
+        }
+        const isTs = resource === Resource.GetTSFragment;
+        const bytes = isTs ? tsFragment(fixture, fragmentNumber) : mp4MediaFragment(fixture, fragmentNumber);
+        const sent = send(res, 200, { 'Content-Type': isTs ? CONTENT_TYPE.ts : CONTENT_TYPE.mp4 }, bytes);
+        // a HEAD answer carries no body, so no bytes go out
+        if (req.method !== 'HEAD') {
+          options.recordOutgoingBytes?.(
+            session.streamName,
+            sent,
+            isTs ? 'GetTSFragment.OutgoingBytes' : 'GetMP4MediaFragment.OutgoingBytes',
+          );
+        }
+        return;
       }
     }
   };

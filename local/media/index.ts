@@ -1,5 +1,11 @@
 // The emulated media side of KVS playback sessions: what the emulator needs to wire it in.
-export { createMediaHook, type MediaHook, type MediaHookOptions, type OutgoingBytesMetric } from './hook';
+export {
+  createMediaHook,
+  MediaError,
+  type MediaHook,
+  type MediaHookOptions,
+  type OutgoingBytesMetric,
+} from './hook';
 export { loadFixture, DEFAULT_FIXTURE_DIR, type MediaFixture, type MediaDescription } from './fixture';
 export { defaultMaxFragmentResults, type MediaSession } from './session';
 export { sessionFragments, type SessionFragments, type FragmentSpan } from './timeline';

@@ -18,6 +18,11 @@ export interface MediaSession {
   readonly fragmentSelectorType: FragmentSelectorType;
   /** When the session URL was issued. LIVE_REPLAY plays forward from here; LIVE serves what it has listed since. */
   readonly issuedAtMs: number;
+  /**
+   * The oldest media the stream held when the session was issued: max(stream creation, issue time - retention).
+   * No fragment starting before it is ever listed or served, whatever the mode. @default no limit
+   */
+  readonly oldestMs?: number;
   /** Required for LIVE_REPLAY and ON_DEMAND (KVS TimestampRange.StartTimestamp, inclusive). */
   readonly startMs?: number;
   /** Required for ON_DEMAND, optional for LIVE_REPLAY (KVS TimestampRange.EndTimestamp, inclusive). */

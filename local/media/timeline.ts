@@ -63,24 +63,42 @@ function required(session: MediaSession, field: 'startMs' | 'endMs'): number {
   return value;
 }
 
+/** The first fragment the stream still held when the session was issued (see MediaSession.oldestMs). */
+export function oldestRetainedFragment(session: MediaSession, durationMs: number): number {
+  return session.oldestMs === undefined ? 0 : firstFragmentFrom(session.oldestMs, durationMs);
+}
+
+/**
+ * The first fragment a LIVE_REPLAY or ON_DEMAND session lists: the first at or after StartTimestamp that the
+ * stream still retained when the session was issued.
+ */
+export function firstRequestedFragment(session: MediaSession, durationMs: number): number {
+  return Math.max(
+    firstFragmentFrom(required(session, 'startMs'), durationMs),
+    oldestRetainedFragment(session, durationMs),
+  );
+}
+
 /**
  * When a LIVE_REPLAY session's first fragment is listed: at issue, or once that fragment is complete.
  * From there one more fragment is listed each fragment duration ("as the duration of the next fragment
  * elapses", KVS says), so the replay runs at real speed and never overtakes the stream head.
  */
 export function replayOriginMs(session: MediaSession, durationMs: number): number {
-  const first = firstFragmentFrom(required(session, 'startMs'), durationMs);
+  const first = firstRequestedFragment(session, durationMs);
   return Math.max(session.issuedAtMs, fragmentStartMs(first + 1, durationMs));
 }
 
 /**
  * The fragments a session lists at `nowMs`, capped by maxFragmentResults like KVS:
  * LIVE, the newest complete ones; LIVE_REPLAY, a window sliding forward from StartTimestamp at real
- * speed; ON_DEMAND, the oldest ones in [StartTimestamp, EndTimestamp].
+ * speed; ON_DEMAND, the oldest ones in [StartTimestamp, EndTimestamp]. None older than the session's
+ * oldestMs (the stream's retention when it was issued), like KVS, which no longer holds them.
  */
 export function sessionFragments(session: MediaSession, durationMs: number, nowMs: number): SessionFragments {
   const cap = session.maxFragmentResults ?? defaultMaxFragmentResults(session.playbackMode);
   const head = lastCompleteFragment(nowMs, durationMs);
+  const oldest = oldestRetainedFragment(session, durationMs);
   const result = (first: number, last: number, firstInSession: number, ended: boolean): SessionFragments => {
     const listed = span(Math.max(first, last - cap + 1), last, durationMs);
     const origin = Math.max(firstInSession, 0);
@@ -95,11 +113,14 @@ export function sessionFragments(session: MediaSession, durationMs: number, nowM
   switch (session.playbackMode) {
     case 'LIVE': {
       // what it listed when issued (or now, should the clock read earlier than the issue time)
-      const firstInSession = Math.min(lastCompleteFragment(session.issuedAtMs, durationMs), head) - cap + 1;
-      return result(head - cap + 1, head, firstInSession, false);
+      const firstInSession = Math.max(
+        Math.min(lastCompleteFragment(session.issuedAtMs, durationMs), head) - cap + 1,
+        oldest,
+      );
+      return result(Math.max(head - cap + 1, oldest), head, firstInSession, false);
     }
     case 'LIVE_REPLAY': {
-      const first = firstFragmentFrom(required(session, 'startMs'), durationMs);
+      const first = firstRequestedFragment(session, durationMs);
       const end = session.endMs === undefined ? Infinity : lastFragmentUntil(session.endMs, durationMs);
       const origin = replayOriginMs(session, durationMs);
       const released = nowMs < origin ? first - 1 : first + Math.floor((nowMs - origin) / durationMs);
@@ -107,7 +128,7 @@ export function sessionFragments(session: MediaSession, durationMs: number, nowM
       return result(first, last, first, last >= end);
     }
     case 'ON_DEMAND': {
-      const first = firstFragmentFrom(required(session, 'startMs'), durationMs);
+      const first = firstRequestedFragment(session, durationMs);
       const last = Math.min(lastFragmentUntil(required(session, 'endMs'), durationMs), head, first + cap - 1);
       return result(first, last, first, true);
     }

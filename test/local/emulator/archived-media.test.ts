@@ -24,6 +24,7 @@ describe('KVS emulator archived media, through the real SDK client', () => {
         { name: 'cam-vp8', mediaType: 'video/vp8,audio/aac' },
         { name: 'cam-g711', mediaType: 'video/h264,audio/alaw' },
         { name: 'cam-short', dataRetentionInHours: 2 },
+        { name: 'cam-new', creationTime: NOW - 10 * MINUTE },
       ],
       now: clock.now,
       enforceQuotas: false,
@@ -61,8 +62,26 @@ describe('KVS emulator archived media, through the real SDK client', () => {
         maxFragmentResults: 5,
         issuedAtMs: NOW,
         expiresAtMs: NOW + 300_000,
+        // the default retention is 24 h, and the stream is older than that
+        oldestMs: NOW - 24 * HOUR,
         token: tokenOf(url),
       });
+    });
+
+    it.each([
+      ['its retention, for a stream older than that', 'cam-short', NOW - 2 * HOUR],
+      ['its creation, for a stream younger than its retention', 'cam-new', NOW - 10 * MINUTE],
+    ])('carries the oldest media the stream holds into the token: %s', async (_, StreamName, oldestMs) => {
+      const replay = await hls({
+        StreamName,
+        PlaybackMode: 'ON_DEMAND',
+        HLSFragmentSelector: {
+          TimestampRange: { StartTimestamp: at(-20 * HOUR), EndTimestamp: at(-MINUTE) },
+        },
+      });
+      expect(sessionOf(replay.HLSStreamingSessionURL).oldestMs).toBe(oldestMs);
+      const live = await dash({ StreamName });
+      expect(sessionOf(live.DASHStreamingSessionURL).oldestMs).toBe(oldestMs);
     });
 
     it('issues an HLS LIVE session with KVS defaults', async () => {
@@ -330,6 +349,20 @@ describe('KVS emulator archived media, through the real SDK client', () => {
         404,
         /oldest retained fragment.*DataRetentionInHours 2/,
         { StreamName: 'cam-short', PlaybackMode: 'ON_DEMAND', [selector]: range(-4 * HOUR, -3 * HOUR) },
+      ],
+      [
+        'a LIVE_REPLAY range older than the retention',
+        'ResourceNotFoundException',
+        404,
+        /oldest retained fragment.*DataRetentionInHours 2/,
+        { StreamName: 'cam-short', PlaybackMode: 'LIVE_REPLAY', [selector]: range(-20 * HOUR, -3 * HOUR) },
+      ],
+      [
+        'a range older than the stream',
+        'ResourceNotFoundException',
+        404,
+        /oldest retained fragment/,
+        { StreamName: 'cam-new', PlaybackMode: 'ON_DEMAND', [selector]: range(-HOUR, -20 * MINUTE) },
       ],
     ])('answers %s with %s', async (_case, name, status, message, input) => {
       const err = await errorOf(call(input));

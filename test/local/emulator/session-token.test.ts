@@ -36,6 +36,13 @@ describe('session tokens', () => {
     expect(verifySessionToken(token, secret, T0 + 1)).toEqual({ ok: true, session: { ...claims, token } });
   });
 
+  it("carries the stream's oldest media time, and still accepts tokens minted without it", () => {
+    const withOldest = { ...claims, oldestMs: T0 - 3_600_000 };
+    const token = signSessionToken(withOldest, secret);
+    expect(verifySessionToken(token, secret, T0)).toEqual({ ok: true, session: { ...withOldest, token } });
+    expect(verifySessionToken(signSessionToken(claims, secret), secret, T0)).toMatchObject({ ok: true });
+  });
+
   it('accepts the token until, but not at, its expiry', () => {
     const token = signSessionToken(claims, secret);
     expect(verifySessionToken(token, secret, claims.expiresAtMs - 1).ok).toBe(true);
@@ -109,6 +116,7 @@ describe('session tokens', () => {
     ['claims missing the stream', b64({ v: 1, ...claims, streamName: undefined })],
     ['claims with an unknown playback mode', b64({ v: 1, ...claims, playbackMode: 'REWIND' })],
     ['claims with a fractional expiry', b64({ v: 1, ...claims, expiresAtMs: 1.5 })],
+    ['claims with an oldest media time that is not a number', b64({ v: 1, ...claims, oldestMs: '0' })],
   ])('calls a correctly signed token with %s malformed', (_case, payload) => {
     expect(verifySessionToken(signRaw(payload), secret, T0)).toEqual({ ok: false, reason: 'malformed' });
   });
@@ -123,6 +131,7 @@ describe('session tokens', () => {
         fragmentSelectorType: fc.constantFrom('SERVER_TIMESTAMP' as const, 'PRODUCER_TIMESTAMP' as const),
         startTimestampMs: fc.integer({ min: 0, max: T0 }),
         endTimestampMs: fc.integer({ min: 0, max: T0 }),
+        oldestMs: fc.integer({ min: 0, max: T0 }),
         displayFragmentTimestamp: fc.constantFrom('ALWAYS' as const, 'NEVER' as const),
         displayFragmentNumber: fc.constantFrom('ALWAYS' as const, 'NEVER' as const),
         maxFragmentResults: fc.integer({ min: 1, max: 5000 }),

@@ -214,6 +214,18 @@ describe('a LIVE_REPLAY manifest', () => {
     expect(at(later, start / 1000 + 2)).toBe(at(first, start / 1000 + 2));
   });
 
+  it("replays from the oldest retained fragment when StartTimestamp is older than the stream's retention", () => {
+    const session = replaySession(NOW - 20 * HOUR, undefined, { oldestMs: NOW - HOUR });
+    for (const elapsed of [0, 3000]) {
+      const root = mpd(session, NOW + elapsed);
+      const listed = segments(root);
+      expect(listed[0]!.number).toBe(F - 3600);
+      const newest = availableAtMs(root, listed.at(-1)!);
+      expect(newest).toBeLessThanOrEqual(NOW + elapsed);
+      expect(newest).toBeGreaterThan(NOW + elapsed - 1000);
+    }
+  });
+
   it('once it has listed EndTimestamp, stops asking for refreshes and says where it ends', () => {
     const root = mpd(replaySession(start, start + 2 * SECOND), NOW + 30 * SECOND);
     expect(root.attributes.minimumUpdatePeriod).toBeUndefined();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadFixture } from '../../../local/media/fixture';
-import { createMediaHook, type OutgoingBytesMetric } from '../../../local/media/hook';
+import { createMediaHook, MediaError, type OutgoingBytesMetric } from '../../../local/media/hook';
 import { describeInitSegment, describeMediaFragment } from '../../../local/media/isobmff';
 import { readPesTimestamps } from '../../../local/media/mpegts';
 import type { MediaSession } from '../../../local/media/session';
@@ -12,7 +12,11 @@ import { only, parseXml } from './xml';
 const fixture = loadFixture();
 const F = NOW / 1000;
 
-/** A stand-in for the emulator: it maps the SessionToken to a session and hands GETs to the hook. */
+/**
+ * A stand-in for the emulator: it maps the SessionToken to a session, hands GETs to the hook, and answers the
+ * MediaErrors the hook rejects with as the emulator does (status, x-amzn-ErrorType, JSON message, any origin);
+ * test/local/emulator-media.test.ts checks the emulator's own answer.
+ */
 const sessions = new Map<string, MediaSession>([
   ['dash-live', liveSession({ protocol: 'DASH' })],
   ['hls-fmp4', liveSession({ protocol: 'HLS' })],
@@ -37,7 +41,16 @@ beforeAll(async () => {
       res.writeHead(403).end();
       return;
     }
-    void hook(req, res, session, url.pathname);
+    hook(req, res, session, url.pathname).catch((error: unknown) => {
+      const media = error instanceof MediaError;
+      const body = JSON.stringify({ message: media ? error.message : 'Internal error' });
+      res.writeHead(media ? error.status : 500, {
+        'Content-Type': 'application/json',
+        'Access-Control-Allow-Origin': '*',
+        ...(media ? { 'x-amzn-ErrorType': error.type } : {}),
+      });
+      res.end(body);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -141,6 +141,59 @@ describe('ON_DEMAND', () => {
   });
 });
 
+describe("the stream's retention (oldestMs, fixed when the session was issued)", () => {
+  // a stream that keeps 1 h: at NOW it holds media from NOW - 1 h on
+  const oldestMs = NOW - HOUR;
+  const O = oldestMs / D - F; // the oldest retained fragment, relative to F
+
+  it('starts an ON_DEMAND range that began before it at the oldest retained fragment', () => {
+    const session = onDemandSession(NOW - 20 * HOUR, NOW - 30 * 60 * SECOND, { oldestMs });
+    const fragments = sessionFragments(session, D, NOW);
+    expect(fragments.listed[0]!.fragmentNumber - F).toBe(O);
+    expect(fragments.listed).toHaveLength(1000);
+    expect(fragments.firstInSession - F).toBe(O);
+    expect(isServable(fragments, F + O - 1)).toBe(false);
+    expect(isServable(fragments, F + O)).toBe(true);
+  });
+
+  it('starts at the first fragment at or after it when it falls inside a fragment', () => {
+    const session = onDemandSession(NOW - 20 * HOUR, NOW - 30 * 60 * SECOND, { oldestMs: oldestMs + 1 });
+    expect(numbers(session, NOW)[0]).toBe(O + 1);
+  });
+
+  it('leaves a range that starts inside the retention alone', () => {
+    const session = onDemandSession(NOW - 10 * SECOND, NOW - 8 * SECOND, { oldestMs });
+    expect(numbers(session, NOW)).toEqual([-10, -9, -8]);
+  });
+
+  it('lists nothing for a range that ends before its first retained fragment', () => {
+    const session = onDemandSession(NOW - 20 * HOUR, oldestMs + 1, { oldestMs: oldestMs + 1 });
+    expect(sessionFragments(session, D, NOW)).toMatchObject({ listed: [], ended: true });
+  });
+
+  it('replays a LIVE_REPLAY that began before it from the oldest retained fragment, at real speed', () => {
+    const session = replaySession(NOW - 20 * HOUR, undefined, { oldestMs });
+    expect(numbers(session, NOW)).toEqual([O]);
+    expect(numbers(session, NOW + 2000)).toEqual([O, O + 1, O + 2]);
+    expect(sessionFragments(session, D, NOW + 2000).servable).toEqual({ first: F + O, last: F + O + 2 });
+  });
+
+  it('never lists LIVE fragments older than the stream (created a few seconds ago)', () => {
+    const session = liveSession({ oldestMs: NOW - 3 * SECOND, maxFragmentResults: 5000 });
+    const fragments = sessionFragments(session, D, NOW);
+    expect(fragments.listed.map((f) => f.fragmentNumber - F)).toEqual([-3, -2, -1]);
+    expect(fragments.firstInSession - F).toBe(-3);
+    expect(isServable(fragments, F - 4)).toBe(false);
+  });
+
+  it('never lists LIVE fragments older than the retention, however many are asked for', () => {
+    const session = liveSession({ oldestMs, maxFragmentResults: 5000 });
+    const { listed } = sessionFragments(session, D, NOW);
+    expect(listed[0]!.fragmentNumber - F).toBe(O);
+    expect(listed).toHaveLength(3600);
+  });
+});
+
 describe('every session', () => {
   const sessions = fc.oneof(
     fc.record({ mode: fc.constant('LIVE' as const), issuedAgo: fc.integer({ min: 0, max: HOUR }) }),
