@@ -19,7 +19,7 @@ export const LAMBDA_ENTRIES = {
  * ESM bundles have no `require`; some CommonJS dependencies bundled into them still call it for Node
  * built-ins. The banner gives them one. The local name avoids clashing with anything esbuild emits.
  */
-const ESM_REQUIRE_BANNER =
+export const ESM_REQUIRE_BANNER =
   "import { createRequire as __kvsCreateRequire } from 'node:module'; const require = __kvsCreateRequire(import.meta.url);";
 
 export interface BrokerFunctionProps {

@@ -11,3 +11,6 @@ export const SESSIONS_ISSUED = 'SessionsIssued';
 export const SESSIONS_DENIED = 'SessionsDenied';
 export const STREAM_NAME_DIMENSION = 'StreamName';
 export const ERROR_CODE_DIMENSION = 'ErrorCode';
+
+/** The `audit` field of the Lambdas' decision lines (lambda/core/audit.ts, DESIGN section 6). */
+export const SESSION_AUDIT = 'kvs-session';

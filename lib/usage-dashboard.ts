@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import type { KvsSessionBroker } from './kvs-session-broker';
 import { ERROR_CODE_DIMENSION, METRICS_NAMESPACE, SESSIONS_DENIED, SESSIONS_ISSUED } from './telemetry';
 import {
+  AUDIT_QUERIES,
   KVS_NAMESPACE,
   KVS_PLAYBACK_BYTE_METRICS,
   KVS_STREAM_DIMENSION,
@@ -161,11 +162,12 @@ export class KvsUsageDashboard extends Construct {
         markdown:
           '## KVS playback usage\n' +
           'KVS meters playback bytes per stream (`GetMP4MediaFragment`, `GetTSFragment`, `GetClip` `.OutgoingBytes`), not per session: ' +
-          'read them beside the sessions the broker issued. Per-principal attribution is in the broker log (audit lines).',
+          'read them beside the sessions the broker issued. Per-principal attribution is in the audit lines: see the Logs Insights tables below.',
       }),
     );
     this.dashboard.addWidgets(this.totalsWidget(), this.decisionsWidget());
     this.dashboard.addWidgets(...streams.map((pattern) => this.streamWidget(pattern)));
+    this.dashboard.addWidgets(...this.auditWidgets(broker));
     this.dashboard.addWidgets(...this.healthWidgets(broker));
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({
@@ -233,6 +235,37 @@ export class KvsUsageDashboard extends Construct {
       leftYAxis: { label: 'bytes', min: 0, showUnits: false },
       rightYAxis: { label: 'sessions', min: 0, showUnits: false },
     });
+  }
+
+  /** Logs Insights over the audit lines: who was granted or refused what (DESIGN section 6). */
+  private auditWidgets(broker: KvsSessionBroker): cloudwatch.IWidget[] {
+    const lambdaLogs = [broker.logGroups.broker.logGroupName, broker.logGroups.authorizer.logGroupName];
+    return [
+      new cloudwatch.LogQueryWidget({
+        title: 'Audit: decisions by outcome and error code',
+        width: 8,
+        height: 8,
+        logGroupNames: lambdaLogs,
+        queryLines: [...AUDIT_QUERIES.decisions],
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+      }),
+      new cloudwatch.LogQueryWidget({
+        title: 'Audit: sessions per principal and stream',
+        width: 8,
+        height: 8,
+        logGroupNames: lambdaLogs,
+        queryLines: [...AUDIT_QUERIES.sessionsByPrincipal],
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+      }),
+      new cloudwatch.LogQueryWidget({
+        title: 'Audit: API error answers per principal (access log; 403 ACCESS_DENIED from cached policies)',
+        width: 8,
+        height: 8,
+        logGroupNames: [broker.logGroups.access.logGroupName],
+        queryLines: [...AUDIT_QUERIES.gatewayErrors],
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+      }),
+    ];
   }
 
   private healthWidgets(broker: KvsSessionBroker): cloudwatch.IWidget[] {

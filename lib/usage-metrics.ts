@@ -1,8 +1,10 @@
 // Metric queries for the usage dashboard: KVS playback bytes per stream beside the sessions the broker issued.
-// Pure string builders, so that the exact SEARCH and Metrics Insights text is testable.
+// Pure string builders, so that the exact SEARCH, Metrics Insights and Logs Insights text is testable.
+import { GATEWAY_AUDIT } from './access-log';
 import {
   ERROR_CODE_DIMENSION,
   METRICS_NAMESPACE,
+  SESSION_AUDIT,
   SESSIONS_DENIED,
   SESSIONS_ISSUED,
   STREAM_NAME_DIMENSION,
@@ -97,3 +99,34 @@ export function alarmScopedToStreams(patterns: readonly string[]): boolean {
 export function sessionsDeniedInsightsQuery(errorCode: string): string {
   return `SELECT SUM(${SESSIONS_DENIED}) FROM ${METRICS_NAMESPACE} WHERE ${ERROR_CODE_DIMENSION} = '${errorCode}'`;
 }
+
+/**
+ * CloudWatch Logs Insights queries over the audit lines (DESIGN section 6). KVS meters bytes per stream,
+ * not per session: who watched a stream is read from the sessions issued per principal and stream.
+ * `sub` is unique per issuer only, so both are kept.
+ */
+export const AUDIT_QUERIES = {
+  /** Broker and authorizer decisions by outcome and error code. */
+  decisions: [
+    `filter audit = "${SESSION_AUDIT}"`,
+    'stats count(*) as decisions by outcome, errorCode',
+    'sort decisions desc',
+  ],
+  /** Sessions per principal and stream, with the outcome. */
+  sessionsByPrincipal: [
+    `filter audit = "${SESSION_AUDIT}"`,
+    'stats count(*) as sessions by issuer, sub, stream, outcome',
+    'sort sessions desc',
+    'limit 100',
+  ],
+  /**
+   * Error answers in the stage access log, by principal: the only trace of a 403 that API Gateway gave
+   * from a cached policy, without calling the broker (then error.responseType is ACCESS_DENIED).
+   */
+  gatewayErrors: [
+    `filter audit = "${GATEWAY_AUDIT}" and status like /^[45]/`,
+    'stats count(*) as requests by status, error.responseType, issuer, sub, httpMethod, resourcePath',
+    'sort requests desc',
+    'limit 100',
+  ],
+} as const satisfies Record<string, readonly string[]>;

@@ -1,9 +1,13 @@
 // The broker construct's template, read as the specification of what gets deployed.
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { Stack, type CfnElement } from 'aws-cdk-lib';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { auditEvent } from '../../lambda/core/audit';
 import type { BrokerConfig } from '../../lambda/core/config';
+import { ESM_REQUIRE_BANNER, LAMBDA_ENTRIES } from '../../lib/broker-function';
 import { KvsSessionBroker } from '../../lib/kvs-session-broker';
 import { PLAYBACK_ACTIONS } from '../../lib/stream-permissions';
 import { asList, ISSUER, newStack, render, testConfig, type PolicyStatementJson } from './fixtures';
@@ -11,11 +15,15 @@ import { asList, ISSUER, newStack, render, testConfig, type PolicyStatementJson 
 let broker: KvsSessionBroker;
 let template: Template;
 let corsOff: Template;
+/** The cloud assembly directory of the main stack's synth, with its staged Lambda assets. */
+let assemblyDir: string;
 
 beforeAll(() => {
   const stack = newStack();
   broker = new KvsSessionBroker(stack, 'Broker', { config: testConfig() });
   template = Template.fromStack(stack);
+  // The assembly Template.fromStack synthesized: App.synth() returns it again without synthesizing anew.
+  assemblyDir = (stack.node.root as App).synth().directory;
 
   const plain = newStack('NoCorsStack');
   new KvsSessionBroker(plain, 'Broker', { config: testConfig({ cors: { allowOrigins: [] } }) });
@@ -24,6 +32,20 @@ beforeAll(() => {
 
 function logicalId(construct: IConstruct): string {
   return Stack.of(broker).getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+/** The staged asset directory of a Lambda function's code, found through the stack's asset manifest. */
+function assetDirectory(functionLogicalId: string): string {
+  const code = template.toJSON().Resources[functionLogicalId].Properties.Code as { S3Key: string };
+  const stack = Stack.of(broker);
+  const manifest = JSON.parse(readFileSync(join(assemblyDir, `${stack.artifactId}.assets.json`), 'utf8')) as {
+    files: Record<string, { source: { path: string }; destinations: Record<string, { objectKey: string }> }>;
+  };
+  const assets = Object.values(manifest.files).filter((file) =>
+    Object.values(file.destinations).some((d) => d.objectKey === code.S3Key),
+  );
+  expect(assets).toHaveLength(1);
+  return join(assemblyDir, assets[0]!.source.path);
 }
 
 function methods(t: Template, httpMethod: string): Record<string, { Properties: Record<string, unknown> }> {
@@ -99,6 +121,35 @@ describe('Lambda functions', () => {
       Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
     });
   });
+
+  it.each([
+    ['authorizer', () => broker.authorizerFunction, LAMBDA_ENTRIES.authorizer],
+    ['broker', () => broker.brokerFunction, LAMBDA_ENTRIES.broker],
+  ])(
+    'ship the %s as one minified ESM bundle with the require banner and a source map without sources content',
+    (_, fn, entry) => {
+      const dir = assetDirectory(logicalId(fn()));
+      expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code.startsWith(`${ESM_REQUIRE_BANNER}\n`)).toBe(true);
+      expect(ESM_REQUIRE_BANNER).toMatch(
+        /^import \{ createRequire as (\w+) \} from 'node:module'; const require = \1\(import\.meta\.url\);$/,
+      );
+      expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
+      // Minified: a few very long lines (unminified esbuild output averages some 30 characters a line).
+      const lines = code.split('\n');
+      expect(Math.max(...lines.map((line) => line.length))).toBeGreaterThan(10_000);
+      expect(code.length / lines.length).toBeGreaterThan(1_000);
+
+      const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as Record<string, unknown>;
+      expect(map).toMatchObject({ version: 3, mappings: expect.any(String) });
+      expect(map).not.toHaveProperty('sourcesContent');
+      // The map points at our TypeScript, so stack traces name lambda/**.ts files and lines.
+      const entryFile = entry.split('/').slice(-3).join('/');
+      expect((map.sources as string[]).filter((source) => source.endsWith(entryFile))).toHaveLength(1);
+    },
+  );
 
   it('receive the validated config as JSON in KVS_BROKER_CONFIG, without its local section, and the Powertools settings', () => {
     const { local: _local, ...expected } = testConfig();
@@ -288,27 +339,83 @@ describe('stage', () => {
     });
   });
 
-  it('writes a JSON access log line without the Authorization header or the query string', () => {
+  /** The stage's access log format, and the line it describes with each variable left as its name. */
+  function accessLog(): { format: string; line: Record<string, unknown> } {
     const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!;
     const format = stage.Properties.AccessLogSetting.Format as string;
-    expect(format).not.toMatch(/authorization|querystring|\$input|requestOverride|\$method\.request|header/i);
-    // What API Gateway writes once it substitutes the variables must parse as JSON.
-    const line = JSON.parse(
-      format.replace('$context.error.messageString', '"Unauthorized"').replace(/\$context\.[a-zA-Z.]+/g, 'x'),
+    // API Gateway writes $context.error.messageString already quoted; quote its name so the format parses.
+    const line = JSON.parse(format.replace('$context.error.messageString', '"$context.error.messageString"'));
+    return { format, line };
+  }
+
+  it('writes a JSON access log line without the Authorization header, the query string or the grants', () => {
+    const { format } = accessLog();
+    expect(format).not.toMatch(
+      /authorization|querystring|\$input|requestOverride|\$method\.request|header|grants/i,
     );
-    expect(Object.keys(line)).toEqual(
-      expect.arrayContaining([
-        'requestId',
-        'httpMethod',
-        'resourcePath',
-        'path',
-        'status',
-        'sourceIp',
-        'principalId',
-        'errorMessage',
-      ]),
+    expect(format).not.toMatch(
+      /\$context\.authorizer\.grants|\$context\.requestOverride|\$context\.responseOverride/,
     );
-    expect(line.path).toBe('x');
+    // Only these variables: no $input, $method, $stageVariables or $util, and no other $context.
+    const variables = [...format.matchAll(/\$[a-zA-Z][\w.]*/g)].map((m) => m[0]);
+    expect(variables.filter((v) => !v.startsWith('$context.'))).toEqual([]);
+    expect(format).not.toContain('\n');
+    // What API Gateway writes once it substitutes the variables must parse as JSON, '-' for missing values.
+    const written = JSON.parse(
+      format
+        .replace('$context.error.messageString', '"Unauthorized \\"quoted\\""')
+        .replace(/\$context\.[a-zA-Z.]+/g, '-'),
+    );
+    expect(written).toMatchObject({ audit: 'kvs-gateway', error: { message: 'Unauthorized "quoted"' } });
+  });
+
+  it('makes every access log line an audit line (kvs-gateway): exactly these fields, from these variables', () => {
+    expect(accessLog().line).toEqual({
+      audit: 'kvs-gateway',
+      time: '$context.requestTime',
+      requestTimeEpoch: '$context.requestTimeEpoch',
+      requestId: '$context.requestId',
+      extendedRequestId: '$context.extendedRequestId',
+      sourceIp: '$context.identity.sourceIp',
+      userAgent: '$context.identity.userAgent',
+      httpMethod: '$context.httpMethod',
+      resourcePath: '$context.resourcePath',
+      // The path with the stage and without the query string.
+      path: '$context.path',
+      protocol: '$context.protocol',
+      status: '$context.status',
+      responseLength: '$context.responseLength',
+      responseLatency: '$context.responseLatency',
+      integrationStatus: '$context.integrationStatus',
+      integrationLatency: '$context.integrationLatency',
+      principalId: '$context.authorizer.principalId',
+      sub: '$context.authorizer.sub',
+      issuer: '$context.authorizer.issuer',
+      authorizerStatus: '$context.authorizer.status',
+      authorizerLatency: '$context.authorizer.latency',
+      authorizerError: '$context.authorizer.error',
+      error: { responseType: '$context.error.responseType', message: '$context.error.messageString' },
+      xrayTraceId: '$context.xrayTraceId',
+    });
+  });
+
+  it("names who, when and from where as the broker's kvs-session audit line does, so one Logs Insights query reads both", () => {
+    const { line } = accessLog();
+    const brokerLine = auditEvent({
+      nowMs: 0,
+      requestId: 'r',
+      issuer: 'i',
+      sub: 's',
+      streamName: 'cam-1',
+      sourceIp: '203.0.113.1',
+      userAgent: 'ua',
+      errorCode: 'FORBIDDEN',
+    });
+    for (const shared of ['audit', 'time', 'requestId', 'sub', 'issuer', 'sourceIp', 'userAgent']) {
+      expect(brokerLine).toHaveProperty(shared);
+      expect(line).toHaveProperty(shared);
+    }
+    expect(brokerLine.audit).toBe('kvs-session');
   });
 });
 

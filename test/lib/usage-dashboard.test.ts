@@ -3,22 +3,26 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Duration, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type { IConstruct } from 'constructs';
 import { KvsSessionBroker } from '../../lib/kvs-session-broker';
 import { KvsUsageDashboard } from '../../lib/usage-dashboard';
-import { newStack, testConfig } from './fixtures';
+import { newStack, render, testConfig } from './fixtures';
 
 interface Widget {
   type: string;
-  properties: { title?: string; metrics?: unknown[][] };
+  properties: { title?: string; metrics?: unknown[][]; query?: string; view?: string };
 }
 
 let template: Template;
 let usage: KvsUsageDashboard;
+let broker: KvsSessionBroker;
 let widgets: Widget[];
+/** The same widgets with each token rendered as `${LogicalId}` instead of a placeholder. */
+let renderedWidgets: Widget[];
 
 beforeAll(() => {
   const stack = newStack();
-  const broker = new KvsSessionBroker(stack, 'Broker', { config: testConfig() });
+  broker = new KvsSessionBroker(stack, 'Broker', { config: testConfig() });
   const topic = new sns.Topic(stack, 'Alarms');
   usage = new KvsUsageDashboard(stack, 'Usage', {
     broker,
@@ -32,7 +36,12 @@ beforeAll(() => {
   // Tokens (region, function names) sit inside JSON strings: a placeholder keeps the body parseable.
   const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(''));
   widgets = body.widgets;
+  renderedWidgets = JSON.parse(parts.map(render).join('')).widgets;
 });
+
+function logicalId(construct: IConstruct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+}
 
 function widget(title: string): Widget {
   const found = widgets.find((w) => w.properties.title === title);
@@ -86,6 +95,44 @@ describe('dashboard', () => {
     expect(expressions(widget('Sessions denied by error code'))).toEqual([
       `SEARCH('Namespace="KvsSessionBroker" MetricName="SessionsDenied" ErrorCode', 'Sum', 300)`,
     ]);
+  });
+});
+
+describe('audit widgets (Logs Insights)', () => {
+  /** The widget, its query on one line (CDK writes a line per command: `\n| `). */
+  function logWidget(titleStart: string): Widget {
+    const found = renderedWidgets.filter(
+      (w) => w.type === 'log' && w.properties.title?.startsWith(titleStart),
+    );
+    expect(found).toHaveLength(1);
+    const { properties } = found[0]!;
+    return { ...found[0]!, properties: { ...properties, query: properties.query?.replace(/\n\| /g, ' | ') } };
+  }
+
+  const lambdaSources = () =>
+    `SOURCE '\${${logicalId(broker.logGroups.broker)}}' | SOURCE '\${${logicalId(broker.logGroups.authorizer)}}'`;
+
+  it('counts the kvs-session decisions of the broker and the authorizer by outcome and error code', () => {
+    const w = logWidget('Audit: decisions by outcome and error code');
+    expect(w.properties.view).toBe('table');
+    expect(w.properties.query).toBe(
+      `${lambdaSources()} | filter audit = "kvs-session" | stats count(*) as decisions by outcome, errorCode | sort decisions desc`,
+    );
+  });
+
+  it('counts sessions per principal (issuer and sub) and stream, from the same audit lines', () => {
+    const w = logWidget('Audit: sessions per principal and stream');
+    expect(w.properties.query).toBe(
+      `${lambdaSources()} | filter audit = "kvs-session" | stats count(*) as sessions by issuer, sub, stream, outcome | sort sessions desc | limit 100`,
+    );
+  });
+
+  it('counts error answers per principal from the access log, where cached-policy 403s are the only trace', () => {
+    const w = logWidget('Audit: API error answers per principal');
+    expect(w.properties.query).toBe(
+      `SOURCE '\${${logicalId(broker.logGroups.access)}}' | filter audit = "kvs-gateway" and status like /^[45]/ | ` +
+        'stats count(*) as requests by status, error.responseType, issuer, sub, httpMethod, resourcePath | sort requests desc | limit 100',
+    );
   });
 });
 
