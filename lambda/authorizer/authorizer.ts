@@ -27,6 +27,9 @@ export interface AuthorizerOptions {
   now?: () => Date;
 }
 
+/** 1..256 characters, none of them a quote, a backslash or a control character. */
+const SAFE_SUB = /^[^"\\\u0000-\u001f\u007f]{1,256}$/;
+
 /** API Gateway turns exactly this error message into a 401 (gateway response UNAUTHORIZED). */
 const UNAUTHORIZED = 'Unauthorized';
 
@@ -74,7 +77,9 @@ export function createAuthorizer(options: AuthorizerOptions) {
       requiredClaims: ['exp', 'sub'],
       currentDate: now(),
     });
-    if (typeof payload.sub !== 'string' || payload.sub === '') throw new Refusal('INVALID_SUB');
+    // `sub` becomes the principalId, which API Gateway writes into the JSON access log unescaped: refuse the
+    // characters that could break or forge a log line.
+    if (typeof payload.sub !== 'string' || !SAFE_SUB.test(payload.sub)) throw new Refusal('INVALID_SUB');
     return { payload, issuer: entry.issuer };
   }
 

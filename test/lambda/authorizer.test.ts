@@ -93,6 +93,22 @@ describe('authorizer on a REQUEST event', () => {
     await expect(authorize(e)).resolves.toMatchObject({ principalId: 'alice' });
   });
 
+  it.each(['alice"," x":"forged', 'back\\slash', 'line\nbreak', ''])(
+    'refuses the sub %j, which could forge an access-log line',
+    async (sub) => {
+      const token = await issuer.mint({ sub, grants: [{ stream: 'cam-lobby' }], issuedAt: NOW });
+      await expect(authorize(event(token))).rejects.toThrow(new Error('Unauthorized'));
+      expect(auditLines(captured).at(-1)).toMatchObject({ reason: 'INVALID_SUB' });
+    },
+  );
+
+  it('accepts ordinary subs of identity providers', async () => {
+    for (const sub of ['auth0|5f7c8ec7', 'user@example.com', '00u1abcd2EFGH3ijk4x7', 'Zoë']) {
+      const token = await issuer.mint({ sub, grants: [{ stream: 'cam-lobby' }], issuedAt: NOW });
+      await expect(authorize(event(token))).resolves.toMatchObject({ principalId: sub });
+    }
+  });
+
   it('refuses another scheme', async () => {
     const e = event(await mint([{ stream: 'cam-lobby' }]));
     e.headers!.Authorization = e.headers!.Authorization!.replace('Bearer', 'Basic');
