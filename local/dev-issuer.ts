@@ -54,7 +54,13 @@ export async function loadOrCreateDevKey(path: string): Promise<JWK> {
   }
   const jwk = await generateDevKey();
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
+  try {
+    // 'wx': if `npm start` and `npm run token` race on a fresh checkout, the first key written wins for both.
+    await writeFile(path, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return JSON.parse(await readFile(path, 'utf8')) as JWK;
+  }
   return jwk;
 }
 

@@ -13,8 +13,8 @@ Mints a JWT from the local dev issuer (${DEV_ISSUER}). Without --stream it grant
   --stream <pattern>       stream name, prefix ending in *, or *; repeat for several grants
   --modes <list>           LIVE,LIVE_REPLAY,ON_DEMAND (default: LIVE)
   --protocols <list>       DASH,HLS (default: both)
-  --from <time>            window start: ISO 8601, epoch seconds, or relative like -2h, -30m
-  --to <time>              window end, same forms
+  --from=<time>            window start: ISO 8601, epoch seconds, or relative like --from=-2h, --from=-30m
+  --to=<time>              window end, same forms (e.g. --to=+1h)
   --max-expires <seconds>  cap on session expiry for these grants
   --ttl <seconds>          token lifetime (default: 3600)
   --json                   print {"token": …, "claims": …} instead of the bare token
