@@ -9,6 +9,7 @@ import type { BrokerConfig } from '../core/config';
 import { decide, forbidden } from '../core/decision';
 import { buildCatalog, listingPrefixes, pageOf, parseListQuery } from '../core/discovery';
 import { BrokerError, toBrokerError } from '../core/errors';
+import { isServed } from '../core/grants';
 import { parseSessionRequest, type SessionRequest } from '../core/request';
 import type { KvsAdapter } from '../kvs/adapter';
 import { callerFromEvent, errorResponse, jsonBody, jsonErrors, jsonResponse, type Caller } from './http';
@@ -45,6 +46,8 @@ export function createBrokerHandler(options: BrokerOptions) {
     try {
       caller = callerFromEvent(event, nowMs, config.clockToleranceSeconds);
       request = parseSessionRequest(streamName, jsonBody(event));
+      // Outside config `streams` the broker's role may not open the stream: refuse before KVS would (502).
+      if (!isServed(config.streams, request.streamName)) throw forbidden('STREAM_NOT_SERVED', request);
       const decision = decide(caller.grants, request, nowMs, config.sessions);
       if (!decision.allowed) throw forbidden(decision.reason, request);
       const url = await kvs.getStreamingSessionUrl(request, decision.expiresInSeconds);
@@ -104,7 +107,10 @@ export function createBrokerHandler(options: BrokerOptions) {
         nextToken = page.nextToken;
       } while (nextToken);
     }
-    return jsonResponse(event, cors, 200, pageOf(buildCatalog(caller.grants, existing), query));
+    const catalog = buildCatalog(caller.grants, existing).filter((e) =>
+      isServed(config.streams, e.streamName),
+    );
+    return jsonResponse(event, cors, 200, pageOf(catalog, query));
   }
 
   async function route(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {

@@ -9,9 +9,13 @@ export interface SessionLimits {
   maxExpiresSeconds: number;
 }
 
-/** Why no grant allowed a request: the closest miss, for the audit line (never sent to the caller). */
+/** Why a request was refused (for the audit line): the broker does not serve the stream, or no grant covered it. */
 export type DenyReason =
-  'NO_GRANT_FOR_STREAM' | 'MODE_NOT_GRANTED' | 'PROTOCOL_NOT_GRANTED' | 'OUTSIDE_WINDOW';
+  | 'STREAM_NOT_SERVED'
+  | 'NO_GRANT_FOR_STREAM'
+  | 'MODE_NOT_GRANTED'
+  | 'PROTOCOL_NOT_GRANTED'
+  | 'OUTSIDE_WINDOW';
 
 export type Decision =
   | { allowed: true; grant: Grant; expiresInSeconds: number; expiresAtMs: number }
@@ -104,6 +108,7 @@ export function decide(
 }
 
 const DENY_MESSAGES: Record<DenyReason, (r: SessionRequest) => string> = {
+  STREAM_NOT_SERVED: (r) => `This broker does not serve stream ${r.streamName}`,
   NO_GRANT_FOR_STREAM: (r) => `Your token grants no access to stream ${r.streamName}`,
   MODE_NOT_GRANTED: (r) =>
     `Your token does not grant playbackMode ${r.playbackMode} on stream ${r.streamName}`,

@@ -137,3 +137,8 @@ export function matchesStream(pattern: string, streamName: string): boolean {
   if (pattern.endsWith('*')) return streamName.startsWith(pattern.slice(0, -1));
   return pattern === streamName;
 }
+
+/** Whether the broker serves a stream at all: config `streams`, which also scopes its IAM role. */
+export function isServed(servedPatterns: readonly string[], streamName: string): boolean {
+  return servedPatterns.some((pattern) => matchesStream(pattern, streamName));
+}
