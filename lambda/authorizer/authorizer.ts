@@ -78,6 +78,10 @@ export function createAuthorizer(options: AuthorizerOptions) {
       requiredClaims: ['exp', 'sub'],
       currentDate: now(),
     });
+    // jose checks `iat` only against a maxTokenAge; a token issued in the future is refused here (DESIGN 3).
+    if (payload.iat !== undefined && payload.iat > now().getTime() / 1000 + config.clockToleranceSeconds) {
+      throw new Refusal('IAT_IN_FUTURE');
+    }
     // `sub` becomes the principalId, which API Gateway writes into the JSON access log unescaped: refuse the
     // characters that could break or forge a log line.
     if (typeof payload.sub !== 'string' || !SAFE_SUB.test(payload.sub)) throw new Refusal('INVALID_SUB');

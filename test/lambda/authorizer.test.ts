@@ -87,6 +87,14 @@ describe('authorizer on a REQUEST event', () => {
     await expect(authorize(event(older))).rejects.toThrow(new Error('Unauthorized'));
   });
 
+  it('honours the clock tolerance (30 s) on iat: a token from the future is refused', async () => {
+    const soon = await mint([{ stream: 'cam-lobby' }], 600, new Date(NOW.getTime() + 20_000));
+    await expect(authorize(event(soon))).resolves.toMatchObject({ principalId: 'alice' });
+    const later = await mint([{ stream: 'cam-lobby' }], 600, new Date(NOW.getTime() + 40_000));
+    await expect(authorize(event(later))).rejects.toThrow(new Error('Unauthorized'));
+    expect(auditLines(captured).at(-1)).toMatchObject({ reason: 'IAT_IN_FUTURE' });
+  });
+
   it('accepts the Bearer scheme in any case (RFC 6750)', async () => {
     const e = event(await mint([{ stream: 'cam-lobby' }]));
     e.headers!.Authorization = e.headers!.Authorization!.replace('Bearer', 'bEARER');
