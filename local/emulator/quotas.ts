@@ -22,6 +22,7 @@ export const KVS_QUOTAS: Readonly<Record<KvsOperation, Quota>> = {
   GetHLSStreamingSessionURL: { perStreamTps: 25 },
 };
 
+/** Refills `ratePerSecond` continuously up to `capacity` (KVS: the rate itself; API Gateway: the burst limit). */
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -29,15 +30,16 @@ export class TokenBucket {
   constructor(
     readonly ratePerSecond: number,
     nowMs: number,
+    readonly capacity: number = ratePerSecond,
   ) {
-    this.tokens = ratePerSecond;
+    this.tokens = capacity;
     this.last = nowMs;
   }
 
   available(nowMs: number): number {
     // A clock that steps back (injected clocks do) must not mint or burn tokens.
     const elapsed = Math.max(0, nowMs - this.last);
-    this.tokens = Math.min(this.ratePerSecond, this.tokens + (elapsed * this.ratePerSecond) / 1000);
+    this.tokens = Math.min(this.capacity, this.tokens + (elapsed * this.ratePerSecond) / 1000);
     this.last = Math.max(this.last, nowMs);
     return this.tokens;
   }

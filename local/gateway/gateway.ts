@@ -10,6 +10,7 @@ import type {
 } from 'aws-lambda';
 import { corsHeaders } from '../../lambda/core/cors';
 import { gatewayResponse } from '../../lambda/core/gateway-responses';
+import { TokenBucket } from '../emulator/quotas';
 import { evaluatePolicy, type PolicyDocument } from './iam';
 
 /** The gateway responses this stand-in produces (a subset of the deployed API's). */
@@ -120,20 +121,6 @@ function lambdaContext(functionName: string, requestId: string): Context {
   };
 }
 
-/** A token bucket, as API Gateway throttles a stage: `rateLimit` per second, bursts up to `burstLimit`. */
-function tokenBucket(rate: number, burst: number, now: () => number) {
-  let tokens = burst;
-  let last = now();
-  return () => {
-    const t = now();
-    tokens = Math.min(burst, tokens + ((t - last) / 1000) * rate);
-    last = t;
-    if (tokens < 1) return false;
-    tokens -= 1;
-    return true;
-  };
-}
-
 export function createLocalGateway(options: LocalGatewayOptions) {
   const now = options.now ?? Date.now;
   const region = options.region ?? 'local';
@@ -143,7 +130,13 @@ export function createLocalGateway(options: LocalGatewayOptions) {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const routes = compileRoutes(options.routes);
   const cache = new Map<string, CachedAuthorization>();
-  const admit = tokenBucket(options.throttle.rateLimit, options.throttle.burstLimit, now);
+  // API Gateway stage throttling: `rateLimit` per second, bursts up to `burstLimit`.
+  const stageBucket = new TokenBucket(options.throttle.rateLimit, now(), options.throttle.burstLimit);
+  const admit = () => {
+    if (stageBucket.available(now()) < 1) return false;
+    stageBucket.take();
+    return true;
+  };
 
   async function authorize(
     event: APIGatewayRequestAuthorizerEvent,
