@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', '.local/', 'local/player/vendor/'] },
+  { ignores: ['node_modules/', 'dist/', 'cdk.out/', 'coverage/', '.local/', 'local/player/vendor/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

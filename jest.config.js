@@ -10,6 +10,7 @@ export default {
     ],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  globalSetup: '<rootDir>/test/global-setup.js',
   testTimeout: 60000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

@@ -1,4 +1,15 @@
-// Public surface of the CDK library.
+// Public surface of the CDK library (package entry `kvs-session-broker`).
 export * from './kvs-session-broker';
 export * from './kvs-session-broker-stack';
 export * from './usage-dashboard';
+export { LAMBDA_BUNDLES, lambdaBundleDirectory, type LambdaBundleName } from './lambda-bundles';
+export {
+  ConfigError,
+  parseConfig,
+  type BrokerConfig,
+  type BrokerConfigInput,
+  type IssuerConfig,
+  type ParseConfigOptions,
+  type PlaybackMode,
+  type Protocol,
+} from '../lambda/core/config';

@@ -2,13 +2,13 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { BrokerConfig } from '../lambda/core/config';
+import type { BrokerConfigInput } from '../lambda/core/config';
 import { KvsSessionBroker, type KvsSessionBrokerProps } from './kvs-session-broker';
 import { KvsUsageDashboard, type KvsUsageDashboardProps } from './usage-dashboard';
 
 export interface KvsSessionBrokerStackProps extends StackProps {
-  /** The broker configuration (DESIGN section 4). */
-  readonly config: BrokerConfig;
+  /** The broker configuration (docs/configuration.md); fields with defaults may be left out. */
+  readonly config: BrokerConfigInput;
 
   /**
    * Overrides of the broker construct's defaults.

@@ -3,17 +3,16 @@ import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { parseConfig, type BrokerConfig } from '../lambda/core/config';
+import { parseConfig, type BrokerConfig, type BrokerConfigInput } from '../lambda/core/config';
 import { CONFIG_ENV } from '../lambda/runtime/env';
 import { accessLogFormat } from './access-log';
-import { BrokerFunction, LAMBDA_ENTRIES } from './broker-function';
+import { BrokerFunction } from './broker-function';
 import { addGatewayErrorResponses } from './gateway-responses';
-import { brokerKvsStatements } from './stream-permissions';
+import { brokerKvsStatements, brokerPolicyChars, ROLE_POLICY_MAX_CHARS } from './stream-permissions';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './telemetry';
 
 /** Lambda's limit on the total size of a function's environment variables. */
@@ -23,11 +22,12 @@ export type BrokerLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface KvsSessionBrokerProps {
   /**
-   * The broker configuration (DESIGN section 4). Validated again here with `parseConfig`: a bad document
-   * fails synth with the offending field named. It reaches both Lambdas as JSON in `KVS_BROKER_CONFIG`,
-   * without its `local` section.
+   * The broker configuration (docs/configuration.md): issuers, served streams, session limits, CORS, API
+   * and KVS settings. Fields with defaults may be left out. Validated here: a bad document fails synth with
+   * the offending field named. It reaches both Lambdas as JSON in `KVS_BROKER_CONFIG`, without its `local`
+   * section, with every default filled in.
    */
-  readonly config: BrokerConfig;
+  readonly config: BrokerConfigInput;
 
   /**
    * Retention of the Lambda log groups (the audit lines), the access log and the execution log.
@@ -79,11 +79,13 @@ export interface KvsSessionBrokerProps {
   readonly executionLogLevel?: apigw.MethodLoggingLevel;
 
   /**
-   * Set this region's API Gateway account CloudWatch role (AWS::ApiGateway::Account), without which the
-   * stage cannot write access or execution logs. It is one setting per account and region: turn this off
-   * where another stack or the platform team already manages it. The role is retained on stack deletion
-   * so that other APIs keep logging.
-   * @default true
+   * Create this region's API Gateway account settings (AWS::ApiGateway::Account) with a CloudWatch role.
+   * API Gateway writes access and execution logs only once the account and region has such a role. It is
+   * ONE setting per account and region, shared by every REST API there: two stacks that both set it
+   * (staging and prod, say) overwrite each other and any role a platform team manages. Turn it on only in
+   * the one stack of an account and region that owns the setting, when none is set yet (the API Gateway
+   * console's Settings page shows it). The role is retained on stack deletion so that other APIs keep logging.
+   * @default false
    */
   readonly apiGatewayCloudWatchRole?: boolean;
 
@@ -109,13 +111,19 @@ export const KVS_SESSION_BROKER_DEFAULTS = {
   tracing: true,
   logLevel: 'INFO' as BrokerLogLevel,
   executionLogLevel: apigw.MethodLoggingLevel.ERROR,
-  apiGatewayCloudWatchRole: true,
+  apiGatewayCloudWatchRole: false,
 } as const;
 
 /** The authorizer verifies one JWT (JWKS usually cached); a cold JWKS fetch fits well inside this. */
-const AUTHORIZER_TIMEOUT = Duration.seconds(10);
-/** API Gateway gives up on an integration after 29 s; the broker has no use for more. */
-const BROKER_TIMEOUT = Duration.seconds(29);
+export const AUTHORIZER_TIMEOUT = Duration.seconds(10);
+/**
+ * API Gateway gives up on a REST integration after 29 s ("Integration timeout: 50 milliseconds - 29 seconds",
+ * API Gateway quotas). The broker's KVS calls share a 25 s budget (KVS_BUDGET_MS); the function stops at 28 s,
+ * before API Gateway, so that even a stuck invocation ends as a Lambda error the alarms see.
+ */
+export const BROKER_TIMEOUT = Duration.seconds(28);
+/** API Gateway's REST integration timeout: no function behind the API may run longer. */
+export const API_GATEWAY_INTEGRATION_TIMEOUT = Duration.seconds(29);
 
 const STAGE_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
 const CORS_ORIGIN = /^(\*|https?:\/\/[a-zA-Z0-9.-]+(:\d{1,5})?)$/;
@@ -141,6 +149,13 @@ export function validateKvsSessionBrokerProps(props: KvsSessionBrokerProps): Bro
       );
     }
   });
+  const policyChars = brokerPolicyChars(config.streams);
+  if (policyChars > ROLE_POLICY_MAX_CHARS) {
+    problems.push(
+      `config.streams: the broker role's policy would be about ${policyChars} characters, over IAM's ${ROLE_POLICY_MAX_CHARS} per role; ` +
+        'name fewer streams, or use prefixes (site7-*)',
+    );
+  }
   if (
     webAclArn !== undefined &&
     !Token.isUnresolved(webAclArn) &&
@@ -199,8 +214,8 @@ export class KvsSessionBroker extends Construct {
   readonly config: BrokerConfig;
   readonly api: apigw.RestApi;
   readonly authorizer: apigw.RequestAuthorizer;
-  readonly authorizerFunction: NodejsFunction;
-  readonly brokerFunction: NodejsFunction;
+  readonly authorizerFunction: lambda.Function;
+  readonly brokerFunction: lambda.Function;
   readonly logGroups: KvsSessionBrokerLogGroups;
   /** The stage URL, ending in `/`: routes are `${url}v1/...`. */
   readonly url: string;
@@ -223,13 +238,13 @@ export class KvsSessionBroker extends Construct {
     };
     const authorizerFn = new BrokerFunction(this, 'Authorizer', {
       ...functionDefaults,
-      entry: LAMBDA_ENTRIES.authorizer,
+      bundle: 'authorizer',
       description: 'kvs-session-broker JWT authorizer',
       timeout: AUTHORIZER_TIMEOUT,
     });
     const brokerFn = new BrokerFunction(this, 'Broker', {
       ...functionDefaults,
-      entry: LAMBDA_ENTRIES.broker,
+      bundle: 'broker',
       description: 'kvs-session-broker session broker',
       timeout: BROKER_TIMEOUT,
     });

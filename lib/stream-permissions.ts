@@ -67,3 +67,21 @@ export function brokerKvsStatements(scope: IConstruct, patterns: readonly string
     }),
   ];
 }
+
+/** IAM allows at most 10,240 characters, whitespace excluded, of inline policy per role (IAM quotas). */
+export const ROLE_POLICY_MAX_CHARS = 10_240;
+/** One stream ARN beyond its resource name, at the longest partition and region, with quotes and comma. */
+const STREAM_ARN_OVERHEAD_CHARS = '"arn:aws-us-gov:kinesisvideo:ap-southeast-5:123456789012:stream/",'.length;
+/**
+ * The rest of the broker role's inline policy (log writes, ListStreams, X-Ray, statement syntax), rounded
+ * up from what test/lib/deploy-rules.test.ts measures on a template, so that the estimate is never short.
+ */
+const OTHER_POLICY_CHARS = 1_500;
+
+/** The broker role's inline policy size as IAM will count it, at most: refused at synth above the limit. */
+export function brokerPolicyChars(patterns: readonly string[]): number {
+  return coveringPatterns(patterns).reduce(
+    (sum, pattern) => sum + streamResourceName(pattern).length + STREAM_ARN_OVERHEAD_CHARS,
+    OTHER_POLICY_CHARS,
+  );
+}

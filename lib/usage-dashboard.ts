@@ -11,6 +11,7 @@ import {
   KVS_NAMESPACE,
   KVS_PLAYBACK_BYTE_METRICS,
   KVS_STREAM_DIMENSION,
+  type KvsPlaybackByteMetric,
   alarmScopedToStreams,
   brokerMetricSearch,
   isExactStream,
@@ -21,6 +22,15 @@ import {
 } from './usage-metrics';
 
 const GIB = 1024 ** 3;
+
+/** PutMetricAlarm and PutCompositeAlarm refuse an AlarmDescription over 1024 characters (CloudWatch API reference). */
+export const ALARM_DESCRIPTION_MAX_CHARS = 1024;
+
+function alarmDescription(text: string): string {
+  return text.length <= ALARM_DESCRIPTION_MAX_CHARS
+    ? text
+    : `${text.slice(0, ALARM_DESCRIPTION_MAX_CHARS - 1)}…`;
+}
 
 export interface KvsUsageDashboardProps {
   /**
@@ -92,7 +102,10 @@ export const KVS_USAGE_DASHBOARD_DEFAULTS = {
 
 /** The alarms the dashboard creates. */
 export interface KvsUsageAlarms {
-  readonly outgoingBytes: cloudwatch.Alarm;
+  /** In ALARM when any playback byte metric is over the threshold; the one that notifies `alarmTopic`. */
+  readonly outgoingBytes: cloudwatch.CompositeAlarm;
+  /** One Metrics Insights alarm per KVS playback byte metric (no actions: the composite notifies). */
+  readonly outgoingBytesByMetric: Readonly<Record<KvsPlaybackByteMetric, cloudwatch.Alarm>>;
   readonly brokerErrors: cloudwatch.Alarm;
   readonly authorizerErrors: cloudwatch.Alarm;
   readonly serverErrors: cloudwatch.Alarm;
@@ -145,7 +158,8 @@ export class KvsUsageDashboard extends Construct {
     this.alarms = this.createAlarms(props, period);
     if (props.alarmTopic) {
       const action = new actions.SnsAction(props.alarmTopic);
-      for (const alarm of Object.values(this.alarms) as cloudwatch.Alarm[]) {
+      const { outgoingBytesByMetric: _perMetric, ...notifying } = this.alarms;
+      for (const alarm of Object.values(notifying)) {
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
       }
@@ -173,7 +187,10 @@ export class KvsUsageDashboard extends Construct {
       new cloudwatch.AlarmStatusWidget({
         title: 'Alarms',
         width: 24,
-        alarms: Object.values(this.alarms) as cloudwatch.Alarm[],
+        alarms: [
+          ...Object.values(this.alarms).filter((a): a is cloudwatch.IAlarm => 'alarmArn' in a),
+          ...Object.values(this.alarms.outgoingBytesByMetric),
+        ],
       }),
     );
   }
@@ -210,9 +227,12 @@ export class KvsUsageDashboard extends Construct {
   /** One stream (exact name: plain metrics) or one pattern (SEARCH: one series per matching stream). */
   private streamWidget(pattern: string): cloudwatch.IWidget {
     const period = Duration.seconds(this.periodSeconds);
+    // cloudwatch.Metric refuses dimension values over 255 characters at synth; a KVS stream name may have
+    // 256. Such a name is selected by SEARCH on its exact value instead.
+    const plainMetric = isExactStream(pattern) && pattern.length <= 255;
     const exact = isExactStream(pattern);
     const bytes: cloudwatch.IMetric[] = KVS_PLAYBACK_BYTE_METRICS.map((metric) =>
-      exact
+      plainMetric
         ? new cloudwatch.Metric({
             namespace: KVS_NAMESPACE,
             metricName: metric,
@@ -309,32 +329,36 @@ export class KvsUsageDashboard extends Construct {
     const atLeast = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
 
     const bytesPeriod = props.outgoingBytesPeriod ?? d.outgoingBytesPeriod;
-    const byteQueries = Object.fromEntries(
-      KVS_PLAYBACK_BYTE_METRICS.map((metric, i) => [
-        `bytes${i}`,
-        this.expression(kvsBytesInsightsQuery(metric, streams), metric, bytesPeriod),
-      ]),
-    );
-    const totalBytes = new cloudwatch.MathExpression({
-      expression: Object.keys(byteQueries)
-        .map((id) => `FILL(${id}, 0)`)
-        .join(' + '),
-      usingMetrics: byteQueries,
-      period: bytesPeriod,
-      label: 'Playback bytes',
-    });
+    const bytesThreshold = props.outgoingBytesThreshold ?? d.outgoingBytesThreshold;
     const scope = alarmScopedToStreams(streams)
-      ? `the configured streams (${[...new Set(streams)].sort().join(', ')})`
+      ? `the ${new Set(streams).size} configured stream name(s)`
       : 'every stream of this account and region (config.streams has prefixes or many names)';
+    // CloudWatch allows ONE Metrics Insights query per alarm ("Each GetMetricData operation can have only one
+    // query", Metrics Insights quotas), and a query selects one metric name: one alarm per byte metric, and a
+    // composite alarm over the three that notifies.
+    const outgoingBytesByMetric = Object.fromEntries(
+      KVS_PLAYBACK_BYTE_METRICS.map((metric) => [
+        metric,
+        new cloudwatch.Alarm(this, `${metric.split('.')[0]}BytesAlarm`, {
+          ...common,
+          metric: this.expression(kvsBytesInsightsQuery(metric, streams), metric, bytesPeriod),
+          threshold: bytesThreshold,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          alarmDescription: alarmDescription(
+            `KVS ${metric} over ${bytesPeriod.toHumanString()} exceeds ${bytesThreshold} bytes, for ${scope}.`,
+          ),
+        }),
+      ]),
+    ) as Record<KvsPlaybackByteMetric, cloudwatch.Alarm>;
 
     return {
-      outgoingBytes: new cloudwatch.Alarm(this, 'OutgoingBytesAlarm', {
-        ...common,
-        metric: totalBytes,
-        threshold: props.outgoingBytesThreshold ?? d.outgoingBytesThreshold,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        alarmDescription: `KVS playback bytes over ${bytesPeriod.toHumanString()} exceed the threshold, for ${scope}.`,
+      outgoingBytes: new cloudwatch.CompositeAlarm(this, 'OutgoingBytesAlarm', {
+        alarmRule: cloudwatch.AlarmRule.anyOf(...Object.values(outgoingBytesByMetric)),
+        alarmDescription: alarmDescription(
+          `KVS playback bytes (one of ${KVS_PLAYBACK_BYTE_METRICS.join(', ')}) over ${bytesPeriod.toHumanString()} exceed ${bytesThreshold} bytes, for ${scope}.`,
+        ),
       }),
+      outgoingBytesByMetric,
       brokerErrors: new cloudwatch.Alarm(this, 'BrokerErrorsAlarm', {
         ...common,
         metric: broker.brokerFunction.metricErrors(sum),

@@ -82,14 +82,23 @@ export function sessionsIssuedSearch(pattern: string, periodSeconds: number): st
  */
 export function kvsBytesInsightsQuery(metric: KvsPlaybackByteMetric, patterns: readonly string[]): string {
   const base = `SELECT SUM("${metric}") FROM SCHEMA("${KVS_NAMESPACE}", ${KVS_STREAM_DIMENSION})`;
-  if (!alarmScopedToStreams(patterns)) return base;
+  const scoped = scopedQuery(base, patterns);
+  return scoped !== undefined && scoped.length <= METRIC_EXPRESSION_MAX_CHARS ? scoped : base;
+}
+
+/** A metric query expression has at most 2048 characters (CloudWatch API reference, MetricDataQuery Expression). */
+export const METRIC_EXPRESSION_MAX_CHARS = 2048;
+
+function scopedQuery(base: string, patterns: readonly string[]): string | undefined {
+  if (!patterns.every(isExactStream) || new Set(patterns).size > MAX_STREAMS_IN_ALARM_QUERY) return undefined;
   const names = [...new Set(patterns)].sort();
   return `${base} WHERE ${names.map((name) => `${KVS_STREAM_DIMENSION} = '${name}'`).join(' OR ')}`;
 }
 
 /** Whether the bytes alarm watches the configured streams by name (true) or the whole account and region. */
 export function alarmScopedToStreams(patterns: readonly string[]): boolean {
-  return patterns.every(isExactStream) && new Set(patterns).size <= MAX_STREAMS_IN_ALARM_QUERY;
+  const longest = KVS_PLAYBACK_BYTE_METRICS.reduce((a, b) => (a.length >= b.length ? a : b));
+  return kvsBytesInsightsQuery(longest, patterns).includes(' WHERE ');
 }
 
 /**

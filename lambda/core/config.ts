@@ -125,6 +125,8 @@ export const configSchema = z
   });
 
 export type BrokerConfig = z.output<typeof configSchema>;
+/** A configuration document as written: fields with defaults are optional. */
+export type BrokerConfigInput = z.input<typeof configSchema>;
 export type IssuerConfig = BrokerConfig['issuers'][number];
 export type LocalStreamConfig = NonNullable<BrokerConfig['local']>['streams'][number];
 

@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { auditEvent } from '../../lambda/core/audit';
 import type { BrokerConfig } from '../../lambda/core/config';
-import { ESM_REQUIRE_BANNER, LAMBDA_ENTRIES } from '../../lib/broker-function';
+import { ESM_REQUIRE_BANNER, LAMBDA_BUNDLES } from '../../lib/lambda-bundles';
 import { KvsSessionBroker } from '../../lib/kvs-session-broker';
 import { PLAYBACK_ACTIONS } from '../../lib/stream-permissions';
 import { asList, ISSUER, newStack, render, testConfig, type PolicyStatementJson } from './fixtures';
@@ -123,8 +123,8 @@ describe('Lambda functions', () => {
   });
 
   it.each([
-    ['authorizer', () => broker.authorizerFunction, LAMBDA_ENTRIES.authorizer],
-    ['broker', () => broker.brokerFunction, LAMBDA_ENTRIES.broker],
+    ['authorizer', () => broker.authorizerFunction, LAMBDA_BUNDLES.authorizer],
+    ['broker', () => broker.brokerFunction, LAMBDA_BUNDLES.broker],
   ])(
     'ship the %s as one minified ESM bundle with the require banner and a source map without sources content',
     (_, fn, entry) => {
@@ -174,10 +174,10 @@ describe('Lambda functions', () => {
     }
   });
 
-  it('finish before API Gateway gives up on the integration (29 s)', () => {
+  it('finish before API Gateway gives up on the integration (29 s): the broker stops at 28 s, after its 25 s KVS budget', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('broker'),
-      Timeout: 29,
+      Timeout: 28,
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('authorizer'),
@@ -434,9 +434,18 @@ describe('logs', () => {
     expect(stage.DependsOn).toEqual(expect.arrayContaining([logicalId(broker.logGroups.execution)]));
   });
 
-  it("sets the account's API Gateway CloudWatch role with an inline policy, retained on deletion", () => {
-    template.resourceCountIs('AWS::ApiGateway::Account', 1);
-    template.hasResource('AWS::IAM::Role', {
+  it("leaves the account's API Gateway settings (AWS::ApiGateway::Account, one per account and region) alone by default", () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    expect(roles.filter((r) => JSON.stringify(r).includes('apigateway.amazonaws.com'))).toEqual([]);
+  });
+
+  it("sets the account's API Gateway CloudWatch role when asked, with an inline policy, retained on deletion", () => {
+    const stack = newStack('AccountRole');
+    new KvsSessionBroker(stack, 'Broker', { config: testConfig(), apiGatewayCloudWatchRole: true });
+    const withRole = Template.fromStack(stack);
+    withRole.resourceCountIs('AWS::ApiGateway::Account', 1);
+    withRole.hasResource('AWS::IAM::Role', {
       DeletionPolicy: 'Retain',
       Properties: {
         AssumeRolePolicyDocument: Match.objectLike({
@@ -478,8 +487,8 @@ describe('validation at synth', () => {
   });
 
   it('refuses a config whose Lambda environment would exceed 4 KB', () => {
-    const streams = Array.from({ length: 200 }, (_, i) => `building-${i}-entrance-camera-north`);
-    expect(attempt(testConfig({ streams }))).toThrow(
+    const allowOrigins = Array.from({ length: 100 }, (_, i) => `https://app-${i}.customer-portal.example.com`);
+    expect(attempt(testConfig({ cors: { allowOrigins } }))).toThrow(
       /over Lambda's 4096-byte limit \(KVS_BROKER_CONFIG alone is \d+ bytes\)/,
     );
   });

@@ -137,32 +137,65 @@ describe('audit widgets (Logs Insights)', () => {
 });
 
 describe('alarms', () => {
-  it('creates five alarms, each notifying the topic on ALARM and OK', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+  it('creates one alarm per byte metric and four health alarms; the composite and the health alarms notify the topic on ALARM and OK', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3 + 4);
+    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 1);
     const topicRef = { Ref: Match.stringLikeRegexp('^Alarms') };
-    template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const perMetric = alarms.filter((a) =>
+      /^KVS Get\w+\.OutgoingBytes over/.test(a.Properties.AlarmDescription),
+    );
+    expect(perMetric).toHaveLength(3);
+    for (const alarm of perMetric) {
+      expect(alarm.Properties.AlarmActions).toBeUndefined();
+      expect(alarm.Properties.OKActions).toBeUndefined();
+    }
+    const topic = { Ref: expect.stringMatching(/^Alarms/) };
+    for (const alarm of alarms.filter((a) => !perMetric.includes(a))) {
+      expect(alarm.Properties).toMatchObject({ AlarmActions: [topic], OKActions: [topic] });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
       AlarmActions: [topicRef],
       OKActions: [topicRef],
     });
   });
 
-  it('alarms on the sum of the three playback byte metrics over the configured threshold', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Threshold: 5 * 1024 ** 3,
-      ComparisonOperator: 'GreaterThanThreshold',
-      Metrics: Match.arrayWith([
-        Match.objectLike({
-          Expression: 'FILL(bytes0, 0) + FILL(bytes1, 0) + FILL(bytes2, 0)',
-          ReturnData: true,
-        }),
-        Match.objectLike({
-          Id: 'bytes0',
-          Expression:
-            'SELECT SUM("GetMP4MediaFragment.OutgoingBytes") FROM SCHEMA("AWS/KinesisVideo", StreamName)',
-          Period: 3600,
-        }),
-      ]),
-    });
+  it.each([
+    'GetMP4MediaFragment.OutgoingBytes',
+    'GetTSFragment.OutgoingBytes',
+    'GetClip.OutgoingBytes',
+  ] as const)(
+    'alarms on %s with its own single Metrics Insights query over the configured threshold',
+    (metric) => {
+      const alarm =
+        template.toJSON().Resources[
+          Stack.of(usage).getLogicalId(
+            usage.alarms.outgoingBytesByMetric[metric].node.defaultChild as CfnElement,
+          )
+        ];
+      expect(alarm.Properties).toMatchObject({
+        Threshold: 5 * 1024 ** 3,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Metrics: [
+          {
+            Id: 'expr_1',
+            Expression: `SELECT SUM("${metric}") FROM SCHEMA("AWS/KinesisVideo", StreamName)`,
+            Period: 3600,
+            ReturnData: true,
+          },
+        ],
+      });
+    },
+  );
+
+  it('fires the composite bytes alarm when any of the three byte alarms is in ALARM', () => {
+    const rule = render(
+      Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm'))[0]!.Properties.AlarmRule,
+    );
+    const ids = Object.values(usage.alarms.outgoingBytesByMetric).map((a) =>
+      Stack.of(usage).getLogicalId(a.node.defaultChild as CfnElement),
+    );
+    expect(rule).toBe(`(${ids.map((id) => `ALARM("\${${id}.Arn}")`).join(' OR ')})`);
   });
 
   it.each([

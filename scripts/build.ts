@@ -1,0 +1,97 @@
+// `npm run build` (and `npm pack`, through prepack): what the package ships.
+//   dist/lambda/<name>/index.mjs(.map)  the Lambda bundles, minified ESM, size-checked against their budgets
+//   dist/index.js, dist/index.d.ts      the CDK library: one ESM module and one declaration file, so that a
+//                                       consumer's NodeNext resolution never sees our extensionless imports
+// `npm run build -- --lambdas` builds the Lambda bundles alone (what the tests and `cdk synth` here need).
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { ESM_REQUIRE_BANNER, LAMBDA_BUNDLES, type LambdaBundleName } from '../lib/lambda-bundles';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = `${ROOT}dist/`;
+
+/** Size budgets of the minified bundles, in bytes: a regression (a whole library pulled in) fails the build. */
+export const BUNDLE_BUDGET_BYTES: Record<LambdaBundleName, number> = { authorizer: 250_000, broker: 600_000 };
+
+/** Builds one Lambda bundle into dist/lambda/<name>/; returns its size in bytes. */
+export async function buildLambdaBundle(name: LambdaBundleName, outRoot = `${DIST}lambda/`): Promise<number> {
+  const outdir = `${outRoot}${name}`;
+  rmSync(outdir, { recursive: true, force: true });
+  const result = await build({
+    entryPoints: { index: `${ROOT}${LAMBDA_BUNDLES[name]}` },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    // ESM entry points of dependencies first: they tree-shake (the two KVS clients down to the commands we call).
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    minify: true,
+    // Stack traces map to file:line (NODE_OPTIONS=--enable-source-maps) without shipping every source text.
+    sourcemap: true,
+    sourcesContent: false,
+    // Paths in the map relative to the package root, so the bundle is the same bytes on every machine.
+    sourceRoot: '',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const output =
+    result.metafile.outputs[Object.keys(result.metafile.outputs).find((f) => f.endsWith('.mjs'))!];
+  return output!.bytes;
+}
+
+/** All Lambda bundles; throws when one is over its budget. */
+export async function buildLambdaBundles(outRoot?: string): Promise<Record<LambdaBundleName, number>> {
+  const sizes = {} as Record<LambdaBundleName, number>;
+  for (const name of Object.keys(LAMBDA_BUNDLES) as LambdaBundleName[]) {
+    sizes[name] = await buildLambdaBundle(name, outRoot);
+    if (sizes[name] > BUNDLE_BUDGET_BYTES[name]) {
+      throw new Error(
+        `the ${name} bundle is ${sizes[name]} bytes, over its budget of ${BUNDLE_BUDGET_BYTES[name]} bytes`,
+      );
+    }
+  }
+  return sizes;
+}
+
+async function buildLibrary(): Promise<void> {
+  rmSync(`${DIST}index.js`, { force: true });
+  rmSync(`${DIST}index.d.ts`, { force: true });
+  await build({
+    entryPoints: { index: `${ROOT}lib/index.ts` },
+    outdir: DIST,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    // aws-cdk-lib and constructs are the consumer's (peer dependencies); cdk-nag and zod are dependencies.
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  const { rollup } = await import('rollup');
+  const { dts } = await import('rollup-plugin-dts');
+  const bundle = await rollup({
+    input: `${ROOT}lib/index.ts`,
+    plugins: [dts({ tsconfig: `${ROOT}tsconfig.json`, compilerOptions: { noEmit: false } })],
+    external: (id) => !id.startsWith('.') && !id.startsWith('/'),
+  });
+  await bundle.write({ file: `${DIST}index.d.ts`, format: 'es' });
+  await bundle.close();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const lambdasOnly = process.argv.includes('--lambdas');
+  const sizes = await buildLambdaBundles();
+  for (const [name, bytes] of Object.entries(sizes)) {
+    console.log(
+      `dist/lambda/${name}/index.mjs  ${(bytes / 1000).toFixed(1)} KB (budget ${BUNDLE_BUDGET_BYTES[name as LambdaBundleName] / 1000} KB)`,
+    );
+  }
+  if (!lambdasOnly) {
+    await buildLibrary();
+    console.log('dist/index.js, dist/index.d.ts');
+  }
+}
