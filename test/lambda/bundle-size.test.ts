@@ -1,28 +1,26 @@
-// The Lambda bundles stay small (cold starts, deploy size): built with esbuild as the CDK construct builds them.
-// Budgets, not timings: a regression like importing zod's namespace object (all its locales, +300 KB) fails here.
+// The Lambda bundles stay small (cold starts, deploy size). `npm run build` (and so `npm pack`) fails when one is
+// over its budget: a regression like importing zod's namespace object (all its locales, +300 KB) stops there.
 import { describe, expect, it } from '@jest/globals';
-import { build } from 'esbuild';
-
-const BUDGET_BYTES = { authorizer: 250_000, broker: 600_000 };
-
-async function bundleSize(entry: string): Promise<number> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    minify: true,
-    mainFields: ['module', 'main'],
-    write: false,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.contents.byteLength;
-}
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lambdaBundleDirectory } from '../../lib/lambda-bundles';
+import { BUNDLE_BUDGET_BYTES, buildLambdaBundles } from '../../scripts/build';
 
 describe('Lambda bundle size', () => {
-  it.each(Object.entries(BUDGET_BYTES))('keeps the %s bundle under its budget', async (name, budget) => {
-    const size = await bundleSize(`lambda/${name}/index.ts`);
-    expect(size).toBeLessThan(budget);
+  it.each(Object.entries(BUNDLE_BUDGET_BYTES))(
+    'keeps the built %s bundle under its budget',
+    (name, budget) => {
+      const bytes = statSync(join(lambdaBundleDirectory(name as 'authorizer' | 'broker'), 'index.mjs')).size;
+      expect(bytes).toBeGreaterThan(10_000);
+      expect(bytes).toBeLessThan(budget);
+    },
+  );
+
+  it('fails the build when a bundle is over its budget, naming it', async () => {
+    const out = `${mkdtempSync(join(tmpdir(), 'kvs-bundles-'))}/`;
+    await expect(buildLambdaBundles(out, { authorizer: 1_000, broker: 10_000_000 })).rejects.toThrow(
+      /^the authorizer bundle is \d+ bytes, over its budget of 1000 bytes$/,
+    );
   });
 });
