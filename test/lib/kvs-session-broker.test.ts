@@ -487,7 +487,10 @@ describe('validation at synth', () => {
   });
 
   it('refuses a config whose Lambda environment would exceed 4 KB', () => {
-    const allowOrigins = Array.from({ length: 100 }, (_, i) => `https://app-${i}.customer-portal.example.com`);
+    const allowOrigins = Array.from(
+      { length: 100 },
+      (_, i) => `https://app-${i}.customer-portal.example.com`,
+    );
     expect(attempt(testConfig({ cors: { allowOrigins } }))).toThrow(
       /over Lambda's 4096-byte limit \(KVS_BROKER_CONFIG alone is \d+ bytes\)/,
     );
