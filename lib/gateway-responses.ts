@@ -10,17 +10,19 @@ export function errorTemplate(code: ErrorCode, message: string): string {
 }
 
 /**
- * CORS headers for gateway responses, which cannot run the Lambda's per-request origin check. One origin
- * (or `*`) is sent as is. With several, the request's Origin is echoed: these bodies carry only an error
- * code and a request id, credentials are never allowed, and without the header a browser app could not
- * even read a 401 to refresh its token. The broker Lambda checks the origin for everything else.
+ * CORS headers for gateway responses, which cannot run the Lambda's per-request origin check: a gateway response
+ * header is a static value or a copy of a request header, never a choice between origins. One origin (or `*`)
+ * is sent as is, with `Retry-After` exposed. With several origins there is no safe static value, and echoing the
+ * request's Origin would hand any site an answer (DESIGN section 8: no response ever reflects an origin outside
+ * `cors.allowOrigins`), so these responses carry no CORS header: a browser app on one of several origins then
+ * sees API Gateway's own refusals (401 without a token, 403 from a cached policy, stage throttling) as network
+ * errors. The broker Lambda's answers, errors included, check the origin and carry the headers.
  */
 export function gatewayCorsHeaders(allowOrigins: readonly string[]): Record<string, string> {
-  if (allowOrigins.length === 0) return {};
   const expose = { 'Access-Control-Expose-Headers': "'Retry-After'" };
   if (allowOrigins.includes('*')) return { 'Access-Control-Allow-Origin': "'*'", ...expose };
   if (allowOrigins.length === 1) return { 'Access-Control-Allow-Origin': `'${allowOrigins[0]}'`, ...expose };
-  return { 'Access-Control-Allow-Origin': 'method.request.header.Origin', Vary: "'Origin'", ...expose };
+  return {};
 }
 
 /** Adds every gateway response of the table to the API. */
