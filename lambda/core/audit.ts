@@ -53,6 +53,11 @@ const UNSAFE_LOG_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** Whether text holds a character logSafe would replace (for text that must pass unchanged, or be refused). */
+export function hasUnsafeLogChars(text: string): boolean {
+  return new RegExp(UNSAFE_LOG_CHARS.source, 'u').test(text) || new RegExp(LONE_SURROGATE.source).test(text);
+}
+
 /**
  * THE rule for attacker-controlled text (user agent, path, stream, sub, client request id) on its way to a log
  * line: unsafe characters and lone surrogates become U+FFFD, and the text is cut to LOG_TEXT_MAX code points with

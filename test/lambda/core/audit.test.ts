@@ -1,6 +1,7 @@
 // The one rule for attacker-controlled text on its way to a log line (logSafe), applied by every audit line.
 import { describe, expect, it } from '@jest/globals';
-import { auditEvent, LOG_TEXT_MAX, logSafe } from '../../../lambda/core/audit';
+import fc from 'fast-check';
+import { auditEvent, hasUnsafeLogChars, LOG_TEXT_MAX, logSafe } from '../../../lambda/core/audit';
 
 describe('logSafe', () => {
   it.each<[string, string, string]>([
@@ -34,6 +35,22 @@ describe('logSafe', () => {
     expect(logSafe('a'.repeat(257))).toBe(`${'a'.repeat(255)}…`);
     expect(logSafe('📷'.repeat(300))).toBe(`${'📷'.repeat(255)}…`);
     expect(logSafe('x'.repeat(1_000_000))).toHaveLength(256);
+  });
+
+  it('agrees with hasUnsafeLogChars, which the authorizer uses to refuse subs (property)', () => {
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom('\n', '\u202e', '\u0085', '\ud800', 'a'),
+        fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      ),
+      maxLength: 50,
+    });
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(hasUnsafeLogChars(s)).toBe(logSafe(s) !== s);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('passes undefined and null through as absent', () => {
