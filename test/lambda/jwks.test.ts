@@ -155,6 +155,7 @@ describe('the JWKS resolver', () => {
     ['drip', /^no answer within 300 ms$/, { timeoutMs: 300 }],
     ['too-large', /^larger than 153600 bytes$/, {}],
     ['too-large-chunked', /^larger than 153600 bytes$/, {}],
+    ['too-large-declared', /^larger than 153600 bytes$/, {}],
     ['redirect', /^fetch failed: unexpected redirect$/, {}],
     ['not-json', /JSON/, {}],
   ])(

@@ -12,6 +12,7 @@ export type JwksBehaviour =
   | 'drip'
   | 'too-large'
   | 'too-large-chunked'
+  | 'too-large-declared'
   | 'redirect'
   | 'not-json';
 
@@ -93,8 +94,14 @@ function misbehave(behaviour: JwksBehaviour, res: ServerResponse, socket: Socket
       pump();
       return;
     }
+    case 'too-large-declared':
+      // Declares 200 KB, sends a little, then stalls: only the Content-Length check ends it before the deadline.
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(BIG) });
+      res.write('{"keys":[');
+      return;
     case 'redirect':
-      res.writeHead(302, { Location: 'http://127.0.0.1:1/jwks.json' }).end();
+      // To good keys on this very server: following the redirect would succeed.
+      res.writeHead(302, { Location: '/jwks.json?redirected' }).end();
       return;
     case 'not-json':
       res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>maintenance</html>');
@@ -109,7 +116,8 @@ export async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
   const state = { fetches: 0, behaviour: 'ok' as JwksBehaviour, keys };
   const server = createServer((req, res) => {
     state.fetches += 1;
-    misbehave(state.behaviour, res, req.socket, JSON.stringify({ keys: state.keys }));
+    const behaviour = req.url?.endsWith('?redirected') ? 'ok' : state.behaviour;
+    misbehave(behaviour, res, req.socket, JSON.stringify({ keys: state.keys }));
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
