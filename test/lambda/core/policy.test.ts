@@ -161,7 +161,7 @@ describe('allowPolicy size bound', () => {
         const claims = { sub: principal, iss: ISSUER, exp: 1795600800, kvs: grants };
         expect(contextGrants(policy.context, claims, source)).toEqual(grants);
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 });
