@@ -165,7 +165,7 @@ describe('the JWKS resolver', () => {
       server.behaviour = behaviour;
       const started = performance.now();
       await expect(verify(getKey, k1)).rejects.toBeInstanceOf(IdpUnavailable);
-      expect(performance.now() - started).toBeLessThan(1000);
+      expect(performance.now() - started).toBeLessThan(1400); // well before the 1.5 s deadline
       expect(fetchErrors).toEqual([expect.stringMatching(detail)]);
     },
   );
@@ -177,7 +177,7 @@ describe('the JWKS resolver', () => {
     await expect(verify(getKey, k1)).rejects.toBeInstanceOf(IdpUnavailable);
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(1400);
-    expect(elapsed).toBeLessThan(2500);
+    expect(elapsed).toBeLessThan(4000); // generous: CI machines are shared
     expect(fetchErrors).toEqual(['no answer within 1500 ms']);
   });
 
