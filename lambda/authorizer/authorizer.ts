@@ -1,64 +1,48 @@
 // The REQUEST authorizer: verify the bearer JWT (jose), read its grants, answer with a policy over ALL of them.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import {
-  createRemoteJWKSet,
-  decodeJwt,
-  errors,
-  jwtVerify,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-} from 'jose';
-import { auditEvent } from '../core/audit';
+import { decodeJwt, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { auditEvent, hasUnsafeLogChars, logSafe } from '../core/audit';
 import type { BrokerConfig, IssuerConfig } from '../core/config';
-import { readGrants } from '../core/grants';
+import { grantEntryCount, readGrants } from '../core/grants';
 import { allowPolicy, type AuthorizerPolicy } from '../core/policy';
 import { bearerToken } from '../core/bearer';
+import { createJwksResolver } from './jwks';
+import { Refusal, refusalReason } from './refusals';
 
 export interface AuthorizerOptions {
   config: BrokerConfig;
   logger: Logger;
   /**
    * Where an issuer's verification keys come from.
-   * @default one cached `createRemoteJWKSet` per issuer (refetched on an unknown `kid`)
+   * @default one createJwksResolver per issuer (bounded fetch, stale-if-error, cooldown; see jwks.ts)
    */
   keyResolver?: (issuer: IssuerConfig) => JWTVerifyGetKey;
   /** @default () => new Date() */
   now?: () => Date;
 }
 
-/** 1..256 characters, none of them a quote, a backslash or a control character. */
-// eslint-disable-next-line no-control-regex -- control characters are what this refuses
-const SAFE_SUB = /^[^"\\\u0000-\u001f\u007f]{1,256}$/;
+/**
+ * A sub that may become the principalId: 1..256 characters, no quote or backslash (API Gateway writes it into the
+ * JSON access log unescaped), and none of the characters the one log-text rule replaces (core/audit.ts logSafe).
+ */
+const isSafeSub = (sub: unknown): sub is string =>
+  typeof sub === 'string' && /^[^"\\]{1,256}$/.test(sub) && !hasUnsafeLogChars(sub);
 
 /** API Gateway turns exactly this error message into a 401 (gateway response UNAUTHORIZED). */
 const UNAUTHORIZED = 'Unauthorized';
 
-export const remoteKeyResolver = (issuer: IssuerConfig): JWTVerifyGetKey =>
-  createRemoteJWKSet(new URL(issuer.jwksUri), {
-    timeoutDuration: 3000,
-    cooldownDuration: 30_000,
-    cacheMaxAge: 600_000,
-  });
-
-/** Why a token was refused, as a stable code for the audit line. */
-function refusalCode(error: unknown): string {
-  if (error instanceof errors.JOSEError) {
-    return error instanceof errors.JWTClaimValidationFailed ? `${error.code}:${error.claim}` : error.code;
-  }
-  return error instanceof Error ? error.name : 'UNKNOWN';
-}
-
-class Refusal extends Error {
-  constructor(readonly code: string) {
-    super(code);
-  }
-}
-
 export function createAuthorizer(options: AuthorizerOptions) {
   const { config, logger } = options;
   const now = options.now ?? (() => new Date());
-  const resolve = options.keyResolver ?? remoteKeyResolver;
+  const resolve =
+    options.keyResolver ??
+    ((issuer: IssuerConfig) =>
+      createJwksResolver({
+        url: new URL(issuer.jwksUri),
+        now: () => now().getTime(),
+        onFetchError: (detail) => logger.warn('JWKS fetch failed', { issuer: issuer.issuer, detail }),
+      }));
   const issuers = new Map(config.issuers.map((issuer) => [issuer.issuer, { issuer, keys: resolve(issuer) }]));
 
   async function verify(token: string): Promise<{ payload: JWTPayload; issuer: IssuerConfig }> {
@@ -77,6 +61,12 @@ export function createAuthorizer(options: AuthorizerOptions) {
       clockTolerance: config.clockToleranceSeconds,
       requiredClaims: ['exp', 'sub'],
       currentDate: now(),
+      // RFC 8725 section 3.11: an ID token of the same issuer and audience is not an access token.
+      ...(entry.issuer.typ !== undefined ? { typ: entry.issuer.typ } : {}),
+      // jose then requires `iat` and refuses one older than this.
+      ...(entry.issuer.maxTokenAgeSeconds !== undefined
+        ? { maxTokenAge: entry.issuer.maxTokenAgeSeconds }
+        : {}),
     });
     // jose checks `iat` only against a maxTokenAge; a token issued in the future is refused here (DESIGN 3).
     if (payload.iat !== undefined && payload.iat > now().getTime() / 1000 + config.clockToleranceSeconds) {
@@ -84,16 +74,19 @@ export function createAuthorizer(options: AuthorizerOptions) {
     }
     // `sub` becomes the principalId, which API Gateway writes into the JSON access log unescaped: refuse the
     // characters that could break or forge a log line.
-    if (typeof payload.sub !== 'string' || !SAFE_SUB.test(payload.sub)) throw new Refusal('INVALID_SUB');
+    if (!isSafeSub(payload.sub)) throw new Refusal('INVALID_SUB');
     return { payload, issuer: entry.issuer };
   }
 
   return async function authorize(event: APIGatewayRequestAuthorizerEvent): Promise<AuthorizerPolicy> {
     const requestId = event.requestContext?.requestId ?? '';
+    // A client can choose requestId (header x-amzn-RequestId); API Gateway's extendedRequestId it cannot.
+    const extendedRequestId = event.requestContext?.extendedRequestId;
     const streamName = event.pathParameters?.streamName;
     const audit = {
       requestId,
-      ...(typeof streamName === 'string' ? { streamName: streamName.slice(0, 256) } : {}),
+      extendedRequestId,
+      ...(typeof streamName === 'string' ? { streamName } : {}),
       sourceIp: event.requestContext?.identity?.sourceIp,
       userAgent: event.requestContext?.identity?.userAgent ?? undefined,
     };
@@ -101,6 +94,9 @@ export function createAuthorizer(options: AuthorizerOptions) {
       const token = bearerToken(event.headers ?? {});
       if (!token) throw new Refusal('MISSING_BEARER_TOKEN');
       const { payload, issuer } = await verify(token);
+      // DESIGN 8: more grants than the cap is a 401, before any is parsed.
+      if (grantEntryCount(payload, issuer) > config.limits.maxGrantsPerToken)
+        throw new Refusal('TOO_MANY_GRANTS');
       const { grants, ignored } = readGrants(payload, issuer);
       const policy = allowPolicy(event.methodArn, {
         sub: payload.sub!,
@@ -110,16 +106,20 @@ export function createAuthorizer(options: AuthorizerOptions) {
       });
       if (!policy) throw new Refusal('UNEXPECTED_METHOD_ARN');
       logger.info('token accepted', {
-        requestId,
+        requestId: logSafe(requestId),
+        extendedRequestId: logSafe(extendedRequestId),
         issuer: issuer.issuer,
-        sub: payload.sub,
+        sub: logSafe(payload.sub),
         grants: grants.length,
         ignoredGrants: ignored,
       });
       return policy;
     } catch (error) {
       // Fail closed: whatever went wrong, the answer is a 401, never an Allow and never a 500.
-      const reason = error instanceof Refusal ? error.code : refusalCode(error);
+      const reason = refusalReason(error);
+      if (reason === 'UNEXPECTED_ERROR') {
+        logger.error('authorizer error', { error: error instanceof Error ? error.name : typeof error });
+      }
       logger.info('token refused', {
         ...auditEvent({ nowMs: now().getTime(), ...audit, errorCode: 'UNAUTHORIZED', reason }),
       });

@@ -5,7 +5,10 @@ import type { SessionRequest } from './request';
 export interface AuditEvent {
   audit: 'kvs-session';
   time: string;
+  /** As the client sees it in error bodies; a client can choose it (header `x-amzn-RequestId`), so never trust it. */
   requestId: string;
+  /** API Gateway's own id for the request: a client cannot choose it. Correlate by this one. */
+  extendedRequestId?: string;
   issuer?: string;
   sub?: string;
   stream?: string;
@@ -25,6 +28,7 @@ export interface AuditEvent {
 export interface AuditInput {
   nowMs: number;
   requestId: string;
+  extendedRequestId?: string;
   issuer?: string;
   sub?: string;
   streamName?: string;
@@ -34,6 +38,36 @@ export interface AuditInput {
   userAgent?: string;
   errorCode?: ErrorCode;
   reason?: string;
+}
+
+/** Longest text a client controls that may reach a log line, in code points. */
+export const LOG_TEXT_MAX = 256;
+
+/**
+ * Characters a client's text never brings into a log line: C0 and C1 controls and DEL (line breaks, terminal
+ * escapes), the Unicode line and paragraph separators, bidirectional overrides and isolates (text that displays
+ * differently from what it is), and zero-width characters.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what this replaces
+const UNSAFE_LOG_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu;
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Whether text holds a character logSafe would replace (for text that must pass unchanged, or be refused). */
+export function hasUnsafeLogChars(text: string): boolean {
+  return new RegExp(UNSAFE_LOG_CHARS.source, 'u').test(text) || new RegExp(LONE_SURROGATE.source).test(text);
+}
+
+/**
+ * THE rule for attacker-controlled text (user agent, path, stream, sub, client request id) on its way to a log
+ * line: unsafe characters and lone surrogates become U+FFFD, and the text is cut to LOG_TEXT_MAX code points with
+ * a trailing `…` when longer. The JSON logger escapes what remains; this keeps lines short and unambiguous to read.
+ */
+export function logSafe(text: string | null | undefined): string | undefined {
+  if (text === null || text === undefined) return undefined;
+  const clean = String(text).replace(LONE_SURROGATE, '\ufffd').replace(UNSAFE_LOG_CHARS, '\ufffd');
+  const points = [...clean];
+  return points.length > LOG_TEXT_MAX ? `${points.slice(0, LOG_TEXT_MAX - 1).join('')}…` : clean;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -50,17 +84,18 @@ export function auditEvent(input: AuditInput): AuditEvent {
   const event: AuditEvent = {
     audit: 'kvs-session',
     time: new Date(input.nowMs).toISOString(),
-    requestId: input.requestId,
-    issuer: input.issuer,
-    sub: input.sub,
-    stream: request?.streamName ?? input.streamName,
+    requestId: logSafe(input.requestId) ?? '',
+    extendedRequestId: logSafe(input.extendedRequestId),
+    issuer: logSafe(input.issuer),
+    sub: logSafe(input.sub),
+    stream: logSafe(request?.streamName ?? input.streamName),
     protocol: request?.protocol,
     playbackMode: request?.playbackMode,
     mediaStart: iso(request?.startMs),
     mediaEnd: iso(request?.endMs),
     expiresAt: iso(input.expiresAtMs),
-    sourceIp: input.sourceIp,
-    userAgent: input.userAgent?.slice(0, 256),
+    sourceIp: logSafe(input.sourceIp),
+    userAgent: logSafe(input.userAgent),
     outcome,
     errorCode: input.errorCode,
     reason: input.reason,

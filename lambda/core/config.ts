@@ -31,6 +31,8 @@ export const KVS_MIN_EXPIRES_SECONDS = 300;
 /** Time the broker may spend on KVS calls, retries included, inside API Gateway's 29 s integration timeout. */
 export const KVS_BUDGET_MS = 25_000;
 export const KVS_MAX_EXPIRES_SECONDS = 43200;
+/** Highest `limits.maxGrantsPerToken` a config may set: the policy size test proves 8 KB up to here. */
+export const MAX_GRANTS_PER_TOKEN_CEILING = 100;
 
 const expirySeconds = z.number().int().min(KVS_MIN_EXPIRES_SECONDS).max(KVS_MAX_EXPIRES_SECONDS);
 const streamPattern = z
@@ -52,6 +54,17 @@ const issuerSchema = z.strictObject({
     .string()
     .regex(/^[a-zA-Z0-9_.-]{0,255}$/, 'must be empty or up to 255 of [a-zA-Z0-9_.-]')
     .default(''),
+  // --- Token hygiene (DESIGN 8) ---
+  /**
+   * Required JOSE header `typ`, compared case-insensitively with an optional `application/` prefix (RFC 8725
+   * section 3.11: an ID token of the same issuer and audience must not pass as an access token; RFC 9068 `at+jwt`).
+   */
+  typ: z
+    .string()
+    .regex(/^[a-zA-Z0-9.+\-/]{1,64}$/, 'must be a media type such as at+jwt')
+    .optional(),
+  /** Refuse tokens issued longer ago than this (then `iat` is required). */
+  maxTokenAgeSeconds: z.number().int().min(60).max(31_536_000).optional(),
 });
 
 const localStreamSchema = z.strictObject({
@@ -67,8 +80,13 @@ export const configSchema = z
       .strictObject({
         defaultExpiresSeconds: expirySeconds.default(300),
         maxExpiresSeconds: expirySeconds.default(3600),
+        /**
+         * Cap each session at the token's `exp`. KVS refuses an Expires below 300 s, so a token with less left still
+         * gets 300 s: the session outlives it by less than 300 s (see decision.ts).
+         */
+        capAtTokenExpiry: z.boolean().default(false),
       })
-      .default({ defaultExpiresSeconds: 300, maxExpiresSeconds: 3600 }),
+      .default({ defaultExpiresSeconds: 300, maxExpiresSeconds: 3600, capAtTokenExpiry: false }),
     streams: z.array(streamPattern).min(1).default(['*']),
     clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
     cors: z
@@ -90,6 +108,13 @@ export const configSchema = z
         dataEndpointTtlSeconds: z.number().int().min(0).max(86400).default(300),
       })
       .default({ timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 }),
+    // --- Limits (DESIGN 8) ---
+    limits: z
+      .strictObject({
+        /** A token with more grants is refused (401): the authorizer's answer must stay under 8 KB. */
+        maxGrantsPerToken: z.number().int().min(1).max(MAX_GRANTS_PER_TOKEN_CEILING).default(100),
+      })
+      .default({ maxGrantsPerToken: 100 }),
     local: z
       .strictObject({
         streams: z.array(localStreamSchema).default([]),
@@ -122,7 +147,36 @@ export const configSchema = z
       }
       seen.add(issuer.issuer);
     });
+    overlappingPrefixes(config.issuers).forEach(([i, j]) => {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['issuers', j, 'streamPrefix'],
+        message: `overlaps issuers[${i}].streamPrefix ("${config.issuers[i]!.streamPrefix}"): one issuer's tokens could reach the other's streams`,
+      });
+    });
   });
+
+/**
+ * Pairs [i, j] (i < j) of partner issuers whose `streamPrefix`es overlap: one is a prefix of the other (`acme`
+ * reaches `acmecorp-*`), or they are equal. The empty prefix is the operator's own (first-party) issuer, which
+ * reaches every stream by design (config/example.json); it is not a tenant, so it is not compared.
+ */
+export function overlappingPrefixes(issuers: readonly { streamPrefix: string }[]): [number, number][] {
+  const pairs: [number, number][] = [];
+  issuers.forEach((a, i) =>
+    issuers.forEach((b, j) => {
+      const tenants = a.streamPrefix !== '' && b.streamPrefix !== '';
+      if (
+        i < j &&
+        tenants &&
+        (a.streamPrefix.startsWith(b.streamPrefix) || b.streamPrefix.startsWith(a.streamPrefix))
+      ) {
+        pairs.push([i, j]);
+      }
+    }),
+  );
+  return pairs;
+}
 
 export type BrokerConfig = z.output<typeof configSchema>;
 /** A configuration document as written: fields with defaults are optional. */

@@ -7,6 +7,8 @@ import type { SessionRequest } from './request';
 export interface SessionLimits {
   defaultExpiresSeconds: number;
   maxExpiresSeconds: number;
+  /** Cap each session at the token's `exp` (needs `tokenExpMs` in decide). */
+  capAtTokenExpiry?: boolean;
 }
 
 /** Why a request was refused (for the audit line): the broker does not serve the stream, or no grant covered it. */
@@ -56,6 +58,7 @@ function checkGrant(
   request: SessionRequest,
   nowMs: number,
   limits: SessionLimits,
+  tokenCap: number | undefined,
 ): { ok: true; expiresInSeconds: number } | { ok: false; reason: DenyReason } {
   if (!matchesStream(grant.stream, request.streamName)) return { ok: false, reason: 'NO_GRANT_FOR_STREAM' };
   if (!grant.modes.includes(request.playbackMode)) return { ok: false, reason: 'MODE_NOT_GRANTED' };
@@ -79,22 +82,32 @@ function checkGrant(
       request.expiresInSeconds,
       limits,
       grant.maxExpiresSeconds,
-      windowCap,
+      tokenCap === undefined ? windowCap : Math.min(windowCap ?? Infinity, tokenCap),
     ),
   };
 }
 
-/** Allows a request when one grant covers its stream, mode, protocol and media window; picks the longest expiry. */
+/**
+ * Allows a request when one grant covers its stream, mode, protocol and media window; picks the longest expiry.
+ * With `limits.capAtTokenExpiry` and the token's `exp` (`tokenExpMs`), a session ends no later than its token,
+ * except that KVS refuses an Expires below 300 s (GetDASHStreamingSessionURL/GetHLSStreamingSessionURL `Expires`:
+ * 300..43200): a token with less than 300 s left still gets a 300 s session, so a session outlives its token by
+ * less than 300 s at most. Refusing instead would make the last 5 minutes of every token useless, and a token
+ * lifetime of 5 minutes or less (common for access tokens) would never open a session.
+ */
 export function decide(
   grants: readonly Grant[],
   request: SessionRequest,
   nowMs: number,
   limits: SessionLimits,
+  tokenExpMs?: number,
 ): Decision {
+  const tokenCap =
+    limits.capAtTokenExpiry && tokenExpMs !== undefined ? Math.floor((tokenExpMs - nowMs) / 1000) : undefined;
   let best: { grant: Grant; expiresInSeconds: number } | undefined;
   let closestMiss = 0;
   for (const grant of grants) {
-    const result = checkGrant(grant, request, nowMs, limits);
+    const result = checkGrant(grant, request, nowMs, limits, tokenCap);
     if (result.ok) {
       if (!best || result.expiresInSeconds > best.expiresInSeconds) {
         best = { grant, expiresInSeconds: result.expiresInSeconds };

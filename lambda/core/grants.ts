@@ -118,6 +118,22 @@ export function confineStream(pattern: string, prefix: string): string | undefin
   return undefined;
 }
 
+/**
+ * How many grant entries a token carries, well-formed or not, before any is parsed: the claim array's length, or
+ * the scopes that start with the issuer's scopePrefix (DESIGN 8: a token with more than the cap is refused).
+ */
+export function grantEntryCount(claims: Record<string, unknown>, source: GrantSource): number {
+  if (source.grantsFrom === 'claim') {
+    const value = claims[source.grantsClaim];
+    return Array.isArray(value) ? value.length : value === undefined ? 0 : 1;
+  }
+  const head = `${source.scopePrefix}:`;
+  const entries = new Set<string>();
+  if (typeof claims.scope === 'string') claims.scope.split(' ').forEach((s) => entries.add(s));
+  if (Array.isArray(claims.scp)) claims.scp.forEach((s) => typeof s === 'string' && entries.add(s));
+  return [...entries].filter((s) => s.startsWith(head)).length;
+}
+
 /** Reads and confines the grants an issuer's token carries. */
 export function readGrants(claims: Record<string, unknown>, source: GrantSource): GrantsReading {
   const reading =

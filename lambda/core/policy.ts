@@ -1,6 +1,7 @@
 // The authorizer's IAM policy (DESIGN section 1): it lists EVERY stream the token grants, never just the one asked
 // for, so the policy API Gateway caches per token can neither over-grant nor wrongly deny another stream.
-import type { Grant } from './grants';
+import { createHash } from 'node:crypto';
+import { grantsFromClaim, readGrants, type Grant, type GrantSource } from './grants';
 
 export interface PolicyStatement {
   Action: 'execute-api:Invoke';
@@ -23,13 +24,56 @@ export interface AuthorizerContext {
   grants: Grant[];
 }
 
-export function encodeContext(context: AuthorizerContext): Record<string, string> {
+/** The authorizer's whole answer (policy and context, serialised) stays under this (DESIGN 8). */
+export const MAX_ANSWER_BYTES = 8 * 1024;
+
+const utf8Bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+
+/** SHA-256 (base64url) of the grants as the context would carry them: binds grants re-read from the token. */
+export function grantsDigest(grants: readonly Grant[]): string {
+  return createHash('sha256').update(JSON.stringify(grants)).digest('base64url');
+}
+
+/**
+ * The context: sub, issuer, exp and the grants. When the grants do not fit the answer, `grants` is left out and
+ * `grantsDigest` stands in: the broker re-reads them from the token claims it receives (see contextGrants).
+ */
+export function encodeContext(context: AuthorizerContext, withGrants = true): Record<string, string> {
   return {
     sub: context.sub,
     issuer: context.issuer,
     exp: String(context.exp),
-    grants: JSON.stringify(context.grants),
+    ...(withGrants
+      ? { grants: JSON.stringify(context.grants) }
+      : { grantsDigest: grantsDigest(context.grants) }),
   };
+}
+
+/**
+ * The grants an authorizer context stands for: its `grants`, or, when the authorizer left them out for size, the
+ * grants re-read from the token's claims (the token in the request's Authorization header is the one the
+ * authorizer verified: it is the authorizer cache's identity source), which must hash to `grantsDigest`.
+ * Undefined means the context is unusable: fail closed (401).
+ */
+export function contextGrants(
+  context: Record<string, unknown>,
+  claims: Record<string, unknown> | undefined,
+  source: GrantSource | undefined,
+): Grant[] | undefined {
+  if (typeof context.grants === 'string') {
+    try {
+      const raw: unknown = JSON.parse(context.grants);
+      return Array.isArray(raw) ? grantsFromClaim(raw).grants : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof context.grantsDigest !== 'string' || !claims || !source) return undefined;
+  if (claims.sub !== context.sub || claims.iss !== context.issuer || String(claims.exp) !== context.exp) {
+    return undefined;
+  }
+  const { grants } = readGrants(claims, source);
+  return grantsDigest(grants) === context.grantsDigest ? grants : undefined;
 }
 
 /**
@@ -41,16 +85,33 @@ export function apiStageArn(methodArn: string): string | undefined {
   return match?.[1];
 }
 
-/** Resources a token may invoke: the session route of each granted stream pattern, and discovery. */
-export function grantedResources(stageArn: string, grants: readonly Grant[]): string[] {
+/**
+ * A stream pattern widened to reach at most `keep` characters before its `*` (Infinity: unchanged). A wider pattern
+ * always covers the narrower one; `*` alone covers all.
+ */
+function widen(pattern: string, keep: number): string {
+  const stem = pattern.endsWith('*') ? pattern.slice(0, -1) : pattern;
+  return stem.length <= keep ? pattern : `${stem.slice(0, keep)}*`;
+}
+
+/**
+ * Resources a token may invoke: the session route of each granted stream pattern, and discovery. With `keep`,
+ * patterns are widened to their first `keep` characters (merging those that share them) to bound the policy size.
+ */
+export function grantedResources(stageArn: string, grants: readonly Grant[], keep = Infinity): string[] {
   const resources = new Set<string>([`${stageArn}/GET/v1/streams`]);
-  for (const grant of grants) resources.add(`${stageArn}/POST/v1/streams/${grant.stream}/sessions`);
+  for (const grant of grants) {
+    resources.add(`${stageArn}/POST/v1/streams/${widen(grant.stream, keep)}/sessions`);
+  }
   return [...resources];
 }
 
-export function allowPolicy(methodArn: string, context: AuthorizerContext): AuthorizerPolicy | undefined {
-  const stageArn = apiStageArn(methodArn);
-  if (!stageArn) return undefined;
+function answer(
+  stageArn: string,
+  context: AuthorizerContext,
+  keep: number,
+  withGrants: boolean,
+): AuthorizerPolicy {
   return {
     principalId: context.sub,
     policyDocument: {
@@ -59,10 +120,42 @@ export function allowPolicy(methodArn: string, context: AuthorizerContext): Auth
         {
           Action: 'execute-api:Invoke',
           Effect: 'Allow',
-          Resource: grantedResources(stageArn, context.grants),
+          Resource: grantedResources(stageArn, context.grants, keep),
         },
       ],
     },
-    context: encodeContext(context),
+    context: encodeContext(context, withGrants),
   };
+}
+
+/** The longest answer, by `keep`, that fits MAX_ANSWER_BYTES (size grows with `keep`: binary search). */
+function fittingAnswer(stageArn: string, context: AuthorizerContext, withGrants: boolean) {
+  const build = (keep: number) => answer(stageArn, context, keep, withGrants);
+  const fits = (a: AuthorizerPolicy) => utf8Bytes(a) < MAX_ANSWER_BYTES;
+  const exact = build(Infinity);
+  if (fits(exact)) return exact;
+  let [lo, hi] = [0, 256]; // stream patterns are at most 256 characters: keep >= 256 is exact
+  if (!fits(build(lo))) return undefined;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (fits(build(mid))) lo = mid;
+    else hi = mid;
+  }
+  return build(lo);
+}
+
+/**
+ * The authorizer's Allow answer, under MAX_ANSWER_BYTES: exact when it fits; else stream patterns merged on shared
+ * leading characters (the gateway then lets more through, and the broker's grant check, which reads the exact
+ * grants, refuses those with the same 403); else, in addition, the grants left out of the context (contextGrants).
+ * Undefined when the method ARN is not API Gateway's.
+ */
+export function allowPolicy(methodArn: string, context: AuthorizerContext): AuthorizerPolicy | undefined {
+  const stageArn = apiStageArn(methodArn);
+  if (!stageArn) return undefined;
+  return (
+    fittingAnswer(stageArn, context, true) ??
+    fittingAnswer(stageArn, context, false) ??
+    answer(stageArn, context, 0, false)
+  );
 }

@@ -101,14 +101,20 @@ describe('authorizer on a REQUEST event', () => {
     await expect(authorize(e)).resolves.toMatchObject({ principalId: 'alice' });
   });
 
-  it.each(['alice"," x":"forged', 'back\\slash', 'line\nbreak', ''])(
-    'refuses the sub %j, which could forge an access-log line',
-    async (sub) => {
-      const token = await issuer.mint({ sub, grants: [{ stream: 'cam-lobby' }], issuedAt: NOW });
-      await expect(authorize(event(token))).rejects.toThrow(new Error('Unauthorized'));
-      expect(auditLines(captured).at(-1)).toMatchObject({ reason: 'INVALID_SUB' });
-    },
-  );
+  it.each([
+    'alice"," x":"forged',
+    'back\\slash',
+    'line\nbreak',
+    '',
+    'nel\u0085(C1 line break)',
+    'admin\u202e(bidi override)',
+    'zero\u200bwidth',
+    'x'.repeat(257),
+  ])('refuses the sub %j, which could forge an access-log line', async (sub) => {
+    const token = await issuer.mint({ sub, grants: [{ stream: 'cam-lobby' }], issuedAt: NOW });
+    await expect(authorize(event(token))).rejects.toThrow(new Error('Unauthorized'));
+    expect(auditLines(captured).at(-1)).toMatchObject({ reason: 'INVALID_SUB' });
+  });
 
   it('accepts ordinary subs of identity providers', async () => {
     for (const sub of ['auth0|5f7c8ec7', 'user@example.com', '00u1abcd2EFGH3ijk4x7', 'Zoë']) {
@@ -128,6 +134,7 @@ describe('authorizer on a REQUEST event', () => {
     await expect(authorize(event(token))).rejects.toThrow('Unauthorized');
     expect(auditLines(captured).at(-1)).toMatchObject({
       requestId: '7f0c0f1e-6a55-4c43-9d1e-2d7b8f3c9a10',
+      extendedRequestId: 'Xy1AbGq7DoEFpLQ=',
       outcome: 'DENIED',
       errorCode: 'UNAUTHORIZED',
       reason: 'ERR_JWT_EXPIRED',

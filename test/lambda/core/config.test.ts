@@ -7,6 +7,12 @@ const issuer = {
   audience: 'kvs-session-broker',
 };
 
+const partner = (name: string) => ({
+  issuer: `https://${name}.partner.example.net/`,
+  jwksUri: `https://${name}.partner.example.net/jwks`,
+  audience: 'partner-video',
+});
+
 function problems(input: unknown, local = false): string[] {
   try {
     parseConfig(input, { local });
@@ -30,7 +36,8 @@ describe('parseConfig', () => {
           streamPrefix: '',
         },
       ],
-      sessions: { defaultExpiresSeconds: 300, maxExpiresSeconds: 3600 },
+      sessions: { defaultExpiresSeconds: 300, maxExpiresSeconds: 3600, capAtTokenExpiry: false },
+      limits: { maxGrantsPerToken: 100 },
       streams: ['*'],
       clockToleranceSeconds: 30,
       cors: { allowOrigins: [] },
@@ -84,8 +91,73 @@ describe('parseConfig', () => {
       ],
     ],
     ['a duplicate issuer', { issuers: [issuer, issuer] }, ['issuers[1].issuer: duplicate issuer']],
+    [
+      "a partner streamPrefix that reaches another's streams (acme reaches acmecorp-*)",
+      {
+        issuers: [
+          issuer,
+          { ...partner('a'), streamPrefix: 'acme' },
+          { ...partner('b'), streamPrefix: 'acmecorp-' },
+        ],
+      },
+      [
+        'issuers[2].streamPrefix: overlaps issuers[1].streamPrefix ("acme"): one issuer\'s tokens could reach the other\'s streams',
+      ],
+    ],
+    [
+      'two partners with the same streamPrefix',
+      {
+        issuers: [
+          { ...partner('a'), streamPrefix: 'acme-' },
+          { ...partner('b'), streamPrefix: 'acme-' },
+        ],
+      },
+      [
+        'issuers[1].streamPrefix: overlaps issuers[0].streamPrefix ("acme-"): one issuer\'s tokens could reach the other\'s streams',
+      ],
+    ],
+    [
+      'more than 100 grants per token (the 8 KB answer bound is proven up to 100)',
+      { issuers: [issuer], limits: { maxGrantsPerToken: 101 } },
+      ['limits.maxGrantsPerToken: Too big: expected number to be <=100'],
+    ],
+    [
+      'a typ that is not a media type',
+      { issuers: [{ ...issuer, typ: 'at jwt' }] },
+      ['issuers[0].typ: must be a media type such as at+jwt'],
+    ],
+    [
+      'a maxTokenAgeSeconds under a minute',
+      { issuers: [{ ...issuer, maxTokenAgeSeconds: 59 }] },
+      ['issuers[0].maxTokenAgeSeconds: Too small: expected number to be >=60'],
+    ],
   ])('refuses %s, naming the field', (_name, input, expected) => {
     expect(problems(input)).toEqual(expected);
+  });
+
+  it('accepts partners whose streamPrefixes do not overlap, beside a first-party issuer that reaches every stream', () => {
+    const input = {
+      issuers: [
+        issuer,
+        { ...partner('a'), streamPrefix: 'acme-' },
+        { ...partner('b'), streamPrefix: 'acmecorp-' },
+      ],
+      limits: { maxGrantsPerToken: 20 },
+      sessions: { capAtTokenExpiry: true },
+    };
+    expect(problems(input)).toEqual([]);
+    const config = parseConfig(input);
+    expect(config.limits).toEqual({ maxGrantsPerToken: 20 });
+    expect(config.sessions).toEqual({
+      defaultExpiresSeconds: 300,
+      maxExpiresSeconds: 3600,
+      capAtTokenExpiry: true,
+    });
+  });
+
+  it('keeps per-issuer token hygiene options', () => {
+    const config = parseConfig({ issuers: [{ ...issuer, typ: 'at+jwt', maxTokenAgeSeconds: 3600 }] });
+    expect(config.issuers[0]).toMatchObject({ typ: 'at+jwt', maxTokenAgeSeconds: 3600 });
   });
 
   it('allows an http jwksUri on loopback only in local mode', () => {

@@ -113,6 +113,43 @@ describe('decide', () => {
     expect(ending(60)).toMatchObject({ allowed: true, expiresInSeconds: 300 });
   });
 
+  describe('with sessions.capAtTokenExpiry', () => {
+    const capped = { ...limits, capAtTokenExpiry: true };
+    const request = live('cam-1', { expiresInSeconds: 3600 });
+    const tokenLeft = (seconds: number) => NOW + seconds * 1000;
+
+    it('ends a session no later than its token', () => {
+      expect(decide([grant('cam-1')], request, NOW, capped, tokenLeft(1200))).toMatchObject({
+        allowed: true,
+        expiresInSeconds: 1200,
+        expiresAtMs: tokenLeft(1200),
+      });
+    });
+
+    it('grants the KVS minimum Expires (300 s) to a token with less left: the session outlives it by < 300 s', () => {
+      expect(decide([grant('cam-1')], request, NOW, capped, tokenLeft(120))).toMatchObject({
+        allowed: true,
+        expiresInSeconds: 300,
+      });
+    });
+
+    it('takes the tighter of the token and the grant window', () => {
+      const windowed = grant('cam-1', { to: NOW_S + 900 });
+      expect(decide([windowed], request, NOW, capped, tokenLeft(1800))).toMatchObject({
+        expiresInSeconds: 900,
+      });
+      expect(decide([windowed], request, NOW, capped, tokenLeft(600))).toMatchObject({
+        expiresInSeconds: 600,
+      });
+    });
+
+    it('does not cap when the option is off (the default)', () => {
+      expect(decide([grant('cam-1')], request, NOW, limits, tokenLeft(1200))).toMatchObject({
+        expiresInSeconds: 3600,
+      });
+    });
+  });
+
   it('picks the grant that allows the longest session', () => {
     const grants = [grant('cam-*', { maxExpiresSeconds: 600 }), grant('cam-1', { maxExpiresSeconds: 1800 })];
     expect(decide(grants, live('cam-1', { expiresInSeconds: 3600 }), NOW, limits)).toMatchObject({
@@ -180,6 +217,22 @@ describe('decide', () => {
           expect(NOW + d.expiresInSeconds * 1000 <= to || d.expiresInSeconds === 300).toBe(true);
         }
       }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('with capAtTokenExpiry, never lets a session outlive its token by 300 s or more (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(arbGrant, { maxLength: 4 }),
+        arbRequest,
+        fc.integer({ min: 1, max: 5 * 3600 }),
+        (grants, request, left) => {
+          const tokenExpMs = NOW + left * 1000;
+          const d = decide(grants, request, NOW, { ...limits, capAtTokenExpiry: true }, tokenExpMs);
+          if (d.allowed) expect(d.expiresAtMs).toBeLessThanOrEqual(Math.max(tokenExpMs, NOW + 300_000));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
   confineStream,
+  grantEntryCount,
   grantsFromClaim,
   grantsFromScopes,
   matchesStream,
@@ -162,6 +163,23 @@ describe('readGrants', () => {
       { ...claimSource, grantsFrom: 'scope' },
     );
     expect(grants.map((g) => g.stream)).toEqual(['cam-1']);
+  });
+});
+
+describe('grantEntryCount (the per-token cap counts before parsing)', () => {
+  const scopeSource = { ...claimSource, grantsFrom: 'scope' as const };
+  it.each<[string, Record<string, unknown>, typeof claimSource | typeof scopeSource, number]>([
+    ['every claim entry, malformed ones included', { kvs: [{ stream: 'a' }, 7, 'x', {}] }, claimSource, 4],
+    ['no claim', {}, claimSource, 0],
+    ['a claim that is not an array, as one entry', { kvs: { stream: 'a' } }, claimSource, 1],
+    [
+      'the distinct scopes with the prefix, from scope and scp',
+      { scope: 'openid kvs:LIVE:a kvs:LIVE:a kvs:bad', scp: ['kvs:ON_DEMAND:b', 'email', 3] },
+      scopeSource,
+      3,
+    ],
+  ])('counts %s', (_name, claims, source, expected) => {
+    expect(grantEntryCount(claims, source)).toBe(expected);
   });
 });
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { allowPolicy, apiStageArn } from '../../../lambda/core/policy';
+import fc from 'fast-check';
+import type { Grant } from '../../../lambda/core/grants';
+import {
+  allowPolicy,
+  apiStageArn,
+  contextGrants,
+  grantsDigest,
+  MAX_ANSWER_BYTES,
+  type AuthorizerPolicy,
+} from '../../../lambda/core/policy';
 
 const ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/POST/v1/streams/cam-1/sessions';
 const STAGE = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod';
@@ -42,4 +51,151 @@ describe('allowPolicy', () => {
       expect(allowPolicy(arn, { sub: 'u', issuer: 'i', exp: 1, grants: [] })).toBeUndefined();
     },
   );
+});
+
+// DESIGN 8: the authorizer's whole answer (policy and context) stays under 8 KB for any token within the caps.
+describe('allowPolicy size bound', () => {
+  // Worst realistic stage ARN: a long region and a 128-character stage name (API Gateway's stage name limit).
+  const LONG_STAGE = `arn:aws:execute-api:ap-southeast-2:123456789012:a1b2c3d4e5/${'s'.repeat(128)}`;
+  const LONG_ARN = `${LONG_STAGE}/POST/v1/streams/cam-1/sessions`;
+  const ISSUER = `https://login.partner-${'x'.repeat(60)}.example.com/oauth2/default`;
+  const SUB = '東'.repeat(256); // 256 characters (the sub cap), 3 bytes each in UTF-8
+  const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+  /** IAM resource matching as API Gateway does it: `*` any run of characters, `?` one character. */
+  const iamMatches = (resource: string, arn: string) =>
+    new RegExp(
+      `^${resource
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replaceAll('*', '.*')
+        .replaceAll('?', '.')}$`,
+    ).test(arn);
+  const allows = (policy: AuthorizerPolicy, stream: string) =>
+    policy.policyDocument.Statement[0]!.Resource.some((r) =>
+      iamMatches(r, `${LONG_STAGE}/POST/v1/streams/${stream}/sessions`),
+    );
+  const fullGrant = (stream: string): Grant => ({
+    stream,
+    modes: ['LIVE', 'LIVE_REPLAY', 'ON_DEMAND'],
+    protocols: ['DASH', 'HLS'],
+    from: 1764000000,
+    to: 1764086400,
+    maxExpiresSeconds: 43200,
+  });
+  // 100 distinct patterns of 256 characters: exact names and 255-character prefixes, sharing no long prefix.
+  const worst = Array.from({ length: 100 }, (_, i) =>
+    fullGrant(
+      i % 2
+        ? `${i}-${'n'.repeat(256 - String(i).length - 1)}`
+        : `${i}-${'p'.repeat(255 - String(i).length - 1)}*`,
+    ),
+  );
+  const source = { grantsFrom: 'claim' as const, grantsClaim: 'kvs', scopePrefix: 'kvs', streamPrefix: '' };
+
+  it('holds at the cap: 100 grants of 256-character patterns, every stream still allowed by the policy', () => {
+    expect(worst.every((g) => g.stream.length === 256)).toBe(true);
+    const policy = allowPolicy(LONG_ARN, { sub: SUB, issuer: ISSUER, exp: 1795600800, grants: worst })!;
+    expect(bytes(policy)).toBeLessThan(MAX_ANSWER_BYTES);
+    expect(MAX_ANSWER_BYTES).toBe(8192);
+    for (const g of worst) expect(allows(policy, g.stream.replace('*', 'x'))).toBe(true);
+    // The grants no longer fit the context: the broker re-reads them from the token, bound by their digest.
+    expect(policy.context).toEqual({
+      sub: SUB,
+      issuer: ISSUER,
+      exp: '1795600800',
+      grantsDigest: grantsDigest(worst),
+    });
+    const claims = { sub: SUB, iss: ISSUER, exp: 1795600800, kvs: worst };
+    expect(contextGrants(policy.context, claims, source)).toEqual(worst);
+  });
+
+  it('merges patterns on shared leading characters before it drops the grants from the context', () => {
+    // 20 grants under one 100-character stem: exact resources would be ~6.5 KB, grants in the context ~3 KB.
+    const stem = 'site-'.padEnd(100, 'z');
+    const grants = Array.from({ length: 20 }, (_, i) => ({
+      stream: `${stem}${i}`,
+      modes: ['LIVE' as const],
+      protocols: ['DASH' as const],
+    }));
+    const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants })!;
+    expect(bytes(policy)).toBeLessThan(MAX_ANSWER_BYTES);
+    expect(policy.context.grants === JSON.stringify(grants)).toBe(true);
+    // The longest merge that fits: stem0..stem9 stay exact, stem10..stem19 become stem1*.
+    expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
+      `${LONG_STAGE}/GET/v1/streams`,
+      ...Array.from({ length: 10 }, (_, i) => `${LONG_STAGE}/POST/v1/streams/${stem}${i}/sessions`),
+      `${LONG_STAGE}/POST/v1/streams/${stem}1*/sessions`,
+    ]);
+    for (const g of grants) expect(allows(policy, g.stream)).toBe(true);
+    // Wider at the gateway (the broker's exact grant check refuses the rest with the same 403), within the merge.
+    expect(allows(policy, `${stem}1x`)).toBe(true);
+    expect(allows(policy, `${stem}2x`)).toBe(false);
+    expect(allows(policy, 'cam-1')).toBe(false);
+  });
+
+  it('stays exact when it fits (no merging)', () => {
+    const grants = [fullGrant('cam-1'), fullGrant('cam-2')];
+    const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants })!;
+    expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
+      `${LONG_STAGE}/GET/v1/streams`,
+      `${LONG_STAGE}/POST/v1/streams/cam-1/sessions`,
+      `${LONG_STAGE}/POST/v1/streams/cam-2/sessions`,
+    ]);
+  });
+
+  it('holds for any token within the caps, and the policy always allows every granted stream (property)', () => {
+    const char = fc.constantFrom(...'abcxyz0-_.');
+    // size 'max': lengths spread over the whole range up to the caps, not fast-check's small default.
+    const name = fc.array(char, { minLength: 1, maxLength: 256, size: 'max' }).map((a) => a.join(''));
+    const pattern = fc.oneof(
+      name,
+      name.map((n) => `${n.slice(0, 255)}*`),
+      fc.constant('*'),
+    );
+    const arbGrant = pattern.map(fullGrant);
+    const sub = fc.oneof(fc.string({ minLength: 1, maxLength: 256 }), fc.constant(SUB));
+    fc.assert(
+      fc.property(fc.array(arbGrant, { maxLength: 100, size: 'max' }), sub, (grants, principal) => {
+        const policy = allowPolicy(LONG_ARN, { sub: principal, issuer: ISSUER, exp: 1795600800, grants })!;
+        expect(bytes(policy)).toBeLessThan(MAX_ANSWER_BYTES);
+        for (const g of grants) expect(allows(policy, g.stream.replace('*', 'q'))).toBe(true);
+        const claims = { sub: principal, iss: ISSUER, exp: 1795600800, kvs: grants };
+        expect(contextGrants(policy.context, claims, source)).toEqual(grants);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('contextGrants (what the broker reads)', () => {
+  const source = { grantsFrom: 'claim' as const, grantsClaim: 'kvs', scopePrefix: 'kvs', streamPrefix: '' };
+  const grants: Grant[] = [{ stream: 'cam-1', modes: ['LIVE'], protocols: ['DASH'] }];
+  const claims = { sub: 'u', iss: 'i', exp: 100, kvs: grants };
+  const slim = { sub: 'u', issuer: 'i', exp: '100', grantsDigest: grantsDigest(grants) };
+
+  it('reads the grants from the context when they are there', () => {
+    expect(
+      contextGrants(
+        { sub: 'u', issuer: 'i', exp: '100', grants: JSON.stringify(grants) },
+        undefined,
+        undefined,
+      ),
+    ).toEqual(grants);
+  });
+
+  it('re-reads them from the token claims when the digest matches', () => {
+    expect(contextGrants(slim, claims, source)).toEqual(grants);
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, unknown> | undefined]>([
+    ['grants that are not JSON', { ...slim, grants: '[{' }, claims],
+    ['grants that are not an array', { ...slim, grants: '{}' }, claims],
+    ['neither grants nor a digest', { sub: 'u', issuer: 'i', exp: '100' }, claims],
+    ['no token claims', slim, undefined],
+    ['claims of another sub', slim, { ...claims, sub: 'v' }],
+    ['claims of another issuer', slim, { ...claims, iss: 'j' }],
+    ['claims of another exp', slim, { ...claims, exp: 101 }],
+    ['claims whose grants differ from those authorized', slim, { ...claims, kvs: [{ stream: '*' }] }],
+  ])('fails closed on %s', (_name, context, tokenClaims) => {
+    expect(contextGrants(context, tokenClaims, source)).toBeUndefined();
+  });
 });
