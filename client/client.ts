@@ -1,7 +1,7 @@
 // The broker's REST API as two calls: createSession (POST /v1/streams/{streamName}/sessions) and listStreams
 // (GET /v1/streams), with typed errors and THROTTLED retries. Depends on nothing but a fetch.
 import { BrokerClientError, errorFromResponse } from './errors';
-import { retryDefaults, withThrottleRetries, type RetryOptions } from './retry';
+import { retryDefaults, withThrottleRetries, type RetryNotice, type RetryOptions } from './retry';
 import {
   resolveEnvironment,
   type Environment,
@@ -18,6 +18,8 @@ export interface BrokerClientOptions {
   baseUrl: string;
   token: TokenSource;
   retry?: RetryOptions;
+  /** Told before each THROTTLED retry (e.g. to show "busy, retrying in 1 s"). */
+  onRetry?: (notice: RetryNotice) => void;
   /** Host services; each defaults to the global one. */
   env?: Partial<Environment>;
 }
@@ -109,7 +111,7 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
   }
 
   const request = (method: 'GET' | 'POST', path: string, body: unknown, call: CallOptions) =>
-    withThrottleRetries(env, retry, () => once(method, path, body, call));
+    withThrottleRetries(env, retry, () => once(method, path, body, call), options.onRetry);
 
   return {
     async createSession(streamName, body = {}, call = {}) {

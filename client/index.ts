@@ -11,7 +11,7 @@ export type {
 export { BrokerClientError, BROKER_ERROR_CODES, isBrokerClientError, parseRetryAfter } from './errors';
 export type { BrokerClientErrorDetails, BrokerErrorCode, ClientErrorCode } from './errors';
 export { retryDelayMs } from './retry';
-export type { RetryOptions } from './retry';
+export type { RetryNotice, RetryOptions } from './retry';
 export { createSessionRenewal } from './renewal';
 export type { SessionRenewal, SessionRenewalOptions } from './renewal';
 export { createSessionUrl } from './session-url';

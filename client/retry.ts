@@ -45,11 +45,20 @@ export function retryDelayMs(
   return random() * ceiling;
 }
 
+/** A THROTTLED answer about to be retried, for a UI that wants to say so. */
+export interface RetryNotice {
+  error: BrokerClientError;
+  /** The attempt that was throttled, from 1. */
+  attempt: number;
+  delayMs: number;
+}
+
 /** Runs `attempt` until it succeeds, fails with something other than THROTTLED, or time or attempts run out. */
 export async function withThrottleRetries<T>(
   env: Pick<Environment, 'now' | 'timers' | 'random'>,
   options: Required<RetryOptions>,
   attempt: () => Promise<T>,
+  onRetry?: (notice: RetryNotice) => void,
 ): Promise<T> {
   const started = env.now();
   for (let n = 1; ; n++) {
@@ -60,6 +69,7 @@ export async function withThrottleRetries<T>(
       const delay = retryDelayMs(error, n, options, env.random);
       const tooLate = env.now() + delay - started > options.deadlineMs;
       if (n >= options.maxAttempts || tooLate) throw withAttempts(error, n);
+      onRetry?.({ error, attempt: n, delayMs: delay });
       await sleep(env.timers, delay);
     }
   }

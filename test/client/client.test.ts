@@ -143,14 +143,17 @@ describe('THROTTLED retries against the gateway stage throttle', () => {
     const throttled = await startLocalThrottled(1, clock);
     try {
       const timers = instantTimers(clock);
+      const notices: unknown[] = [];
       const client = createBrokerClient({
         baseUrl: throttled.url,
         token,
         env: { timers, now: () => Date.now() + clock.offset, random: () => 0.5 },
+        onRetry: ({ error, attempt, delayMs }) => notices.push({ code: error.code, attempt, delayMs }),
       });
       await client.createSession('cam-1'); // spends the one token
       const session = await client.createSession('cam-1');
       expect(session.streamName).toBe('cam-1');
+      expect(notices).toEqual([{ code: 'THROTTLED', attempt: 1, delayMs: 1250 }]);
       // Retry-After 1 s (the gateway's), plus 0.5 of the 50 % jitter
       expect(timers.delays).toEqual([1250]);
     } finally {
