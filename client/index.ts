@@ -19,6 +19,8 @@ export type { SessionUrl } from './session-url';
 export { followDashSessions } from './dash';
 export type { DashPlayerLike, SessionLink } from './dash';
 export { hlsSessionConfig, renewingLoader } from './hls';
+export { createPlaylistContinuity } from './hls-playlist';
+export type { PlaylistContinuity } from './hls-playlist';
 export type { HlsLike } from './hls';
 export type {
   Environment,
