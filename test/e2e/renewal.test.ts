@@ -149,15 +149,17 @@ describeBrowser('the player page across a renewal and a throttle, in Chromium', 
   });
 
   it.each([
-    { name: 'DASH LIVE', protocol: 'DASH' },
-    { name: 'HLS LIVE fMP4', protocol: 'HLS' },
+    { name: 'DASH LIVE', protocol: 'DASH', container: undefined },
+    { name: 'HLS LIVE fMP4', protocol: 'HLS', container: 'FRAGMENTED_MP4' },
+    { name: 'HLS LIVE MPEG-TS', protocol: 'HLS', container: 'MPEG_TS' },
   ] as const)(
     '$name keeps playing across a forced renewal: new token on every later request, no stall over 1 s',
-    async ({ name, protocol }) => {
+    async ({ name, protocol, container }) => {
       const broker = await startStack();
       try {
         await openPlayer(broker);
         await mintAndChoose(protocol);
+        if (container) await page.selectOption('#container', container);
         const firstToken = await sessionFrom('#play');
         await page.waitForSelector('body[data-state="playing"]', { timeout: TIMEOUT_MS });
         await playUntil(2);
