@@ -1,0 +1,147 @@
+// The broker's REST API as two calls: createSession (POST /v1/streams/{streamName}/sessions) and listStreams
+// (GET /v1/streams), with typed errors and THROTTLED retries. Depends on nothing but a fetch.
+import { BrokerClientError, errorFromResponse } from './errors';
+import { retryDefaults, withThrottleRetries, type RetryNotice, type RetryOptions } from './retry';
+import {
+  resolveEnvironment,
+  type Environment,
+  type Session,
+  type SessionRequest,
+  type StreamListing,
+} from './types';
+
+/** The caller's JWT: a string, or a function asked before every request (so a refreshed token is used). */
+export type TokenSource = string | (() => string | Promise<string>);
+
+export interface BrokerClientOptions {
+  /** The API's base URL: the stage URL deployed, `http://127.0.0.1:3000` locally, '' for the page's origin. */
+  baseUrl: string;
+  token: TokenSource;
+  retry?: RetryOptions;
+  /** Told before each THROTTLED retry (e.g. to show "busy, retrying in 1 s"). */
+  onRetry?: (notice: RetryNotice) => void;
+  /** Host services; each defaults to the global one. */
+  env?: Partial<Environment>;
+}
+
+export interface CallOptions {
+  /** Aborts the request (an AbortSignal; passed to fetch as is). */
+  signal?: unknown;
+}
+
+export interface ListStreamsOptions extends CallOptions {
+  /** 1..1000. @default 100 (the broker's) */
+  limit?: number;
+  nextToken?: string;
+}
+
+export interface BrokerClient {
+  createSession(streamName: string, request?: SessionRequest, options?: CallOptions): Promise<Session>;
+  listStreams(options?: ListStreamsOptions): Promise<StreamListing>;
+}
+
+const PLAYBACK_MODES = ['LIVE', 'LIVE_REPLAY', 'ON_DEMAND'];
+
+function isSession(body: unknown): body is Session {
+  const s = body as Partial<Session> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.url === 'string' &&
+    (s.protocol === 'DASH' || s.protocol === 'HLS') &&
+    typeof s.streamName === 'string' &&
+    PLAYBACK_MODES.includes(s.playbackMode as string) &&
+    typeof s.expiresAt === 'string' &&
+    !Number.isNaN(Date.parse(s.expiresAt))
+  );
+}
+
+function isListing(body: unknown): body is StreamListing {
+  const l = body as Partial<StreamListing> | null;
+  return typeof l === 'object' && l !== null && Array.isArray(l.streams);
+}
+
+export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
+  const env = resolveEnvironment(options.env);
+  const retry = retryDefaults(options.retry);
+  const base = options.baseUrl.replace(/\/+$/, '');
+
+  async function authorization(): Promise<string> {
+    const token = typeof options.token === 'function' ? await options.token() : options.token;
+    return `Bearer ${token}`;
+  }
+
+  /** One HTTP attempt: the parsed JSON of a 2xx, or a BrokerClientError. */
+  async function once(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    call: CallOptions,
+  ): Promise<unknown> {
+    const headers: Record<string, string> = {
+      Authorization: await authorization(),
+      Accept: 'application/json',
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let text: string;
+    let res;
+    try {
+      res = await env.fetch(`${base}${path}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(call.signal !== undefined ? { signal: call.signal } : {}),
+      });
+      text = await res.text();
+    } catch (error) {
+      throw new BrokerClientError('NETWORK_ERROR', `${method} ${path}: no answer from the broker`, {
+        cause: error,
+      });
+    }
+    if (res.status < 200 || res.status > 299) {
+      throw errorFromResponse(res.status, text, res.headers.get('Retry-After'), env.now());
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new BrokerClientError('UNEXPECTED_RESPONSE', `HTTP ${res.status}: the body is not JSON`, {
+        status: res.status,
+      });
+    }
+  }
+
+  const request = (method: 'GET' | 'POST', path: string, body: unknown, call: CallOptions) =>
+    withThrottleRetries(env, retry, () => once(method, path, body, call), options.onRetry);
+
+  return {
+    async createSession(streamName, body = {}, call = {}) {
+      const answer = await request(
+        'POST',
+        `/v1/streams/${encodeURIComponent(streamName)}/sessions`,
+        body,
+        call,
+      );
+      if (!isSession(answer)) {
+        throw new BrokerClientError(
+          'UNEXPECTED_RESPONSE',
+          'the session answer lacks url, protocol or expiresAt',
+        );
+      }
+      return answer;
+    },
+    async listStreams(call = {}) {
+      const query = [
+        call.limit !== undefined ? `limit=${encodeURIComponent(String(call.limit))}` : undefined,
+        call.nextToken !== undefined ? `nextToken=${encodeURIComponent(call.nextToken)}` : undefined,
+      ].filter((q) => q !== undefined);
+      const answer = await request(
+        'GET',
+        `/v1/streams${query.length ? `?${query.join('&')}` : ''}`,
+        undefined,
+        call,
+      );
+      if (!isListing(answer)) throw new BrokerClientError('UNEXPECTED_RESPONSE', 'the listing lacks streams');
+      return answer;
+    },
+  };
+}

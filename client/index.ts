@@ -1,0 +1,37 @@
+// kvs-session-broker/client: a typed client of the broker's REST API for browsers, React Native and Node, with
+// THROTTLED retries, session renewal and player adapters. No dependencies beyond a fetch.
+export { createBrokerClient } from './client';
+export type {
+  BrokerClient,
+  BrokerClientOptions,
+  CallOptions,
+  ListStreamsOptions,
+  TokenSource,
+} from './client';
+export { BrokerClientError, BROKER_ERROR_CODES, isBrokerClientError, parseRetryAfter } from './errors';
+export type { BrokerClientErrorDetails, BrokerErrorCode, ClientErrorCode } from './errors';
+export { retryDelayMs } from './retry';
+export type { RetryNotice, RetryOptions } from './retry';
+export { createSessionRenewal } from './renewal';
+export type { SessionRenewal, SessionRenewalOptions } from './renewal';
+export { createSessionUrl } from './session-url';
+export type { SessionUrl } from './session-url';
+export { followDashSessions } from './dash';
+export type { DashPlayerLike, SessionLink } from './dash';
+export { hlsSessionConfig, renewingLoader } from './hls';
+export { createPlaylistContinuity } from './hls-playlist';
+export type { PlaylistContinuity } from './hls-playlist';
+export type { HlsLike } from './hls';
+export type {
+  Environment,
+  FetchLike,
+  PlaybackMode,
+  Protocol,
+  RequestInitLike,
+  ResponseLike,
+  Session,
+  SessionRequest,
+  StreamEntry,
+  StreamListing,
+  Timers,
+} from './types';
