@@ -1,8 +1,8 @@
 // `npm start`: the whole broker on this machine, no AWS account. See README "Local mode".
 import { readFile } from 'node:fs/promises';
-import { DEV_ISSUER, startLocalBroker } from './app';
+import { startLocalBroker } from './app';
 import { DEV_KEY_PATH } from './dev-key';
-import { loadOrCreateDevKey } from './dev-issuer';
+import { DEV_ISSUER, loadOrCreateDevKey } from './dev-issuer';
 import { createPlayerRoutes, type PlayerRoutes } from './player/routes';
 
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
 // The authorizer's IAM policy (DESIGN section 1): it lists EVERY stream the token grants, never just the one asked
 // for, so the policy API Gateway caches per token can neither over-grant nor wrongly deny another stream.
+import { policyResources } from '../contract/routes';
 import type { Grant } from './grants';
 
 export interface PolicyStatement {
@@ -43,9 +44,10 @@ export function apiStageArn(methodArn: string): string | undefined {
 
 /** Resources a token may invoke: the session route of each granted stream pattern, and discovery. */
 export function grantedResources(stageArn: string, grants: readonly Grant[]): string[] {
-  const resources = new Set<string>([`${stageArn}/GET/v1/streams`]);
-  for (const grant of grants) resources.add(`${stageArn}/POST/v1/streams/${grant.stream}/sessions`);
-  return [...resources];
+  return policyResources(
+    stageArn,
+    grants.map((g) => g.stream),
+  );
 }
 
 export function allowPolicy(methodArn: string, context: AuthorizerContext): AuthorizerPolicy | undefined {

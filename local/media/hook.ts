@@ -41,7 +41,7 @@ const CONTENT_TYPE = {
 
 /**
  * A KVS error the hook answers a request with. The hook does not write it: it rejects with it, and the
- * caller (the KVS emulator, through local/emulator-media.ts) writes it as the KVS error it names, with
+ * caller (the KVS emulator, through local/media/emulator-hook.ts) writes it as the KVS error it names, with
  * its status and a JSON message, and counts it.
  */
 export class MediaError extends Error {

@@ -30,8 +30,8 @@ import {
   type JsonObject,
 } from './validation';
 
-/** A session request with KVS's defaults applied; timestamps in epoch milliseconds. */
-export interface SessionRequest {
+/** The input of GetDASH/HLSStreamingSessionURL with KVS's defaults applied; timestamps in epoch milliseconds. */
+export interface StreamingSessionInput {
   stream: StreamRef;
   protocol: Protocol;
   playbackMode: PlaybackMode;
@@ -52,7 +52,7 @@ const MEMBERS = {
   HLS: { selector: 'HLSFragmentSelector', maxResults: 'MaxMediaPlaylistFragmentResults' },
 } as const;
 
-export function parseSessionRequest(protocol: Protocol, body: JsonObject): SessionRequest {
+export function parseStreamingSessionInput(protocol: Protocol, body: JsonObject): StreamingSessionInput {
   const names = MEMBERS[protocol];
   const v = new Violations();
   const streamName = readString(body, 'StreamName');
@@ -83,7 +83,7 @@ export function parseSessionRequest(protocol: Protocol, body: JsonObject): Sessi
     'NEVER',
   );
 
-  const request: SessionRequest = {
+  const request: StreamingSessionInput = {
     stream: { streamName, streamArn },
     protocol,
     playbackMode,
