@@ -27,38 +27,48 @@ interface Decided {
   error?: BrokerError;
 }
 
+function count(
+  metrics: Metrics,
+  name: 'SessionsIssued' | 'SessionsDenied',
+  dimension: [string, string],
+): void {
+  const single = metrics.singleMetric();
+  single.addDimension(...dimension);
+  single.addMetric(name, MetricUnit.Count, 1);
+}
+
+/** The one audit line per decision (DESIGN section 6), granted or not, and its metric. */
+function audit(
+  deps: SessionRouteDeps,
+  event: APIGatewayProxyEvent,
+  requestId: string,
+  nowMs: number,
+  decided: Decided,
+): void {
+  const identity = event.requestContext?.identity;
+  const streamName = event.pathParameters?.streamName;
+  const { caller, request, error } = decided;
+  deps.logger.info('session decision', {
+    ...auditEvent({
+      nowMs,
+      requestId,
+      issuer: caller?.issuer,
+      sub: caller?.sub,
+      streamName: typeof streamName === 'string' ? streamName.slice(0, 256) : undefined,
+      request,
+      expiresAtMs: decided.expiresAtMs,
+      sourceIp: identity?.sourceIp,
+      userAgent: identity?.userAgent ?? undefined,
+      errorCode: error?.code,
+      reason: error ? (error.reason ?? error.detail) : undefined,
+    }),
+  });
+  if (error) count(deps.metrics, 'SessionsDenied', ['ErrorCode', error.code]);
+  else if (request) count(deps.metrics, 'SessionsIssued', ['StreamName', request.streamName]);
+}
+
 export function createSessionRoute(deps: SessionRouteDeps) {
-  const { config, kvs, logger, metrics, now } = deps;
-
-  function count(name: 'SessionsIssued' | 'SessionsDenied', dimension: [string, string]): void {
-    const single = metrics.singleMetric();
-    single.addDimension(...dimension);
-    single.addMetric(name, MetricUnit.Count, 1);
-  }
-
-  /** The one audit line per decision (DESIGN section 6), granted or not, and its metric. */
-  function audit(event: APIGatewayProxyEvent, requestId: string, nowMs: number, decided: Decided): void {
-    const identity = event.requestContext?.identity;
-    const streamName = event.pathParameters?.streamName;
-    const { caller, request, error } = decided;
-    logger.info('session decision', {
-      ...auditEvent({
-        nowMs,
-        requestId,
-        issuer: caller?.issuer,
-        sub: caller?.sub,
-        streamName: typeof streamName === 'string' ? streamName.slice(0, 256) : undefined,
-        request,
-        expiresAtMs: decided.expiresAtMs,
-        sourceIp: identity?.sourceIp,
-        userAgent: identity?.userAgent ?? undefined,
-        errorCode: error?.code,
-        reason: error ? (error.reason ?? error.detail) : undefined,
-      }),
-    });
-    if (error) count('SessionsDenied', ['ErrorCode', error.code]);
-    else if (request) count('SessionsIssued', ['StreamName', request.streamName]);
-  }
+  const { config, kvs, logger, now } = deps;
 
   return async function openSession(
     event: APIGatewayProxyEvent,
@@ -78,7 +88,7 @@ export function createSessionRoute(deps: SessionRouteDeps) {
       if (!decision.allowed) throw forbidden(decision.reason, request);
       const url = await kvs.getStreamingSessionUrl(request, decision.expiresInSeconds);
       decided.expiresAtMs = decision.expiresAtMs;
-      audit(event, requestId, nowMs, decided);
+      audit(deps, event, requestId, nowMs, decided);
       const session: Session = {
         url,
         protocol: request.protocol,
@@ -90,7 +100,7 @@ export function createSessionRoute(deps: SessionRouteDeps) {
       return jsonResponse(event, config.cors, 200, session);
     } catch (error) {
       const e = (decided.error = toBrokerError(error));
-      audit(event, requestId, nowMs, decided);
+      audit(deps, event, requestId, nowMs, decided);
       if (e.code === 'INTERNAL_ERROR') logger.error('unhandled error', { detail: e.detail });
       return errorResponse(event, config.cors, e, requestId);
     }

@@ -130,6 +130,21 @@ class DataEndpoints {
   }
 }
 
+/** One archived-media client per data endpoint, reused across requests. */
+function mediaClients(
+  clientConfig: ReturnType<typeof sdkClientConfig>,
+): (url: string) => KinesisVideoArchivedMediaClient {
+  const clients = new Map<string, KinesisVideoArchivedMediaClient>();
+  return (url) => {
+    let client = clients.get(url);
+    if (!client) {
+      client = new KinesisVideoArchivedMediaClient({ ...clientConfig, endpoint: url });
+      clients.set(url, client);
+    }
+    return client;
+  };
+}
+
 export function createKvsAdapter(options: KvsAdapterOptions): KvsAdapter {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -141,7 +156,7 @@ export function createKvsAdapter(options: KvsAdapterOptions): KvsAdapter {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
   const endpoints = new DataEndpoints(control, options.dataEndpointTtlMs, now);
-  const media = new Map<string, KinesisVideoArchivedMediaClient>();
+  const mediaClient = mediaClients(clientConfig);
 
   const retryContext = (call?: KvsCallOptions, throttleBackoff?: Backoff): RetryContext => ({
     now,
@@ -151,15 +166,6 @@ export function createKvsAdapter(options: KvsAdapterOptions): KvsAdapter {
     deadlineMs: call?.deadlineMs ?? now() + budgetMs,
     ...(throttleBackoff ? { throttleBackoff } : {}),
   });
-
-  function mediaClient(url: string): KinesisVideoArchivedMediaClient {
-    let client = media.get(url);
-    if (!client) {
-      client = new KinesisVideoArchivedMediaClient({ ...clientConfig, endpoint: url });
-      media.set(url, client);
-    }
-    return client;
-  }
 
   return {
     async getStreamingSessionUrl(request, expires, call) {

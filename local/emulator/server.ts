@@ -1,6 +1,6 @@
 // The emulator's HTTP server: options, state (streams, quotas, stats) and lifecycle; dispatch.ts answers requests.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDispatcher } from './dispatch';
 import type { MediaHook } from './media-gate';
@@ -75,6 +75,27 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** A failing logger must not take requests down with it. */
+function neverThrowing(log: ((line: object) => void) | undefined): (line: object) => void {
+  return (line) => {
+    try {
+      log?.(line);
+    } catch {
+      // ignored on purpose
+    }
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
 export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<KvsEmulator> {
   checkOptions(options);
   const host = options.host ?? '127.0.0.1';
@@ -83,15 +104,6 @@ export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<Kvs
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '123456789012';
   const enforceQuotas = options.enforceQuotas ?? true;
-  const log = options.log ?? (() => {});
-  // A failing logger must not take requests down with it.
-  const safeLog = (line: object) => {
-    try {
-      log(line);
-    } catch {
-      // ignored on purpose
-    }
-  };
   const registry = new StreamRegistry({ region, accountId });
   for (const config of options.streams) registry.put(config);
   const quotas = new Quotas(now);
@@ -110,19 +122,12 @@ export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<Kvs
       now,
       media: options.media,
       closing: closing.signal,
-      log: safeLog,
+      log: neverThrowing(options.log),
       context,
     }),
   );
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.port ?? 0, host);
   endpoint = `http://${urlHost(host)}:${port}`;
 
   return {

@@ -52,6 +52,39 @@ const MEMBERS = {
   HLS: { selector: 'HLSFragmentSelector', maxResults: 'MaxMediaPlaylistFragmentResults' },
 } as const;
 
+/** The options only one protocol has: DisplayFragmentNumber (DASH), ContainerFormat and DiscontinuityMode (HLS). */
+function protocolOptions(
+  protocol: Protocol,
+  body: JsonObject,
+  v: Violations,
+  fragmentSelectorType: FragmentSelectorType,
+): Partial<StreamingSessionInput> {
+  if (protocol === 'DASH') {
+    return {
+      displayFragmentNumber: v.enumOf(
+        readString(body, 'DisplayFragmentNumber'),
+        'displayFragmentNumber',
+        DISPLAY_OPTIONS,
+        'NEVER',
+      ),
+    };
+  }
+  return {
+    containerFormat: v.enumOf(
+      readString(body, 'ContainerFormat'),
+      'containerFormat',
+      CONTAINER_FORMATS,
+      'FRAGMENTED_MP4',
+    ),
+    discontinuityMode: v.enumOf(
+      readString(body, 'DiscontinuityMode'),
+      'discontinuityMode',
+      DISCONTINUITY_MODES,
+      defaultDiscontinuityMode(fragmentSelectorType),
+    ),
+  };
+}
+
 export function parseStreamingSessionInput(protocol: Protocol, body: JsonObject): StreamingSessionInput {
   const names = MEMBERS[protocol];
   const v = new Violations();
@@ -94,27 +127,7 @@ export function parseStreamingSessionInput(protocol: Protocol, body: JsonObject)
     maxFragmentResults: maxFragmentResults ?? defaultMaxFragmentResults(playbackMode),
     expiresSeconds,
   };
-  if (protocol === 'DASH') {
-    request.displayFragmentNumber = v.enumOf(
-      readString(body, 'DisplayFragmentNumber'),
-      'displayFragmentNumber',
-      DISPLAY_OPTIONS,
-      'NEVER',
-    );
-  } else {
-    request.containerFormat = v.enumOf(
-      readString(body, 'ContainerFormat'),
-      'containerFormat',
-      CONTAINER_FORMATS,
-      'FRAGMENTED_MP4',
-    );
-    request.discontinuityMode = v.enumOf(
-      readString(body, 'DiscontinuityMode'),
-      'discontinuityMode',
-      DISCONTINUITY_MODES,
-      defaultDiscontinuityMode(fragmentSelectorType),
-    );
-  }
+  Object.assign(request, protocolOptions(protocol, body, v, fragmentSelectorType));
   v.throwIfAny();
   checkTimestampRange(playbackMode, range !== undefined, startTimestampMs, endTimestampMs);
   return request;

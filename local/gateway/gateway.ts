@@ -61,6 +61,46 @@ export interface LocalGatewayOptions {
   maxBodyBytes?: number;
 }
 
+interface Gateway {
+  options: LocalGatewayOptions;
+  stage: Stage;
+  maxBodyBytes: number;
+  authorize: ReturnType<typeof cachedAuthorizer>;
+  admit: () => boolean;
+}
+
+/** The authorizer's context for the broker, or the gateway response that ends the request. */
+async function authorized(
+  g: Gateway,
+  r: GatewayRequest,
+  context: APIGatewayProxyEvent['requestContext'],
+): Promise<APIGatewayProxyEvent['requestContext']> {
+  if (r.matched.route.authorizer === 'none') return context;
+  // The identity source is the Authorization header: without it API Gateway answers 401 and calls nobody.
+  const identity = r.headers.authorization;
+  if (!identity) throw new GatewayRefusal('UNAUTHORIZED');
+  const auth = await g.authorize(authorizerEvent(g.stage, r, context), identity, r.requestId);
+  if (auth === 'UNAUTHORIZED' || auth === 'AUTHORIZER_FAILURE') throw new GatewayRefusal(auth);
+  if (evaluatePolicy(auth.policy, methodArn(g.stage, r.method, r.url.pathname)) !== 'ALLOW')
+    throw new GatewayRefusal('ACCESS_DENIED');
+  return { ...context, authorizer: { ...auth.context, principalId: auth.principalId } };
+}
+
+/** A routed request through throttling, the body cap, the authorizer and the broker. */
+async function invoke(g: Gateway, req: IncomingMessage, r: GatewayRequest): Promise<APIGatewayProxyResult> {
+  if (!g.admit()) throw new GatewayRefusal('THROTTLED');
+  const body = await readBody(req, g.maxBodyBytes, () => new GatewayRefusal('REQUEST_TOO_LARGE'));
+  const context = await authorized(g, r, requestContext(g.stage, r, req.socket.remoteAddress ?? '127.0.0.1'));
+  let result: APIGatewayProxyResult;
+  try {
+    result = await g.options.broker(proxyEvent(r, context, body), lambdaContext('broker', r.requestId));
+  } catch {
+    throw new GatewayRefusal('INTEGRATION_FAILURE');
+  }
+  if (!result || typeof result.statusCode !== 'number') throw new GatewayRefusal('INTEGRATION_FAILURE');
+  return result;
+}
+
 export function createLocalGateway(options: LocalGatewayOptions) {
   const now = options.now ?? Date.now;
   const stage: Stage = {
@@ -69,44 +109,20 @@ export function createLocalGateway(options: LocalGatewayOptions) {
     apiId: options.apiId ?? 'local',
     stage: options.stage ?? 'local',
   };
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const routes = new RouteTable(options.routes ?? ROUTES);
-  const authorize = cachedAuthorizer(options.authorizer, options.authorizerCacheTtlSeconds, now);
   // API Gateway stage throttling: `rateLimit` per second, bursts up to `burstLimit`.
   const stageBucket = new TokenBucket(options.throttle.rateLimit, now(), options.throttle.burstLimit);
-  const admit = () => {
-    if (stageBucket.available(now()) < 1) return false;
-    stageBucket.take();
-    return true;
+  const gateway: Gateway = {
+    options,
+    stage,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    authorize: cachedAuthorizer(options.authorizer, options.authorizerCacheTtlSeconds, now),
+    admit: () => {
+      if (stageBucket.available(now()) < 1) return false;
+      stageBucket.take();
+      return true;
+    },
   };
-
-  /** The authorizer's context for the broker, or the gateway response that ends the request. */
-  async function authorized(r: GatewayRequest, context: APIGatewayProxyEvent['requestContext']) {
-    if (r.matched.route.authorizer === 'none') return context;
-    // The identity source is the Authorization header: without it API Gateway answers 401 and calls nobody.
-    const identity = r.headers.authorization;
-    if (!identity) throw new GatewayRefusal('UNAUTHORIZED');
-    const auth = await authorize(authorizerEvent(stage, r, context), identity, r.requestId);
-    if (auth === 'UNAUTHORIZED' || auth === 'AUTHORIZER_FAILURE') throw new GatewayRefusal(auth);
-    if (evaluatePolicy(auth.policy, methodArn(stage, r.method, r.url.pathname)) !== 'ALLOW')
-      throw new GatewayRefusal('ACCESS_DENIED');
-    return { ...context, authorizer: { ...auth.context, principalId: auth.principalId } };
-  }
-
-  /** A routed request through throttling, the body cap, the authorizer and the broker. */
-  async function invoke(req: IncomingMessage, r: GatewayRequest): Promise<APIGatewayProxyResult> {
-    if (!admit()) throw new GatewayRefusal('THROTTLED');
-    const body = await readBody(req, maxBodyBytes, () => new GatewayRefusal('REQUEST_TOO_LARGE'));
-    const context = await authorized(r, requestContext(stage, r, req.socket.remoteAddress ?? '127.0.0.1'));
-    let result: APIGatewayProxyResult;
-    try {
-      result = await options.broker(proxyEvent(r, context, body), lambdaContext('broker', r.requestId));
-    } catch {
-      throw new GatewayRefusal('INTEGRATION_FAILURE');
-    }
-    if (!result || typeof result.statusCode !== 'number') throw new GatewayRefusal('INTEGRATION_FAILURE');
-    return result;
-  }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
@@ -129,7 +145,7 @@ export function createLocalGateway(options: LocalGatewayOptions) {
       const matched = routes.match(method, url.pathname);
       if (!matched) throw new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN');
       if (matched === 'BAD_REQUEST_PARAMETERS') throw new GatewayRefusal(matched);
-      send(await invoke(req, { requestId, method, url, headers, matched, nowMs: now() }));
+      send(await invoke(gateway, req, { requestId, method, url, headers, matched, nowMs: now() }));
     } catch (error) {
       if (!(error instanceof GatewayRefusal)) throw error;
       send(gatewayResponse(error.type, requestId));

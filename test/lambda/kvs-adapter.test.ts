@@ -150,7 +150,7 @@ describe('retries', () => {
     expect(await outcome(kvs.getStreamingSessionUrl(live('cam-slow'), 300))).toBe('UPSTREAM_TIMEOUT');
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(2400);
-    expect(elapsed).toBeLessThan(2900);
+    expect(elapsed).toBeLessThan(2950); // without the shared deadline: 3 x 1000 ms at least
     expect(slow.stats().requests.GetDataEndpoint).toBe(3);
   });
 });

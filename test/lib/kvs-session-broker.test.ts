@@ -497,7 +497,7 @@ describe('validation at synth', () => {
 
   it('refuses a CORS origin that is not an origin', () => {
     expect(attempt(testConfig({ cors: { allowOrigins: ["https://app.example.com/'x"] } }))).toThrow(
-      /config\.cors\.allowOrigins\[0\]: must be '\*' or an origin/,
+      /cors\.allowOrigins\[0\]: must be '\*' or an origin/,
     );
   });
 });
