@@ -1,10 +1,10 @@
 // The KVS adapter against the emulator over HTTP with the real SDK clients: data-endpoint cache and single flight,
 // retries with full jitter under one deadline, and many cold instances on one stream within KVS's quotas.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { BrokerError } from '../../lambda/core/errors';
-import { parseSessionRequest } from '../../lambda/core/request';
-import { createKvsAdapter, type KvsAdapter, type KvsAdapterOptions } from '../../lambda/kvs/adapter';
-import { startKvsEmulator, type KvsEmulator, type KvsEmulatorOptions } from '../../local/emulator';
+import type { BrokerError } from '../../../lambda/core/errors';
+import { parseSessionRequest } from '../../../lambda/core/request';
+import { createKvsAdapter, type KvsAdapter, type KvsAdapterOptions } from '../../../lambda/kvs/adapter';
+import { startKvsEmulator, type KvsEmulator, type KvsEmulatorOptions } from '../../../local/emulator';
 
 const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 const live = (stream: string) => parseSessionRequest(stream, undefined);
