@@ -2,6 +2,10 @@
 // and answers within 3 s, serves repeated listings from a brief per-prefix cache, and tells a caller whose grants
 // need more that the page is truncated, with a nextToken that carries on where it stopped.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { createStreamsRoute } from '../../../lambda/broker/streams';
+import { parseConfig } from '../../../lambda/core/config';
+import { BrokerError } from '../../../lambda/core/errors';
 import type { LocalBroker } from '../../../local/app';
 import { captureOutput, devIssuerConfig, startTestBroker, type Captured } from '../../support/local-broker';
 
@@ -96,5 +100,69 @@ describe('GET /v1/streams with 350 prefix grants', () => {
       error: { code: 'INVALID_REQUEST', message: 'nextToken: is not a token this API returned' },
       requestId: expect.any(String),
     });
+  });
+});
+
+describe('the time budget of one discovery request', () => {
+  // The route alone, with a KVS whose every ListStreams call takes 600 ms of an injected clock.
+  function route(failOnCall?: number) {
+    const clock = { now: 1_000_000, calls: 0 };
+    const kvs = {
+      getStreamingSessionUrl: () => Promise.reject(new Error('not used')),
+      listStreams: async (prefix: string) => {
+        clock.calls += 1;
+        clock.now += 600;
+        if (clock.calls === failOnCall)
+          throw new BrokerError('UPSTREAM_TIMEOUT', 'Kinesis Video Streams did not answer in time');
+        return { streamNames: [`${prefix}cam`] };
+      },
+    };
+    const config = parseConfig({
+      issuers: [{ issuer: 'i', jwksUri: 'https://i.example/jwks', audience: 'a' }],
+    });
+    const handler = createStreamsRoute({ config, kvs, now: () => clock.now });
+    const event = {
+      queryStringParameters: null,
+      headers: {},
+      requestContext: {
+        authorizer: {
+          sub: 'u',
+          issuer: 'i',
+          exp: String(2_000_000_000),
+          grants: JSON.stringify(GRANTS.slice(0, 20)),
+        },
+      },
+    } as unknown as APIGatewayProxyEvent;
+    return { clock, answer: async () => JSON.parse((await handler(event)).body) as Record<string, unknown> };
+  }
+
+  it('stops listing when its 2.5 s for KVS are spent, before the 10 calls, and says so', async () => {
+    const { clock, answer } = route();
+    expect(await answer()).toEqual({
+      streams: ['p000-cam', 'p001-cam', 'p002-cam', 'p003-cam', 'p004-cam'].map(entry),
+      nextToken: expect.any(String),
+      truncated: true,
+    });
+    expect(clock.calls).toBe(5); // at 600 ms each, the fifth ends past 2.5 s
+  });
+
+  it('answers what it listed when a later call runs out of time, and a 504 when the first one does', async () => {
+    // the fifth call ends at 3 s, past the budget: the four prefixes before it are what fit
+    expect(await route(5).answer()).toEqual({
+      streams: ['p000-cam', 'p001-cam', 'p002-cam', 'p003-cam'].map(entry),
+      nextToken: expect.any(String),
+      truncated: true,
+    });
+    expect(
+      await route(1)
+        .answer()
+        .catch((e: BrokerError) => e.code),
+    ).toBe('UPSTREAM_TIMEOUT');
+    // a timeout with time left is KVS failing, not the budget: the caller gets the 504 as well
+    expect(
+      await route(3)
+        .answer()
+        .catch((e: BrokerError) => e.code),
+    ).toBe('UPSTREAM_TIMEOUT');
   });
 });
