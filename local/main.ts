@@ -33,6 +33,7 @@ async function main(): Promise<void> {
         : `  tokens:   the dev issuer (${DEV_ISSUER}) is not in this config; use your own issuer's tokens`,
       `  session:  curl -s -X POST -H "Authorization: Bearer $TOKEN" ${broker.url}/v1/streams/cam-1/sessions`,
       `  player:   ${broker.url}/player`,
+      `  OpenAPI:  ${broker.url}/openapi.json`,
       `  JWKS:     ${broker.url}/.well-known/jwks.json`,
       '',
     ].join('\n'),
