@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { decide } from '../lambda/core/decision';
 import { parseSessionRequest } from '../lambda/core/request';
-import { DEV_AUDIENCE, DEV_ISSUER, DEFAULT_LOCAL_STREAMS } from '../local/app';
+import { DEFAULT_LOCAL_STREAMS } from '../local/default-config';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../local/dev-issuer';
 import { createDevIssuer, loadOrCreateDevKey } from '../local/dev-issuer';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);

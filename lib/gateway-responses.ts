@@ -1,8 +1,8 @@
 // API Gateway's own error responses (authorizer refusals, throttling, unknown routes) in DESIGN's JSON error shape,
-// configured from the one table in lambda/core/gateway-responses.ts (the local gateway answers from it too).
+// configured from the one table in lambda/contract/gateway-responses.ts (the local gateway answers from it too).
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { ERROR_STATUS, type ErrorCode } from '../lambda/core/errors';
-import { GATEWAY_ERROR_RESPONSES, GATEWAY_RETRY_AFTER_SECONDS } from '../lambda/core/gateway-responses';
+import { GATEWAY_ERROR_RESPONSES, GATEWAY_RETRY_AFTER_SECONDS } from '../lambda/contract/gateway-responses';
 
 /** The DESIGN error body as an API Gateway template: static code and message, the request id from context. */
 export function errorTemplate(code: ErrorCode, message: string): string {

@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 export const LAMBDA_BUNDLES = {
   authorizer: 'lambda/authorizer/index.ts',
   broker: 'lambda/broker/index.ts',
+  cognito: 'lambda/cognito/index.ts',
 } as const;
 export type LambdaBundleName = keyof typeof LAMBDA_BUNDLES;
 

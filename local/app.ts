@@ -7,45 +7,19 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { JWK } from 'jose';
 import { createAuthorizer } from '../lambda/authorizer/authorizer';
-import { createBrokerHandler } from '../lambda/broker/handler';
+import { createBrokerHandler, type BrokerOptions } from '../lambda/broker/handler';
+import { gatewayResponse } from '../lambda/contract/gateway-responses';
 import { parseConfig, type BrokerConfig } from '../lambda/core/config';
-import { gatewayResponse } from '../lambda/core/gateway-responses';
 import { createKvsAdapter } from '../lambda/kvs/adapter';
-import { createDevIssuer, type DevIssuer } from './dev-issuer';
+import { DEFAULT_LOCAL_STREAMS, defaultLocalConfig } from './default-config';
+import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, createDevIssuer, type DevIssuer } from './dev-issuer';
 import { startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
-import { emulatorMedia } from './emulator-media';
 import { createLocalGateway } from './gateway/gateway';
+import { emulatorMedia } from './media/emulator-hook';
 
-/** The dev issuer's `iss`: fixed, so tokens minted by `npm run token` work whatever the port. */
-export const DEV_ISSUER = 'kvs-session-broker-dev';
-export const JWKS_PATH = '/.well-known/jwks.json';
-export const DEV_AUDIENCE = 'kvs-session-broker';
-
-export const DEFAULT_LOCAL_STREAMS = [
-  { name: 'cam-1', dataRetentionInHours: 24, mediaType: 'video/h264' },
-  { name: 'cam-lobby', dataRetentionInHours: 24, mediaType: 'video/h264' },
-  { name: 'site7-door', dataRetentionInHours: 168, mediaType: 'video/h264' },
-  { name: 'site7-yard', dataRetentionInHours: 168, mediaType: 'video/h264' },
-  { name: 'cam-live-only', dataRetentionInHours: 0, mediaType: 'video/h264' },
-];
-
-/** The built-in local configuration: the dev issuer (served by this server) and a few demo cameras. */
-export function defaultLocalConfig(baseUrl: string): unknown {
-  return {
-    issuers: [
-      {
-        issuer: DEV_ISSUER,
-        jwksUri: `${baseUrl}${JWKS_PATH}`,
-        audience: DEV_AUDIENCE,
-        algorithms: ['ES256', 'RS256'],
-      },
-    ],
-    sessions: { defaultExpiresSeconds: 300, maxExpiresSeconds: 3600 },
-    streams: ['*'],
-    cors: { allowOrigins: ['*'] },
-    local: { streams: DEFAULT_LOCAL_STREAMS, enforceQuotas: true },
-  };
-}
+// Where they were first defined; new code imports them from dev-issuer.ts and default-config.ts.
+export { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH } from './dev-issuer';
+export { DEFAULT_LOCAL_STREAMS, defaultLocalConfig } from './default-config';
 
 export interface LocalBrokerOptions {
   /** @default 0 (ephemeral) */
@@ -67,6 +41,8 @@ export interface LocalBrokerOptions {
   now?: () => number;
   /** The emulator's clock (quotas, session expiry, media time). @default Date.now */
   emulatorNow?: () => number;
+  /** The broker's discovery limits (DESIGN section 8). @default DISCOVERY_LIMITS */
+  discoveryLimits?: BrokerOptions['discoveryLimits'];
 }
 
 export interface LocalBroker {
@@ -77,6 +53,8 @@ export interface LocalBroker {
   close(): Promise<void>;
 }
 
+type Handle = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -84,112 +62,119 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-export async function startLocalBroker(options: LocalBrokerOptions = {}): Promise<LocalBroker> {
-  const host = options.host ?? '127.0.0.1';
-  let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
-    res.writeHead(503).end();
-  };
-  const server = createServer((req, res) => handle(req, res));
-  const address = await listen(server, options.port ?? 0, host);
-  const baseUrl = `http://${host}:${address.port}`;
+/** The configuration, validated as local mode allows, and the emulator serving its `local.streams`. */
+async function startBackend(options: LocalBrokerOptions, host: string, baseUrl: string) {
+  const raw =
+    typeof options.config === 'function'
+      ? options.config(baseUrl)
+      : (options.config ?? defaultLocalConfig(baseUrl));
+  const config = parseConfig(raw, { local: true });
+  // The media hook needs the emulator it serves, so it is made once the emulator runs.
+  const media: { hook?: MediaHook } = {};
+  const emulator = await startKvsEmulator({
+    host,
+    streams: (config.local?.streams ?? DEFAULT_LOCAL_STREAMS).map((s) => ({ ...s })),
+    enforceQuotas: config.local?.enforceQuotas ?? true,
+    ...(options.emulatorNow ? { now: options.emulatorNow } : {}),
+    media: (...args) => media.hook!(...args),
+  });
+  media.hook = (options.media ?? emulatorMedia(options.emulatorNow))(emulator);
+  return { config, emulator };
+}
 
-  let config: BrokerConfig;
-  let emulator: KvsEmulator | undefined;
-  try {
-    const raw =
-      typeof options.config === 'function'
-        ? options.config(baseUrl)
-        : (options.config ?? defaultLocalConfig(baseUrl));
-    config = parseConfig(raw, { local: true });
-    emulator = await startKvsEmulator({
-      host,
-      streams: (config.local?.streams ?? DEFAULT_LOCAL_STREAMS).map((s) => ({ ...s })),
-      enforceQuotas: config.local?.enforceQuotas ?? true,
-      ...(options.emulatorNow ? { now: options.emulatorNow } : {}),
-      media: (...args) => mediaHook(...args),
-    });
-  } catch (error) {
-    await new Promise((r) => server.close(r));
-    throw error;
-  }
-  const emu = emulator;
-  const mediaHook: MediaHook = (options.media ?? emulatorMedia(options.emulatorNow))(emu);
-
-  const devIssuer = options.devKey
-    ? await createDevIssuer({
-        issuer: DEV_ISSUER,
-        audience: DEV_AUDIENCE,
-        privateJwk: options.devKey,
-      })
-    : undefined;
+/** The deployed pieces, as the CDK construct wires them: authorizer and broker behind (local) API Gateway. */
+function apiGateway(options: LocalBrokerOptions, config: BrokerConfig, emulator: KvsEmulator) {
   const logger = new Logger({ serviceName: 'kvs-session-broker' });
   const metrics = new Metrics({ namespace: 'KvsSessionBroker', serviceName: 'kvs-session-broker' });
+  const now = options.now;
   const kvs = createKvsAdapter({
-    region: emu.region,
-    endpoint: emu.endpoint,
+    region: emulator.region,
+    endpoint: emulator.endpoint,
     credentials: { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator' },
     timeoutMs: config.kvs.timeoutMs,
     maxAttempts: config.kvs.maxAttempts,
     dataEndpointTtlMs: config.kvs.dataEndpointTtlSeconds * 1000,
   });
-  const gateway = createLocalGateway({
-    authorizer: createAuthorizer({
-      config,
-      logger,
-      ...(options.now ? { now: () => new Date(options.now!()) } : {}),
-    }),
+  return createLocalGateway({
+    authorizer: createAuthorizer({ config, logger, ...(now ? { now: () => new Date(now()) } : {}) }),
     broker: createBrokerHandler({
       config,
       kvs,
       logger,
       metrics,
-      ...(options.now ? { now: options.now } : {}),
+      ...(now ? { now } : {}),
+      ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
     }),
-    routes: [
-      { method: 'POST', resource: '/v1/streams/{streamName}/sessions' },
-      { method: 'GET', resource: '/v1/streams' },
-    ],
     authorizerCacheTtlSeconds: config.api.authorizerCacheTtlSeconds,
     throttle: { rateLimit: config.api.throttlingRateLimit, burstLimit: config.api.throttlingBurstLimit },
     corsAllowOrigins: config.cors.allowOrigins,
-    region: emu.region,
-    accountId: emu.accountId,
-    ...(options.now ? { now: options.now } : {}),
+    region: emulator.region,
+    accountId: emulator.accountId,
+    ...(now ? { now } : {}),
   });
+}
 
-  handle = (req, res) => {
-    void (async () => {
-      let url: URL;
-      try {
-        url = new URL(req.url ?? '/', baseUrl);
-      } catch {
-        const r = gatewayResponse('BAD_REQUEST_PARAMETERS', randomUUID());
-        res.writeHead(r.statusCode, r.headers).end(r.body);
-        return;
-      }
-      if (devIssuer && req.method === 'GET' && url.pathname === JWKS_PATH) {
-        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=300' });
-        res.end(JSON.stringify(devIssuer.jwks));
-        return;
-      }
-      if (options.extraRoutes && (await options.extraRoutes(req, res, url))) return;
-      await gateway(req, res);
-    })().catch(() => {
+/** The dev issuer's JWKS, the extra routes, then the API; a failure is API Gateway's DEFAULT_5XX. */
+function localRoutes(
+  options: LocalBrokerOptions,
+  baseUrl: string,
+  gateway: Handle,
+  devIssuer?: DevIssuer,
+): Handle {
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = URL.parse(req.url ?? '/', baseUrl);
+    if (!url) {
+      const r = gatewayResponse('BAD_REQUEST_PARAMETERS', randomUUID());
+      res.writeHead(r.statusCode, r.headers).end(r.body);
+      return;
+    }
+    if (devIssuer && req.method === 'GET' && url.pathname === JWKS_PATH) {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=300' });
+      res.end(JSON.stringify(devIssuer.jwks));
+      return;
+    }
+    if (options.extraRoutes && (await options.extraRoutes(req, res, url))) return;
+    await gateway(req, res);
+  }
+  return (req, res) =>
+    route(req, res).catch(() => {
       const r = gatewayResponse('DEFAULT_5XX', randomUUID());
       if (!res.headersSent) res.writeHead(500, r.headers);
       res.end(r.body);
     });
+}
+
+export async function startLocalBroker(options: LocalBrokerOptions = {}): Promise<LocalBroker> {
+  const host = options.host ?? '127.0.0.1';
+  let handle: Handle = async (_req, res) => {
+    res.writeHead(503).end();
   };
+  const server = createServer((req, res) => void handle(req, res));
+  const address = await listen(server, options.port ?? 0, host);
+  const baseUrl = `http://${host}:${address.port}`;
+
+  let backend: Awaited<ReturnType<typeof startBackend>>;
+  try {
+    backend = await startBackend(options, host, baseUrl);
+  } catch (error) {
+    await new Promise((r) => server.close(r));
+    throw error;
+  }
+  const { config, emulator } = backend;
+  const devIssuer = options.devKey
+    ? await createDevIssuer({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, privateJwk: options.devKey })
+    : undefined;
+  handle = localRoutes(options, baseUrl, apiGateway(options, config, emulator), devIssuer);
 
   return {
     url: baseUrl,
     config,
-    emulator: emu,
+    emulator,
     ...(devIssuer ? { devIssuer } : {}),
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      await emu.close();
+      await emulator.close();
     },
   };
 }

@@ -12,6 +12,11 @@ import {
 } from 'jose';
 
 export const DEV_ALGORITHM = 'ES256';
+/** The dev issuer's `iss`: fixed, so tokens minted by `npm run token` work whatever the port. */
+export const DEV_ISSUER = 'kvs-session-broker-dev';
+export const DEV_AUDIENCE = 'kvs-session-broker';
+/** Where the local server serves the dev issuer's JWKS. */
+export const JWKS_PATH = '/.well-known/jwks.json';
 
 export interface MintOptions {
   sub: string;

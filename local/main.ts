@@ -1,8 +1,8 @@
 // `npm start`: the whole broker on this machine, no AWS account. See README "Local mode".
 import { readFile } from 'node:fs/promises';
-import { DEV_ISSUER, startLocalBroker } from './app';
+import { startLocalBroker } from './app';
 import { DEV_KEY_PATH } from './dev-key';
-import { loadOrCreateDevKey } from './dev-issuer';
+import { DEV_ISSUER, loadOrCreateDevKey } from './dev-issuer';
 import { createPlayerRoutes, type PlayerRoutes } from './player/routes';
 
 async function main(): Promise<void> {
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
         : `  tokens:   the dev issuer (${DEV_ISSUER}) is not in this config; use your own issuer's tokens`,
       `  session:  curl -s -X POST -H "Authorization: Bearer $TOKEN" ${broker.url}/v1/streams/cam-1/sessions`,
       `  player:   ${broker.url}/player`,
+      `  OpenAPI:  ${broker.url}/openapi.json`,
       `  JWKS:     ${broker.url}/.well-known/jwks.json`,
       '',
     ].join('\n'),

@@ -1,9 +1,8 @@
 // `npm run token -- …`: mints a dev token signed by the local dev issuer, ready for curl.
 import { parseArgs } from 'node:util';
-import { DEV_AUDIENCE, DEV_ISSUER } from './app';
 import { DEV_KEY_PATH } from './dev-key';
 import { parseGrant } from '../lambda/core/grants';
-import { createDevIssuer, loadOrCreateDevKey } from './dev-issuer';
+import { DEV_AUDIENCE, DEV_ISSUER, createDevIssuer, loadOrCreateDevKey } from './dev-issuer';
 
 const HELP = `Usage: npm run token -- [options]
 

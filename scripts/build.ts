@@ -13,7 +13,11 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = `${ROOT}dist/`;
 
 /** Size budgets of the minified bundles, in bytes: a regression (a whole library pulled in) fails the build. */
-export const BUNDLE_BUDGET_BYTES: Record<LambdaBundleName, number> = { authorizer: 250_000, broker: 600_000 };
+export const BUNDLE_BUDGET_BYTES: Record<LambdaBundleName, number> = {
+  authorizer: 250_000,
+  broker: 600_000,
+  cognito: 500_000,
+};
 
 /** Builds one Lambda bundle into dist/lambda/<name>/; returns its size in bytes. */
 export async function buildLambdaBundle(name: LambdaBundleName, outRoot = `${DIST}lambda/`): Promise<number> {

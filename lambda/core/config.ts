@@ -1,6 +1,7 @@
 // The broker's one configuration document (DESIGN section 4): schema, defaults and validation.
 // Shared by the CDK app (synth fails on a bad document) and the Lambdas (validated once at init).
 import * as z from 'zod';
+import { CORS_ORIGIN } from './cors';
 
 export const PLAYBACK_MODES = ['LIVE', 'LIVE_REPLAY', 'ON_DEMAND'] as const;
 export const PROTOCOLS = ['DASH', 'HLS'] as const;
@@ -90,7 +91,11 @@ export const configSchema = z
     streams: z.array(streamPattern).min(1).default(['*']),
     clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
     cors: z
-      .strictObject({ allowOrigins: z.array(z.string().min(1)).default([]) })
+      .strictObject({
+        allowOrigins: z
+          .array(z.string().regex(CORS_ORIGIN, "must be '*' or an origin such as https://app.example.com"))
+          .default([]),
+      })
       .default({ allowOrigins: [] }),
     api: z
       .strictObject({

@@ -1,24 +1,46 @@
 // GET /v1/streams (DESIGN section 7): which streams a caller may open, and how. Pure: the stream names that
 // exist are passed in by the handler, which fetched them with KVS ListStreams for `listingPrefixes(grants)`.
-import { PLAYBACK_MODES, PROTOCOLS, type PlaybackMode, type Protocol } from './config';
+import * as z from 'zod';
+import { PLAYBACK_MODES, PROTOCOLS } from './config';
 import { BrokerError } from './errors';
 import { matchesStream, type Grant } from './grants';
 
-export interface CatalogEntry {
-  streamName: string;
-  modes: PlaybackMode[];
-  protocols: Protocol[];
-}
+/** Bounds of the `limit` query parameter (DESIGN section 7). */
+export const LIST_LIMIT = { min: 1, max: 1000, default: 100 } as const;
 
-export interface CatalogPage {
-  streams: CatalogEntry[];
-  nextToken?: string;
-}
+/** The query of GET /v1/streams, as documented (parseListQuery applies it to the raw strings). */
+export const listQueryParameters = {
+  limit: z.number().int().min(LIST_LIMIT.min).max(LIST_LIMIT.max).default(LIST_LIMIT.default),
+  nextToken: z.string().meta({ description: 'The nextToken of the previous page' }),
+};
+
+const catalogEntrySchema = z.strictObject({
+  streamName: z.string(),
+  modes: z.array(z.enum(PLAYBACK_MODES)),
+  protocols: z.array(z.enum(PROTOCOLS)),
+});
+
+/** The 200 answer of GET /v1/streams. */
+export const catalogPageSchema = z
+  .strictObject({
+    streams: z.array(catalogEntrySchema),
+    nextToken: z.string().optional(),
+    truncated: z.literal(true).optional().meta({
+      description:
+        "The caller's grants need more stream listings than one request may make: this page holds what fit, and nextToken continues",
+    }),
+  })
+  .meta({ id: 'StreamList', description: 'One page, sorted by streamName' });
+
+export type CatalogEntry = z.output<typeof catalogEntrySchema>;
+export type CatalogPage = z.output<typeof catalogPageSchema>;
 
 export interface ListQuery {
   limit: number;
-  /** Stream name after which the page starts (decoded from the opaque nextToken). */
+  /** The page starts after this stream name (a full previous page ended with it). */
   after?: string;
+  /** The page starts at this name (a truncated previous page could not list the streams from here on). */
+  from?: string;
 }
 
 /** The fewest ListStreams prefixes that cover every prefix and `*` grant ('' lists every stream). */
@@ -50,34 +72,80 @@ export function buildCatalog(grants: readonly Grant[], existing: Iterable<string
   });
 }
 
-const encodeToken = (after: string) => Buffer.from(JSON.stringify({ after }), 'utf8').toString('base64url');
+type Cursor = { after: string } | { from: string };
+
+const encodeToken = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+
+function decodeToken(token: string): Cursor | undefined {
+  try {
+    const decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const cursor: Cursor | undefined =
+      typeof decoded.after === 'string'
+        ? { after: decoded.after }
+        : typeof decoded.from === 'string'
+          ? { from: decoded.from }
+          : undefined;
+    return cursor && encodeToken(cursor) === token ? cursor : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function parseListQuery(query: Record<string, string | undefined> | null | undefined): ListQuery {
   const limitRaw = query?.limit;
-  let limit = 100;
+  let limit: number = LIST_LIMIT.default;
   if (limitRaw !== undefined) {
-    if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 1000) {
-      throw new BrokerError('INVALID_REQUEST', 'limit: must be an integer from 1 to 1000');
+    if (
+      !/^\d{1,4}$/.test(limitRaw) ||
+      Number(limitRaw) < LIST_LIMIT.min ||
+      Number(limitRaw) > LIST_LIMIT.max
+    ) {
+      throw new BrokerError(
+        'INVALID_REQUEST',
+        `limit: must be an integer from ${LIST_LIMIT.min} to ${LIST_LIMIT.max}`,
+      );
     }
     limit = Number(limitRaw);
   }
   const tokenRaw = query?.nextToken;
   if (tokenRaw === undefined) return { limit };
-  try {
-    const decoded = JSON.parse(Buffer.from(tokenRaw, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof decoded.after !== 'string' || encodeToken(decoded.after) !== tokenRaw)
-      throw new Error('shape');
-    return { limit, after: decoded.after };
-  } catch {
-    throw new BrokerError('INVALID_REQUEST', 'nextToken: is not a token this API returned');
-  }
+  const cursor = decodeToken(tokenRaw);
+  if (!cursor) throw new BrokerError('INVALID_REQUEST', 'nextToken: is not a token this API returned');
+  return { limit, ...cursor };
 }
 
-export function pageOf(catalog: readonly CatalogEntry[], query: ListQuery): CatalogPage {
-  const start = query.after === undefined ? 0 : catalog.findIndex((e) => e.streamName > query.after!);
+/**
+ * The listing prefixes a page still needs: a prefix whose every stream name sorts before the page's start is
+ * skipped (the start is past it and does not begin with it), so later pages of a big catalog list less.
+ */
+export function prefixesFor(prefixes: readonly string[], query: ListQuery): string[] {
+  const start = query.after ?? query.from;
+  if (start === undefined) return [...prefixes];
+  return prefixes.filter((p) => !(start > p && !start.startsWith(p)));
+}
+
+/**
+ * One page of the catalog. `listedBefore`: the first listing prefix that could not be listed in this request
+ * (prefixes are listed in sorted order), so only names before it are known to be complete; the page stops
+ * there with `truncated: true`, and its nextToken starts the next page at that prefix.
+ */
+export function pageOf(
+  catalog: readonly CatalogEntry[],
+  query: ListQuery,
+  listedBefore?: string,
+): CatalogPage {
+  const start =
+    query.after !== undefined
+      ? catalog.findIndex((e) => e.streamName > query.after!)
+      : query.from !== undefined
+        ? catalog.findIndex((e) => e.streamName >= query.from!)
+        : 0;
   const rest = start < 0 ? [] : catalog.slice(start);
-  const streams = rest.slice(0, query.limit);
-  return rest.length > query.limit
-    ? { streams, nextToken: encodeToken(streams.at(-1)!.streamName) }
-    : { streams };
+  const known = listedBefore === undefined ? rest : rest.filter((e) => e.streamName < listedBefore);
+  const streams = known.slice(0, query.limit);
+  if (known.length > query.limit)
+    return { streams, nextToken: encodeToken({ after: streams.at(-1)!.streamName }) };
+  if (listedBefore !== undefined)
+    return { streams, nextToken: encodeToken({ from: listedBefore }), truncated: true };
+  return { streams };
 }

@@ -1,6 +1,7 @@
 // The authorizer's IAM policy (DESIGN section 1): it lists EVERY stream the token grants, never just the one asked
 // for, so the policy API Gateway caches per token can neither over-grant nor wrongly deny another stream.
 import { createHash } from 'node:crypto';
+import { policyResources } from '../contract/routes';
 import { grantsFromClaim, readGrants, type Grant, type GrantSource } from './grants';
 
 export interface PolicyStatement {
@@ -95,15 +96,15 @@ function widen(pattern: string, keep: number): string {
 }
 
 /**
- * Resources a token may invoke: the session route of each granted stream pattern, and discovery. With `keep`,
- * patterns are widened to their first `keep` characters (merging those that share them) to bound the policy size.
+ * Resources a token may invoke (the route table's guarded routes): discovery, and the session route of each
+ * granted stream pattern. With `keep`, patterns are widened to their first `keep` characters (merging those
+ * that share them) to bound the policy size.
  */
 export function grantedResources(stageArn: string, grants: readonly Grant[], keep = Infinity): string[] {
-  const resources = new Set<string>([`${stageArn}/GET/v1/streams`]);
-  for (const grant of grants) {
-    resources.add(`${stageArn}/POST/v1/streams/${widen(grant.stream, keep)}/sessions`);
-  }
-  return [...resources];
+  return policyResources(
+    stageArn,
+    grants.map((g) => widen(g.stream, keep)),
+  );
 }
 
 function answer(

@@ -6,8 +6,6 @@ import {
   PLAYBACK_MODES,
   PROTOCOLS,
   STREAM_NAME,
-  type PlaybackMode,
-  type Protocol,
 } from './config';
 import { BrokerError } from './errors';
 
@@ -16,52 +14,90 @@ export const MAX_RANGE_MS = 24 * 60 * 60 * 1000;
 
 const isoWithZone = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' });
 
+/** The `{streamName}` path parameter: KVS stream names. */
+export const streamNameSchema = z
+  .string()
+  .regex(STREAM_NAME)
+  .meta({ description: 'A Kinesis Video Streams stream name: 1..256 of a-z, A-Z, 0-9, _ . -' });
+
 export const sessionRequestBodySchema = z
   .strictObject({
     protocol: z.enum(PROTOCOLS).default('DASH'),
     playbackMode: z.enum(PLAYBACK_MODES).default('LIVE'),
     fragmentSelectorType: z.enum(['SERVER_TIMESTAMP', 'PRODUCER_TIMESTAMP']).default('SERVER_TIMESTAMP'),
-    startTimestamp: isoWithZone.optional(),
-    endTimestamp: isoWithZone.optional(),
-    expiresInSeconds: z.number().int().min(KVS_MIN_EXPIRES_SECONDS).max(KVS_MAX_EXPIRES_SECONDS).optional(),
-    maxFragmentResults: z.number().int().min(1).max(5000).optional(),
+    startTimestamp: isoWithZone.optional().meta({ description: 'Forbidden for LIVE, required otherwise' }),
+    endTimestamp: isoWithZone.optional().meta({
+      description: 'Forbidden for LIVE, required for ON_DEMAND; after startTimestamp, within 24 h of it',
+    }),
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(KVS_MIN_EXPIRES_SECONDS)
+      .max(KVS_MAX_EXPIRES_SECONDS)
+      .optional()
+      .meta({
+        description:
+          "Default from the configuration; reduced to the caller's cap (the answer says what was granted)",
+      }),
+    maxFragmentResults: z
+      .number()
+      .int()
+      .min(1)
+      .max(5000)
+      .optional()
+      .meta({ description: 'Default: KVS default' }),
     displayFragmentTimestamp: z.enum(['ALWAYS', 'NEVER']).default('NEVER'),
-    displayFragmentNumber: z.enum(['ALWAYS', 'NEVER']).optional(),
-    containerFormat: z.enum(['FRAGMENTED_MP4', 'MPEG_TS']).optional(),
-    discontinuityMode: z.enum(['ALWAYS', 'NEVER', 'ON_DISCONTINUITY']).optional(),
+    displayFragmentNumber: z
+      .enum(['ALWAYS', 'NEVER'])
+      .optional()
+      .meta({ description: 'DASH only; default NEVER' }),
+    containerFormat: z
+      .enum(['FRAGMENTED_MP4', 'MPEG_TS'])
+      .optional()
+      .meta({ description: 'HLS only; default FRAGMENTED_MP4' }),
+    discontinuityMode: z
+      .enum(['ALWAYS', 'NEVER', 'ON_DISCONTINUITY'])
+      .optional()
+      .meta({ description: 'HLS only; default ALWAYS' }),
   })
   .meta({ id: 'SessionRequest', description: 'Body of POST /v1/streams/{streamName}/sessions' });
 
-export type FragmentSelectorType = 'SERVER_TIMESTAMP' | 'PRODUCER_TIMESTAMP';
+/** The 200 answer of POST /v1/streams/{streamName}/sessions. */
+export const sessionSchema = z
+  .strictObject({
+    url: z.url().meta({ description: 'Carries a session token: never log or store it' }),
+    protocol: z.enum(PROTOCOLS),
+    streamName: z.string(),
+    playbackMode: z.enum(PLAYBACK_MODES),
+    expiresAt: z.iso.datetime(),
+    expiresInSeconds: z.number().int().min(KVS_MIN_EXPIRES_SECONDS).max(KVS_MAX_EXPIRES_SECONDS),
+  })
+  .meta({ id: 'Session', description: 'A granted session (Cache-Control: no-store)' });
 
-/** A validated session request, with defaults applied and timestamps as epoch milliseconds. */
-export interface SessionRequest {
+export type Session = z.output<typeof sessionSchema>;
+
+type SessionRequestBody = z.output<typeof sessionRequestBodySchema>;
+export type FragmentSelectorType = SessionRequestBody['fragmentSelectorType'];
+
+/**
+ * A validated session request: the body with its defaults applied (the protocol's own defaults too), the
+ * timestamps as epoch milliseconds, and the stream name from the path.
+ */
+export type SessionRequest = Omit<SessionRequestBody, 'startTimestamp' | 'endTimestamp'> & {
   streamName: string;
-  protocol: Protocol;
-  playbackMode: PlaybackMode;
-  fragmentSelectorType: FragmentSelectorType;
   startMs?: number;
   endMs?: number;
-  expiresInSeconds?: number;
-  maxFragmentResults?: number;
-  displayFragmentTimestamp: 'ALWAYS' | 'NEVER';
-  /** DASH only. */
-  displayFragmentNumber?: 'ALWAYS' | 'NEVER';
-  /** HLS only. */
-  containerFormat?: 'FRAGMENTED_MP4' | 'MPEG_TS';
-  /** HLS only. */
-  discontinuityMode?: 'ALWAYS' | 'NEVER' | 'ON_DISCONTINUITY';
-}
+};
 
 function invalid(field: string, message: string): BrokerError {
   return new BrokerError('INVALID_REQUEST', `${field}: ${message}`);
 }
 
 export function parseStreamName(value: unknown): string {
-  if (typeof value !== 'string' || !STREAM_NAME.test(value)) {
+  if (!streamNameSchema.safeParse(value).success) {
     throw invalid('streamName', 'must be 1 to 256 characters of a-z, A-Z, 0-9, _ . -');
   }
-  return value;
+  return value as string;
 }
 
 /**

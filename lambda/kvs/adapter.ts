@@ -1,19 +1,19 @@
-// The KVS adapter: SDK clients, the data-endpoint cache, timeouts and retries. Failures leave as BrokerErrors.
+// The KVS adapter: SDK clients, the data-endpoint cache (single flight), timeouts, retries and one deadline per
+// request. Failures leave as BrokerErrors.
 import {
-  KinesisVideoClient,
   GetDataEndpointCommand,
+  KinesisVideoClient,
   ListStreamsCommand,
   type APIName,
 } from '@aws-sdk/client-kinesis-video';
-import {
-  KinesisVideoArchivedMediaClient,
-  GetDASHStreamingSessionURLCommand,
-  GetHLSStreamingSessionURLCommand,
-} from '@aws-sdk/client-kinesis-video-archived-media';
+import { KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { BrokerError, fromKvsFailure } from '../core/errors';
+import { KVS_BUDGET_MS } from '../core/config';
+import { BrokerError } from '../core/errors';
 import type { SessionRequest } from '../core/request';
+import { DATA_ENDPOINT_THROTTLE_BACKOFF, withRetries, type Backoff, type RetryContext } from './retry';
+import { SESSION_URL_APIS } from './session-url';
 
 export interface KvsAdapterOptions {
   region: string;
@@ -23,14 +23,21 @@ export interface KvsAdapterOptions {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Per-attempt timeout of each KVS call (connection and response). */
   timeoutMs: number;
-  /** Attempts per call, for the SDK's transient errors and for KVS ClientLimitExceededException. */
+  /** Attempts per call for transient failures (5xx, timeouts, resets) and KVS ClientLimitExceededException. */
   maxAttempts: number;
   /** How long a GetDataEndpoint answer is reused, per stream and API name. */
   dataEndpointTtlMs: number;
+  /**
+   * Time all the KVS calls of one request may take, waits included, unless the call names its own deadline.
+   * @default KVS_BUDGET_MS (25 s, inside API Gateway's 29 s integration timeout)
+   */
+  budgetMs?: number;
   /** @default Date.now */
   now?: () => number;
   /** @default setTimeout-based sleep; tests pass a fake */
   sleep?: (ms: number) => Promise<void>;
+  /** Uniform in [0, 1), for backoff jitter. @default Math.random */
+  random?: () => number;
 }
 
 export interface StreamPage {
@@ -38,48 +45,34 @@ export interface StreamPage {
   nextToken?: string;
 }
 
-export interface KvsAdapter {
-  /** A playback session URL. The URL carries a session token: callers must never log or store it. */
-  getStreamingSessionUrl(request: SessionRequest, expiresInSeconds: number): Promise<string>;
-  /** One page of stream names starting with `prefix` (all streams when empty). */
-  listStreams(prefix: string, nextToken?: string, maxResults?: number): Promise<StreamPage>;
+export interface KvsCallOptions {
+  /** Absolute deadline (epoch ms, the adapter's clock) for this call and its retries. @default now + budgetMs */
+  deadlineMs?: number;
 }
 
-const DATA_API: Record<SessionRequest['protocol'], APIName> = {
-  DASH: 'GET_DASH_STREAMING_SESSION_URL',
-  HLS: 'GET_HLS_STREAMING_SESSION_URL',
-};
+export interface KvsAdapter {
+  /** A playback session URL. The URL carries a session token: callers must never log or store it. */
+  getStreamingSessionUrl(
+    request: SessionRequest,
+    expiresInSeconds: number,
+    options?: KvsCallOptions,
+  ): Promise<string>;
+  /** One page of stream names starting with `prefix` (all streams when empty). */
+  listStreams(
+    prefix: string,
+    nextToken?: string,
+    options?: KvsCallOptions & { maxResults?: number },
+  ): Promise<StreamPage>;
+}
 
-const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'AbortError']);
 /** Data-plane answers after which the cached endpoint may be stale (stream recreated, moved). */
 const INVALIDATING = new Set(['ResourceNotFoundException', 'NotAuthorizedException']);
 
-function describeFailure(error: unknown): { name: string; message?: string; timedOut: boolean } {
-  const e = error as { name?: string; message?: string; code?: string };
-  const name = e?.name ?? 'Error';
-  return { name, message: e?.message, timedOut: TIMEOUT_NAMES.has(name) || e?.code === 'ETIMEDOUT' };
-}
-
-function fragmentSelector(request: SessionRequest) {
+function sdkClientConfig(options: KvsAdapterOptions) {
   return {
-    FragmentSelectorType: request.fragmentSelectorType,
-    ...(request.startMs !== undefined
-      ? {
-          TimestampRange: {
-            StartTimestamp: new Date(request.startMs),
-            ...(request.endMs !== undefined ? { EndTimestamp: new Date(request.endMs) } : {}),
-          },
-        }
-      : {}),
-  };
-}
-
-export function createKvsAdapter(options: KvsAdapterOptions): KvsAdapter {
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const clientConfig = {
     region: options.region,
-    maxAttempts: options.maxAttempts,
+    // Retries are ours (retry.ts), so that every attempt and wait of a request fits one deadline.
+    maxAttempts: 1,
     ...(options.credentials ? { credentials: options.credentials } : {}),
     requestHandler: new NodeHttpHandler({
       connectionTimeout: options.timeoutMs,
@@ -88,110 +81,117 @@ export function createKvsAdapter(options: KvsAdapterOptions): KvsAdapter {
       throwOnRequestTimeout: true,
     }),
   };
+}
+
+/** GetDataEndpoint answers, cached per stream and API name; concurrent misses share one call (single flight). */
+class DataEndpoints {
+  private readonly cache = new Map<string, { url: string; expiresAtMs: number }>();
+  private readonly inFlight = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly control: KinesisVideoClient,
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  get(streamName: string, apiName: APIName, retry: RetryContext): Promise<string> {
+    const key = `${apiName}\u0000${streamName}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.expiresAtMs > this.now()) return Promise.resolve(cached.url);
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.fetch(key, streamName, apiName, retry).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  forget(streamName: string, apiName: APIName): void {
+    this.cache.delete(`${apiName}\u0000${streamName}`);
+  }
+
+  private async fetch(
+    key: string,
+    streamName: string,
+    apiName: APIName,
+    retry: RetryContext,
+  ): Promise<string> {
+    const out = await withRetries(
+      { ...retry, throttleBackoff: DATA_ENDPOINT_THROTTLE_BACKOFF },
+      (abortSignal) =>
+        this.control.send(new GetDataEndpointCommand({ StreamName: streamName, APIName: apiName }), {
+          abortSignal,
+        }),
+    );
+    if (!out.DataEndpoint)
+      throw new BrokerError('UPSTREAM_ERROR', 'Kinesis Video Streams returned no data endpoint');
+    this.cache.set(key, { url: out.DataEndpoint, expiresAtMs: this.now() + this.ttlMs });
+    return out.DataEndpoint;
+  }
+}
+
+/** One archived-media client per data endpoint, reused across requests. */
+function mediaClients(
+  clientConfig: ReturnType<typeof sdkClientConfig>,
+): (url: string) => KinesisVideoArchivedMediaClient {
+  const clients = new Map<string, KinesisVideoArchivedMediaClient>();
+  return (url) => {
+    let client = clients.get(url);
+    if (!client) {
+      client = new KinesisVideoArchivedMediaClient({ ...clientConfig, endpoint: url });
+      clients.set(url, client);
+    }
+    return client;
+  };
+}
+
+export function createKvsAdapter(options: KvsAdapterOptions): KvsAdapter {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = options.random ?? Math.random;
+  const budgetMs = options.budgetMs ?? KVS_BUDGET_MS;
+  const clientConfig = sdkClientConfig(options);
   const control = new KinesisVideoClient({
     ...clientConfig,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
-  const endpoints = new Map<string, { url: string; expiresAtMs: number }>();
-  const media = new Map<string, KinesisVideoArchivedMediaClient>();
+  const endpoints = new DataEndpoints(control, options.dataEndpointTtlMs, now);
+  const mediaClient = mediaClients(clientConfig);
 
-  /** Runs a KVS call, retrying KVS's own throttle (which the SDK does not classify as retryable) with backoff. */
-  async function call<T>(run: () => Promise<T>, onFailure?: (exceptionName: string) => void): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await run();
-      } catch (error) {
-        const failure = describeFailure(error);
-        if (failure.name === 'ClientLimitExceededException' && attempt < options.maxAttempts) {
-          await sleep(100 * 2 ** (attempt - 1) + Math.floor(Math.random() * 100));
-          continue;
-        }
-        onFailure?.(failure.name);
-        throw fromKvsFailure(failure);
-      }
-    }
-  }
-
-  async function dataEndpoint(streamName: string, apiName: APIName): Promise<string> {
-    const key = `${apiName}\u0000${streamName}`;
-    const cached = endpoints.get(key);
-    if (cached && cached.expiresAtMs > now()) return cached.url;
-    const out = await call(() =>
-      control.send(new GetDataEndpointCommand({ StreamName: streamName, APIName: apiName })),
-    );
-    if (!out.DataEndpoint)
-      throw new BrokerError('UPSTREAM_ERROR', 'Kinesis Video Streams returned no data endpoint');
-    endpoints.set(key, { url: out.DataEndpoint, expiresAtMs: now() + options.dataEndpointTtlMs });
-    return out.DataEndpoint;
-  }
-
-  function mediaClient(url: string): KinesisVideoArchivedMediaClient {
-    let client = media.get(url);
-    if (!client) {
-      client = new KinesisVideoArchivedMediaClient({ ...clientConfig, endpoint: url });
-      media.set(url, client);
-    }
-    return client;
-  }
-
-  async function sessionUrl(request: SessionRequest, expires: number): Promise<string> {
-    const apiName = DATA_API[request.protocol];
-    const client = mediaClient(await dataEndpoint(request.streamName, apiName));
-    const forgetEndpoint = (exceptionName: string) => {
-      if (INVALIDATING.has(exceptionName)) endpoints.delete(`${apiName}\u0000${request.streamName}`);
-    };
-    if (request.protocol === 'DASH') {
-      const out = await call(
-        () =>
-          client.send(
-            new GetDASHStreamingSessionURLCommand({
-              StreamName: request.streamName,
-              PlaybackMode: request.playbackMode,
-              DisplayFragmentTimestamp: request.displayFragmentTimestamp,
-              DisplayFragmentNumber: request.displayFragmentNumber,
-              DASHFragmentSelector: fragmentSelector(request),
-              Expires: expires,
-              MaxManifestFragmentResults: request.maxFragmentResults,
-            }),
-          ),
-        forgetEndpoint,
-      );
-      if (out.DASHStreamingSessionURL) return out.DASHStreamingSessionURL;
-    } else {
-      const out = await call(
-        () =>
-          client.send(
-            new GetHLSStreamingSessionURLCommand({
-              StreamName: request.streamName,
-              PlaybackMode: request.playbackMode,
-              HLSFragmentSelector: fragmentSelector(request),
-              ContainerFormat: request.containerFormat,
-              DiscontinuityMode: request.discontinuityMode,
-              DisplayFragmentTimestamp: request.displayFragmentTimestamp,
-              Expires: expires,
-              MaxMediaPlaylistFragmentResults: request.maxFragmentResults,
-            }),
-          ),
-        forgetEndpoint,
-      );
-      if (out.HLSStreamingSessionURL) return out.HLSStreamingSessionURL;
-    }
-    throw new BrokerError('UPSTREAM_ERROR', 'Kinesis Video Streams returned no session URL');
-  }
+  const retryContext = (call?: KvsCallOptions, throttleBackoff?: Backoff): RetryContext => ({
+    now,
+    sleep,
+    random,
+    maxAttempts: options.maxAttempts,
+    deadlineMs: call?.deadlineMs ?? now() + budgetMs,
+    ...(throttleBackoff ? { throttleBackoff } : {}),
+  });
 
   return {
-    getStreamingSessionUrl: sessionUrl,
-    async listStreams(prefix, nextToken, maxResults) {
-      const out = await call(() =>
-        control.send(
-          new ListStreamsCommand({
-            MaxResults: maxResults,
-            NextToken: nextToken,
-            ...(prefix
-              ? { StreamNameCondition: { ComparisonOperator: 'BEGINS_WITH', ComparisonValue: prefix } }
-              : {}),
-          }),
-        ),
+    async getStreamingSessionUrl(request, expires, call) {
+      const api = SESSION_URL_APIS[request.protocol];
+      const retry = retryContext(call);
+      const client = mediaClient(await endpoints.get(request.streamName, api.apiName, retry));
+      const url = await withRetries(
+        retry,
+        (abortSignal) => api.send(client, request, expires, abortSignal),
+        (exceptionName) => {
+          if (INVALIDATING.has(exceptionName)) endpoints.forget(request.streamName, api.apiName);
+        },
+      );
+      if (!url) throw new BrokerError('UPSTREAM_ERROR', 'Kinesis Video Streams returned no session URL');
+      return url;
+    },
+    async listStreams(prefix, nextToken, call) {
+      const command = new ListStreamsCommand({
+        MaxResults: call?.maxResults,
+        NextToken: nextToken,
+        ...(prefix
+          ? { StreamNameCondition: { ComparisonOperator: 'BEGINS_WITH', ComparisonValue: prefix } }
+          : {}),
+      });
+      const out = await withRetries(retryContext(call), (abortSignal) =>
+        control.send(command, { abortSignal }),
       );
       return {
         streamNames: (out.StreamInfoList ?? []).flatMap((s) => (s.StreamName ? [s.StreamName] : [])),

@@ -1,7 +1,7 @@
 // GetDASHStreamingSessionURL / GetHLSStreamingSessionURL: can this stream be played now, and the signed session URL.
 import { KvsError } from './errors';
 import type { Protocol } from './playback';
-import type { SessionRequest } from './session-request';
+import type { StreamingSessionInput } from './streaming-session-input';
 import { signSessionToken, type SessionClaims } from './session-token';
 import type { Stream } from './streams';
 
@@ -52,7 +52,7 @@ export function oldestRetainedMs(stream: Stream, nowMs: number): number {
  * An emulated stream is always live: it holds fragments from max(creation, now - retention) up to now.
  * LIVE needs no check; a replay or on-demand range must overlap that window.
  */
-export function checkFragmentsInRange(request: SessionRequest, stream: Stream, nowMs: number): void {
+export function checkFragmentsInRange(request: StreamingSessionInput, stream: Stream, nowMs: number): void {
   const { playbackMode, startTimestampMs: start, endTimestampMs: end } = request;
   if (playbackMode === 'LIVE' || start === undefined) return;
   if (
@@ -94,7 +94,7 @@ const ENTRY_POINT: Record<Protocol, string> = {
 };
 
 export function sessionClaims(
-  request: SessionRequest,
+  request: StreamingSessionInput,
   stream: Stream,
   m: Omit<SessionMinting, 'endpoint' | 'secret'>,
 ): SessionClaims {
@@ -121,7 +121,11 @@ export function sessionClaims(
   return claims;
 }
 
-export function streamingSessionUrl(request: SessionRequest, stream: Stream, m: SessionMinting): string {
+export function streamingSessionUrl(
+  request: StreamingSessionInput,
+  stream: Stream,
+  m: SessionMinting,
+): string {
   checkPlayable(stream, request.protocol);
   checkFragmentsInRange(request, stream, m.nowMs);
   const token = signSessionToken(sessionClaims(request, stream, m), m.secret);

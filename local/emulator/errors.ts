@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
  * so an SDK client sees exactly what real KVS would send. The SDK picks the exception class from the
  * `x-amzn-ErrorType` header; the status decides retry behaviour (5xx is retried, 4xx is not).
  */
-export const ERROR_STATUS = {
+export const KVS_ERROR_STATUS = {
   InvalidArgumentException: 400,
   ClientLimitExceededException: 400,
   NoDataRetentionException: 400,
@@ -24,7 +24,7 @@ export const ERROR_STATUS = {
   NotImplemented: 501,
 } as const;
 
-export type KvsErrorType = keyof typeof ERROR_STATUS;
+export type KvsErrorType = keyof typeof KVS_ERROR_STATUS;
 
 /** A failure that is answered on the wire as a KVS error. Anything else thrown by a handler is a bug (500). */
 export class KvsError extends Error {
@@ -37,7 +37,7 @@ export class KvsError extends Error {
     status?: number,
   ) {
     super(message);
-    this.status = status ?? ERROR_STATUS[type];
+    this.status = status ?? KVS_ERROR_STATUS[type];
   }
 }
 

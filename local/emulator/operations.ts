@@ -9,7 +9,7 @@ import {
   streamInfo,
 } from './control-plane';
 import type { KvsOperation } from './quotas';
-import { parseSessionRequest } from './session-request';
+import { parseStreamingSessionInput } from './streaming-session-input';
 import type { Stream, StreamRef, StreamRegistry } from './streams';
 import type { JsonObject } from './validation';
 
@@ -72,7 +72,7 @@ export const API_ROUTES: ReadonlyMap<string, ApiOperation<unknown>> = new Map([
     '/getDASHStreamingSessionURL',
     define({
       name: 'GetDASHStreamingSessionURL',
-      parse: (body) => parseSessionRequest('DASH', body),
+      parse: (body) => parseStreamingSessionInput('DASH', body),
       streamOf: (request) => request.stream,
       run: (request, stream, ctx) => ({
         DASHStreamingSessionURL: streamingSessionUrl(request, known(stream), mint(ctx)),
@@ -83,7 +83,7 @@ export const API_ROUTES: ReadonlyMap<string, ApiOperation<unknown>> = new Map([
     '/getHLSStreamingSessionURL',
     define({
       name: 'GetHLSStreamingSessionURL',
-      parse: (body) => parseSessionRequest('HLS', body),
+      parse: (body) => parseStreamingSessionInput('HLS', body),
       streamOf: (request) => request.stream,
       run: (request, stream, ctx) => ({
         HLSStreamingSessionURL: streamingSessionUrl(request, known(stream), mint(ctx)),

@@ -1,4 +1,5 @@
 // KVS request quotas as token buckets (capacity = rate, continuous refill), so local load is throttled as in AWS.
+import { TokenBucket } from '../http/token-bucket';
 import { KvsError } from './errors';
 
 export type KvsOperation =
@@ -21,33 +22,6 @@ export const KVS_QUOTAS: Readonly<Record<KvsOperation, Quota>> = {
   GetDASHStreamingSessionURL: { perStreamTps: 25 },
   GetHLSStreamingSessionURL: { perStreamTps: 25 },
 };
-
-/** Refills `ratePerSecond` continuously up to `capacity` (KVS: the rate itself; API Gateway: the burst limit). */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
-
-  constructor(
-    readonly ratePerSecond: number,
-    nowMs: number,
-    readonly capacity: number = ratePerSecond,
-  ) {
-    this.tokens = capacity;
-    this.last = nowMs;
-  }
-
-  available(nowMs: number): number {
-    // A clock that steps back (injected clocks do) must not mint or burn tokens.
-    const elapsed = Math.max(0, nowMs - this.last);
-    this.tokens = Math.min(this.capacity, this.tokens + (elapsed * this.ratePerSecond) / 1000);
-    this.last = Math.max(this.last, nowMs);
-    return this.tokens;
-  }
-
-  take(): void {
-    this.tokens -= 1;
-  }
-}
 
 export type QuotaDecision = { ok: true } | { ok: false; scope: 'account' | 'stream'; limitTps: number };
 

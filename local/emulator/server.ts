@@ -1,22 +1,13 @@
-// The emulator's HTTP server: routes KVS API calls and media requests, applies quotas, latency and faults.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// The emulator's HTTP server: options, state (streams, quotas, stats) and lifecycle; dispatch.ts answers requests.
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { KvsError, writeKvsError } from './errors';
-import {
-  admitMediaRequest,
-  mediaOperationName,
-  mediaProtocolOf,
-  setMediaCorsHeaders,
-  type MediaHook,
-} from './media-gate';
-import { API_ROUTES, type ApiOperation, type OperationContext } from './operations';
-import { Quotas, throttled } from './quotas';
-import { checkSigned } from './sigv4-scope';
+import { createDispatcher } from './dispatch';
+import type { MediaHook } from './media-gate';
+import type { OperationContext } from './operations';
+import { Quotas } from './quotas';
 import { StatsRecorder, type KvsEmulatorStats, type OutgoingBytesMetric } from './stats';
-import { StreamRegistry, referencedName, streamArn, type Stream, type StreamConfig } from './streams';
-import { parseJsonBody } from './validation';
+import { StreamRegistry, streamArn, type Stream, type StreamConfig } from './streams';
 
 export interface KvsEmulatorOptions {
   /** @default '127.0.0.1' */
@@ -70,8 +61,6 @@ const OPTION_KEYS = new Set([
   'media',
   'log',
 ]);
-const MAX_BODY_BYTES = 1024 * 1024;
-
 function checkOptions(options: KvsEmulatorOptions): void {
   const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.has(k));
   if (unknown.length > 0) throw new TypeError(`startKvsEmulator: unknown option(s) ${unknown.join(', ')}`);
@@ -86,26 +75,25 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES)
-      throw new KvsError('SerializationException', 'The request body is larger than 1 MiB');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** A failing logger must not take requests down with it. */
+function neverThrowing(log: ((line: object) => void) | undefined): (line: object) => void {
+  return (line) => {
+    try {
+      log?.(line);
+    } catch {
+      // ignored on purpose
+    }
+  };
 }
 
-function writeJson(res: ServerResponse, output: object, requestId: string): void {
-  const body = JSON.stringify(output);
-  res.writeHead(200, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(body),
-    'x-amzn-RequestId': requestId,
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
   });
-  res.end(body);
 }
 
 export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<KvsEmulator> {
@@ -116,15 +104,6 @@ export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<Kvs
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '123456789012';
   const enforceQuotas = options.enforceQuotas ?? true;
-  const log = options.log ?? (() => {});
-  // A failing logger must not take requests down with it.
-  const safeLog = (line: object) => {
-    try {
-      log(line);
-    } catch {
-      // ignored on purpose
-    }
-  };
   const registry = new StreamRegistry({ region, accountId });
   for (const config of options.streams) registry.put(config);
   const quotas = new Quotas(now);
@@ -133,157 +112,22 @@ export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<Kvs
   let endpoint = '';
 
   const context = (): OperationContext => ({ registry, endpoint, secret, now });
+  const server = createServer(
+    createDispatcher({
+      registry,
+      quotas: enforceQuotas ? quotas : undefined,
+      stats,
+      region,
+      secret,
+      now,
+      media: options.media,
+      closing: closing.signal,
+      log: neverThrowing(options.log),
+      context,
+    }),
+  );
 
-  function fail(
-    res: ServerResponse,
-    error: unknown,
-    requestId: string,
-    operation: string,
-  ): KvsError | undefined {
-    // Requests still waiting out an injected latency when the emulator closes just go away.
-    if (closing.signal.aborted) {
-      res.destroy();
-      return undefined;
-    }
-    const kvsError =
-      error instanceof KvsError
-        ? error
-        : new KvsError('InternalFailure', 'The emulator failed to process the request.');
-    if (!(error instanceof KvsError)) safeLog({ level: 'error', requestId, operation, error: String(error) });
-    stats.error(operation, kvsError.type);
-    if (res.headersSent) res.destroy();
-    else writeKvsError(res, kvsError, requestId);
-    return kvsError;
-  }
-
-  async function handleApi(
-    op: ApiOperation<unknown>,
-    req: IncomingMessage,
-    res: ServerResponse,
-    requestId: string,
-    about: { stream?: string },
-  ): Promise<void> {
-    stats.request(op.name);
-    checkSigned(req.headers.authorization, region);
-    const input = op.parse(parseJsonBody(await readBody(req)));
-    const ref = op.streamOf(input);
-    const streamName = ref && referencedName(ref);
-    about.stream = streamName;
-    if (enforceQuotas) {
-      const decision = quotas.tryAcquire(op.name, streamName);
-      if (!decision.ok) throw throttled(op.name, decision, streamName);
-    }
-    const stream = ref === undefined ? undefined : registry.resolve(ref);
-    if (stream !== undefined && stream.latencyMs > 0)
-      await sleep(stream.latencyMs, undefined, { signal: closing.signal });
-    if (stream?.fault === 'NotAuthorizedException') {
-      throw new KvsError(
-        'NotAuthorizedException',
-        `The caller is not authorized to perform ${op.name} on stream ${stream.name}.`,
-      );
-    }
-    if (stream?.fault === 'InternalServerError') {
-      throw new KvsError('InternalFailure', `Stream ${stream.name} is set to fail with an internal error.`);
-    }
-    writeJson(res, op.run(input, stream, context()), requestId);
-  }
-
-  async function handleMedia(
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    requestId: string,
-    about: { stream?: string },
-  ): Promise<void> {
-    setMediaCorsHeaders(res);
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204).end();
-      return;
-    }
-    const protocol = mediaProtocolOf(url.pathname);
-    if (protocol === undefined) throw new Error('emulator bug: media request without a protocol');
-    const session = admitMediaRequest(url, protocol, secret, now(), registry);
-    about.stream = session.streamName;
-    if (options.media === undefined) {
-      throw new KvsError(
-        'NotImplemented',
-        'This emulator was started without a media hook, so it serves no media.',
-      );
-    }
-    res.setHeader('x-amzn-RequestId', requestId);
-    await options.media(req, res, session, url.pathname);
-  }
-
-  const server = createServer((req, res) => {
-    const requestId = randomUUID();
-    const started = performance.now();
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://emulator');
-    } catch {
-      // Never echo the request target: a media URL's query carries the session token.
-      fail(
-        res,
-        new KvsError('InvalidArgumentException', 'The request URL is malformed.'),
-        requestId,
-        'Malformed',
-      );
-      safeLog({
-        time: new Date(now()).toISOString(),
-        requestId,
-        operation: 'Malformed',
-        status: res.statusCode,
-      });
-      return;
-    }
-    const isMedia =
-      mediaProtocolOf(url.pathname) !== undefined && ['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? '');
-    const op = req.method === 'POST' ? API_ROUTES.get(url.pathname) : undefined;
-    const operation = isMedia ? mediaOperationName(url.pathname) : (op?.name ?? 'UnknownOperation');
-    const about: { stream?: string } = {};
-    let errorType: string | undefined;
-    let work: Promise<void>;
-    if (isMedia) {
-      stats.request(operation);
-      work = handleMedia(req, res, url, requestId, about);
-    } else if (op !== undefined) {
-      work = handleApi(op, req, res, requestId, about);
-    } else {
-      stats.request(operation);
-      work = Promise.reject(
-        new KvsError(
-          'UnknownOperationException',
-          `The emulator does not implement ${req.method} ${url.pathname}.`,
-        ),
-      );
-    }
-    work
-      .catch((error: unknown) => {
-        errorType = fail(res, error, requestId, operation)?.type;
-      })
-      .finally(() => {
-        // The path only: the query of a media URL carries the session token, which is never logged.
-        safeLog({
-          time: new Date(now()).toISOString(),
-          requestId,
-          operation,
-          path: url.pathname,
-          stream: about.stream,
-          status: res.statusCode,
-          errorType,
-          durationMs: Math.round(performance.now() - started),
-        });
-      });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.port ?? 0, host);
   endpoint = `http://${urlHost(host)}:${port}`;
 
   return {

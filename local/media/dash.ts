@@ -58,9 +58,49 @@ function liveAnchor(
   };
 }
 
+/** The SegmentTemplate's attributes and its SegmentTimeline lines: one S per listed fragment. */
+function segmentTemplate(input: ManifestInput, presentationTimeOffset: bigint, ticksPerFragment: bigint) {
+  const { session, sessionToken, fragments, media } = input;
+  const listed = fragments.listed;
+  const showTimestamp = session.displayFragmentTimestamp === 'ALWAYS';
+  const showNumber = session.displayFragmentNumber === 'ALWAYS';
+  const tokenAndTrack = query({ SessionToken: sessionToken, TrackNumber: VIDEO_TRACK_NUMBER });
+  const template = attributes({
+    timescale: media.video.timescale,
+    presentationTimeOffset: presentationTimeOffset === 0n ? undefined : presentationTimeOffset.toString(),
+    startNumber: listed[0]!.fragmentNumber,
+    initialization: `${Resource.GetMP4InitFragment}?${tokenAndTrack}`,
+    // $Number$ is the fragment number: startNumber is the first listed fragment's
+    media: `${Resource.GetMP4MediaFragment}?FragmentNumber=$Number$&${tokenAndTrack}`,
+  });
+  const timeline = listed.map(
+    (fragment, i) =>
+      `            <S${attributes({
+        t: i === 0 ? (BigInt(fragment.fragmentNumber) * ticksPerFragment).toString() : undefined,
+        d: ticksPerFragment.toString(),
+        'kvs:fn': showNumber ? fragment.fragmentNumber : undefined,
+        'kvs:ts': showTimestamp ? fragment.startMs : undefined,
+      })}/>`,
+  );
+  return { template, timeline };
+}
+
+function representationAttributes(media: ManifestInput['media']): string {
+  const { video } = media;
+  return attributes({
+    id: VIDEO_TRACK_NUMBER,
+    codecs: video.codecs,
+    bandwidth: media.peakBitrate.mp4,
+    width: video.width,
+    height: video.height,
+    frameRate: video.frameRate,
+    sar: '1:1',
+  });
+}
+
 /** The MPD for what `fragments` lists. Throws when it lists nothing: the caller answers that with a 404. */
 export function buildDashManifest(input: ManifestInput): string {
-  const { session, sessionToken, nowMs, fragments, media } = input;
+  const { session, nowMs, fragments, media } = input;
   const listed = fragments.listed;
   if (listed.length === 0) throw new RangeError('a manifest needs at least one fragment');
   const durationMs = media.fragmentDurationMs;
@@ -96,35 +136,8 @@ export function buildDashManifest(input: ManifestInput): string {
     suggestedPresentationDelay: isStatic ? undefined : xsDuration(3 * durationMs),
     minBufferTime: xsDuration(2 * durationMs),
   });
-  const tokenAndTrack = query({ SessionToken: sessionToken, TrackNumber: VIDEO_TRACK_NUMBER });
-  const template = attributes({
-    timescale,
-    presentationTimeOffset:
-      anchor.presentationTimeOffset === 0n ? undefined : anchor.presentationTimeOffset.toString(),
-    startNumber: listed[0]!.fragmentNumber,
-    initialization: `${Resource.GetMP4InitFragment}?${tokenAndTrack}`,
-    // $Number$ is the fragment number: startNumber is the first listed fragment's
-    media: `${Resource.GetMP4MediaFragment}?FragmentNumber=$Number$&${tokenAndTrack}`,
-  });
-  const timeline = listed.map(
-    (fragment, i) =>
-      `            <S${attributes({
-        t: i === 0 ? (BigInt(fragment.fragmentNumber) * ticksPerFragment).toString() : undefined,
-        d: ticksPerFragment.toString(),
-        'kvs:fn': showNumber ? fragment.fragmentNumber : undefined,
-        'kvs:ts': showTimestamp ? fragment.startMs : undefined,
-      })}/>`,
-  );
-  const { video } = media;
-  const representation = attributes({
-    id: VIDEO_TRACK_NUMBER,
-    codecs: video.codecs,
-    bandwidth: media.peakBitrate.mp4,
-    width: video.width,
-    height: video.height,
-    frameRate: video.frameRate,
-    sar: '1:1',
-  });
+  const { template, timeline } = segmentTemplate(input, anchor.presentationTimeOffset, ticksPerFragment);
+  const representation = representationAttributes(media);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<MPD${mpd}>`,

@@ -55,6 +55,37 @@ function invalid(dir: string, problem: string): Error {
   return new Error(`media fixture in ${dir}: ${problem}`);
 }
 
+/** Each TS fragment's first timestamp, checked to follow on from the previous fragment's. */
+function checkTsTiming(
+  dir: string,
+  tsFragments: readonly Uint8Array[],
+  fragmentDurationMs: number,
+): number[] {
+  const tsTicks = (fragmentDurationMs * TS_CLOCK_HZ) / 1000;
+  const tsStarts = tsFragments.map((fragment, k) => {
+    const first = readPesTimestamps(fragment).find((pes) => pes.pts !== undefined);
+    if (!first) throw invalid(dir, `fragment-${k}.mpegts has no PES packet with a PTS`);
+    return first.dts ?? first.pts!;
+  });
+  tsStarts.forEach((start, k) => {
+    if (start !== tsStarts[0]! + k * tsTicks)
+      throw invalid(dir, `fragment-${k}.mpegts does not start ${k * tsTicks} ticks in`);
+  });
+
+  return tsStarts;
+}
+
+/** Payload packets per PID in one pass over the fixture, so continuity counters can carry on across loops. */
+function payloadPacketsPerPid(tsFragments: readonly Uint8Array[]): Map<number, number> {
+  const tsPayloadPacketsPerLoop = new Map<number, number>();
+  for (const fragment of tsFragments) {
+    for (const [pid, count] of countPayloadPackets(fragment)) {
+      tsPayloadPacketsPerLoop.set(pid, (tsPayloadPacketsPerLoop.get(pid) ?? 0) + count);
+    }
+  }
+  return tsPayloadPacketsPerLoop;
+}
+
 /**
  * Reads init.mp4, fragment-<k>.m4s and fragment-<k>.mpegts from `dir`. Fails loudly, once, unless the
  * fMP4 and TS fragments are equally many, all of one whole-millisecond duration, each starting with a
@@ -96,23 +127,7 @@ export function loadFixture(dir: string = DEFAULT_FIXTURE_DIR): MediaFixture {
     }
   });
 
-  const tsTicks = (fragmentDurationMs * TS_CLOCK_HZ) / 1000;
-  const tsStarts = tsFragments.map((fragment, k) => {
-    const first = readPesTimestamps(fragment).find((pes) => pes.pts !== undefined);
-    if (!first) throw invalid(dir, `fragment-${k}.mpegts has no PES packet with a PTS`);
-    return first.dts ?? first.pts!;
-  });
-  tsStarts.forEach((start, k) => {
-    if (start !== tsStarts[0]! + k * tsTicks)
-      throw invalid(dir, `fragment-${k}.mpegts does not start ${k * tsTicks} ticks in`);
-  });
-
-  const tsPayloadPacketsPerLoop = new Map<number, number>();
-  for (const fragment of tsFragments) {
-    for (const [pid, count] of countPayloadPackets(fragment)) {
-      tsPayloadPacketsPerLoop.set(pid, (tsPayloadPacketsPerLoop.get(pid) ?? 0) + count);
-    }
-  }
+  const tsStarts = checkTsTiming(dir, tsFragments, fragmentDurationMs);
   const peak = (fragments: readonly Uint8Array[]) =>
     Math.ceil(Math.max(...fragments.map((f) => f.length)) * 8 * (1000 / fragmentDurationMs));
 
@@ -132,6 +147,6 @@ export function loadFixture(dir: string = DEFAULT_FIXTURE_DIR): MediaFixture {
     tsFragments,
     mp4Origin: timing[0]!.baseMediaDecodeTime,
     tsOrigin: tsStarts[0]!,
-    tsPayloadPacketsPerLoop,
+    tsPayloadPacketsPerLoop: payloadPacketsPerPid(tsFragments),
   };
 }

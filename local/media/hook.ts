@@ -7,7 +7,7 @@ import { buildHlsMasterPlaylist, buildHlsMediaPlaylist } from './hls';
 import type { ManifestInput } from './manifest';
 import { DASH_PATH_PREFIX, HLS_PATH_PREFIX, Resource, VIDEO_TRACK_NUMBER } from './resources';
 import type { MediaProtocol, MediaSession } from './session';
-import { isServable, sessionFragments } from './timeline';
+import { isServable, sessionFragments, type SessionFragments } from './timeline';
 
 /** KVS's playback byte metrics (AWS/KinesisVideo, per stream). Only media fragments count. */
 export type OutgoingBytesMetric = 'GetMP4MediaFragment.OutgoingBytes' | 'GetTSFragment.OutgoingBytes';
@@ -41,7 +41,7 @@ const CONTENT_TYPE = {
 
 /**
  * A KVS error the hook answers a request with. The hook does not write it: it rejects with it, and the
- * caller (the KVS emulator, through local/emulator-media.ts) writes it as the KVS error it names, with
+ * caller (the KVS emulator, through local/media/emulator-hook.ts) writes it as the KVS error it names, with
  * its status and a JSON message, and counts it.
  */
 export class MediaError extends Error {
@@ -122,6 +122,41 @@ function checkTrackNumber(params: URLSearchParams): void {
 
 const NO_FRAGMENTS = 'No fragments found in the stream for the streaming request.';
 
+/** A media fragment of the session, metered as KVS meters its OutgoingBytes. */
+function serveMediaFragment(
+  req: IncomingMessage,
+  res: ServerResponse,
+  resource: typeof Resource.GetMP4MediaFragment | typeof Resource.GetTSFragment,
+  c: {
+    params: URLSearchParams;
+    session: MediaSession;
+    fragments: SessionFragments;
+    fixture: MediaFixture;
+    options: MediaHookOptions;
+  },
+): void {
+  checkTrackNumber(c.params);
+  const fragmentNumber = fragmentNumberParam(c.params);
+  if (!isServable(c.fragments, fragmentNumber)) {
+    throw new MediaError(
+      404,
+      'ResourceNotFoundException',
+      `Fragment ${fragmentNumber} is not in this session.`,
+    );
+  }
+  const isTs = resource === Resource.GetTSFragment;
+  const bytes = isTs ? tsFragment(c.fixture, fragmentNumber) : mp4MediaFragment(c.fixture, fragmentNumber);
+  const sent = send(res, 200, { 'Content-Type': isTs ? CONTENT_TYPE.ts : CONTENT_TYPE.mp4 }, bytes);
+  // a HEAD answer carries no body, so no bytes go out
+  if (req.method !== 'HEAD') {
+    c.options.recordOutgoingBytes?.(
+      c.session.streamName,
+      sent,
+      isTs ? 'GetTSFragment.OutgoingBytes' : 'GetMP4MediaFragment.OutgoingBytes',
+    );
+  }
+}
+
 /**
  * Serves a session's manifest, playlists, init fragment and media fragments from the looped fixture.
  * Every response it writes allows any origin. A fragment the session has not listed is a 404
@@ -174,29 +209,9 @@ export function createMediaHook(options: MediaHookOptions): MediaHook {
         send(res, 200, { 'Content-Type': CONTENT_TYPE.mp4 }, fixture.init);
         return;
       case Resource.GetMP4MediaFragment:
-      case Resource.GetTSFragment: {
-        checkTrackNumber(params);
-        const fragmentNumber = fragmentNumberParam(params);
-        if (!isServable(fragments, fragmentNumber)) {
-          throw new MediaError(
-            404,
-            'ResourceNotFoundException',
-            `Fragment ${fragmentNumber} is not in this session.`,
-          );
-        }
-        const isTs = resource === Resource.GetTSFragment;
-        const bytes = isTs ? tsFragment(fixture, fragmentNumber) : mp4MediaFragment(fixture, fragmentNumber);
-        const sent = send(res, 200, { 'Content-Type': isTs ? CONTENT_TYPE.ts : CONTENT_TYPE.mp4 }, bytes);
-        // a HEAD answer carries no body, so no bytes go out
-        if (req.method !== 'HEAD') {
-          options.recordOutgoingBytes?.(
-            session.streamName,
-            sent,
-            isTs ? 'GetTSFragment.OutgoingBytes' : 'GetMP4MediaFragment.OutgoingBytes',
-          );
-        }
+      case Resource.GetTSFragment:
+        serveMediaFragment(req, res, resource, { params, session, fragments, fixture, options });
         return;
-      }
     }
   };
 }

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BrokerError, errorBody, toBrokerError } from '../../lambda/core/errors';
 import { parseGrant } from '../../lambda/core/grants';
 import type { DevIssuer } from '../dev-issuer';
+import { readBody } from '../http/body';
 
 export interface DevTokenRequest {
   sub: string;
@@ -55,17 +56,6 @@ export function parseDevTokenRequest(body: unknown): DevTokenRequest {
   return { sub, grants, expiresInSeconds };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw invalid('body', `must be at most ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /**
  * Anyone who can reach the local server may mint, so only the page itself may ask: a JSON content type (which a
  * cross-site form cannot send without a preflight we never answer) and, when the browser names one, our own origin.
@@ -114,7 +104,13 @@ export async function handleDevTokenRequest(
     checkCaller(req);
     let body: unknown;
     try {
-      body = JSON.parse(await readBody(req));
+      body = JSON.parse(
+        (
+          await readBody(req, MAX_BODY_BYTES, () =>
+            invalid('body', `must be at most ${MAX_BODY_BYTES} bytes`),
+          )
+        ).toString('utf8'),
+      );
     } catch (error) {
       if (error instanceof BrokerError) throw error;
       throw invalid('body', 'must be valid JSON');

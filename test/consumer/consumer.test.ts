@@ -101,6 +101,8 @@ describe('the packed package', () => {
       'dist/lambda/authorizer/index.mjs.map',
       'dist/lambda/broker/index.mjs',
       'dist/lambda/broker/index.mjs.map',
+      'dist/lambda/cognito/index.mjs',
+      'dist/lambda/cognito/index.mjs.map',
       'package.json',
     ]);
   });

@@ -1,7 +1,7 @@
 // API Gateway's own errors speak DESIGN's error contract.
 import { describe, expect, it } from '@jest/globals';
 import { ERROR_STATUS } from '../../lambda/core/errors';
-import { GATEWAY_ERROR_RESPONSES } from '../../lambda/core/gateway-responses';
+import { GATEWAY_ERROR_RESPONSES } from '../../lambda/contract/gateway-responses';
 import { errorTemplate, gatewayCorsHeaders } from '../../lib/gateway-responses';
 
 describe('errorTemplate', () => {

@@ -508,8 +508,8 @@ describe('validation at synth', () => {
   });
 
   it('refuses a CORS origin that is not an origin', () => {
-    expect(attempt(testConfig({ cors: { allowOrigins: ["https://app.example.com/'x"] } }))).toThrow(
-      /config\.cors\.allowOrigins\[0\]: must be '\*' or an origin/,
+    expect(attempt({ issuers: [ISSUER], cors: { allowOrigins: ["https://app.example.com/'x"] } })).toThrow(
+      /cors\.allowOrigins\[0\]: must be '\*' or an origin/,
     );
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { DEV_AUDIENCE, DEV_ISSUER } from '../../local/app';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../../local/dev-issuer';
 import { createDevIssuer, loadOrCreateDevKey } from '../../local/dev-issuer';
 
 const run = promisify(execFile);

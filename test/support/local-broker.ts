@@ -2,8 +2,8 @@
 import { jest } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startLocalBroker, type LocalBroker, DEV_ISSUER, JWKS_PATH, DEV_AUDIENCE } from '../../local/app';
-import { generateDevKey } from '../../local/dev-issuer';
+import { startLocalBroker, type LocalBroker } from '../../local/app';
+import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, generateDevKey } from '../../local/dev-issuer';
 
 export interface Captured {
   lines: string[];

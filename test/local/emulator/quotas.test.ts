@@ -5,7 +5,8 @@ import {
   GetHLSStreamingSessionURLCommand,
 } from '@aws-sdk/client-kinesis-video-archived-media';
 import { startKvsEmulator, type KvsEmulator } from '../../../local/emulator/index';
-import { Quotas, TokenBucket } from '../../../local/emulator/quotas';
+import { TokenBucket } from '../../../local/http/token-bucket';
+import { Quotas } from '../../../local/emulator/quotas';
 import { NOW, clientsFor, manualClock } from './support';
 
 describe('token bucket', () => {

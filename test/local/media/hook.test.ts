@@ -15,7 +15,7 @@ const F = NOW / 1000;
 /**
  * A stand-in for the emulator: it maps the SessionToken to a session, hands GETs to the hook, and answers the
  * MediaErrors the hook rejects with as the emulator does (status, x-amzn-ErrorType, JSON message, any origin);
- * test/local/emulator-media.test.ts checks the emulator's own answer.
+ * test/local/media/emulator-hook.test.ts checks the emulator's own answer.
  */
 const sessions = new Map<string, MediaSession>([
   ['dash-live', liveSession({ protocol: 'DASH' })],

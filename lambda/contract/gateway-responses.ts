@@ -1,6 +1,6 @@
 // API Gateway's own answers (gateway responses) in DESIGN's JSON error shape: one table, used by the CDK construct
 // to configure the deployed API and by the local gateway to answer the same way.
-import { ERROR_STATUS, type ErrorCode } from './errors';
+import { ERROR_STATUS, type ErrorCode } from '../core/errors';
 
 export interface GatewayErrorResponse {
   /** API Gateway's gateway response type, e.g. `UNAUTHORIZED`. */
@@ -65,14 +65,17 @@ export const GATEWAY_ERROR_RESPONSES: readonly GatewayErrorResponse[] = [
 ];
 
 /** The statuses API Gateway itself uses for the `keepStatus` types the local gateway can produce. */
-const NATIVE_STATUS: Record<string, number> = { REQUEST_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415 };
+export const GATEWAY_NATIVE_STATUS: Record<string, number> = {
+  REQUEST_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+};
 
 /** A gateway response as the deployed API sends it (the local gateway's answer for that type). */
 export function gatewayResponse(type: string, requestId: string) {
   const r = GATEWAY_ERROR_RESPONSES.find((g) => g.type === type);
   if (!r) throw new TypeError(`no gateway response of type ${type}`);
   return {
-    statusCode: r.keepStatus ? (NATIVE_STATUS[type] ?? ERROR_STATUS[r.code]) : ERROR_STATUS[r.code],
+    statusCode: r.keepStatus ? (GATEWAY_NATIVE_STATUS[type] ?? ERROR_STATUS[r.code]) : ERROR_STATUS[r.code],
     headers: {
       'Content-Type': 'application/json',
       'Cache-Control': 'no-store',

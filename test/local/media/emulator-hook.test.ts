@@ -1,4 +1,4 @@
-// The emulator with its real media hook (local/emulator-media.ts), through the real SDK client and HTTP: sessions
+// The emulator with its real media hook (local/media/emulator-hook.ts), through the real SDK client and HTTP: sessions
 // list, serve and meter only what the stream retains, and the media's refusals are the emulator's own KVS errors.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
@@ -7,10 +7,10 @@ import {
   type GetDASHStreamingSessionURLCommandInput,
   type GetHLSStreamingSessionURLCommandInput,
 } from '@aws-sdk/client-kinesis-video-archived-media';
-import { startKvsEmulator, type KvsEmulator, type MediaHook } from '../../local/emulator/index';
-import { emulatorMedia } from '../../local/emulator-media';
-import { loadFixture } from '../../local/media/fixture';
-import { HOUR, MINUTE, NOW, clientsFor, errorOf, manualClock } from './emulator/support';
+import { startKvsEmulator, type KvsEmulator, type MediaHook } from '../../../local/emulator/index';
+import { emulatorMedia } from '../../../local/media/emulator-hook';
+import { loadFixture } from '../../../local/media/fixture';
+import { HOUR, MINUTE, NOW, clientsFor, errorOf, manualClock } from '../emulator/support';
 
 const D = loadFixture().fragmentDurationMs;
 const clock = manualClock(NOW);

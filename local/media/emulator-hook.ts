@@ -1,9 +1,10 @@
-// Wires the emulated media (local/media) into the KVS emulator: a verified session token becomes a MediaSession,
+// Wires the emulated media (this folder) into the KVS emulator: a verified session token becomes a MediaSession,
 // bytes of media fragments are metered per stream like KVS's GetMP4MediaFragment/GetTSFragment.OutgoingBytes, and
 // the media's refusals are answered, logged and counted as the emulator's own KVS errors.
-import type { KvsEmulator, MediaHook, VerifiedSession } from './emulator';
-import { KvsError } from './emulator/errors';
-import { createMediaHook, MediaError, type MediaSession } from './media';
+import type { KvsEmulator, MediaHook, VerifiedSession } from '../emulator';
+import { KvsError } from '../emulator/errors';
+import { createMediaHook, MediaError } from './hook';
+import type { MediaSession } from './session';
 
 export function toMediaSession(session: VerifiedSession): MediaSession {
   return {

@@ -30,8 +30,8 @@ import {
   type JsonObject,
 } from './validation';
 
-/** A session request with KVS's defaults applied; timestamps in epoch milliseconds. */
-export interface SessionRequest {
+/** The input of GetDASH/HLSStreamingSessionURL with KVS's defaults applied; timestamps in epoch milliseconds. */
+export interface StreamingSessionInput {
   stream: StreamRef;
   protocol: Protocol;
   playbackMode: PlaybackMode;
@@ -52,7 +52,40 @@ const MEMBERS = {
   HLS: { selector: 'HLSFragmentSelector', maxResults: 'MaxMediaPlaylistFragmentResults' },
 } as const;
 
-export function parseSessionRequest(protocol: Protocol, body: JsonObject): SessionRequest {
+/** The options only one protocol has: DisplayFragmentNumber (DASH), ContainerFormat and DiscontinuityMode (HLS). */
+function protocolOptions(
+  protocol: Protocol,
+  body: JsonObject,
+  v: Violations,
+  fragmentSelectorType: FragmentSelectorType,
+): Partial<StreamingSessionInput> {
+  if (protocol === 'DASH') {
+    return {
+      displayFragmentNumber: v.enumOf(
+        readString(body, 'DisplayFragmentNumber'),
+        'displayFragmentNumber',
+        DISPLAY_OPTIONS,
+        'NEVER',
+      ),
+    };
+  }
+  return {
+    containerFormat: v.enumOf(
+      readString(body, 'ContainerFormat'),
+      'containerFormat',
+      CONTAINER_FORMATS,
+      'FRAGMENTED_MP4',
+    ),
+    discontinuityMode: v.enumOf(
+      readString(body, 'DiscontinuityMode'),
+      'discontinuityMode',
+      DISCONTINUITY_MODES,
+      defaultDiscontinuityMode(fragmentSelectorType),
+    ),
+  };
+}
+
+export function parseStreamingSessionInput(protocol: Protocol, body: JsonObject): StreamingSessionInput {
   const names = MEMBERS[protocol];
   const v = new Violations();
   const streamName = readString(body, 'StreamName');
@@ -83,7 +116,7 @@ export function parseSessionRequest(protocol: Protocol, body: JsonObject): Sessi
     'NEVER',
   );
 
-  const request: SessionRequest = {
+  const request: StreamingSessionInput = {
     stream: { streamName, streamArn },
     protocol,
     playbackMode,
@@ -94,27 +127,7 @@ export function parseSessionRequest(protocol: Protocol, body: JsonObject): Sessi
     maxFragmentResults: maxFragmentResults ?? defaultMaxFragmentResults(playbackMode),
     expiresSeconds,
   };
-  if (protocol === 'DASH') {
-    request.displayFragmentNumber = v.enumOf(
-      readString(body, 'DisplayFragmentNumber'),
-      'displayFragmentNumber',
-      DISPLAY_OPTIONS,
-      'NEVER',
-    );
-  } else {
-    request.containerFormat = v.enumOf(
-      readString(body, 'ContainerFormat'),
-      'containerFormat',
-      CONTAINER_FORMATS,
-      'FRAGMENTED_MP4',
-    );
-    request.discontinuityMode = v.enumOf(
-      readString(body, 'DiscontinuityMode'),
-      'discontinuityMode',
-      DISCONTINUITY_MODES,
-      defaultDiscontinuityMode(fragmentSelectorType),
-    );
-  }
+  Object.assign(request, protocolOptions(protocol, body, v, fragmentSelectorType));
   v.throwIfAny();
   checkTimestampRange(playbackMode, range !== undefined, startTimestampMs, endTimestampMs);
   return request;

@@ -1,0 +1,108 @@
+// POST /v1/streams/{streamName}/sessions: event -> request rules -> grant decision -> KVS -> session, audited once.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { auditEvent } from '../core/audit';
+import type { BrokerConfig } from '../core/config';
+import { decide, forbidden } from '../core/decision';
+import { toBrokerError, type BrokerError } from '../core/errors';
+import { isServed } from '../core/grants';
+import { parseSessionRequest, type Session, type SessionRequest } from '../core/request';
+import type { KvsAdapter } from '../kvs/adapter';
+import { callerFromEvent, errorResponse, jsonBody, jsonResponse, type Caller } from './http';
+
+export interface SessionRouteDeps {
+  config: BrokerConfig;
+  kvs: KvsAdapter;
+  logger: Logger;
+  metrics: Metrics;
+  now: () => number;
+}
+
+/** What is known about a decision when it is audited: as much as was read before it was made or refused. */
+interface Decided {
+  caller?: Caller;
+  request?: SessionRequest;
+  expiresAtMs?: number;
+  error?: BrokerError;
+}
+
+function count(
+  metrics: Metrics,
+  name: 'SessionsIssued' | 'SessionsDenied',
+  dimension: [string, string],
+): void {
+  const single = metrics.singleMetric();
+  single.addDimension(...dimension);
+  single.addMetric(name, MetricUnit.Count, 1);
+}
+
+/** The one audit line per decision (DESIGN section 6), granted or not, and its metric. */
+function audit(
+  deps: SessionRouteDeps,
+  event: APIGatewayProxyEvent,
+  requestId: string,
+  nowMs: number,
+  decided: Decided,
+): void {
+  const identity = event.requestContext?.identity;
+  const streamName = event.pathParameters?.streamName;
+  const { caller, request, error } = decided;
+  deps.logger.info('session decision', {
+    ...auditEvent({
+      nowMs,
+      requestId,
+      issuer: caller?.issuer,
+      sub: caller?.sub,
+      streamName: typeof streamName === 'string' ? streamName.slice(0, 256) : undefined,
+      request,
+      expiresAtMs: decided.expiresAtMs,
+      sourceIp: identity?.sourceIp,
+      userAgent: identity?.userAgent ?? undefined,
+      errorCode: error?.code,
+      reason: error ? (error.reason ?? error.detail) : undefined,
+    }),
+  });
+  if (error) count(deps.metrics, 'SessionsDenied', ['ErrorCode', error.code]);
+  else if (request) count(deps.metrics, 'SessionsIssued', ['StreamName', request.streamName]);
+}
+
+export function createSessionRoute(deps: SessionRouteDeps) {
+  const { config, kvs, logger, now } = deps;
+
+  return async function openSession(
+    event: APIGatewayProxyEvent,
+    requestId: string,
+  ): Promise<APIGatewayProxyResult> {
+    const nowMs = now();
+    const decided: Decided = {};
+    try {
+      const caller = (decided.caller = callerFromEvent(event, nowMs, config.clockToleranceSeconds));
+      const request = (decided.request = parseSessionRequest(
+        event.pathParameters?.streamName,
+        jsonBody(event),
+      ));
+      // Outside config `streams` the broker's role may not open the stream: refuse before KVS would (502).
+      if (!isServed(config.streams, request.streamName)) throw forbidden('STREAM_NOT_SERVED', request);
+      const decision = decide(caller.grants, request, nowMs, config.sessions);
+      if (!decision.allowed) throw forbidden(decision.reason, request);
+      const url = await kvs.getStreamingSessionUrl(request, decision.expiresInSeconds);
+      decided.expiresAtMs = decision.expiresAtMs;
+      audit(deps, event, requestId, nowMs, decided);
+      const session: Session = {
+        url,
+        protocol: request.protocol,
+        streamName: request.streamName,
+        playbackMode: request.playbackMode,
+        expiresAt: new Date(decision.expiresAtMs).toISOString(),
+        expiresInSeconds: decision.expiresInSeconds,
+      };
+      return jsonResponse(event, config.cors, 200, session);
+    } catch (error) {
+      const e = (decided.error = toBrokerError(error));
+      audit(deps, event, requestId, nowMs, decided);
+      if (e.code === 'INTERNAL_ERROR') logger.error('unhandled error', { detail: e.detail });
+      return errorResponse(event, config.cors, e, requestId);
+    }
+  };
+}

@@ -1,0 +1,218 @@
+// The OpenAPI 3.1 document of the REST API, generated whole from the route table, the schemas the broker validates
+// and answers with, and the error tables, so it cannot drift from what the API does. Served at GET /openapi.json;
+// `npm run openapi` writes docs/openapi.json.
+import * as z from 'zod';
+import { catalogPageSchema, listQueryParameters } from '../core/discovery';
+import { ERROR_STATUS, type ErrorCode } from '../core/errors';
+import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/request';
+import { GATEWAY_ERROR_RESPONSES, GATEWAY_NATIVE_STATUS } from './gateway-responses';
+import { ROUTES, type ApiRoute, type OperationId } from './routes';
+
+/** JSON Schema 2020-12 (OpenAPI 3.1's dialect) of a zod schema, without the `$schema` line. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const out = z.toJSONSchema(schema, { io }) as Record<string, unknown> & {
+    $defs?: Record<string, Record<string, unknown>>;
+  };
+  // A schema with a registry id comes back as a $ref to its definition: take the definition itself.
+  const id = z.globalRegistry.get(schema)?.id;
+  if (id && out.$defs?.[id]) return out.$defs[id];
+  const { $schema: _ignored, ...rest } = out;
+  return rest;
+}
+
+const WHEN: Record<ErrorCode, string> = {
+  INVALID_REQUEST: 'The body, path or query breaks a rule; the message names the field',
+  UNAUTHORIZED: 'Token missing, malformed, bad signature, expired, wrong iss/aud/alg',
+  FORBIDDEN: 'No grant covers this stream, mode, protocol or time window',
+  NOT_FOUND: 'No such stream, no fragments in the range, or no such route',
+  STREAM_NOT_PLAYABLE: 'The stream cannot be played over DASH/HLS; error.reason names the KVS exception',
+  THROTTLED: 'KVS or API throttling; wait Retry-After seconds',
+  INTERNAL_ERROR: 'The broker failed unexpectedly',
+  UPSTREAM_ERROR: 'KVS or the authorizer refused the broker or failed',
+  UPSTREAM_TIMEOUT: 'KVS or the broker did not answer in time',
+};
+
+/** The codes each operation can answer (besides 200), whoever answers: the broker or API Gateway. */
+const ERROR_CODES: Record<OperationId, readonly ErrorCode[]> = {
+  createSession: Object.keys(ERROR_STATUS) as ErrorCode[],
+  listStreams: [
+    'INVALID_REQUEST',
+    'UNAUTHORIZED',
+    'FORBIDDEN',
+    'THROTTLED',
+    'INTERNAL_ERROR',
+    'UPSTREAM_ERROR',
+    'UPSTREAM_TIMEOUT',
+  ],
+  // No token: only API Gateway itself (throttling, a web ACL) and an ailing Lambda stand in the way.
+  getOpenApiDocument: ['FORBIDDEN', 'THROTTLED', 'INTERNAL_ERROR', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
+};
+
+/** Statuses API Gateway answers with instead of the code's own (413, 415), for operations that take a body. */
+function gatewayOnlyStatuses(codes: readonly ErrorCode[]): Map<number, ErrorCode[]> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const r of GATEWAY_ERROR_RESPONSES) {
+    const status = GATEWAY_NATIVE_STATUS[r.type];
+    if (r.keepStatus && status !== undefined && codes.includes(r.code)) byStatus.set(status, [r.code]);
+  }
+  return byStatus;
+}
+
+function errorResponses(route: ApiRoute) {
+  const codes = ERROR_CODES[route.operationId];
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes)
+    byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+  if (route.method === 'POST') for (const [s, c] of gatewayOnlyStatuses(codes)) byStatus.set(s, c);
+  return Object.fromEntries(
+    [...byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([status, c]) => [
+        String(status),
+        {
+          description: c.map((code) => `${code}: ${WHEN[code]}`).join('; '),
+          ...(status === 429
+            ? { headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } }
+            : {}),
+          content: {
+            'application/json': {
+              schema: {
+                allOf: [
+                  { $ref: '#/components/schemas/Error' },
+                  { properties: { error: { properties: { code: { enum: c } } } } },
+                ],
+              },
+            },
+          },
+        },
+      ]),
+  );
+}
+
+const noStore = { 'Cache-Control': { $ref: '#/components/headers/CacheControl' } };
+
+/** What differs between operations: their inputs and their 200. */
+function operationDetails(route: ApiRoute): Record<string, unknown> {
+  switch (route.operationId) {
+    case 'createSession':
+      return {
+        parameters: [
+          { name: 'streamName', in: 'path', required: true, schema: jsonSchema(streamNameSchema, 'input') },
+        ],
+        requestBody: {
+          required: false,
+          description: 'Every field is optional; unknown fields are refused',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/SessionRequest' } } },
+        },
+        ok: { description: 'Granted', headers: noStore, schema: '#/components/schemas/Session' },
+      };
+    case 'listStreams':
+      return {
+        parameters: Object.entries(listQueryParameters).map(([name, schema]) => ({
+          name,
+          in: 'query',
+          required: false,
+          schema: jsonSchema(schema, 'input'),
+        })),
+        ok: {
+          description: 'One page, sorted by streamName',
+          headers: noStore,
+          schema: '#/components/schemas/StreamList',
+        },
+      };
+    case 'getOpenApiDocument':
+      return { ok: { description: 'This document (OpenAPI 3.1)', headers: {}, schema: undefined } };
+  }
+}
+
+function operation(route: ApiRoute) {
+  const { ok, ...inputs } = operationDetails(route) as {
+    ok: { description: string; headers: object; schema?: string };
+  };
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    ...(route.authorizer === 'none' ? { security: [] } : {}),
+    ...inputs,
+    responses: {
+      '200': {
+        description: ok.description,
+        headers: ok.headers,
+        content: { 'application/json': { schema: ok.schema ? { $ref: ok.schema } : { type: 'object' } } },
+      },
+      ...errorResponses(route),
+    },
+  };
+}
+
+const errorSchema = {
+  type: 'object',
+  required: ['error', 'requestId'],
+  additionalProperties: false,
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      additionalProperties: false,
+      properties: {
+        code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
+        message: { type: 'string' },
+        reason: { type: 'string', description: 'The KVS exception name, for STREAM_NOT_PLAYABLE' },
+      },
+    },
+    requestId: { type: 'string' },
+  },
+};
+
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
+  }
+  return {
+    openapi: '3.1.1',
+    info: {
+      title: 'kvs-session-broker',
+      version: '1',
+      summary: 'Short-lived Amazon Kinesis Video Streams playback URLs (MPEG-DASH, HLS) for JWT holders',
+      description:
+        'Clients call with a bearer JWT from a configured identity provider; the broker checks the grants it ' +
+        'carries and answers with a playback session URL. No AWS credentials ever reach the client.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    servers: [
+      {
+        url: 'https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}',
+        description: 'A deployed stage (the stack output ApiUrl)',
+        variables: {
+          restApiId: { default: 'abcde12345', description: 'The REST API id' },
+          region: { default: 'us-east-1' },
+          stage: { default: 'prod' },
+        },
+      },
+      { url: 'http://127.0.0.1:3000', description: 'Local mode (npm start; PORT changes the port)' },
+    ],
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      headers: {
+        CacheControl: {
+          description: 'A session URL is a bearer credential for its lifetime: never cached',
+          schema: { type: 'string', const: 'no-store' },
+        },
+        RetryAfter: {
+          required: true,
+          description: 'Seconds to wait',
+          schema: { type: 'integer', minimum: 0 },
+        },
+      },
+      schemas: {
+        SessionRequest: jsonSchema(sessionRequestBodySchema, 'input'),
+        Session: jsonSchema(sessionSchema, 'output'),
+        StreamList: jsonSchema(catalogPageSchema, 'output'),
+        Error: errorSchema,
+      },
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// The one route table of the REST API (DESIGN sections 2 and 7). The broker's router, the local gateway, the
+// authorizer's policy resources, the OpenAPI paths and the CDK construct's resources are all derived from it.
+
+export type HttpMethod = 'GET' | 'POST';
+
+export type OperationId = 'createSession' | 'listStreams' | 'getOpenApiDocument';
+
+/**
+ * What the authorizer's IAM policy lists for a route:
+ * - `each-grant`: one resource per granted stream pattern, put in place of the `{streamName}` segment
+ *   (API Gateway evaluates `*` in an execute-api resource as a wildcard, so `site7-*` covers `site7-door`);
+ * - `any-caller`: the route itself, for every valid token.
+ */
+export type PolicyScope = 'each-grant' | 'any-caller';
+
+export interface ApiRoute {
+  readonly operationId: OperationId;
+  readonly method: HttpMethod;
+  /** The API Gateway resource path, e.g. `/v1/streams/{streamName}/sessions`. */
+  readonly path: string;
+  /** `jwt`: behind the Lambda REQUEST authorizer; `none`: open to anyone (still throttled). */
+  readonly authorizer: 'jwt' | 'none';
+  /** Only for `jwt` routes. */
+  readonly policy?: PolicyScope;
+  readonly summary: string;
+}
+
+export const ROUTES: readonly ApiRoute[] = [
+  {
+    operationId: 'createSession',
+    method: 'POST',
+    path: '/v1/streams/{streamName}/sessions',
+    authorizer: 'jwt',
+    policy: 'each-grant',
+    summary: 'A short-lived playback URL for one stream',
+  },
+  {
+    operationId: 'listStreams',
+    method: 'GET',
+    path: '/v1/streams',
+    authorizer: 'jwt',
+    policy: 'any-caller',
+    summary: 'The streams this token may open, and how',
+  },
+  {
+    operationId: 'getOpenApiDocument',
+    method: 'GET',
+    path: '/openapi.json',
+    authorizer: 'none',
+    summary: 'This document',
+  },
+];
+
+/** The path parameter that `each-grant` policies replace with a grant's stream pattern. */
+export const STREAM_NAME_PARAMETER = 'streamName';
+
+/**
+ * Seconds a browser may cache a CORS preflight answer, locally and deployed. Browsers clamp it
+ * (Chromium at 7200 s, Firefox at 86400 s), so one hour is honoured everywhere.
+ */
+export const PREFLIGHT_MAX_AGE_SECONDS = 3600;
+/** Request headers a browser may send cross-origin. */
+export const PREFLIGHT_ALLOW_HEADERS: readonly string[] = ['Authorization', 'Content-Type'];
+
+/** `/v1/streams/{streamName}/sessions` -> `['v1', 'streams', '{streamName}', 'sessions']` (CDK `addResource` order). */
+export function pathSegments(path: string): string[] {
+  return path.split('/').filter((s) => s !== '');
+}
+
+export interface ApiResource {
+  readonly path: string;
+  readonly segments: readonly string[];
+  /** The methods of this resource, which are also what its CORS preflight allows (besides OPTIONS). */
+  readonly methods: readonly HttpMethod[];
+}
+
+/** Each resource path once, with its methods: what the CDK construct and the local preflight answer need. */
+export function apiResources(routes: readonly ApiRoute[] = ROUTES): ApiResource[] {
+  const byPath = new Map<string, HttpMethod[]>();
+  for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route.method]);
+  return [...byPath].map(([path, methods]) => ({ path, segments: pathSegments(path), methods }));
+}
+
+/** `METHOD /path`, the key API Gateway puts in a proxy event as `httpMethod` and `resource`. */
+export function routeKey(method: string, path: string): string {
+  return `${method} ${path}`;
+}
+
+/** The route a proxy event was sent for, if any. */
+export function routeOf(method: string, resource: string): ApiRoute | undefined {
+  return ROUTES.find((r) => r.method === method && r.path === resource);
+}
+
+/**
+ * The execute-api resources (`{stageArn}/{METHOD}{path}`) a token with these stream patterns may invoke:
+ * `each-grant` routes once per pattern, `any-caller` routes once. Open routes need no policy.
+ */
+export function policyResources(stageArn: string, streamPatterns: readonly string[]): string[] {
+  const resources = new Set<string>();
+  const guarded = ROUTES.filter((r) => r.authorizer === 'jwt');
+  // Routes open to any caller first: the policy reads as "discovery, then each granted stream".
+  for (const route of guarded.filter((r) => r.policy !== 'each-grant'))
+    resources.add(`${stageArn}/${route.method}${route.path}`);
+  for (const pattern of streamPatterns) {
+    for (const route of guarded.filter((r) => r.policy === 'each-grant'))
+      resources.add(
+        `${stageArn}/${route.method}${route.path.replace(`{${STREAM_NAME_PARAMETER}}`, pattern)}`,
+      );
+  }
+  return [...resources];
+}

@@ -1,0 +1,106 @@
+// Grants from Amazon Cognito: a pre token generation trigger (event version V2_0) that writes the broker's grants
+// into the tokens of a user pool, from the user's groups or a grants attribute (lambda/cognito, docs/IDENTITY-PROVIDERS.md).
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { z } from 'zod';
+import { COGNITO_CONFIG_ENV } from '../lambda/cognito/env';
+import {
+  cognitoGrantsConfigSchema,
+  parseCognitoGrantsConfig,
+  type CognitoGrantsConfig,
+} from '../lambda/cognito/mapping';
+import { BrokerFunction } from './broker-function';
+
+/** The trigger's mapping as written: fields with defaults may be left out. */
+export type CognitoGrantsConfigInput = z.input<typeof cognitoGrantsConfigSchema>;
+export type { CognitoGrantsConfig };
+
+/**
+ * Cognito waits 5 seconds for a Lambda trigger, then fails the sign-in (Amazon Cognito Developer Guide,
+ * "Customizing user pool workflows with Lambda triggers"): the function stops there too.
+ */
+export const COGNITO_TRIGGER_TIMEOUT = Duration.seconds(5);
+
+export interface KvsCognitoGrantsProps {
+  /**
+   * The user pool whose tokens carry the grants. Adding claims to ACCESS tokens needs the V2_0 trigger event,
+   * which needs the Essentials or Plus feature plan (not Lite).
+   */
+  readonly userPool: cognito.UserPool;
+
+  /** Group rules and the grants attribute (lambda/cognito/mapping.ts; docs/IDENTITY-PROVIDERS.md). */
+  readonly mapping: CognitoGrantsConfigInput;
+
+  /**
+   * Memory of the trigger, in MB.
+   * @default 256
+   */
+  readonly memorySize?: number;
+
+  /**
+   * Instruction set of the trigger.
+   * @default lambda.Architecture.ARM_64
+   */
+  readonly architecture?: lambda.Architecture;
+
+  /**
+   * Retention of the trigger's log group.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the log group when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Adds the pre token generation trigger (V2_0) to a user pool. The ID token gets the grants as the `kvs` claim,
+ * the access token as `kvs:<MODE>:<stream>` scopes by default (configure the broker's issuer with
+ * `grantsFrom: "scope"` for access tokens). Keep the grants attribute out of the app clients' write attributes,
+ * or users can grant themselves streams.
+ */
+export class KvsCognitoGrants extends Construct {
+  readonly function: lambda.Function;
+  readonly logGroup: logs.LogGroup;
+  /** The validated mapping the trigger receives. */
+  readonly mapping: CognitoGrantsConfig;
+
+  constructor(scope: Construct, id: string, props: KvsCognitoGrantsProps) {
+    super(scope, id);
+    this.mapping = parseCognitoGrantsConfig(props.mapping);
+    const tier = (props.userPool.node.defaultChild as cognito.CfnUserPool).userPoolTier;
+    if (tier === cognito.FeaturePlan.LITE) {
+      throw new Error(
+        'KvsCognitoGrants: the user pool has the Lite feature plan; the V2_0 pre token generation event (claims and scopes in access tokens) needs Essentials or Plus',
+      );
+    }
+    const fn = new BrokerFunction(this, 'Trigger', {
+      bundle: 'cognito',
+      description: 'kvs-session-broker Cognito pre token generation: grants from groups',
+      memorySize: props.memorySize ?? 256,
+      timeout: COGNITO_TRIGGER_TIMEOUT,
+      architecture: props.architecture ?? lambda.Architecture.ARM_64,
+      tracing: false,
+      environment: {
+        [COGNITO_CONFIG_ENV]: JSON.stringify(this.mapping),
+        POWERTOOLS_SERVICE_NAME: 'kvs-session-broker-cognito',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      logRemovalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.function = fn.function;
+    this.logGroup = fn.logGroup;
+    props.userPool.addTrigger(
+      cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      this.function,
+      cognito.LambdaVersion.V2_0,
+    );
+  }
+}

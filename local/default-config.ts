@@ -1,0 +1,28 @@
+// The built-in local configuration (DESIGN section 5): the dev issuer, served by the local server, and a few
+// emulated cameras.
+import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH } from './dev-issuer';
+
+export const DEFAULT_LOCAL_STREAMS = [
+  { name: 'cam-1', dataRetentionInHours: 24, mediaType: 'video/h264' },
+  { name: 'cam-lobby', dataRetentionInHours: 24, mediaType: 'video/h264' },
+  { name: 'site7-door', dataRetentionInHours: 168, mediaType: 'video/h264' },
+  { name: 'site7-yard', dataRetentionInHours: 168, mediaType: 'video/h264' },
+  { name: 'cam-live-only', dataRetentionInHours: 0, mediaType: 'video/h264' },
+];
+
+export function defaultLocalConfig(baseUrl: string): unknown {
+  return {
+    issuers: [
+      {
+        issuer: DEV_ISSUER,
+        jwksUri: `${baseUrl}${JWKS_PATH}`,
+        audience: DEV_AUDIENCE,
+        algorithms: ['ES256', 'RS256'],
+      },
+    ],
+    sessions: { defaultExpiresSeconds: 300, maxExpiresSeconds: 3600 },
+    streams: ['*'],
+    cors: { allowOrigins: ['*'] },
+    local: { streams: DEFAULT_LOCAL_STREAMS, enforceQuotas: true },
+  };
+}

@@ -1,0 +1,139 @@
+// The OpenAPI document: generated from the route table and the schemas, committed as docs/openapi.json.
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { openApiDocument } from '../../../lambda/contract/openapi';
+
+interface Operation {
+  operationId: string;
+  security?: unknown[];
+  parameters?: Array<{ name: string; in: string; schema: Record<string, unknown> }>;
+  responses: Record<
+    string,
+    { headers?: Record<string, unknown>; content: Record<string, { schema: unknown }> }
+  >;
+}
+interface Doc {
+  openapi: string;
+  info: { license: { name: string; identifier: string }; description: string };
+  servers: Array<{ url: string }>;
+  paths: Record<string, Record<string, Operation>>;
+  components: {
+    schemas: Record<
+      string,
+      {
+        properties: Record<string, Record<string, unknown>>;
+        required?: string[];
+        additionalProperties: unknown;
+      }
+    >;
+  };
+}
+const doc = openApiDocument() as unknown as Doc;
+const session = doc.paths['/v1/streams/{streamName}/sessions']!.post!;
+const list = doc.paths['/v1/streams']!.get!;
+const self = doc.paths['/openapi.json']!.get!;
+
+describe('docs/openapi.json', () => {
+  it('is what the route table and the schemas generate (run `npm run openapi` after changing them)', () => {
+    const committed = JSON.parse(readFileSync('docs/openapi.json', 'utf8')) as unknown;
+    expect(committed).toEqual(openApiDocument());
+  });
+
+  it('is OpenAPI 3.1 with an Apache-2.0 license, the stage URL and the local server', () => {
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    expect(doc.info.license).toEqual({ name: 'Apache-2.0', identifier: 'Apache-2.0' });
+    expect(doc.servers.map((s) => s.url)).toEqual([
+      'https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}',
+      'http://127.0.0.1:3000',
+    ]);
+    expect(JSON.stringify(doc)).not.toMatch(/DESIGN\.md|README/);
+  });
+
+  it('lists the three operations, the document itself open to anyone', () => {
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/openapi.json',
+      '/v1/streams',
+      '/v1/streams/{streamName}/sessions',
+    ]);
+    expect([session.operationId, list.operationId, self.operationId]).toEqual([
+      'createSession',
+      'listStreams',
+      'getOpenApiDocument',
+    ]);
+    expect(self.security).toEqual([]);
+    expect(session.security).toBeUndefined(); // the document-wide bearer requirement
+  });
+
+  it('documents every body field, none required (each has a default or is conditional), unknown ones refused', () => {
+    const request = doc.components.schemas.SessionRequest!;
+    expect(Object.keys(request.properties).sort()).toEqual([
+      'containerFormat',
+      'discontinuityMode',
+      'displayFragmentNumber',
+      'displayFragmentTimestamp',
+      'endTimestamp',
+      'expiresInSeconds',
+      'fragmentSelectorType',
+      'maxFragmentResults',
+      'playbackMode',
+      'protocol',
+      'startTimestamp',
+    ]);
+    expect(request.required).toBeUndefined();
+    expect(request.additionalProperties).toBe(false);
+    expect(request.properties.protocol).toMatchObject({ default: 'DASH', enum: ['DASH', 'HLS'] });
+    expect(request.properties.expiresInSeconds).toMatchObject({
+      type: 'integer',
+      minimum: 300,
+      maximum: 43200,
+    });
+  });
+
+  it('takes the stream-name pattern and the limit bounds from the code that checks them', () => {
+    expect(session.parameters).toEqual([
+      expect.objectContaining({
+        name: 'streamName',
+        in: 'path',
+        schema: expect.objectContaining({ type: 'string', pattern: '^[a-zA-Z0-9_.-]{1,256}$' }),
+      }),
+    ]);
+    expect(list.parameters?.[0]).toMatchObject({
+      name: 'limit',
+      in: 'query',
+      schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    });
+  });
+
+  it.each([
+    [
+      'createSession',
+      session,
+      ['200', '400', '401', '403', '404', '413', '415', '422', '429', '500', '502', '504'],
+    ],
+    ['listStreams', list, ['200', '400', '401', '403', '429', '500', '502', '504']],
+    ['getOpenApiDocument', self, ['200', '403', '429', '500', '502', '504']],
+  ])('%s lists every status it can answer, 500 INTERNAL_ERROR included', (_name, operation, statuses) => {
+    expect(Object.keys(operation.responses)).toEqual(statuses);
+    expect(JSON.stringify(operation.responses['500'])).toContain('"enum":["INTERNAL_ERROR"]');
+    expect(operation.responses['429']!.headers).toEqual({
+      'Retry-After': { $ref: '#/components/headers/RetryAfter' },
+    });
+  });
+
+  it('describes the answers the handlers build: a session, a stream list with truncated, and the error body', () => {
+    expect(doc.components.schemas.Session!.required).toEqual([
+      'url',
+      'protocol',
+      'streamName',
+      'playbackMode',
+      'expiresAt',
+      'expiresInSeconds',
+    ]);
+    expect(Object.keys(doc.components.schemas.StreamList!.properties)).toEqual([
+      'streams',
+      'nextToken',
+      'truncated',
+    ]);
+    expect(doc.components.schemas.Error!.properties.error).toMatchObject({ required: ['code', 'message'] });
+  });
+});

@@ -1,0 +1,50 @@
+// The route table and what is derived from it: resources for CDK and the local gateway, policy resources.
+import { describe, expect, it } from '@jest/globals';
+import {
+  PREFLIGHT_MAX_AGE_SECONDS,
+  apiResources,
+  pathSegments,
+  policyResources,
+  routeOf,
+} from '../../../lambda/contract/routes';
+
+const STAGE = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod';
+
+describe('route table', () => {
+  it('has one resource per path, with its methods and its CDK addResource segments', () => {
+    expect(apiResources()).toEqual([
+      {
+        path: '/v1/streams/{streamName}/sessions',
+        segments: ['v1', 'streams', '{streamName}', 'sessions'],
+        methods: ['POST'],
+      },
+      { path: '/v1/streams', segments: ['v1', 'streams'], methods: ['GET'] },
+      { path: '/openapi.json', segments: ['openapi.json'], methods: ['GET'] },
+    ]);
+    expect(pathSegments('/')).toEqual([]);
+  });
+
+  it('finds the route of a proxy event by method and resource, and nothing else', () => {
+    expect(routeOf('POST', '/v1/streams/{streamName}/sessions')?.operationId).toBe('createSession');
+    expect(routeOf('GET', '/openapi.json')?.authorizer).toBe('none');
+    expect(routeOf('GET', '/v1/streams/{streamName}/sessions')).toBeUndefined();
+  });
+
+  it('caches preflights for one hour, inside what every browser honours (Chromium caps at 2 h)', () => {
+    expect(PREFLIGHT_MAX_AGE_SECONDS).toBe(3600);
+  });
+});
+
+describe('policyResources', () => {
+  it('lists discovery, then the session route of each stream pattern; never the open route', () => {
+    expect(policyResources(STAGE, ['cam-1', 'site7-*', 'cam-1'])).toEqual([
+      `${STAGE}/GET/v1/streams`,
+      `${STAGE}/POST/v1/streams/cam-1/sessions`,
+      `${STAGE}/POST/v1/streams/site7-*/sessions`,
+    ]);
+  });
+
+  it('lists discovery alone for a token without grants', () => {
+    expect(policyResources(STAGE, [])).toEqual([`${STAGE}/GET/v1/streams`]);
+  });
+});
