@@ -7,6 +7,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import {
+  apiResources,
+  PREFLIGHT_ALLOW_HEADERS,
+  PREFLIGHT_MAX_AGE_SECONDS,
+  ROUTES,
+} from '../lambda/contract/routes';
 import { parseConfig, type BrokerConfig, type BrokerConfigInput } from '../lambda/core/config';
 import { CONFIG_ENV } from '../lambda/runtime/env';
 import { accessLogFormat } from './access-log';
@@ -126,7 +132,6 @@ export const BROKER_TIMEOUT = Duration.seconds(28);
 export const API_GATEWAY_INTEGRATION_TIMEOUT = Duration.seconds(29);
 
 const STAGE_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
-const CORS_ORIGIN = /^(\*|https?:\/\/[a-zA-Z0-9.-]+(:\d{1,5})?)$/;
 
 /** Checks the props; returns the validated config. Throws with the offending prop named. */
 export function validateKvsSessionBrokerProps(props: KvsSessionBrokerProps): BrokerConfig {
@@ -142,13 +147,6 @@ export function validateKvsSessionBrokerProps(props: KvsSessionBrokerProps): Bro
   if (stageName !== undefined && !STAGE_NAME.test(stageName)) {
     problems.push(`stageName: must be 1..128 of [a-zA-Z0-9_-], got '${stageName}'`);
   }
-  config.cors.allowOrigins.forEach((origin, i) => {
-    if (!CORS_ORIGIN.test(origin)) {
-      problems.push(
-        `config.cors.allowOrigins[${i}]: must be '*' or an origin such as https://app.example.com, got '${origin}'`,
-      );
-    }
-  });
   const policyChars = brokerPolicyChars(config.streams);
   if (policyChars > ROLE_POLICY_MAX_CHARS) {
     problems.push(
@@ -317,6 +315,7 @@ export class KvsSessionBroker extends Construct {
     );
   }
 
+  /** The methods of the route table (lambda/contract/routes.ts), all on the broker; CORS preflight per resource. */
   private addRoutes(allowOrigins: readonly string[]): void {
     // Proxy integration; no test-invoke permission, so the console cannot call the broker past the authorizer.
     const integration = new apigw.LambdaIntegration(this.brokerFunction, {
@@ -327,20 +326,29 @@ export class KvsSessionBroker extends Construct {
       authorizer: this.authorizer,
       authorizationType: apigw.AuthorizationType.CUSTOM,
     };
-    const streams = this.api.root.addResource('v1').addResource('streams');
-    const sessions = streams.addResource('{streamName}').addResource('sessions');
-    streams.addMethod('GET', integration, guarded);
-    sessions.addMethod('POST', integration, guarded);
-
-    if (allowOrigins.length > 0) {
-      const preflight = (methods: string[]): apigw.CorsOptions => ({
+    const open: apigw.MethodOptions = { authorizationType: apigw.AuthorizationType.NONE };
+    for (const route of ROUTES) {
+      const method = this.api.root
+        .resourceForPath(route.path)
+        .addMethod(route.method, integration, route.authorizer === 'jwt' ? guarded : open);
+      if (route.authorizer === 'none') {
+        NagSuppressions.addResourceSuppressions(method, [
+          {
+            id: 'AwsSolutions-APIG4',
+            reason: `${route.method} ${route.path} is public by design (DESIGN section 2: ${route.summary.toLowerCase()}); it serves no stream data and stays behind stage throttling.`,
+          },
+          { id: 'AwsSolutions-COG4', reason: 'A public route: no authorizer of any kind.' },
+        ]);
+      }
+    }
+    if (allowOrigins.length === 0) return;
+    for (const resource of apiResources()) {
+      this.api.root.resourceForPath(resource.path).addCorsPreflight({
         allowOrigins: [...allowOrigins],
-        allowMethods: methods,
-        allowHeaders: ['Authorization', 'Content-Type'],
-        maxAge: Duration.hours(1),
+        allowMethods: [...resource.methods],
+        allowHeaders: [...PREFLIGHT_ALLOW_HEADERS],
+        maxAge: Duration.seconds(PREFLIGHT_MAX_AGE_SECONDS),
       });
-      streams.addCorsPreflight(preflight(['GET']));
-      sessions.addCorsPreflight(preflight(['POST']));
     }
   }
 

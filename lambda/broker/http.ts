@@ -2,10 +2,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { headerValue } from '../core/bearer';
+import { decodeJwt } from 'jose';
+import { bearerToken, headerValue } from '../core/bearer';
+import type { IssuerConfig } from '../core/config';
 import { corsHeaders } from '../core/cors';
 import { BrokerError, errorBody, toBrokerError } from '../core/errors';
-import { grantsFromClaim, type Grant } from '../core/grants';
+import type { Grant } from '../core/grants';
+import { contextGrants } from '../core/policy';
 
 export interface CorsOptions {
   allowOrigins: readonly string[];
@@ -51,39 +54,56 @@ export interface Caller {
   sub: string;
   issuer: string;
   grants: Grant[];
+  /** The token's `exp`, in ms (for sessions.capAtTokenExpiry). */
+  expMs: number;
+}
+
+/** The bearer token's claims, decoded without verification: the authorizer verified it and bound it by digest. */
+function tokenClaims(event: APIGatewayProxyEvent): Record<string, unknown> | undefined {
+  const token = bearerToken(event.headers ?? {});
+  if (!token) return undefined;
+  try {
+    return decodeJwt(token);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * The caller as the authorizer described it. Grants are re-read with the same parser (defence in depth), and the
- * token's expiry is checked again: API Gateway serves a cached authorizer answer for its whole TTL, past `exp`.
- * A missing, damaged or expired context is a 401, never a pass.
+ * The caller as the authorizer described it. Grants are re-read with the same parser (defence in depth); when the
+ * authorizer left them out of its context to stay under 8 KB, they are read from the token, which must match the
+ * context's sub, issuer, exp and grants digest. The token's expiry is checked again: API Gateway serves a cached
+ * authorizer answer for its whole TTL, past `exp`. A missing, damaged or expired context is a 401, never a pass.
  */
 export function callerFromEvent(
   event: APIGatewayProxyEvent,
   nowMs: number,
   clockToleranceSeconds: number,
+  issuers: readonly IssuerConfig[],
 ): Caller {
-  const ctx = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
-  const sub = ctx?.sub;
-  const issuer = ctx?.issuer;
-  const exp = Number(ctx?.exp);
-  let rawGrants: unknown;
-  try {
-    rawGrants = typeof ctx?.grants === 'string' ? JSON.parse(ctx.grants) : undefined;
-  } catch {
-    rawGrants = undefined;
-  }
+  const ctx = (event.requestContext?.authorizer ?? {}) as Record<string, unknown>;
+  const sub = ctx.sub;
+  const issuer = ctx.issuer;
+  const exp = Number(ctx.exp);
+  const grants =
+    typeof issuer === 'string'
+      ? contextGrants(
+          ctx,
+          ctx.grants === undefined ? tokenClaims(event) : undefined,
+          issuers.find((i) => i.issuer === issuer),
+        )
+      : undefined;
   if (
     typeof sub !== 'string' ||
     !sub ||
     typeof issuer !== 'string' ||
-    !Array.isArray(rawGrants) ||
+    !grants ||
     !Number.isFinite(exp) ||
     nowMs > (exp + clockToleranceSeconds) * 1000
   ) {
     throw new BrokerError('UNAUTHORIZED', 'Missing or invalid bearer token');
   }
-  return { sub, issuer, grants: grantsFromClaim(rawGrants).grants };
+  return { sub, issuer, grants, expMs: exp * 1000 };
 }
 
 /** Parses the JSON body; an empty body is `undefined` (every field is optional). */

@@ -52,6 +52,7 @@ function audit(
     ...auditEvent({
       nowMs,
       requestId,
+      extendedRequestId: event.requestContext?.extendedRequestId,
       issuer: caller?.issuer,
       sub: caller?.sub,
       streamName: typeof streamName === 'string' ? streamName.slice(0, 256) : undefined,
@@ -77,14 +78,19 @@ export function createSessionRoute(deps: SessionRouteDeps) {
     const nowMs = now();
     const decided: Decided = {};
     try {
-      const caller = (decided.caller = callerFromEvent(event, nowMs, config.clockToleranceSeconds));
+      const caller = (decided.caller = callerFromEvent(
+        event,
+        nowMs,
+        config.clockToleranceSeconds,
+        config.issuers,
+      ));
       const request = (decided.request = parseSessionRequest(
         event.pathParameters?.streamName,
         jsonBody(event),
       ));
       // Outside config `streams` the broker's role may not open the stream: refuse before KVS would (502).
       if (!isServed(config.streams, request.streamName)) throw forbidden('STREAM_NOT_SERVED', request);
-      const decision = decide(caller.grants, request, nowMs, config.sessions);
+      const decision = decide(caller.grants, request, nowMs, config.sessions, caller.expMs);
       if (!decision.allowed) throw forbidden(decision.reason, request);
       const url = await kvs.getStreamingSessionUrl(request, decision.expiresInSeconds);
       decided.expiresAtMs = decision.expiresAtMs;

@@ -96,7 +96,7 @@ export function createStreamsRoute(deps: StreamsRouteDeps) {
 
   return async function listStreams(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const startMs = now();
-    const caller = callerFromEvent(event, startMs, config.clockToleranceSeconds);
+    const caller = callerFromEvent(event, startMs, config.clockToleranceSeconds, config.issuers);
     const query = parseListQuery(event.queryStringParameters);
     const prefixes = prefixesFor(listingPrefixes(caller.grants), query);
     const { names, listedBefore } = await existingStreams(prefixes, startMs + limits.kvsBudgetMs);

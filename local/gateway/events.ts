@@ -34,6 +34,7 @@ export interface Stage {
 /** What API Gateway knows of a request before calling anyone: headers, query, route, identity, method ARN. */
 export interface GatewayRequest {
   requestId: string;
+  extendedRequestId: string;
   method: string;
   url: URL;
   headers: Record<string, string>;
@@ -61,6 +62,7 @@ export function requestContext(
     apiId: stage.apiId,
     stage: stage.stage,
     requestId: r.requestId,
+    extendedRequestId: r.extendedRequestId,
     httpMethod: r.method,
     resourcePath: r.matched.route.path,
     path: `/${stage.stage}${r.url.pathname}`,

@@ -1,6 +1,6 @@
 // A local stand-in for API Gateway (REST) in front of the real handlers: REQUEST authorizer call with its result
 // cache, IAM policy evaluation, proxy events, stage throttling, CORS preflight and JSON gateway responses.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { gatewayResponse } from '../../lambda/contract/gateway-responses';
@@ -145,7 +145,20 @@ export function createLocalGateway(options: LocalGatewayOptions) {
       const matched = routes.match(method, url.pathname);
       if (!matched) throw new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN');
       if (matched === 'BAD_REQUEST_PARAMETERS') throw new GatewayRefusal(matched);
-      send(await invoke(gateway, req, { requestId, method, url, headers, matched, nowMs: now() }));
+      // extendedRequestId: API Gateway's own id, which a client cannot choose (unlike requestId, which a client can
+      // set with x-amzn-RequestId); audit lines correlate by it.
+      const extendedRequestId = randomBytes(12).toString('base64');
+      send(
+        await invoke(gateway, req, {
+          requestId,
+          extendedRequestId,
+          method,
+          url,
+          headers,
+          matched,
+          nowMs: now(),
+        }),
+      );
     } catch (error) {
       if (!(error instanceof GatewayRefusal)) throw error;
       send(gatewayResponse(error.type, requestId));

@@ -82,7 +82,9 @@ describe('routes', () => {
     ['POST', 'sessions'],
     ['GET', 'streams'],
   ])('%s …/%s is behind the authorizer and proxies to the broker Lambda', (httpMethod, pathPart) => {
-    const found = Object.values(methods(template, httpMethod));
+    const found = Object.values(methods(template, httpMethod)).filter(
+      (m) => template.toJSON().Resources[m.Properties.ResourceId.Ref].Properties.PathPart === pathPart,
+    );
     expect(found).toHaveLength(1);
     const method = found[0]!.Properties;
     expect(method.AuthorizationType).toBe('CUSTOM');
@@ -95,11 +97,23 @@ describe('routes', () => {
     expect(template.toJSON().Resources[resourceId].Properties.PathPart).toBe(pathPart);
   });
 
-  it('builds exactly /v1/streams and /v1/streams/{streamName}/sessions', () => {
+  it('builds exactly /v1/streams, /v1/streams/{streamName}/sessions and /openapi.json', () => {
     const parts = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
       (r) => r.Properties.PathPart,
     );
-    expect(parts.sort()).toEqual(['sessions', 'streams', 'v1', '{streamName}'].sort());
+    expect(parts.sort()).toEqual(['openapi.json', 'sessions', 'streams', 'v1', '{streamName}'].sort());
+  });
+
+  it('serves GET /openapi.json from the broker without the authorizer (DESIGN section 2: no token needed)', () => {
+    const found = Object.values(methods(template, 'GET')).filter(
+      (m) => template.toJSON().Resources[m.Properties.ResourceId.Ref].Properties.PathPart === 'openapi.json',
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]!.Properties).toMatchObject({
+      AuthorizationType: 'NONE',
+      Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
+    });
+    expect(found[0]!.Properties.AuthorizerId).toBeUndefined();
   });
 
   it('grants API Gateway no test-invoke permission on the broker', () => {
@@ -295,9 +309,9 @@ describe('gateway responses', () => {
 });
 
 describe('CORS', () => {
-  it('answers preflight on both routes for the configured origin, without authorization', () => {
+  it('answers preflight on every resource of the route table for the configured origin, without authorization, cached an hour', () => {
     const options = Object.values(methods(template, 'OPTIONS'));
-    expect(options).toHaveLength(2);
+    expect(options).toHaveLength(3);
     for (const method of options) {
       expect(method.Properties).toMatchObject({
         AuthorizationType: 'NONE',
@@ -308,6 +322,7 @@ describe('CORS', () => {
               ResponseParameters: expect.objectContaining({
                 'method.response.header.Access-Control-Allow-Origin': "'https://app.example.com'",
                 'method.response.header.Access-Control-Allow-Headers': "'Authorization,Content-Type'",
+                'method.response.header.Access-Control-Max-Age': "'3600'",
               }),
             }),
           ],
