@@ -13,3 +13,4 @@ export {
   type PlaybackMode,
   type Protocol,
 } from '../lambda/core/config';
+export * from './cognito-grants';

@@ -77,29 +77,44 @@ export async function buildLambdaBundles(
   return sizes;
 }
 
+/** The package's entry points: the CDK library, and the typed client (`kvs-session-broker/client`). */
+const ENTRIES = [
+  // aws-cdk-lib and constructs are the consumer's (peer dependencies); cdk-nag and zod are dependencies.
+  { name: 'index', source: 'lib/index.ts', tsconfig: 'tsconfig.json', platform: 'node', target: 'node22' },
+  // The client runs in browsers, React Native and Node: no Node built-ins, nothing but its own files.
+  {
+    name: 'client',
+    source: 'client/index.ts',
+    tsconfig: 'client/tsconfig.json',
+    platform: 'neutral',
+    target: 'es2022',
+  },
+] as const;
+
 async function buildLibrary(): Promise<void> {
-  rmSync(`${DIST}index.js`, { force: true });
-  rmSync(`${DIST}index.d.ts`, { force: true });
-  await build({
-    entryPoints: { index: `${ROOT}lib/index.ts` },
-    outdir: DIST,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    // aws-cdk-lib and constructs are the consumer's (peer dependencies); cdk-nag and zod are dependencies.
-    packages: 'external',
-    logLevel: 'warning',
-  });
   const { rollup } = await import('rollup');
   const { dts } = await import('rollup-plugin-dts');
-  const bundle = await rollup({
-    input: `${ROOT}lib/index.ts`,
-    plugins: [dts({ tsconfig: `${ROOT}tsconfig.json`, compilerOptions: { noEmit: false } })],
-    external: (id) => !id.startsWith('.') && !id.startsWith('/'),
-  });
-  await bundle.write({ file: `${DIST}index.d.ts`, format: 'es' });
-  await bundle.close();
+  for (const entry of ENTRIES) {
+    rmSync(`${DIST}${entry.name}.js`, { force: true });
+    rmSync(`${DIST}${entry.name}.d.ts`, { force: true });
+    await build({
+      entryPoints: { [entry.name]: `${ROOT}${entry.source}` },
+      outdir: DIST,
+      bundle: true,
+      platform: entry.platform,
+      format: 'esm',
+      target: entry.target,
+      packages: 'external',
+      logLevel: 'warning',
+    });
+    const bundle = await rollup({
+      input: `${ROOT}${entry.source}`,
+      plugins: [dts({ tsconfig: `${ROOT}${entry.tsconfig}`, compilerOptions: { noEmit: false } })],
+      external: (id) => !id.startsWith('.') && !id.startsWith('/'),
+    });
+    await bundle.write({ file: `${DIST}${entry.name}.d.ts`, format: 'es' });
+    await bundle.close();
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -112,6 +127,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   }
   if (!lambdasOnly) {
     await buildLibrary();
-    console.error('dist/index.js, dist/index.d.ts');
+    console.error('dist/index.js, dist/index.d.ts, dist/client.js, dist/client.d.ts');
   }
 }

@@ -47,6 +47,22 @@ function run(
   return result;
 }
 
+/** The typed client through its subpath export, as an app would call it. */
+const CLIENT_USE = `import { createBrokerClient, isBrokerClientError } from 'kvs-session-broker/client';
+
+const client = createBrokerClient({ baseUrl: 'https://api.partner.example/prod/', token: async () => 'a JWT' });
+
+export async function openDoorCam(): Promise<string | undefined> {
+  try {
+    const session = await client.createSession('door-cam', { protocol: 'HLS' });
+    return session.url;
+  } catch (error) {
+    if (isBrokerClientError(error) && error.code === 'FORBIDDEN') return undefined;
+    throw error;
+  }
+}
+`;
+
 let tarball: string;
 let packedFiles: string[];
 let synthOutput: string;
@@ -72,6 +88,8 @@ beforeAll(() => {
     `import { KvsSessionBroker, KvsUsageDashboard } from 'kvs-session-broker';\n` +
       generated.replace(/(super\(scope, id, props\);\n)[\s\S]*?(\n {2}}\n}\s*)$/, `$1\n${README_SNIPPET}$2`),
   );
+  // A mobile or web team's use of the typed client, type-checked by the same `npx tsc` as the stack.
+  writeFileSync(join(APP, 'lib/player.ts'), CLIENT_USE);
   run('npm', ['install', '--no-audit', '--prefer-offline', tarball], APP);
 
   // `cdk synth` runs cdk.json's app command with the context and an output folder in the environment: the same
@@ -95,6 +113,9 @@ describe('the packed package', () => {
     expect(packedFiles.filter((f) => !f.startsWith('docs/'))).toEqual([
       'LICENSE',
       'README.md',
+      'SECURITY.md',
+      'dist/client.d.ts',
+      'dist/client.js',
       'dist/index.d.ts',
       'dist/index.js',
       'dist/lambda/authorizer/index.mjs',
@@ -122,7 +143,7 @@ describe('the packed package', () => {
 });
 
 describe('a fresh `cdk init app --language=typescript` with the README snippet', () => {
-  it('type-checks with the app generated tsconfig (NodeNext) and typescript', () => {
+  it('type-checks the stack and a use of kvs-session-broker/client with the generated tsconfig (NodeNext) and typescript', () => {
     const pkg = JSON.parse(readFileSync(join(APP, 'package.json'), 'utf8')) as {
       devDependencies: Record<string, string>;
     };

@@ -83,7 +83,9 @@ describe('routes', () => {
     ['GET', 'streams'],
   ])('%s …/%s is behind the authorizer and proxies to the broker Lambda', (httpMethod, pathPart) => {
     const found = Object.values(methods(template, httpMethod)).filter(
-      (m) => template.toJSON().Resources[m.Properties.ResourceId.Ref].Properties.PathPart === pathPart,
+      (m) =>
+        template.toJSON().Resources[(m.Properties.ResourceId as { Ref: string }).Ref].Properties.PathPart ===
+        pathPart,
     );
     expect(found).toHaveLength(1);
     const method = found[0]!.Properties;
@@ -106,7 +108,9 @@ describe('routes', () => {
 
   it('serves GET /openapi.json from the broker without the authorizer (DESIGN section 2: no token needed)', () => {
     const found = Object.values(methods(template, 'GET')).filter(
-      (m) => template.toJSON().Resources[m.Properties.ResourceId.Ref].Properties.PathPart === 'openapi.json',
+      (m) =>
+        template.toJSON().Resources[(m.Properties.ResourceId as { Ref: string }).Ref].Properties.PathPart ===
+        'openapi.json',
     );
     expect(found).toHaveLength(1);
     expect(found[0]!.Properties).toMatchObject({

@@ -1,0 +1,75 @@
+// The Cognito grants construct: a V2_0 pre token generation trigger on the user pool, running the prebuilt bundle.
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { KvsCognitoGrants } from '../../lib/cognito-grants';
+import { deployRuleViolations, type TemplateJson } from './deploy-rules';
+import { newStack, render } from './fixtures';
+
+const MAPPING = {
+  groups: [{ groupPrefix: 'kvs-live-', grants: [{ stream: '{name}-*', modes: ['LIVE' as const] }] }],
+};
+
+let template: Template;
+let grants: KvsCognitoGrants;
+
+beforeAll(() => {
+  const stack = newStack();
+  const pool = new cognito.UserPool(stack, 'Pool', { featurePlan: cognito.FeaturePlan.ESSENTIALS });
+  grants = new KvsCognitoGrants(stack, 'Grants', { userPool: pool, mapping: MAPPING });
+  template = Template.fromStack(stack);
+});
+
+describe('KvsCognitoGrants', () => {
+  it('adds the trigger as the pool pre token generation config, event version V2_0 (claims and scopes in access tokens)', () => {
+    const pool = Object.values(template.findResources('AWS::Cognito::UserPool'))[0]!;
+    const config = pool.Properties.LambdaConfig.PreTokenGenerationConfig;
+    expect(config.LambdaVersion).toBe('V2_0');
+    expect(render(config.LambdaArn)).toMatch(/^\$\{GrantsTrigger\w+\.Arn\}$/);
+  });
+
+  it('lets only this user pool invoke the trigger', () => {
+    const permission = Object.values(template.findResources('AWS::Lambda::Permission'))[0]!.Properties;
+    expect(permission.Principal).toBe('cognito-idp.amazonaws.com');
+    expect(render(permission.SourceArn)).toMatch(/^\$\{Pool\w+\.Arn\}$/);
+  });
+
+  it('runs the prebuilt cognito bundle on Node 24 within the 5 s Cognito allows a trigger, with the mapping validated and defaulted', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
+      Timeout: 5,
+    });
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0]!.Properties;
+    expect(JSON.parse(fn.Environment.Variables.KVS_COGNITO_GRANTS_CONFIG)).toEqual({
+      ...MAPPING,
+      claimName: 'kvs',
+      scopePrefix: 'kvs',
+      accessToken: 'scope',
+      idToken: true,
+      maxGrants: 100,
+    });
+    expect(grants.mapping.accessToken).toBe('scope');
+  });
+
+  it('passes the deploy-time rules', () => {
+    expect(deployRuleViolations(template.toJSON() as TemplateJson)).toEqual([]);
+  });
+
+  it('refuses a bad mapping at synth, naming the field', () => {
+    const stack = newStack('Bad');
+    const pool = new cognito.UserPool(stack, 'Pool');
+    expect(
+      () =>
+        new KvsCognitoGrants(stack, 'Grants', { userPool: pool, mapping: { accessToken: 'token' as never } }),
+    ).toThrow(/accessToken/);
+  });
+
+  it('refuses a Lite user pool: the V2_0 event needs the Essentials or Plus feature plan', () => {
+    const stack = newStack('Lite');
+    const pool = new cognito.UserPool(stack, 'Pool', { featurePlan: cognito.FeaturePlan.LITE });
+    expect(() => new KvsCognitoGrants(stack, 'Grants', { userPool: pool, mapping: MAPPING })).toThrow(
+      /Lite feature plan/,
+    );
+  });
+});
