@@ -56,7 +56,7 @@ export function createAuthorizer(options: AuthorizerOptions) {
     if (!entry) throw new Refusal('UNKNOWN_ISSUER');
     const { payload } = await jwtVerify(token, entry.keys, {
       issuer: entry.issuer.issuer,
-      audience: entry.issuer.audience,
+      ...(entry.issuer.audienceClaim === 'aud' ? { audience: entry.issuer.audience } : {}),
       algorithms: entry.issuer.algorithms,
       clockTolerance: config.clockToleranceSeconds,
       requiredClaims: ['exp', 'sub'],
@@ -68,6 +68,9 @@ export function createAuthorizer(options: AuthorizerOptions) {
         ? { maxTokenAge: entry.issuer.maxTokenAgeSeconds }
         : {}),
     });
+    if (entry.issuer.audienceClaim === 'client_id' && payload.client_id !== entry.issuer.audience) {
+      throw new Refusal('CLIENT_ID_MISMATCH');
+    }
     // jose checks `iat` only against a maxTokenAge; a token issued in the future is refused here (DESIGN 3).
     if (payload.iat !== undefined && payload.iat > now().getTime() / 1000 + config.clockToleranceSeconds) {
       throw new Refusal('IAT_IN_FUTURE');

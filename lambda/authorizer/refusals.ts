@@ -10,6 +10,8 @@ export const AUTHORIZER_REFUSALS = [
   'IAT_IN_FUTURE',
   'INVALID_SUB',
   'TOO_MANY_GRANTS',
+  /** `client_id` is not the issuer's audience, where the issuer checks `client_id` (Cognito access tokens). */
+  'CLIENT_ID_MISMATCH',
   /** Issued longer ago than the issuer's maxTokenAgeSeconds (jose reports it as an expiry of `iat`). */
   'TOKEN_TOO_OLD',
   'UNEXPECTED_METHOD_ARN',

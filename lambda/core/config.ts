@@ -44,6 +44,13 @@ const issuerSchema = z.strictObject({
   issuer: z.string().min(1),
   jwksUri: z.url(),
   audience: z.string().min(1),
+  /**
+   * The claim that must equal `audience`: `aud` (RFC 7519; contains it), or `client_id` for Amazon Cognito access
+   * tokens, which carry the app client id there and have no `aud` (Cognito Developer Guide, "Understanding the
+   * access token"). With `client_id`, an ID token of the same pool (its `aud` is the client id, it has no
+   * `client_id`) does not pass as an access token.
+   */
+  audienceClaim: z.enum(['aud', 'client_id']).default('aud'),
   algorithms: z.array(z.enum(ASYMMETRIC_ALGORITHMS)).min(1).default(['RS256', 'ES256']),
   grantsFrom: z.enum(['claim', 'scope']).default('claim'),
   grantsClaim: z.string().min(1).default('kvs'),

@@ -82,15 +82,26 @@ export function grantsFromClaim(value: unknown): GrantsReading {
   return { grants, ignored };
 }
 
+/**
+ * The scope entries of a token: `scope` and `scp`, each either a space-separated string (RFC 8693's `scope`;
+ * Microsoft Entra ID's `scp`) or an array of strings (Okta's `scp`), deduplicated.
+ */
+export function scopeEntries(scope: unknown, scp: unknown): Set<string> {
+  const entries = new Set<string>();
+  for (const value of [scope, scp]) {
+    if (typeof value === 'string') value.split(' ').forEach((s) => s && entries.add(s));
+    else if (Array.isArray(value)) value.forEach((s) => typeof s === 'string' && entries.add(s));
+  }
+  return entries;
+}
+
 /** Grants from OAuth2 scopes: `<scopePrefix>:<MODE>:<stream>`, one mode, both protocols. Other scopes are ignored. */
 export function grantsFromScopes(scope: unknown, scp: unknown, scopePrefix: string): GrantsReading {
-  const entries: string[] = [];
-  if (typeof scope === 'string') entries.push(...scope.split(' ').filter(Boolean));
-  if (Array.isArray(scp)) entries.push(...scp.filter((s): s is string => typeof s === 'string'));
+  const entries = scopeEntries(scope, scp);
   const grants: Grant[] = [];
   let ignored = 0;
   const head = `${scopePrefix}:`;
-  for (const entry of new Set(entries)) {
+  for (const entry of entries) {
     if (!entry.startsWith(head)) continue;
     const rest = entry.slice(head.length);
     const colon = rest.indexOf(':');
@@ -128,10 +139,7 @@ export function grantEntryCount(claims: Record<string, unknown>, source: GrantSo
     return Array.isArray(value) ? value.length : value === undefined ? 0 : 1;
   }
   const head = `${source.scopePrefix}:`;
-  const entries = new Set<string>();
-  if (typeof claims.scope === 'string') claims.scope.split(' ').forEach((s) => entries.add(s));
-  if (Array.isArray(claims.scp)) claims.scp.forEach((s) => typeof s === 'string' && entries.add(s));
-  return [...entries].filter((s) => s.startsWith(head)).length;
+  return [...scopeEntries(claims.scope, claims.scp)].filter((s) => s.startsWith(head)).length;
 }
 
 /** Reads and confines the grants an issuer's token carries. */

@@ -24,6 +24,8 @@ const event = (token: string) =>
 
 const ISSUER = 'https://idp.example.com/';
 const STRICT = 'https://strict.example.com/';
+/** Amazon Cognito's shape: access tokens name the app client in `client_id` and carry no `aud`. */
+const COGNITO = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example';
 let server: JwksServer;
 let key: SigningKey;
 let captured: Captured;
@@ -39,6 +41,13 @@ beforeAll(async () => {
       issuers: [
         { ...base, issuer: ISSUER },
         { ...base, issuer: STRICT, typ: 'at+jwt', maxTokenAgeSeconds: 3600 },
+        {
+          ...base,
+          issuer: COGNITO,
+          audience: 'app-client-1',
+          audienceClaim: 'client_id',
+          grantsFrom: 'scope',
+        },
       ],
     },
     { local: true },
@@ -176,5 +185,44 @@ describe('audit hygiene', () => {
     const safe = head + 'z'.repeat(255 - head.length) + '…';
     expect(lastAudit()).toMatchObject({ userAgent: safe, requestId: safe, stream: safe });
     expect(captured.lines.join('')).not.toContain('\u001b');
+  });
+});
+
+describe('audienceClaim client_id (Amazon Cognito access tokens)', () => {
+  const cognito = (extra: Record<string, unknown> = {}) =>
+    claims({
+      iss: COGNITO,
+      aud: undefined,
+      kvs: undefined,
+      token_use: 'access',
+      client_id: 'app-client-1',
+      scope: 'kvs:LIVE:cam-1',
+      ...extra,
+    });
+
+  it('accepts an access token whose client_id is the audience, without aud, with its scope grants', async () => {
+    const policy = await authorize(event(await signToken(key, cognito())));
+    expect(policy).toMatchObject({ principalId: 'alice' });
+    expect(JSON.parse(policy.context.grants as string)).toEqual([
+      { stream: 'cam-1', modes: ['LIVE'], protocols: ['DASH', 'HLS'] },
+    ]);
+  });
+
+  it('refuses another app client as CLIENT_ID_MISMATCH', async () => {
+    await refusedWith(await signToken(key, cognito({ client_id: 'app-client-2' })), 'CLIENT_ID_MISMATCH');
+  });
+
+  it('refuses the pool ID token (aud is the client id, no client_id) as CLIENT_ID_MISMATCH', async () => {
+    await refusedWith(
+      await signToken(key, cognito({ client_id: undefined, aud: 'app-client-1', token_use: 'id' })),
+      'CLIENT_ID_MISMATCH',
+    );
+  });
+
+  it('still checks aud for issuers left at the default', async () => {
+    await refusedWith(
+      await signToken(key, claims({ aud: 'someone-else' })),
+      'ERR_JWT_CLAIM_VALIDATION_FAILED:aud',
+    );
   });
 });

@@ -29,6 +29,7 @@ describe('parseConfig', () => {
       issuers: [
         {
           ...issuer,
+          audienceClaim: 'aud',
           algorithms: ['RS256', 'ES256'],
           grantsFrom: 'claim',
           grantsClaim: 'kvs',

@@ -94,6 +94,13 @@ describe('grantsFromScopes', () => {
     ]);
   });
 
+  it('reads scp as a space-separated string (Microsoft Entra ID delegated permissions) and scope as an array', () => {
+    expect(grantsFromScopes(['kvs:LIVE:a'], 'openid kvs:ON_DEMAND:b  kvs:LIVE:a', 'kvs').grants).toEqual([
+      { stream: 'a', modes: ['LIVE'], protocols: ['DASH', 'HLS'] },
+      { stream: 'b', modes: ['ON_DEMAND'], protocols: ['DASH', 'HLS'] },
+    ]);
+  });
+
   it.each(['kvs:LIVE', 'kvs:live:cam-1', 'kvs:LIVE:cam/1', 'kvs:LIVE:', 'kvs::cam-1'])(
     'ignores the malformed scope %s',
     (scope) => {
