@@ -3,17 +3,16 @@
 // until the video has played real seconds, and the API's errors shown as `CODE: message`.
 // Needs Chromium at /usr/bin/chromium (or KVS_BROKER_CHROMIUM); KVS_BROKER_SKIP_BROWSER=1 skips it explicitly.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startLocalBroker, type LocalBroker } from '../../local/app';
 import { generateDevKey } from '../../local/dev-issuer';
 import { createPlayerRoutes, type PlayerRoutes } from '../../local/player/routes';
 import { captureOutput, type Captured } from '../support/local-broker';
+import { launchChromium } from './chromium';
 
-const CHROMIUM = process.env.KVS_BROKER_CHROMIUM ?? '/usr/bin/chromium';
 const SKIP = process.env.KVS_BROKER_SKIP_BROWSER === '1';
 /** Where to keep a screenshot of the page while it plays (for a human to look at). @default none */
 const PLAYING_SCREENSHOT = process.env.KVS_BROKER_PLAYER_SCREENSHOT;
@@ -170,12 +169,6 @@ const describeBrowser = SKIP ? describe.skip : describe;
 
 describeBrowser('the player page in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not at ${CHROMIUM}: install it (apt-get install -y chromium) or point KVS_BROKER_CHROMIUM at ` +
-          'it. To skip the browser tests on purpose, set KVS_BROKER_SKIP_BROWSER=1.',
-      );
-    }
     captured = captureOutput(); // the handlers' log lines
     screenshots = await mkdtemp(join(tmpdir(), 'kvs-player-'));
     let player: PlayerRoutes = async () => false;
@@ -186,21 +179,7 @@ describeBrowser('the player page in Chromium', () => {
     });
     player = createPlayerRoutes({ devIssuer: broker.devIssuer });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterEach(async () => {

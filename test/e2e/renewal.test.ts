@@ -5,14 +5,13 @@
 // least that long and the page plays once the retry is admitted.
 // Needs Chromium at /usr/bin/chromium (or KVS_BROKER_CHROMIUM); KVS_BROKER_SKIP_BROWSER=1 skips it explicitly.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { defaultLocalConfig, startLocalBroker, type LocalBroker } from '../../local/app';
 import { generateDevKey } from '../../local/dev-issuer';
 import { createPlayerRoutes, type PlayerRoutes } from '../../local/player/routes';
 import { captureOutput, type Captured } from '../support/local-broker';
+import { launchChromium } from './chromium';
 
-const CHROMIUM = process.env.KVS_BROKER_CHROMIUM ?? '/usr/bin/chromium';
 const SKIP = process.env.KVS_BROKER_SKIP_BROWSER === '1';
 const TIMEOUT_MS = 20_000;
 /** What "no long stall" means across the switch: the issue's "a second or so". */
@@ -113,27 +112,8 @@ const describeBrowser = SKIP ? describe.skip : describe;
 
 describeBrowser('the player page across a renewal and a throttle, in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not at ${CHROMIUM}: install it, or set KVS_BROKER_SKIP_BROWSER=1 to skip on purpose`,
-      );
-    }
     captured = captureOutput();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterEach(async () => {
