@@ -1,7 +1,7 @@
-// The product as an L3 construct: REST API + JWT request authorizer + broker Lambda, wired per DESIGN.md.
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+// The product as an L3 construct: REST API + JWT request authorizer + broker Lambda (docs/api.md), validated then
+// built. Props and their validation: kvs-session-broker-props.ts.
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -13,182 +13,23 @@ import {
   PREFLIGHT_MAX_AGE_SECONDS,
   ROUTES,
 } from '../lambda/contract/routes';
-import { parseConfig, type BrokerConfig, type BrokerConfigInput } from '../lambda/core/config';
-import { CONFIG_ENV } from '../lambda/runtime/env';
+import type { BrokerConfig } from '../lambda/core/config';
 import { accessLogFormat } from './access-log';
+import { addApiGatewayAccount } from './api-gateway-account';
 import { BrokerFunction } from './broker-function';
+import { addBrokerNagSuppressions } from './broker-nag-suppressions';
 import { addGatewayErrorResponses } from './gateway-responses';
-import { brokerKvsStatements, brokerPolicyChars, ROLE_POLICY_MAX_CHARS } from './stream-permissions';
-import { METRICS_NAMESPACE, SERVICE_NAME } from './telemetry';
+import {
+  AUTHORIZER_TIMEOUT,
+  BROKER_TIMEOUT,
+  brokerEnvironment,
+  KVS_SESSION_BROKER_DEFAULTS,
+  validateKvsSessionBrokerProps,
+  type KvsSessionBrokerProps,
+} from './kvs-session-broker-props';
+import { brokerKvsStatements } from './stream-permissions';
 
-/** Lambda's limit on the total size of a function's environment variables. */
-export const LAMBDA_ENV_LIMIT_BYTES = 4096;
-
-export type BrokerLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-
-export interface KvsSessionBrokerProps {
-  /**
-   * The broker configuration (docs/configuration.md): issuers, served streams, session limits, CORS, API
-   * and KVS settings. Fields with defaults may be left out. Validated here: a bad document fails synth with
-   * the offending field named. It reaches both Lambdas as JSON in `KVS_BROKER_CONFIG`, without its `local`
-   * section, with every default filled in.
-   */
-  readonly config: BrokerConfigInput;
-
-  /**
-   * Retention of the Lambda log groups (the audit lines), the access log and the execution log.
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * What happens to those log groups when the stack is deleted. Audit logs outlive the stack by default.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly logRemovalPolicy?: RemovalPolicy;
-
-  /**
-   * Memory of each Lambda, in MB (CPU scales with it, and so does cold start time).
-   * @default 512
-   */
-  readonly memorySize?: number;
-
-  /**
-   * Instruction set of both Lambdas.
-   * @default lambda.Architecture.ARM_64
-   */
-  readonly architecture?: lambda.Architecture;
-
-  /**
-   * API Gateway stage name; routes live under it, e.g. `/prod/v1/streams`.
-   * @default 'prod'
-   */
-  readonly stageName?: string;
-
-  /**
-   * Active X-Ray tracing on both Lambdas and the API stage.
-   * @default true
-   */
-  readonly tracing?: boolean;
-
-  /**
-   * Powertools log level of both Lambdas (`POWERTOOLS_LOG_LEVEL`). Audit lines are logged at INFO.
-   * @default 'INFO'
-   */
-  readonly logLevel?: BrokerLogLevel;
-
-  /**
-   * API Gateway execution logging level. ERROR keeps request data out of the execution log; data tracing
-   * (full requests, Authorization header included) is always off.
-   * @default apigw.MethodLoggingLevel.ERROR
-   */
-  readonly executionLogLevel?: apigw.MethodLoggingLevel;
-
-  /**
-   * Create this region's API Gateway account settings (AWS::ApiGateway::Account) with a CloudWatch role.
-   * API Gateway writes access and execution logs only once the account and region has such a role. It is
-   * ONE setting per account and region, shared by every REST API there: two stacks that both set it
-   * (staging and prod, say) overwrite each other and any role a platform team manages. Turn it on only in
-   * the one stack of an account and region that owns the setting, when none is set yet (the API Gateway
-   * console's Settings page shows it). The role is retained on stack deletion so that other APIs keep logging.
-   * @default false
-   */
-  readonly apiGatewayCloudWatchRole?: boolean;
-
-  /**
-   * ARN of a regional AWS WAFv2 web ACL to associate with the stage.
-   * @default - no web ACL; stage throttling and the authorizer are the only gates
-   */
-  readonly webAclArn?: string;
-
-  /**
-   * Name of the REST API; also the ApiName dimension of its CloudWatch metrics, so keep it unique.
-   * @default `${stackName}-${constructId}`
-   */
-  readonly apiName?: string;
-}
-
-/** The construct's defaults, in one place. */
-export const KVS_SESSION_BROKER_DEFAULTS = {
-  logRetention: logs.RetentionDays.ONE_YEAR,
-  logRemovalPolicy: RemovalPolicy.RETAIN,
-  memorySize: 512,
-  stageName: 'prod',
-  tracing: true,
-  logLevel: 'INFO' as BrokerLogLevel,
-  executionLogLevel: apigw.MethodLoggingLevel.ERROR,
-  apiGatewayCloudWatchRole: false,
-} as const;
-
-/** The authorizer verifies one JWT (JWKS usually cached); a cold JWKS fetch fits well inside this. */
-export const AUTHORIZER_TIMEOUT = Duration.seconds(10);
-/**
- * API Gateway gives up on a REST integration after 29 s ("Integration timeout: 50 milliseconds - 29 seconds",
- * API Gateway quotas). The broker's KVS calls share a 25 s budget (KVS_BUDGET_MS); the function stops at 28 s,
- * before API Gateway, so that even a stuck invocation ends as a Lambda error the alarms see.
- */
-export const BROKER_TIMEOUT = Duration.seconds(28);
-/** API Gateway's REST integration timeout: no function behind the API may run longer. */
-export const API_GATEWAY_INTEGRATION_TIMEOUT = Duration.seconds(29);
-
-const STAGE_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
-
-/** Checks the props; returns the validated config. Throws with the offending prop named. */
-export function validateKvsSessionBrokerProps(props: KvsSessionBrokerProps): BrokerConfig {
-  const config = parseConfig(props.config);
-  const problems: string[] = [];
-  const { memorySize, stageName, webAclArn } = props;
-  if (
-    memorySize !== undefined &&
-    !(Number.isInteger(memorySize) && memorySize >= 128 && memorySize <= 10240)
-  ) {
-    problems.push(`memorySize: must be an integer from 128 to 10240 MB, got ${memorySize}`);
-  }
-  if (stageName !== undefined && !STAGE_NAME.test(stageName)) {
-    problems.push(`stageName: must be 1..128 of [a-zA-Z0-9_-], got '${stageName}'`);
-  }
-  const policyChars = brokerPolicyChars(config.streams);
-  if (policyChars > ROLE_POLICY_MAX_CHARS) {
-    problems.push(
-      `config.streams: the broker role's policy would be about ${policyChars} characters, over IAM's ${ROLE_POLICY_MAX_CHARS} per role; ` +
-        'name fewer streams, or use prefixes (site7-*)',
-    );
-  }
-  if (
-    webAclArn !== undefined &&
-    !Token.isUnresolved(webAclArn) &&
-    !/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\//.test(webAclArn)
-  ) {
-    problems.push(`webAclArn: must be the ARN of a regional WAFv2 web ACL, got '${webAclArn}'`);
-  }
-  if (problems.length > 0) {
-    throw new Error(`Invalid KvsSessionBroker props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-  return config;
-}
-
-/** The Lambda environment shared by both functions, checked against Lambda's 4 KB limit. */
-export function brokerEnvironment(config: BrokerConfig, logLevel: BrokerLogLevel): Record<string, string> {
-  const { local: _local, ...deployed } = config;
-  const configJson = JSON.stringify(deployed);
-  const environment = {
-    [CONFIG_ENV]: configJson,
-    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-    POWERTOOLS_LOG_LEVEL: logLevel,
-    NODE_OPTIONS: '--enable-source-maps',
-  };
-  // Measured as serialized JSON: a little over what Lambda counts, so a config that passes here deploys.
-  const size = Buffer.byteLength(JSON.stringify(environment), 'utf8');
-  if (size > LAMBDA_ENV_LIMIT_BYTES) {
-    throw new Error(
-      `KvsSessionBroker: the Lambda environment would be ${size} bytes, over Lambda's ${LAMBDA_ENV_LIMIT_BYTES}-byte limit ` +
-        `(${CONFIG_ENV} alone is ${Buffer.byteLength(configJson, 'utf8')} bytes). ` +
-        'Shorten the configuration: fewer or shorter issuers, streams or cors.allowOrigins.',
-    );
-  }
-  return environment;
-}
+export * from './kvs-session-broker-props';
 
 /** The log groups the construct owns. */
 export interface KvsSessionBrokerLogGroups {
@@ -222,63 +63,23 @@ export class KvsSessionBroker extends Construct {
     super(scope, id);
     // Validate, then build.
     const config = validateKvsSessionBrokerProps(props);
-    const settings = { ...KVS_SESSION_BROKER_DEFAULTS, ...definedOnly(props) };
-    const environment = brokerEnvironment(config, settings.logLevel);
+    const settings: Settings = { ...KVS_SESSION_BROKER_DEFAULTS, ...definedOnly(props) };
     this.config = config;
 
-    const functionDefaults = {
-      memorySize: settings.memorySize,
-      architecture: props.architecture ?? lambda.Architecture.ARM_64,
-      tracing: settings.tracing,
-      environment,
-      logRetention: settings.logRetention,
-      logRemovalPolicy: settings.logRemovalPolicy,
-    };
-    const authorizerFn = new BrokerFunction(this, 'Authorizer', {
-      ...functionDefaults,
-      bundle: 'authorizer',
-      description: 'kvs-session-broker JWT authorizer',
-      timeout: AUTHORIZER_TIMEOUT,
-    });
-    const brokerFn = new BrokerFunction(this, 'Broker', {
-      ...functionDefaults,
-      bundle: 'broker',
-      description: 'kvs-session-broker session broker',
-      timeout: BROKER_TIMEOUT,
-    });
+    const { authorizerFn, brokerFn } = this.createFunctions(
+      settings,
+      brokerEnvironment(config, settings.logLevel),
+    );
     for (const statement of brokerKvsStatements(this, config.streams)) brokerFn.role.addToPolicy(statement);
     this.authorizerFunction = authorizerFn.function;
     this.brokerFunction = brokerFn.function;
-
-    const accessLogGroup = new logs.LogGroup(this, 'AccessLog', {
-      retention: settings.logRetention,
-      removalPolicy: settings.logRemovalPolicy,
-    });
-
-    this.api = new apigw.RestApi(this, 'Api', {
-      restApiName: props.apiName ?? `${Stack.of(this).stackName}-${id}`,
-      description: 'kvs-session-broker: short-lived Kinesis Video Streams playback URLs for JWT holders',
-      endpointTypes: [apigw.EndpointType.REGIONAL],
-      cloudWatchRole: false,
-      deployOptions: {
-        stageName: settings.stageName,
-        accessLogDestination: new apigw.LogGroupLogDestination(accessLogGroup),
-        accessLogFormat: accessLogFormat(),
-        loggingLevel: settings.executionLogLevel,
-        dataTraceEnabled: false,
-        tracingEnabled: settings.tracing,
-        throttlingRateLimit: config.api.throttlingRateLimit,
-        throttlingBurstLimit: config.api.throttlingBurstLimit,
-      },
-    });
-
-    const executionLogGroup = new logs.LogGroup(this, 'ExecutionLog', {
-      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${settings.stageName}`,
-      retention: settings.logRetention,
-      removalPolicy: settings.logRemovalPolicy,
-    });
-    this.api.deploymentStage.node.addDependency(executionLogGroup);
-    if (settings.apiGatewayCloudWatchRole) this.configureApiGatewayAccount();
+    const { api, accessLogGroup, executionLogGroup } = this.createRestApi(
+      props.apiName ?? `${Stack.of(this).stackName}-${id}`,
+      settings,
+      config,
+    );
+    this.api = api;
+    if (settings.apiGatewayCloudWatchRole) addApiGatewayAccount(this, this.api);
 
     this.authorizer = new apigw.RequestAuthorizer(this, 'JwtAuthorizer', {
       handler: this.authorizerFunction,
@@ -307,12 +108,69 @@ export class KvsSessionBroker extends Construct {
     // RestApi adds an `Endpoint` output of its own; outputs are the stack's business, not the construct's.
     this.api.node.tryRemoveChild('Endpoint');
 
-    this.addNagSuppressions(
+    addBrokerNagSuppressions(
+      this.api,
       props.webAclArn !== undefined,
       settings.tracing,
       authorizerFn.role,
       brokerFn.role,
     );
+  }
+
+  /** The two functions, each with its own role and log group, from the prebuilt bundles. */
+  private createFunctions(settings: Settings, environment: Record<string, string>) {
+    const common = {
+      memorySize: settings.memorySize,
+      architecture: settings.architecture ?? lambda.Architecture.ARM_64,
+      tracing: settings.tracing,
+      environment,
+      logRetention: settings.logRetention,
+      logRemovalPolicy: settings.logRemovalPolicy,
+    };
+    const authorizerFn = new BrokerFunction(this, 'Authorizer', {
+      ...common,
+      bundle: 'authorizer',
+      description: 'kvs-session-broker JWT authorizer',
+      timeout: AUTHORIZER_TIMEOUT,
+    });
+    const brokerFn = new BrokerFunction(this, 'Broker', {
+      ...common,
+      bundle: 'broker',
+      description: 'kvs-session-broker session broker',
+      timeout: BROKER_TIMEOUT,
+    });
+    return { authorizerFn, brokerFn };
+  }
+
+  /** The REST API and its stage: throttling, JSON access log, execution log with a retention, X-Ray. */
+  private createRestApi(restApiName: string, settings: Settings, config: BrokerConfig) {
+    const accessLogGroup = new logs.LogGroup(this, 'AccessLog', {
+      retention: settings.logRetention,
+      removalPolicy: settings.logRemovalPolicy,
+    });
+    const api = new apigw.RestApi(this, 'Api', {
+      restApiName,
+      description: 'kvs-session-broker: short-lived Kinesis Video Streams playback URLs for JWT holders',
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: settings.stageName,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogGroup),
+        accessLogFormat: accessLogFormat(),
+        loggingLevel: settings.executionLogLevel,
+        dataTraceEnabled: false,
+        tracingEnabled: settings.tracing,
+        throttlingRateLimit: config.api.throttlingRateLimit,
+        throttlingBurstLimit: config.api.throttlingBurstLimit,
+      },
+    });
+    const executionLogGroup = new logs.LogGroup(this, 'ExecutionLog', {
+      logGroupName: `API-Gateway-Execution-Logs_${api.restApiId}/${settings.stageName}`,
+      retention: settings.logRetention,
+      removalPolicy: settings.logRemovalPolicy,
+    });
+    api.deploymentStage.node.addDependency(executionLogGroup);
+    return { api, accessLogGroup, executionLogGroup };
   }
 
   /** The methods of the route table (lambda/contract/routes.ts), all on the broker; CORS preflight per resource. */
@@ -351,118 +209,11 @@ export class KvsSessionBroker extends Construct {
       });
     }
   }
-
-  /** The account-level role API Gateway uses to write this stage's access and execution logs. */
-  private configureApiGatewayAccount(): void {
-    const stack = Stack.of(this);
-    const logGroupsInRegion = stack.formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: '*',
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    const role = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
-      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      description: 'API Gateway account role: writes REST API access and execution logs in this region',
-      inlinePolicies: {
-        PushToCloudWatchLogs: new iam.PolicyDocument({
-          // The actions of AWSManagedPolicy AmazonAPIGatewayPushToCloudWatchLogs, limited to log groups of
-          // this account and region. Not narrower: the setting serves every REST API in the region.
-          statements: [
-            new iam.PolicyStatement({
-              actions: [
-                'logs:CreateLogGroup',
-                'logs:CreateLogStream',
-                'logs:DescribeLogGroups',
-                'logs:DescribeLogStreams',
-                'logs:PutLogEvents',
-                'logs:GetLogEvents',
-                'logs:FilterLogEvents',
-              ],
-              resources: [logGroupsInRegion],
-            }),
-          ],
-        }),
-      },
-    });
-    role.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    const account = new apigw.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: role.roleArn });
-    this.api.deploymentStage.node.addDependency(account);
-    NagSuppressions.addResourceSuppressions(role, [
-      {
-        id: 'AwsSolutions-IAM5',
-        reason:
-          'The API Gateway account role serves every REST API of this account and region, whose log group names are not known here; it is limited to log groups of this account and region.',
-        appliesTo: [
-          { regex: '/^Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\\*$/g' },
-        ],
-      },
-    ]);
-  }
-
-  private addNagSuppressions(
-    hasWebAcl: boolean,
-    tracing: boolean,
-    authorizerRole: iam.Role,
-    brokerRole: iam.Role,
-  ): void {
-    NagSuppressions.addResourceSuppressions(
-      this.api,
-      [
-        {
-          id: 'AwsSolutions-APIG2',
-          reason:
-            'Requests are validated in the broker Lambda against the one request schema, so that errors carry DESIGN.md codes and name the field; an API Gateway model would duplicate it with other messages.',
-        },
-        {
-          id: 'AwsSolutions-COG4',
-          reason:
-            'Callers hold JWTs from several external identity providers (DESIGN section 3); a Lambda REQUEST authorizer verifies them. Cognito is not used.',
-        },
-        ...(hasWebAcl
-          ? []
-          : [
-              {
-                id: 'AwsSolutions-APIG3',
-                reason:
-                  'No web ACL by default (prop webAclArn): every route is behind the JWT authorizer and stage throttling, and WAF is an account-level choice.',
-              },
-            ]),
-      ],
-      true,
-    );
-    const xray = 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions.';
-    if (tracing) {
-      NagSuppressions.addResourceSuppressions(
-        authorizerRole,
-        [{ id: 'AwsSolutions-IAM5', reason: xray, appliesTo: ['Resource::*'] }],
-        true,
-      );
-    }
-    NagSuppressions.addResourceSuppressions(
-      brokerRole,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason: `KVS ListStreams (discovery route) supports no resource-level permissions.${tracing ? ` ${xray}` : ''}`,
-          appliesTo: ['Resource::*'],
-        },
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            'Derived from config.streams: a stream ARN ends in its creation time, so an exact name is stream/NAME/*; a configured prefix is stream/PREFIX*.',
-          appliesTo: [
-            {
-              regex:
-                '/^Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:stream\\/.*$/g',
-            },
-          ],
-        },
-      ],
-      true,
-    );
-  }
 }
+
+/** The props with every default filled in. */
+type Settings = Omit<KvsSessionBrokerProps, 'config'> &
+  Required<Pick<KvsSessionBrokerProps, keyof typeof KVS_SESSION_BROKER_DEFAULTS>>;
 
 /** Props without their undefined members, so that spreading them over the defaults keeps the defaults. */
 function definedOnly<T extends object>(props: T): Partial<T> {

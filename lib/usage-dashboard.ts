@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { refuseInvalidProps } from './invalid-props';
 import type { KvsSessionBroker } from './kvs-session-broker';
 import { ERROR_CODE_DIMENSION, METRICS_NAMESPACE, SESSIONS_DENIED, SESSIONS_ISSUED } from './telemetry';
 import {
@@ -132,9 +133,7 @@ function validate(props: KvsUsageDashboardProps): void {
   minutes('period', props.period, 24 * 60);
   // Metrics Insights queries, which the bytes alarm uses, look back at most three hours.
   minutes('outgoingBytesPeriod', props.outgoingBytesPeriod, 3 * 60);
-  if (problems.length > 0) {
-    throw new Error(`Invalid KvsUsageDashboard props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
+  refuseInvalidProps('KvsUsageDashboard', problems);
 }
 
 /**

@@ -1,0 +1,177 @@
+// The broker construct's props: their types and defaults, their validation, and the Lambda environment they make.
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { parseConfig, type BrokerConfig, type BrokerConfigInput } from '../lambda/core/config';
+import { CONFIG_ENV } from '../lambda/runtime/env';
+import { refuseInvalidProps } from './invalid-props';
+import { brokerPolicyChars, ROLE_POLICY_MAX_CHARS } from './stream-permissions';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './telemetry';
+
+/** Lambda's limit on the total size of a function's environment variables. */
+export const LAMBDA_ENV_LIMIT_BYTES = 4096;
+
+export type BrokerLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface KvsSessionBrokerProps {
+  /**
+   * The broker configuration (docs/configuration.md): issuers, served streams, session limits, CORS, API
+   * and KVS settings. Fields with defaults may be left out. Validated here: a bad document fails synth with
+   * the offending field named. It reaches both Lambdas as JSON in `KVS_BROKER_CONFIG`, without its `local`
+   * section, with every default filled in.
+   */
+  readonly config: BrokerConfigInput;
+
+  /**
+   * Retention of the Lambda log groups (the audit lines), the access log and the execution log.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to those log groups when the stack is deleted. Audit logs outlive the stack by default.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Memory of each Lambda, in MB (CPU scales with it, and so does cold start time).
+   * @default 512
+   */
+  readonly memorySize?: number;
+
+  /**
+   * Instruction set of both Lambdas.
+   * @default lambda.Architecture.ARM_64
+   */
+  readonly architecture?: lambda.Architecture;
+
+  /**
+   * API Gateway stage name; routes live under it, e.g. `/prod/v1/streams`.
+   * @default 'prod'
+   */
+  readonly stageName?: string;
+
+  /**
+   * Active X-Ray tracing on both Lambdas and the API stage.
+   * @default true
+   */
+  readonly tracing?: boolean;
+
+  /**
+   * Powertools log level of both Lambdas (`POWERTOOLS_LOG_LEVEL`). Audit lines are logged at INFO.
+   * @default 'INFO'
+   */
+  readonly logLevel?: BrokerLogLevel;
+
+  /**
+   * API Gateway execution logging level. ERROR keeps request data out of the execution log; data tracing
+   * (full requests, Authorization header included) is always off.
+   * @default apigw.MethodLoggingLevel.ERROR
+   */
+  readonly executionLogLevel?: apigw.MethodLoggingLevel;
+
+  /**
+   * Create this region's API Gateway account settings (AWS::ApiGateway::Account) with a CloudWatch role.
+   * API Gateway writes access and execution logs only once the account and region has such a role. It is
+   * ONE setting per account and region, shared by every REST API there: two stacks that both set it
+   * (staging and prod, say) overwrite each other and any role a platform team manages. Turn it on only in
+   * the one stack of an account and region that owns the setting, when none is set yet (the API Gateway
+   * console's Settings page shows it). The role is retained on stack deletion so that other APIs keep logging.
+   * @default false
+   */
+  readonly apiGatewayCloudWatchRole?: boolean;
+
+  /**
+   * ARN of a regional AWS WAFv2 web ACL to associate with the stage.
+   * @default - no web ACL; stage throttling and the authorizer are the only gates
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * Name of the REST API; also the ApiName dimension of its CloudWatch metrics, so keep it unique.
+   * @default `${stackName}-${constructId}`
+   */
+  readonly apiName?: string;
+}
+
+/** The construct's defaults, in one place. */
+export const KVS_SESSION_BROKER_DEFAULTS = {
+  logRetention: logs.RetentionDays.ONE_YEAR,
+  logRemovalPolicy: RemovalPolicy.RETAIN,
+  memorySize: 512,
+  stageName: 'prod',
+  tracing: true,
+  logLevel: 'INFO' as BrokerLogLevel,
+  executionLogLevel: apigw.MethodLoggingLevel.ERROR,
+  apiGatewayCloudWatchRole: false,
+} as const;
+
+/** The authorizer verifies one JWT (JWKS usually cached); a cold JWKS fetch fits well inside this. */
+export const AUTHORIZER_TIMEOUT = Duration.seconds(10);
+/**
+ * API Gateway gives up on a REST integration after 29 s ("Integration timeout: 50 milliseconds - 29 seconds",
+ * API Gateway quotas). The broker's KVS calls share a 25 s budget (KVS_BUDGET_MS); the function stops at 28 s,
+ * before API Gateway, so that even a stuck invocation ends as a Lambda error the alarms see.
+ */
+export const BROKER_TIMEOUT = Duration.seconds(28);
+/** API Gateway's REST integration timeout: no function behind the API may run longer. */
+export const API_GATEWAY_INTEGRATION_TIMEOUT = Duration.seconds(29);
+
+const STAGE_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+
+/** Checks the props; returns the validated config. Throws with the offending prop named. */
+export function validateKvsSessionBrokerProps(props: KvsSessionBrokerProps): BrokerConfig {
+  const config = parseConfig(props.config);
+  const problems: string[] = [];
+  const { memorySize, stageName, webAclArn } = props;
+  if (
+    memorySize !== undefined &&
+    !(Number.isInteger(memorySize) && memorySize >= 128 && memorySize <= 10240)
+  ) {
+    problems.push(`memorySize: must be an integer from 128 to 10240 MB, got ${memorySize}`);
+  }
+  if (stageName !== undefined && !STAGE_NAME.test(stageName)) {
+    problems.push(`stageName: must be 1..128 of [a-zA-Z0-9_-], got '${stageName}'`);
+  }
+  const policyChars = brokerPolicyChars(config.streams);
+  if (policyChars > ROLE_POLICY_MAX_CHARS) {
+    problems.push(
+      `config.streams: the broker role's policy would be about ${policyChars} characters, over IAM's ${ROLE_POLICY_MAX_CHARS} per role; ` +
+        'name fewer streams, or use prefixes (site7-*)',
+    );
+  }
+  if (
+    webAclArn !== undefined &&
+    !Token.isUnresolved(webAclArn) &&
+    !/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\//.test(webAclArn)
+  ) {
+    problems.push(`webAclArn: must be the ARN of a regional WAFv2 web ACL, got '${webAclArn}'`);
+  }
+  refuseInvalidProps('KvsSessionBroker', problems);
+  return config;
+}
+
+/** The Lambda environment shared by both functions, checked against Lambda's 4 KB limit. */
+export function brokerEnvironment(config: BrokerConfig, logLevel: BrokerLogLevel): Record<string, string> {
+  const { local: _local, ...deployed } = config;
+  const configJson = JSON.stringify(deployed);
+  const environment = {
+    [CONFIG_ENV]: configJson,
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    POWERTOOLS_LOG_LEVEL: logLevel,
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+  // Measured as serialized JSON: a little over what Lambda counts, so a config that passes here deploys.
+  const size = Buffer.byteLength(JSON.stringify(environment), 'utf8');
+  if (size > LAMBDA_ENV_LIMIT_BYTES) {
+    throw new Error(
+      `KvsSessionBroker: the Lambda environment would be ${size} bytes, over Lambda's ${LAMBDA_ENV_LIMIT_BYTES}-byte limit ` +
+        `(${CONFIG_ENV} alone is ${Buffer.byteLength(configJson, 'utf8')} bytes). ` +
+        'Shorten the configuration: fewer or shorter issuers, streams or cors.allowOrigins.',
+    );
+  }
+  return environment;
+}
