@@ -20,7 +20,7 @@ export interface BuiltBundle {
 }
 
 /** The variants measured beside the deployed bundles. */
-export type Variant = 'noZod' | 'fromEnv';
+export type Variant = 'noZod' | 'fromEnv' | 'leanRuntime';
 
 /**
  * lambda/core/config.ts without its zod schema: the constants the Lambdas import from it, values only.
@@ -77,6 +77,14 @@ function variantPlugin(variants: readonly Variant[]): Plugin {
           contents: requestWithoutZod(),
           loader: 'ts',
           resolveDir: `${ROOT}lambda/core`,
+        }));
+      }
+      if (variants.includes('leanRuntime')) {
+        b.onResolve({ filter: /^@aws-lambda-powertools\/logger(\/middleware)?$/ }, () => ({
+          path: `${ROOT}bench/variants/powertools-logger-shim.ts`,
+        }));
+        b.onResolve({ filter: /^@aws-lambda-powertools\/metrics$/ }, () => ({
+          path: `${ROOT}bench/variants/powertools-metrics-shim.ts`,
         }));
       }
       if (variants.includes('fromEnv')) {
@@ -144,11 +152,24 @@ export async function buildBenchBundles(work: string): Promise<Record<string, Bu
     ['broker, no zod', 'broker', ['noZod']],
     ['broker, fromEnv credentials', 'broker', ['fromEnv']],
     ['broker, no zod + fromEnv', 'broker', ['noZod', 'fromEnv']],
+    ['authorizer, no zod + lean log', 'authorizer', ['noZod', 'leanRuntime']],
+    ['broker, no zod + fromEnv + lean log/metrics', 'broker', ['noZod', 'fromEnv', 'leanRuntime']],
   ];
   for (const [label, name, v] of variants) {
     out[label] = await bundle(
       label,
       `${ROOT}${LAMBDA_BUNDLES[name]}`,
+      `${work}/${label.replace(/\W+/g, '-')}`,
+      [variantPlugin(v)],
+    );
+  }
+  for (const [label, v] of [
+    ['handler kit', []],
+    ['handler kit, lean log/metrics', ['leanRuntime']],
+  ] as [string, Variant[]][]) {
+    out[label] = await bundle(
+      label,
+      `${ROOT}bench/variants/handler-kit.ts`,
       `${work}/${label.replace(/\W+/g, '-')}`,
       [variantPlugin(v)],
     );

@@ -88,6 +88,16 @@ async function main(): Promise<void> {
       [bundles['broker, no zod']!, target(bundles.brokerFloor!, 'broker'), 'broker'],
       [bundles['broker, fromEnv credentials']!, target(bundles.brokerFloor!, 'broker'), 'broker'],
       [bundles['broker, no zod + fromEnv']!, target(bundles.brokerFloor!, 'broker'), 'broker'],
+      [
+        bundles['authorizer, no zod + lean log']!,
+        target(bundles.authorizerFloor!, 'authorizer'),
+        'authorizer',
+      ],
+      [
+        bundles['broker, no zod + fromEnv + lean log/metrics']!,
+        target(bundles.brokerFloor!, 'broker'),
+        'broker',
+      ],
     ];
     const cold: ColdComparison[] = [];
     for (const [bundle, floor, kind] of pairs) {
@@ -126,12 +136,40 @@ async function main(): Promise<void> {
           },
         ]),
       );
-    const authorizerRate = { auditOn: summarize(rates), auditOff: summarize(silentRates) };
+    // The variant with lambda/runtime's lean logger (and no zod), audit on.
+    const leanRates = await child<Record<string, { ours: number; floor: number }[]>>(
+      [
+        'bench/children/authorizer-rate.mjs',
+        bundles['authorizer, no zod + lean log']!.file,
+        eventsFile,
+        String(RATE_ROUNDS),
+      ],
+      lambdaEnv,
+    );
+    const authorizerRate = {
+      auditOn: summarize(rates),
+      auditOff: summarize(silentRates),
+      leanLogAuditOn: summarize(leanRates),
+    };
+
+    log('authorizer: cost of each piece of a decision');
+    const authorizerPartsUs = await child<Record<string, number>>(
+      ['--import', 'tsx', 'bench/children/authorizer-parts.ts', String(QUICK ? 3 : 7)],
+      lambdaEnv,
+    );
 
     // The broker handler's own time.
     log('broker handler own time (in-process adapter)');
     const handler = await child<{ p50: Record<string, number[]>; p90: Record<string, number[]> }>(
-      ['--import', 'tsx', 'bench/children/handler-time.ts', String(HANDLER_ROUNDS), '2000'],
+      [
+        '--import',
+        'tsx',
+        'bench/children/handler-time.ts',
+        String(HANDLER_ROUNDS),
+        '2000',
+        bundles['handler kit']!.file,
+        bundles['handler kit, lean log/metrics']!.file,
+      ],
       { ...lambdaEnv, POWERTOOLS_DEV: '' },
     );
     const handlerTime = Object.fromEntries(
@@ -172,6 +210,7 @@ async function main(): Promise<void> {
       },
       cold,
       authorizerRate,
+      authorizerPartsUs,
       handlerTime,
       kvs: { warm, concurrent, coldInstances },
       e2e,
@@ -197,10 +236,15 @@ function printReport(r: any): void {
     '| figure | ours | floor | ratio | target |',
     '|---|---:|---:|---:|---|',
   );
-  for (const audit of ['auditOn', 'auditOff']) {
+  const rateLabels: Record<string, string> = {
+    auditOn: 'audit on',
+    auditOff: 'audit off (log level SILENT)',
+    leanLogAuditOn: 'variant: no zod + lean log, audit on',
+  };
+  for (const audit of Object.keys(r.authorizerRate)) {
     const on = audit === 'auditOn';
     for (const [alg, a] of Object.entries(r.authorizerRate[audit]) as [string, any][]) {
-      const label = on ? 'audit on' : 'audit off (log level SILENT)';
+      const label = rateLabels[audit] ?? audit;
       row(
         `authorizer decisions/s, ${alg}, ${label} (floor: jose jwtVerify)`,
         a.oursPerSecond,
@@ -243,14 +287,29 @@ function printReport(r: any): void {
     '<= 60 KB',
   );
   row(
+    'bundle, authorizer without zod, lean log (variant)',
+    kb(b['authorizer, no zod + lean log']),
+    kb(b.authorizerFloor),
+    round(b['authorizer, no zod + lean log'] / b.authorizerFloor),
+    '<= 60 KB',
+  );
+  row(
     'bundle, broker (floor: two KVS clients + trivial handler)',
     kb(b.broker),
     kb(b.brokerFloor),
     round(b.broker / b.brokerFloor),
     '<= 300 KB',
   );
-  for (const v of ['broker, no zod', 'broker, fromEnv credentials', 'broker, no zod + fromEnv']) {
+  for (const v of [
+    'broker, no zod',
+    'broker, fromEnv credentials',
+    'broker, no zod + fromEnv',
+    'broker, no zod + fromEnv + lean log/metrics',
+  ]) {
     row(`bundle, ${v} (variant)`, kb(b[v]), kb(b.brokerFloor), round(b[v] / b.brokerFloor), '<= 300 KB');
+  }
+  for (const [piece, us] of Object.entries(r.authorizerPartsUs ?? {})) {
+    row(`authorizer decision, one piece, us per call: ${piece}`, us as number, '', '', 'reported');
   }
   const h = r.handlerTime;
   for (const k of Object.keys(h)) {

@@ -1,31 +1,38 @@
-// The broker handler's own time: the real handler (middy, Logger, Metrics, core) with an in-process KVS adapter
-// that answers at once, so every microsecond is ours. Variants, in turn, show where that time goes:
-//   deployed                     Metrics.singleMetric() per request (as lambda/broker/handler.ts does today)
-//   metrics flushed once         one long-lived Metrics: addDimension/addMetric, one publishStoredMetrics a call
+// The broker handler's own time: the real handler (middy, logger, metrics, core) with an in-process KVS adapter
+// that answers at once, so every microsecond is ours. Handlers come from two bundles of bench/variants/
+// handler-kit.ts: as deployed, and with lambda/runtime's lean logger and EMF writer. Variants, in turn:
+//   deployed                     Powertools: Logger, Metrics.singleMetric() per request (lambda/broker/handler.ts)
+//   metrics flushed once         one long-lived Powertools Metrics: addDimension/addMetric, one publish a call
 //   no metrics                   a Metrics whose single metric does nothing
-//   no metrics, no logging       and a Logger that does nothing: middy, parsing, decision, JSON
+//   no metrics, no logging       and a Logger at SILENT: middy, parsing, decision, JSON
+//   lean log/metrics             lambda/runtime/log.ts and metrics.ts in place of Powertools
 // Log and metric lines go to this process's stdout, which the parent discards. Reports over IPC.
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+// argv: <rounds> <calls per round> <kit bundle> <lean kit bundle>
+import { pathToFileURL } from 'node:url';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { createBrokerHandler } from '../../lambda/broker/handler';
-import { validateConfig } from '../../lambda/runtime/validate';
+import type * as Kit from '../variants/handler-kit';
 import type { KvsAdapter } from '../../lambda/kvs/adapter';
 import { deployedConfig, lambdaContext, sessionEvent } from '../fixtures';
 import { quantile } from '../stats';
 
-const [roundsArg, perRoundArg] = process.argv.slice(2);
-const rounds = Number(roundsArg ?? 7);
-const perRound = Number(perRoundArg ?? 2000);
-const config = validateConfig(deployedConfig('https://idp.bench.example/jwks'));
+const [roundsArg, perRoundArg, kitFile, leanKitFile] = process.argv.slice(2);
+const rounds = Number(roundsArg);
+const perRound = Number(perRoundArg);
+const kit = (await import(pathToFileURL(kitFile!).href)) as typeof Kit;
+const lean = (await import(pathToFileURL(leanKitFile!).href)) as typeof Kit;
+const config = kit.validateConfig(deployedConfig('https://idp.bench.example/jwks'));
 const kvs: KvsAdapter = {
   getStreamingSessionUrl: async () =>
     'https://b-1234.kinesisvideo.us-east-1.amazonaws.com/dash/v1/getDASHManifest.mpd?SessionToken=x',
   listStreams: async () => ({ streamNames: [] }),
 };
+const service = { serviceName: 'kvs-session-broker' };
+const metricsOptions = { namespace: 'KvsSessionBroker', ...service };
 
 function flushedOnce(): Metrics {
-  const metrics = new Metrics({ namespace: 'KvsSessionBroker', serviceName: 'kvs-session-broker' });
+  const metrics = new kit.Metrics(metricsOptions);
   const single = {
     addDimension: (name: string, value: string) => metrics.addDimension(name, value),
     addMetric: (...args: Parameters<Metrics['addMetric']>) => {
@@ -37,32 +44,39 @@ function flushedOnce(): Metrics {
 }
 
 const noMetrics = { singleMetric: () => ({ addDimension() {}, addMetric() {} }) } as unknown as Metrics;
-const silentLogger = new Logger({ serviceName: 'kvs-session-broker', logLevel: 'SILENT' });
 
 const variants = {
-  deployed: createBrokerHandler({
+  deployed: kit.createBrokerHandler({
     config,
     kvs,
-    logger: new Logger({ serviceName: 'kvs-session-broker' }),
-    metrics: new Metrics({ namespace: 'KvsSessionBroker', serviceName: 'kvs-session-broker' }),
+    logger: new kit.Logger(service),
+    metrics: new kit.Metrics(metricsOptions),
   }),
-  'metrics flushed once': createBrokerHandler({
+  'metrics flushed once': kit.createBrokerHandler({
     config,
     kvs,
-    logger: new Logger({ serviceName: 'kvs-session-broker' }),
+    logger: new kit.Logger(service),
     metrics: flushedOnce(),
   }),
-  'no metrics': createBrokerHandler({
+  'no metrics': kit.createBrokerHandler({ config, kvs, logger: new kit.Logger(service), metrics: noMetrics }),
+  'no metrics, no logging': kit.createBrokerHandler({
     config,
     kvs,
-    logger: new Logger({ serviceName: 'kvs-session-broker' }),
+    logger: new kit.Logger({ ...service, logLevel: 'SILENT' }),
     metrics: noMetrics,
   }),
-  'no metrics, no logging': createBrokerHandler({ config, kvs, logger: silentLogger, metrics: noMetrics }),
+  'lean log/metrics': lean.createBrokerHandler({
+    config,
+    kvs,
+    logger: new lean.Logger(service) as unknown as Logger,
+    metrics: new lean.Metrics(metricsOptions) as unknown as Metrics,
+  }),
 };
 
-const streams = Array.from({ length: 50 }, (_, i) => `cam-${String(i).padStart(3, '0')}`);
-const events = streams.map((s, i) => sessionEvent(s, `req-${i}`) as unknown as APIGatewayProxyEvent);
+const events = Array.from(
+  { length: 50 },
+  (_, i) => sessionEvent(`cam-${String(i).padStart(3, '0')}`, `req-${i}`) as unknown as APIGatewayProxyEvent,
+);
 const context = lambdaContext('bench') as unknown as Context;
 
 async function round(handler: (typeof variants)['deployed']): Promise<number[]> {
