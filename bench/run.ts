@@ -15,8 +15,8 @@ import { median, round } from './stats';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
-const COLD_PAIRS = QUICK ? 3 : 11;
-const RATE_ROUNDS = QUICK ? 3 : 9;
+const COLD_PAIRS = QUICK ? 3 : 15;
+const RATE_ROUNDS = QUICK ? 3 : 11;
 const TOKENS_PER_ALG = QUICK ? 100 : 300;
 const HANDLER_ROUNDS = QUICK ? 3 : 9;
 const E2E = { rounds: QUICK ? 1 : 3, seconds: QUICK ? 3 : 8, connections: 32, streams: 200 };
