@@ -1,9 +1,9 @@
 // Cold starts: a fresh `node` per run imports one bundle and serves one request (bench/children/cold.mjs).
-// Each bundle is paired with its floor run for run (A B B A ...), and every run must have served the request.
+// All bundles run in turn, round after round, and every run must have served the request.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { interleave, median, round } from './stats';
+import { median, round } from './stats';
 
 const CHILD = fileURLToPath(new URL('./children/cold.mjs', import.meta.url));
 
@@ -68,39 +68,40 @@ export interface ColdComparison {
   processRatio: number;
 }
 
-/** `runs` pairs of target and floor, after one unmeasured pair (disk cache, JIT of node itself). */
-export async function compareCold(
-  target: ColdTarget,
-  floor: ColdTarget,
-  runs: number,
+/**
+ * Every target once per round, in an order that rotates from round to round, after one unmeasured round (disk
+ * cache). Each comparison's ratio is the median over rounds of target / floor from the same round, so that a
+ * burst of load from elsewhere moves both sides of a pair, and every floor run serves every comparison.
+ */
+export async function compareColdRoundRobin(
+  targets: readonly ColdTarget[],
+  comparisons: readonly [target: string, floor: string][],
+  rounds: number,
   env: Record<string, string>,
-): Promise<ColdComparison> {
-  await coldRun(target, env);
-  await coldRun(floor, env);
-  const processA: number[] = [];
-  const processB: number[] = [];
-  const paired = await interleave(
-    runs,
-    async () => {
-      const r = await coldRun(target, env);
-      processA.push(r.processMs);
-      return r.ms;
-    },
-    async () => {
-      const r = await coldRun(floor, env);
-      processB.push(r.processMs);
-      return r.ms;
-    },
-  );
-  return {
-    bundle: target.label,
-    floor: floor.label,
-    runs,
-    medianMs: round(paired.medianA, 1),
-    floorMedianMs: round(paired.medianB, 1),
-    ratio: round(paired.medianRatio),
-    processMedianMs: round(median(processA), 1),
-    floorProcessMedianMs: round(median(processB), 1),
-    processRatio: round(median(processA.map((a, i) => a / processB[i]!))),
-  };
+  onRound: (round: number) => void = () => {},
+): Promise<ColdComparison[]> {
+  const runs = new Map<string, ColdRun[]>(targets.map((t) => [t.label, []]));
+  for (const t of targets) await coldRun(t, env);
+  for (let r = 0; r < rounds; r += 1) {
+    onRound(r);
+    for (let k = 0; k < targets.length; k += 1) {
+      const t = targets[(r + k) % targets.length]!;
+      runs.get(t.label)!.push(await coldRun(t, env));
+    }
+  }
+  return comparisons.map(([a, b]) => {
+    const as = runs.get(a)!;
+    const bs = runs.get(b)!;
+    return {
+      bundle: a,
+      floor: b,
+      runs: rounds,
+      medianMs: round(median(as.map((x) => x.ms)), 1),
+      floorMedianMs: round(median(bs.map((x) => x.ms)), 1),
+      ratio: round(median(as.map((x, i) => x.ms / bs[i]!.ms))),
+      processMedianMs: round(median(as.map((x) => x.processMs)), 1),
+      floorProcessMedianMs: round(median(bs.map((x) => x.processMs)), 1),
+      processRatio: round(median(as.map((x, i) => x.processMs / bs[i]!.processMs))),
+    };
+  });
 }
