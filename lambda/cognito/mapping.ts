@@ -2,7 +2,7 @@
 // grants (DESIGN section 3), written as the `kvs` claim and/or as `kvs:<MODE>:<stream>` scopes (DESIGN section 7).
 // No AWS SDK, no env, no I/O: the handler passes the parsed config and the event's request in.
 import { z } from 'zod';
-import { PLAYBACK_MODES, PROTOCOLS, STREAM_PATTERN } from '../core/config';
+import { PLAYBACK_MODES, PROTOCOLS, STREAM_PATTERN } from '../core/config-rules';
 import { parseGrant, type Grant } from '../core/grants';
 
 /** A grant whose `stream` may use `{name}`: the part of the group name after a rule's `groupPrefix`. */

@@ -1,7 +1,7 @@
 // GET /v1/streams (DESIGN section 7): which streams a caller may open, and how. Pure: the stream names that
 // exist are passed in by the handler, which fetched them with KVS ListStreams for `listingPrefixes(grants)`.
 import * as z from 'zod';
-import { PLAYBACK_MODES, PROTOCOLS } from './config';
+import { PLAYBACK_MODES, PROTOCOLS } from './config-rules';
 import { BrokerError } from './errors';
 import { matchesStream, type Grant } from './grants';
 

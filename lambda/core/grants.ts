@@ -1,5 +1,5 @@
 // Grants (DESIGN section 3 and 7): read from a JWT's claims, confined to the issuer's streamPrefix, matched to streams.
-import { PLAYBACK_MODES, PROTOCOLS, STREAM_PATTERN, type PlaybackMode, type Protocol } from './config';
+import { PLAYBACK_MODES, PROTOCOLS, STREAM_PATTERN, type PlaybackMode, type Protocol } from './config-rules';
 
 export interface Grant {
   /** Exact stream name, a prefix ending in `*`, or `*`. */

@@ -6,7 +6,7 @@ import {
   PLAYBACK_MODES,
   PROTOCOLS,
   STREAM_NAME,
-} from './config';
+} from './config-rules';
 import { BrokerError } from './errors';
 
 /** KVS accepts at most 24 hours between StartTimestamp and EndTimestamp. */

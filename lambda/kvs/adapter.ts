@@ -9,7 +9,7 @@ import {
 import { KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { KVS_BUDGET_MS } from '../core/config';
+import { KVS_BUDGET_MS } from '../core/config-rules';
 import { BrokerError } from '../core/errors';
 import type { SessionRequest } from '../core/request';
 import { DATA_ENDPOINT_THROTTLE_BACKOFF, withRetries, type Backoff, type RetryContext } from './retry';

@@ -1,5 +1,8 @@
 // Cold-start configuration for the deployed Lambdas: the one place that reads process.env.
-import { parseConfig, type BrokerConfig } from '../core/config';
+// The document was validated with zod at synth; here it is checked again against the JSON Schema generated from
+// that same zod schema (validate.ts), so that neither bundle carries zod. A malformed value still fails closed.
+import type { BrokerConfig } from '../core/config';
+import { validateConfig } from './validate';
 
 /** Name of the environment variable holding the validated configuration JSON (set by the CDK construct). */
 export const CONFIG_ENV = 'KVS_BROKER_CONFIG';
@@ -8,5 +11,5 @@ export const CONFIG_ENV = 'KVS_BROKER_CONFIG';
 export function configFromEnv(env: Record<string, string | undefined>): BrokerConfig {
   const raw = env[CONFIG_ENV];
   if (!raw) throw new Error(`${CONFIG_ENV} is not set`);
-  return parseConfig(JSON.parse(raw));
+  return validateConfig(JSON.parse(raw));
 }

@@ -1,7 +1,8 @@
 // The Lambda bundles stay small (cold starts, deploy size). `npm run build` (and so `npm pack`) fails when one is
 // over its budget: a regression like importing zod's namespace object (all its locales, +300 KB) stops there.
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lambdaBundleDirectory, type LambdaBundleName } from '../../lib/lambda-bundles';
@@ -19,8 +20,64 @@ describe('Lambda bundle size', () => {
 
   it('fails the build when a bundle is over its budget, naming it', async () => {
     const out = `${mkdtempSync(join(tmpdir(), 'kvs-bundles-'))}/`;
-    await expect(buildLambdaBundles(out, { authorizer: 1_000, broker: 10_000_000, cognito: 10_000_000 })).rejects.toThrow(
-      /^the authorizer bundle is \d+ bytes, over its budget of 1000 bytes$/,
-    );
+    await expect(
+      buildLambdaBundles(out, { authorizer: 1_000, broker: 10_000_000, cognito: 10_000_000 }),
+    ).rejects.toThrow(/^the authorizer bundle is \d+ bytes, over its budget of 1000 bytes$/);
+  });
+});
+
+describe('the deployed bundles', () => {
+  const broker = () => readFileSync(join(lambdaBundleDirectory('broker'), 'index.mjs'), 'utf8');
+
+  it('give the broker credentials from the environment only (Lambda sets the role there), not the whole chain', () => {
+    const code = broker();
+    expect(code).toContain('AWS_ACCESS_KEY_ID');
+    for (const other of [
+      'credential_process',
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+      'sso_start_url',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    ]) {
+      expect(code).not.toContain(other);
+    }
+  });
+
+  it('carry no schema library in the authorizer (its config is checked without zod at cold start)', () => {
+    const code = readFileSync(join(lambdaBundleDirectory('authorizer'), 'index.mjs'), 'utf8');
+    expect(code).not.toMatch(/ZodError|zod/i);
+  });
+
+  it('load and answer in a fresh Node process: the broker serves GET /openapi.json, the authorizer refuses no token', () => {
+    const config = JSON.stringify({
+      issuers: [
+        { issuer: 'https://idp.example.com/', jwksUri: 'https://idp.example.com/jwks', audience: 'a' },
+      ],
+    });
+    const program = `
+      const event = { httpMethod: 'GET', resource: '/openapi.json', path: '/openapi.json', headers: {},
+        requestContext: { requestId: 'r', extendedRequestId: 'e', identity: { sourceIp: '127.0.0.1' } } };
+      const context = { awsRequestId: 'r', functionName: 'f', getRemainingTimeInMillis: () => 1000 };
+      const broker = await import(${JSON.stringify(join(lambdaBundleDirectory('broker'), 'index.mjs'))});
+      const answer = await broker.handler(event, context);
+      const authorizer = await import(${JSON.stringify(join(lambdaBundleDirectory('authorizer'), 'index.mjs'))});
+      const refusal = await authorizer.handler({ type: 'REQUEST', methodArn: 'arn:aws:execute-api:r:1:a/s/GET/v1/streams', headers: {}, requestContext: {} }, context).catch((e) => e.message);
+      console.log(JSON.stringify({ status: answer.statusCode, openapi: JSON.parse(answer.body).openapi, refusal }));`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', program], {
+      env: {
+        PATH: process.env.PATH,
+        KVS_BROKER_CONFIG: config,
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+      },
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toEqual({
+      status: 200,
+      openapi: expect.stringMatching(/^3\.1\./),
+      refusal: 'Unauthorized',
+    });
   });
 });

@@ -1,0 +1,92 @@
+// KVS call counts, in-process against the emulator: calls per warm session, GetDataEndpoint calls for concurrent
+// first requests in one instance, and many cold instances starting at once on one stream with quotas on.
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { createBrokerHandler } from '../lambda/broker/handler';
+import { createKvsAdapter } from '../lambda/kvs/adapter';
+import { parseSessionRequest } from '../lambda/core/request';
+import { validateConfig } from '../lambda/runtime/validate';
+import type { KvsEmulator } from '../local/emulator';
+import { AWS_ENV, deployedConfig, lambdaContext, REGION, sessionEvent } from './fixtures';
+import { round } from './stats';
+
+const config = validateConfig(deployedConfig('https://idp.bench.example/jwks'));
+
+function adapter(emulator: KvsEmulator) {
+  return createKvsAdapter({
+    region: REGION,
+    endpoint: emulator.endpoint,
+    credentials: { accessKeyId: AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: AWS_ENV.AWS_SECRET_ACCESS_KEY },
+    timeoutMs: config.kvs.timeoutMs,
+    maxAttempts: config.kvs.maxAttempts,
+    dataEndpointTtlMs: config.kvs.dataEndpointTtlSeconds * 1000,
+  });
+}
+
+function calls(emulator: KvsEmulator): number {
+  return Object.values(emulator.stats().requests).reduce((a, b) => a + b, 0);
+}
+
+/** KVS calls per session once the instance is warm (its data endpoints cached): the floor is 1, naive is 2. */
+export async function callsPerWarmSession(emulator: KvsEmulator, streams: string[], sessions = 200) {
+  const kvs = adapter(emulator);
+  for (const s of streams) await kvs.getStreamingSessionUrl(parseSessionRequest(s, undefined), 300);
+  const before = calls(emulator);
+  for (let i = 0; i < sessions; i += 1) {
+    await kvs.getStreamingSessionUrl(parseSessionRequest(streams[i % streams.length], undefined), 300);
+  }
+  return {
+    sessions,
+    streams: streams.length,
+    callsPerSession: round((calls(emulator) - before) / sessions, 3),
+  };
+}
+
+/** One fresh instance, `concurrency` first requests for one stream at once: how many GetDataEndpoint calls. */
+export async function concurrentFirstRequests(emulator: KvsEmulator, stream: string, concurrency = 50) {
+  const kvs = adapter(emulator);
+  const before = emulator.stats().requests.GetDataEndpoint ?? 0;
+  const results = await Promise.allSettled(
+    Array.from({ length: concurrency }, () =>
+      kvs.getStreamingSessionUrl(parseSessionRequest(stream, undefined), 300),
+    ),
+  );
+  return {
+    concurrency,
+    getDataEndpointCalls: (emulator.stats().requests.GetDataEndpoint ?? 0) - before,
+    served: results.filter((r) => r.status === 'fulfilled').length,
+  };
+}
+
+const quietLogger = new Logger({ serviceName: 'kvs-session-broker', logLevel: 'SILENT' });
+const noMetrics = { singleMetric: () => ({ addDimension() {}, addMetric() {} }) } as unknown as Metrics;
+
+/**
+ * `instances` cold instances (each its own adapter and handler: nothing cached, nothing shared) serve one session
+ * each, all at once, on one stream of an emulator enforcing KVS's quotas (GetDataEndpoint 5 TPS per stream).
+ */
+export async function coldInstancesOneStream(emulator: KvsEmulator, stream: string, instances = 20) {
+  const handlers = Array.from({ length: instances }, () =>
+    createBrokerHandler({ config, kvs: adapter(emulator), logger: quietLogger, metrics: noMetrics }),
+  );
+  const start = performance.now();
+  const outcomes = await Promise.all(
+    handlers.map(async (handler, i) => {
+      const response = await handler(
+        sessionEvent(stream, `cold-${i}`) as unknown as APIGatewayProxyEvent,
+        lambdaContext(`cold-${i}`) as unknown as Context,
+      );
+      return { status: response.statusCode, ms: performance.now() - start };
+    }),
+  );
+  const stats = emulator.stats();
+  return {
+    instances,
+    served: outcomes.filter((o) => o.status === 200).length,
+    throttled429: outcomes.filter((o) => o.status === 429).length,
+    otherStatuses: outcomes.filter((o) => o.status !== 200 && o.status !== 429).map((o) => o.status),
+    slowestMs: round(Math.max(...outcomes.map((o) => o.ms)), 0),
+    emulatorThrottled: stats.throttled,
+  };
+}

@@ -1,0 +1,102 @@
+// The configuration's facts that need no schema library: its constants (modes, protocols, algorithms, stream-name
+// patterns, KVS limits) and its cross-field rules. Imported by the zod schema (lambda/core/config.ts), by the
+// Lambdas' cold-start check (lambda/runtime/validate.ts) and by the domain, so that no Lambda bundles zod for them.
+
+export const PLAYBACK_MODES = ['LIVE', 'LIVE_REPLAY', 'ON_DEMAND'] as const;
+export const PROTOCOLS = ['DASH', 'HLS'] as const;
+export type PlaybackMode = (typeof PLAYBACK_MODES)[number];
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/** Asymmetric JWS algorithms only: `none` and HS* can never be allowed, whatever the config says. */
+export const ASYMMETRIC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const;
+
+/** KVS stream names: 1..256 of [a-zA-Z0-9_.-]. */
+export const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,256}$/;
+/** A stream name, a prefix ending in `*`, or `*` alone. */
+export const STREAM_PATTERN = /^(\*|[a-zA-Z0-9_.-]{1,255}\*|[a-zA-Z0-9_.-]{1,256})$/;
+
+export const KVS_MIN_EXPIRES_SECONDS = 300;
+/** Time the broker may spend on KVS calls, retries included, inside API Gateway's 29 s integration timeout. */
+export const KVS_BUDGET_MS = 25_000;
+export const KVS_MAX_EXPIRES_SECONDS = 43200;
+/** Highest `limits.maxGrantsPerToken` a config may set: the policy size test proves 8 KB up to here. */
+export const MAX_GRANTS_PER_TOKEN_CEILING = 100;
+
+/** A cross-field problem: where (the field path) and what. */
+export interface ConfigIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** What the cross-field rules read of a (schema-valid, defaulted) configuration. */
+export interface CrossFieldInput {
+  issuers: readonly { issuer: string; streamPrefix: string }[];
+  sessions: { defaultExpiresSeconds: number; maxExpiresSeconds: number };
+  kvs: { maxAttempts: number; timeoutMs: number };
+}
+
+/** The rules between fields, after each field is valid on its own. */
+export function crossFieldIssues(config: CrossFieldInput): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (config.sessions.defaultExpiresSeconds > config.sessions.maxExpiresSeconds) {
+    issues.push({
+      path: ['sessions', 'defaultExpiresSeconds'],
+      message: `must not exceed sessions.maxExpiresSeconds (${config.sessions.maxExpiresSeconds})`,
+    });
+  }
+  // A session makes two KVS calls, each retried: all of it must fit API Gateway's 29 s integration timeout,
+  // or the client gets a gateway 504 and no audit line.
+  const worstCaseMs = 2 * config.kvs.maxAttempts * config.kvs.timeoutMs;
+  if (worstCaseMs > KVS_BUDGET_MS) {
+    issues.push({
+      path: ['kvs', 'timeoutMs'],
+      message: `2 calls x kvs.maxAttempts x kvs.timeoutMs is ${worstCaseMs} ms; it must stay within ${KVS_BUDGET_MS} ms (API Gateway gives up at 29 s)`,
+    });
+  }
+  const seen = new Set<string>();
+  config.issuers.forEach((issuer, i) => {
+    if (seen.has(issuer.issuer)) issues.push({ path: ['issuers', i, 'issuer'], message: 'duplicate issuer' });
+    seen.add(issuer.issuer);
+  });
+  overlappingPrefixes(config.issuers).forEach(([i, j]) => {
+    issues.push({
+      path: ['issuers', j, 'streamPrefix'],
+      message: `overlaps issuers[${i}].streamPrefix ("${config.issuers[i]!.streamPrefix}"): one issuer's tokens could reach the other's streams`,
+    });
+  });
+  return issues;
+}
+
+/**
+ * Pairs [i, j] (i < j) of partner issuers whose `streamPrefix`es overlap: one is a prefix of the other (`acme`
+ * reaches `acmecorp-*`), or they are equal. The empty prefix is the operator's own (first-party) issuer, which
+ * reaches every stream by design (config/example.json); it is not a tenant, so it is not compared.
+ */
+export function overlappingPrefixes(issuers: readonly { streamPrefix: string }[]): [number, number][] {
+  const pairs: [number, number][] = [];
+  issuers.forEach((a, i) =>
+    issuers.forEach((b, j) => {
+      const tenants = a.streamPrefix !== '' && b.streamPrefix !== '';
+      if (
+        i < j &&
+        tenants &&
+        (a.streamPrefix.startsWith(b.streamPrefix) || b.streamPrefix.startsWith(a.streamPrefix))
+      ) {
+        pairs.push([i, j]);
+      }
+    }),
+  );
+  return pairs;
+}

@@ -1,0 +1,121 @@
+// The lean logger and EMF writer (lambda/runtime) must write what Powertools writes for the same calls, so that
+// swapping them changes no Logs Insights query, alarm or dashboard: compared line by line, clocks pinned.
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit as PowertoolsUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { JsonLogger } from '../../bench/variants/lean-log';
+import { EmfMetrics, MetricUnit } from '../../bench/variants/lean-metrics';
+
+const NOW = new Date('2026-11-25T10:00:00.000Z');
+const context = {
+  awsRequestId: 'req-1',
+  functionName: 'broker',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:broker',
+  memoryLimitInMB: '512',
+  functionVersion: '$LATEST',
+} as unknown as Context;
+const ENV = {
+  _X_AMZN_TRACE_ID: 'Root=1-6745-abc;Parent=53995c3f42cd8ad8;Sampled=1',
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+};
+
+/** Every line written to stdout and stderr while `run` runs, parsed, stderr's marked. */
+function stdoutLines(run: () => void): unknown[] {
+  const lines: string[] = [];
+  const spies = (['stdout', 'stderr'] as const).map((stream) =>
+    jest.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(
+        stream === 'stderr' ? `${String(chunk).trimEnd().slice(0, -1)},"(stderr)":true}\n` : String(chunk),
+      );
+      return true;
+    }),
+  );
+  try {
+    run();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return lines
+    .join('')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as unknown);
+}
+
+afterEach(() => {
+  jest.useRealTimers();
+  delete process.env._X_AMZN_TRACE_ID;
+  delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
+});
+
+describe('JsonLogger', () => {
+  it('writes the lines Powertools Logger writes, before and inside an invocation', () => {
+    jest.useFakeTimers({ now: NOW });
+    Object.assign(process.env, ENV);
+    const calls = (logger: JsonLogger | Logger) => {
+      logger.info('before any invocation', { a: 1 });
+      logger.addContext(context);
+      logger.info('token accepted', { requestId: 'r', sub: 'alice', grants: 2, skipped: undefined });
+      logger.error('unhandled error', { detail: 'boom "quoted"\n' });
+      logger.addContext({ ...context, awsRequestId: 'req-2' });
+      logger.info('second');
+    };
+    const ours = stdoutLines(() => calls(new JsonLogger({ serviceName: 'kvs-session-broker', env: ENV })));
+    const theirs = stdoutLines(() => calls(new Logger({ serviceName: 'kvs-session-broker' })));
+    expect(ours).toHaveLength(4);
+    expect(ours).toEqual(theirs);
+  });
+
+  it('follows the log level of the environment, and SILENT writes nothing', () => {
+    const lines: string[] = [];
+    const write = (l: string) => void lines.push(l);
+    new JsonLogger({ env: { POWERTOOLS_LOG_LEVEL: 'error' }, write }).info('dropped');
+    new JsonLogger({ env: { AWS_LAMBDA_LOG_LEVEL: 'WARN' }, write }).info('dropped');
+    new JsonLogger({ env: { POWERTOOLS_LOG_LEVEL: 'SILENT' }, write }).error('dropped');
+    new JsonLogger({ env: {}, write, now: () => NOW, serviceName: 's' }).info('kept');
+    expect(lines).toEqual([
+      '{"level":"INFO","message":"kept","timestamp":"2026-11-25T10:00:00.000Z","service":"s","sampling_rate":0}',
+    ]);
+  });
+});
+
+describe('EmfMetrics', () => {
+  it('writes the line Powertools singleMetric() writes', () => {
+    jest.useFakeTimers({ now: NOW });
+    const ours = stdoutLines(() => {
+      const single = new EmfMetrics({
+        namespace: 'KvsSessionBroker',
+        serviceName: 'kvs-session-broker',
+      }).singleMetric();
+      single.addDimension('StreamName', 'cam-1');
+      single.addMetric('SessionsIssued', MetricUnit.Count, 1);
+    });
+    const theirs = stdoutLines(() => {
+      const single = new Metrics({
+        namespace: 'KvsSessionBroker',
+        serviceName: 'kvs-session-broker',
+      }).singleMetric();
+      single.addDimension('StreamName', 'cam-1');
+      single.addMetric('SessionsIssued', PowertoolsUnit.Count, 1);
+    });
+    expect(ours).toEqual([
+      {
+        _aws: {
+          Timestamp: NOW.getTime(),
+          CloudWatchMetrics: [
+            {
+              Namespace: 'KvsSessionBroker',
+              Dimensions: [['service', 'StreamName']],
+              Metrics: [{ Name: 'SessionsIssued', Unit: 'Count' }],
+            },
+          ],
+        },
+        service: 'kvs-session-broker',
+        StreamName: 'cam-1',
+        SessionsIssued: 1,
+      },
+    ]);
+    expect(ours).toEqual(theirs);
+  });
+});

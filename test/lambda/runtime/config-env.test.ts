@@ -1,0 +1,141 @@
+// The Lambdas' cold-start config check (lambda/runtime) must say what zod says at synth: the generated schema
+// matches the zod schema (drift), and on every document below both accept the same output or both refuse.
+import { describe, expect, it } from '@jest/globals';
+import { parseConfig } from '../../../lambda/core/config';
+import { CONFIG_SCHEMA } from '../../../lambda/runtime/config-schema';
+import { CONFIG_ENV, configFromEnv } from '../../../lambda/runtime/env';
+import { validateConfig } from '../../../lambda/runtime/validate';
+import { configSchemaDocument } from '../../../scripts/config-schema';
+
+const issuer = {
+  issuer: 'https://idp.example.com/',
+  jwksUri: 'https://idp.example.com/.well-known/jwks.json',
+  audience: 'kvs-session-broker',
+};
+
+/** Each with what zod makes of it (parseConfig, deployed): accepted or refused. */
+const DOCUMENTS: Record<string, unknown> = {
+  minimal: { issuers: [issuer] },
+  full: {
+    issuers: [
+      {
+        ...issuer,
+        algorithms: ['ES256'],
+        grantsFrom: 'scope',
+        grantsClaim: 'x',
+        scopePrefix: 'a/b',
+        streamPrefix: 'p-',
+      },
+    ],
+    sessions: { defaultExpiresSeconds: 600, maxExpiresSeconds: 7200 },
+    streams: ['cam-*', 'door'],
+    clockToleranceSeconds: 0,
+    cors: { allowOrigins: ['https://app.example.com'] },
+    api: { authorizerCacheTtlSeconds: 0, throttlingRateLimit: 0.5, throttlingBurstLimit: 1 },
+    kvs: { timeoutMs: 100, maxAttempts: 5, dataEndpointTtlSeconds: 0 },
+    local: { streams: [{ name: 'cam-1' }], enforceQuotas: false },
+  },
+  'no issuers': { issuers: [] },
+  'not an object': ['issuers'],
+  'unknown top-level field': { issuers: [issuer], extra: 1 },
+  'unknown issuer field': { issuers: [{ ...issuer, kid: 'x' }] },
+  'missing audience': { issuers: [{ issuer: issuer.issuer, jwksUri: issuer.jwksUri }] },
+  'empty issuer': { issuers: [{ ...issuer, issuer: '' }] },
+  'jwksUri not a URL': { issuers: [{ ...issuer, jwksUri: 'not a url' }] },
+  'jwksUri over http': { issuers: [{ ...issuer, jwksUri: 'http://idp.example.com/jwks' }] },
+  'HS256 allowed': { issuers: [{ ...issuer, algorithms: ['HS256'] }] },
+  'no algorithms': { issuers: [{ ...issuer, algorithms: [] }] },
+  'bad scopePrefix': { issuers: [{ ...issuer, scopePrefix: 'a b' }] },
+  'duplicate issuer': { issuers: [issuer, issuer] },
+  'expiry below KVS minimum': { issuers: [issuer], sessions: { defaultExpiresSeconds: 299 } },
+  'expiry not an integer': { issuers: [issuer], sessions: { maxExpiresSeconds: 3600.5 } },
+  'default above max': {
+    issuers: [issuer],
+    sessions: { defaultExpiresSeconds: 4000, maxExpiresSeconds: 3600 },
+  },
+  'stream pattern with inner star': { issuers: [issuer], streams: ['a*b'] },
+  'no streams': { issuers: [issuer], streams: [] },
+  'clock tolerance as a string': { issuers: [issuer], clockToleranceSeconds: '30' },
+  'rate limit zero': { issuers: [issuer], api: { throttlingRateLimit: 0 } },
+  'KVS budget over 25 s': { issuers: [issuer], kvs: { timeoutMs: 5000, maxAttempts: 3 } },
+  'KVS attempts 6': { issuers: [issuer], kvs: { maxAttempts: 6 } },
+  'overlapping partner stream prefixes': {
+    issuers: [
+      { ...issuer, streamPrefix: 'acme' },
+      { ...issuer, issuer: 'https://other.example.com/', streamPrefix: 'acmecorp-' },
+    ],
+  },
+  'first-party issuer beside a partner': {
+    issuers: [issuer, { ...issuer, issuer: 'https://other.example.com/', streamPrefix: 'acme-' }],
+  },
+  'grant cap over the ceiling': { issuers: [issuer], limits: { maxGrantsPerToken: 101 } },
+  'Cognito access tokens': { issuers: [{ ...issuer, audienceClaim: 'client_id' }] },
+  'local stream bad name': { issuers: [issuer], local: { streams: [{ name: 'a b' }] } },
+  'enforceQuotas as a string': { issuers: [issuer], local: { enforceQuotas: 'no' } },
+  null: null,
+};
+
+function zodVerdict(input: unknown): unknown {
+  try {
+    return { ok: parseConfig(input) };
+  } catch {
+    return 'refused';
+  }
+}
+
+function runtimeVerdict(input: unknown): unknown {
+  try {
+    return { ok: validateConfig(input) };
+  } catch {
+    return 'refused';
+  }
+}
+
+describe('lambda/runtime config check', () => {
+  it('uses the schema generated from lambda/core/config.ts (run: tsx scripts/config-schema.ts)', async () => {
+    expect(CONFIG_SCHEMA).toEqual(configSchemaDocument());
+  });
+
+  it.each(Object.entries(DOCUMENTS))('agrees with zod on %s', (_name, document) => {
+    expect(runtimeVerdict(document)).toEqual(zodVerdict(document));
+  });
+
+  it('accepts the corpus documents it should, so the agreement above is not all refusals', () => {
+    expect(runtimeVerdict(DOCUMENTS.minimal)).toEqual({
+      ok: {
+        issuers: [
+          {
+            ...issuer,
+            audienceClaim: 'aud',
+            algorithms: ['RS256', 'ES256'],
+            grantsFrom: 'claim',
+            grantsClaim: 'kvs',
+            scopePrefix: 'kvs',
+            streamPrefix: '',
+          },
+        ],
+        sessions: { defaultExpiresSeconds: 300, maxExpiresSeconds: 3600, capAtTokenExpiry: false },
+        streams: ['*'],
+        clockToleranceSeconds: 30,
+        cors: { allowOrigins: [] },
+        api: { authorizerCacheTtlSeconds: 300, throttlingRateLimit: 50, throttlingBurstLimit: 100 },
+        kvs: { timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 },
+        limits: { maxGrantsPerToken: 100 },
+      },
+    });
+  });
+
+  it('fails the cold start on a malformed value, naming the field', () => {
+    const env = { [CONFIG_ENV]: JSON.stringify({ issuers: [issuer], kvs: { maxAttempts: 0 } }) };
+    expect(() => configFromEnv(env)).toThrow(
+      'Invalid kvs-session-broker configuration:\n  - kvs.maxAttempts: must be >= 1',
+    );
+    expect(() => configFromEnv({})).toThrow(`${CONFIG_ENV} is not set`);
+    expect(() => configFromEnv({ [CONFIG_ENV]: '{' })).toThrow(SyntaxError);
+  });
+
+  it('reads what the construct writes: the synth-validated document without `local`', () => {
+    const { local: _local, ...deployed } = parseConfig(DOCUMENTS.full);
+    expect(configFromEnv({ [CONFIG_ENV]: JSON.stringify(deployed) })).toEqual(deployed);
+  });
+});
