@@ -10,18 +10,27 @@ const PRODUCT_BOUNDARY = [
     message: 'The product (lambda/, lib/, bin/) must not import local mode or tests (docs/ARCHITECTURE.md).',
   },
 ];
-const CORE_BOUNDARY = [
+// A Lambda bundle carries only what runs in Lambda: never the CDK app or its constructs.
+const LAMBDA_BOUNDARY = [
   ...PRODUCT_BOUNDARY,
+  {
+    regex: '^(\\.\\./){2,}(lib|bin|bench|scripts)(/|$)',
+    message:
+      'lambda/ must not import CDK constructs, the app, bench or scripts (they would enter the bundle).',
+  },
+  {
+    regex: '^(aws-cdk-lib|constructs|cdk-nag)(/|$)',
+    message: 'lambda/ runs in Lambda: the CDK belongs to lib/ and bin/.',
+  },
+];
+const CORE_BOUNDARY = [
+  ...LAMBDA_BOUNDARY,
   {
     regex: '^\\.\\./(authorizer|broker|kvs|runtime)(/|$)',
     message: 'lambda/core is the pure domain: handlers, adapters and runtime import it, never the reverse.',
   },
   {
-    regex: '^(\\.\\./){2,}(lib|bin|bench|scripts)(/|$)',
-    message: 'lambda/core is the pure domain: it must not import CDK constructs, the app, bench or scripts.',
-  },
-  {
-    regex: '^(@aws-sdk|@smithy|@aws-lambda-powertools|@middy|aws-cdk-lib|constructs|cdk-nag|jose)(/|$)',
+    regex: '^(@aws-sdk|@smithy|@aws-lambda-powertools|@middy|jose)(/|$)',
     message:
       'lambda/core is the pure domain: no AWS SDK, Lambda runtime, CDK or token library (those live at the edges).',
   },
@@ -49,8 +58,12 @@ export default tseslint.config(
   },
   { files: ['local/**', 'bench/**', 'scripts/**', 'bin/**'], rules: { 'no-console': 'off' } },
   {
-    files: ['lambda/**/*.ts', 'lib/**/*.ts', 'bin/**/*.ts'],
+    files: ['lib/**/*.ts', 'bin/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: PRODUCT_BOUNDARY }] },
+  },
+  {
+    files: ['lambda/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: LAMBDA_BOUNDARY }] },
   },
   {
     files: ['lambda/core/**/*.ts'],

@@ -63,7 +63,7 @@ describe('lambda/core stays the pure domain', () => {
   });
 });
 
-describe('the product never imports local mode or tests', () => {
+describe('the product never imports local mode or tests, and a Lambda never the CDK', () => {
   it.each([
     ['lambda/broker/planted.ts', "import '../../local/app';"],
     ['lambda/kvs/planted.ts', "import '../../test/support/local-broker';"],
@@ -71,6 +71,10 @@ describe('the product never imports local mode or tests', () => {
     ['lib/planted.ts', "import '../local/emulator';"],
     ['lib/constructs/planted.ts', "import '../../test/lib/fixtures';"],
     ['bin/planted.ts', "import { startLocalBroker } from '../local/app';"],
+    // A Lambda bundle never pulls in the CDK.
+    ['lambda/broker/planted.ts', "import '../../lib/telemetry';"],
+    ['lambda/authorizer/planted.ts', "import { Duration } from 'aws-cdk-lib';"],
+    ['lambda/runtime/planted.ts', "import '../../bin/app';"],
   ])('%s refuses: %s', async (file, code) => {
     expect(await violations(file, code)).toEqual(['no-restricted-imports']);
   });
