@@ -1,37 +1,20 @@
 // A session URL from the broker plays like a KVS one: real manifests and fragments, the session token checked on
-// every request, media bytes metered per stream (DESIGN sections 5 and 6).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startLocalBroker, type LocalBroker } from '../../local/app';
-import { generateDevKey } from '../../local/dev-issuer';
-import { captureOutput, devIssuerConfig, post, type Captured } from '../support/local-broker';
+// every request, media bytes metered per stream (DESIGN sections 5 and 6). The broker and the emulator share one
+// test clock, so session expiry is exact.
+import { describe, expect, it } from '@jest/globals';
+import { brokerPerTest, type BrokerFixture } from '../support/broker-fixture';
+import { devIssuerConfig } from '../support/local-broker';
 
-let broker: LocalBroker;
-let captured: Captured;
-let token: string;
-let emulatorClockOffsetMs = 0;
-
-beforeAll(async () => {
-  captured = captureOutput();
-  broker = await startLocalBroker({
-    devKey: await generateDevKey(),
-    emulatorNow: () => Date.now() + emulatorClockOffsetMs,
-    config: (baseUrl: string) => ({
-      issuers: [devIssuerConfig(baseUrl)],
-      local: { streams: [{ name: 'cam-1' }, { name: 'cam-2' }], enforceQuotas: false },
-    }),
-  });
-  token = await broker.devIssuer!.mint({
-    sub: 'viewer',
-    grants: [{ stream: 'cam-*', modes: ['LIVE', 'ON_DEMAND'] }],
-  });
-});
-afterAll(async () => {
-  captured.restore();
-  await broker.close();
+const fixture = brokerPerTest({
+  config: (baseUrl) => ({
+    issuers: [devIssuerConfig(baseUrl)],
+    local: { streams: [{ name: 'cam-1' }, { name: 'cam-2' }], enforceQuotas: false },
+  }),
 });
 
-async function sessionUrl(stream: string, body: unknown): Promise<string> {
-  const res = await post(broker, stream, token, body);
+async function sessionUrl(f: BrokerFixture, stream: string, body: unknown): Promise<string> {
+  const token = await f.mint([{ stream: 'cam-*', modes: ['LIVE', 'ON_DEMAND'] }], { sub: 'viewer' });
+  const res = await f.post(stream, token, body);
   expect(res.status).toBe(200);
   return res.json.url as string;
 }
@@ -43,7 +26,8 @@ function linksIn(text: string, base: string, pattern: RegExp): string[] {
 
 describe('DASH', () => {
   it('serves a live MPD whose init and media fragments are real fMP4, and meters only media bytes', async () => {
-    const url = await sessionUrl('cam-1', {});
+    const f = fixture();
+    const url = await sessionUrl(f, 'cam-1', {});
     const mpd = await fetch(url);
     expect(mpd.status).toBe(200);
     expect(mpd.headers.get('content-type')).toBe('application/dash+xml');
@@ -51,35 +35,33 @@ describe('DASH', () => {
     expect(text).toContain('type="dynamic"');
     const init = text.match(/initialization="([^"]+)"/)![1]!.replaceAll('&amp;', '&');
     const media = text.match(/media="([^"]+)"/)![1]!.replaceAll('&amp;', '&');
-    const initRes = await fetch(new URL(init, url));
-    const initBytes = new Uint8Array(await initRes.arrayBuffer());
+    const initBytes = new Uint8Array(await (await fetch(new URL(init, url))).arrayBuffer());
     expect(Buffer.from(initBytes.subarray(4, 8)).toString('latin1')).toBe('ftyp');
-    const before = broker.emulator.stats().outgoingBytes['cam-1'] ?? 0;
-    expect(before).toBe(0);
+    // Manifest and init fragment carry no OutgoingBytes metric (DESIGN section 6).
+    expect(f.broker.emulator.stats().outgoingBytes['cam-1'] ?? 0).toBe(0);
     const startNumber = Number(text.match(/startNumber="(\d+)"/)?.[1]);
-    const fragmentUrl = new URL(media.replace('$Number$', String(startNumber)), url);
-    const fragment = await fetch(fragmentUrl);
+    const fragment = await fetch(new URL(media.replace('$Number$', String(startNumber)), url));
     expect(fragment.status).toBe(200);
     const bytes = new Uint8Array(await fragment.arrayBuffer());
     expect(Buffer.from(bytes.subarray(4, 8)).toString('latin1')).toBe('moof');
-    expect(broker.emulator.stats().outgoingBytes['cam-1']).toBe(bytes.byteLength);
+    expect(f.broker.emulator.stats().outgoingBytes).toEqual({ 'cam-1': bytes.byteLength });
   });
 });
 
 describe('HLS', () => {
   it.each([
-    ['FRAGMENTED_MP4', /getMP4MediaFragment\.mp4/],
-    ['MPEG_TS', /getTSFragment\.ts/],
+    ['FRAGMENTED_MP4', /getMP4MediaFragment\.mp4/, 'video/mp4'],
+    ['MPEG_TS', /getTSFragment\.ts/, 'video/mp2t'],
   ])(
     'serves master -> media playlist -> %s fragments for an ON_DEMAND range',
-    async (containerFormat, fragmentPath) => {
-      const now = Date.now();
-      const url = await sessionUrl('cam-2', {
+    async (containerFormat, fragmentPath, contentType) => {
+      const f = fixture();
+      const url = await sessionUrl(f, 'cam-2', {
         protocol: 'HLS',
         containerFormat,
         playbackMode: 'ON_DEMAND',
-        startTimestamp: new Date(now - 60_000).toISOString(),
-        endTimestamp: new Date(now - 50_000).toISOString(),
+        startTimestamp: f.clock.iso(-60_000),
+        endTimestamp: f.clock.iso(-50_000),
       });
       const master = await (await fetch(url)).text();
       expect(master).toMatch(/^#EXTM3U/);
@@ -91,16 +73,15 @@ describe('HLS', () => {
       expect(fragments[0]).toMatch(fragmentPath);
       const res = await fetch(fragments[0]!);
       expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toBe(
-        containerFormat === 'MPEG_TS' ? 'video/mp2t' : 'video/mp4',
-      );
+      expect(res.headers.get('content-type')).toBe(contentType);
     },
   );
 });
 
 describe('the session token', () => {
   it('is refused when tampered with, like KVS (403)', async () => {
-    const url = new URL(await sessionUrl('cam-1', {}));
+    const f = fixture();
+    const url = new URL(await sessionUrl(f, 'cam-1', {}));
     const t = url.searchParams.get('SessionToken')!;
     url.searchParams.set('SessionToken', `${t.slice(0, -2)}${t.endsWith('AA') ? 'BB' : 'AA'}`);
     const res = await fetch(url);
@@ -108,16 +89,15 @@ describe('the session token', () => {
     expect(res.headers.get('x-amzn-errortype')).toMatch(/^NotAuthorizedException/);
   });
 
-  it('is refused once expired, like KVS (403)', async () => {
-    const url = await sessionUrl('cam-1', {});
+  it('plays until its expiry (300 s by default), then is refused like KVS (403)', async () => {
+    const f = fixture();
+    const url = await sessionUrl(f, 'cam-1', {});
     expect((await fetch(url)).status).toBe(200);
-    emulatorClockOffsetMs = 301_000; // the default session lasts 300 s
-    try {
-      const res = await fetch(url);
-      expect(res.status).toBe(403);
-      expect(await res.json()).toEqual({ message: 'Streaming session token is expired' });
-    } finally {
-      emulatorClockOffsetMs = 0;
-    }
+    f.clock.advance(299_000);
+    expect((await fetch(url)).status).toBe(200);
+    f.clock.advance(2_000);
+    const res = await fetch(url);
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ message: 'Streaming session token is expired' });
   });
 });

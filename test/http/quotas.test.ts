@@ -1,56 +1,67 @@
-// 429 THROTTLED from KVS quotas, deterministically: the emulator's clock stands still, so its token buckets
-// (25 GetDASH/HLSStreamingSessionURL per second per stream) never refill during the test.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startLocalBroker, type LocalBroker } from '../../local/app';
-import { generateDevKey } from '../../local/dev-issuer';
-import { captureOutput, devIssuerConfig, post, type Captured } from '../support/local-broker';
+// 429 THROTTLED from KVS quotas, deterministically: the test clock stands still, so the emulator's token buckets
+// (GetDASH/HLSStreamingSessionURL: 25 TPS per stream, per the KVS quotas page) never refill during a test.
+import { describe, expect, it } from '@jest/globals';
+import { brokerPerTest } from '../support/broker-fixture';
+import { devIssuerConfig } from '../support/local-broker';
 
-const frozen = Date.now();
-let captured: Captured;
-const brokers: LocalBroker[] = [];
-
-async function brokerWithAttempts(maxAttempts: number): Promise<LocalBroker> {
-  const broker = await startLocalBroker({
-    devKey: await generateDevKey(),
-    emulatorNow: () => frozen,
-    config: (baseUrl: string) => ({
-      issuers: [devIssuerConfig(baseUrl)],
-      kvs: { timeoutMs: 2000, maxAttempts, dataEndpointTtlSeconds: 300 },
-      local: { streams: [{ name: 'cam-hot' }], enforceQuotas: true },
-    }),
-  });
-  brokers.push(broker);
-  return broker;
-}
-
-beforeAll(() => {
-  captured = captureOutput();
-});
-afterAll(async () => {
-  captured.restore();
-  await Promise.all(brokers.map((b) => b.close()));
+const APP_ORIGIN = 'https://app.example.com';
+const config = (maxAttempts: number) => (baseUrl: string) => ({
+  issuers: [devIssuerConfig(baseUrl)],
+  kvs: { timeoutMs: 2000, maxAttempts, dataEndpointTtlSeconds: 300 },
+  cors: { allowOrigins: [APP_ORIGIN] },
+  local: { streams: [{ name: 'cam-hot' }], enforceQuotas: true },
 });
 
-describe('KVS quotas', () => {
-  it.each([1, 3])(
-    'answer 429 THROTTLED with Retry-After past 25 sessions per second (%i attempts)',
-    async (attempts) => {
-      const broker = await brokerWithAttempts(attempts);
-      const token = await broker.devIssuer!.mint({ sub: 'u', grants: [{ stream: 'cam-hot' }] });
-      const statuses: number[] = [];
-      let last;
-      for (let i = 0; i < 30; i += 1) {
-        last = await post(broker, 'cam-hot', token);
-        statuses.push(last.status);
-      }
-      expect(statuses).toEqual([...Array(25).fill(200), ...Array(5).fill(429)]);
-      expect(last!.headers.get('retry-after')).toBe('1');
-      expect(last!.json).toEqual({
+describe.each([1, 3])('KVS quotas with kvs.maxAttempts %i', (attempts) => {
+  const fixture = brokerPerTest({ config: config(attempts) });
+
+  it('answer 429 THROTTLED with Retry-After past 25 sessions per second, and again after one second', async () => {
+    const f = fixture();
+    const token = await f.mint([{ stream: 'cam-hot' }]);
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < 30; i += 1) {
+      last = await f.post('cam-hot', token);
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([...Array(25).fill(200), ...Array(5).fill(429)]);
+    const requestId = last!.headers['x-amzn-requestid'];
+    expect(last).toEqual({
+      status: 429,
+      headers: {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+        'retry-after': '1',
+        'x-amzn-requestid': requestId,
+      },
+      json: {
         error: { code: 'THROTTLED', message: 'Too many requests for this stream; retry later' },
-        requestId: expect.any(String),
-      });
-      // with retries, each throttled session was tried `attempts` times before giving up
-      expect(broker.emulator.stats().throttled).toMatchObject({ GetDASHStreamingSessionURL: 5 * attempts });
-    },
-  );
+        requestId,
+      },
+    });
+    // with retries, each throttled session was tried `attempts` times before giving up
+    expect(f.broker.emulator.stats().throttled).toMatchObject({ GetDASHStreamingSessionURL: 5 * attempts });
+    f.clock.advance(1000); // Retry-After honoured: the bucket refilled
+    expect((await f.post('cam-hot', token)).status).toBe(200);
+  });
+});
+
+describe('a throttled browser', () => {
+  const fixture = brokerPerTest({ config: config(1) });
+
+  // KNOWN GAP (reported to the lead): DESIGN section 8 says every 429 exposes Retry-After to allowed origins
+  // (Access-Control-Expose-Headers); the deployed gateway responses do (lib/gateway-responses.ts), the broker's own
+  // 429 does not, so a browser cannot read Retry-After. Turn `it.failing` into `it` once the broker sends it.
+  it.failing('can read Retry-After on a 429 from the broker (Access-Control-Expose-Headers)', async () => {
+    const f = fixture();
+    const token = await f.mint([{ stream: 'cam-hot' }]);
+    let last;
+    for (let i = 0; i < 26; i += 1) last = await f.post('cam-hot', token, undefined, { Origin: APP_ORIGIN });
+    expect(last!.status).toBe(429);
+    expect(last!.headers).toMatchObject({
+      'access-control-allow-origin': APP_ORIGIN,
+      'access-control-expose-headers': expect.stringMatching(/\bRetry-After\b/i),
+      'retry-after': '1',
+    });
+  });
 });

@@ -1,56 +1,44 @@
 // GET /v1/streams (DESIGN section 7) over HTTP, and API Gateway behaviour of the local gateway (stage throttling).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { LocalBroker } from '../../local/app';
-import {
-  captureOutput,
-  devIssuerConfig,
-  post,
-  startTestBroker,
-  type Captured,
-} from '../support/local-broker';
+// One fresh broker per test on a fixed clock: the stage's token bucket refills only when a test moves the clock.
+import { describe, expect, it } from '@jest/globals';
+import { brokerPerTest } from '../support/broker-fixture';
+import { devIssuerConfig } from '../support/local-broker';
 
-let broker: LocalBroker;
-let captured: Captured;
-
-async function list(token: string, query = '') {
-  const res = await fetch(`${broker.url}/v1/streams${query}`, {
-    headers: { Authorization: `Bearer ${token}` },
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-}
-
-beforeAll(async () => {
-  captured = captureOutput();
-  broker = await startTestBroker((baseUrl) => ({
+const APP_ORIGIN = 'https://app.example.com';
+const config =
+  (throttle: { throttlingRateLimit: number; throttlingBurstLimit: number }) => (baseUrl: string) => ({
     issuers: [
       devIssuerConfig(baseUrl),
       { ...devIssuerConfig(baseUrl), issuer: 'tenant-acme', streamPrefix: 'acme-' },
     ],
-    api: { authorizerCacheTtlSeconds: 0, throttlingRateLimit: 1, throttlingBurstLimit: 25 },
+    api: { authorizerCacheTtlSeconds: 0, ...throttle },
+    cors: { allowOrigins: [APP_ORIGIN] },
     local: {
       streams: ['cam-1', 'cam-2', 'cam-lobby', 'acme-a', 'acme-b', 'other'].map((name) => ({ name })),
       enforceQuotas: false,
     },
-  }));
-});
-
-afterAll(async () => {
-  captured.restore();
-  await broker.close();
-});
+  });
+const names = (json: Record<string, unknown>) =>
+  (json.streams as { streamName: string }[]).map((s) => s.streamName);
 
 describe('GET /v1/streams', () => {
+  const fixture = brokerPerTest({ config: config({ throttlingRateLimit: 100, throttlingBurstLimit: 100 }) });
+
   it('lists the granted streams once each, sorted, with the union of modes and protocols', async () => {
-    const token = await broker.devIssuer!.mint({
-      sub: 'u',
-      grants: [
-        { stream: 'cam-*' },
-        { stream: 'cam-lobby', modes: ['ON_DEMAND'], protocols: ['HLS'] },
-        { stream: 'not-yet-created' },
-      ],
-    });
-    expect(await list(token)).toEqual({
+    const f = fixture();
+    const token = await f.mint([
+      { stream: 'cam-*' },
+      { stream: 'cam-lobby', modes: ['ON_DEMAND'], protocols: ['HLS'] },
+      { stream: 'not-yet-created' },
+    ]);
+    const res = await f.get('/v1/streams', token);
+    expect(res).toEqual({
       status: 200,
+      headers: {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+        'x-amzn-requestid': expect.any(String),
+      },
       json: {
         streams: [
           { streamName: 'cam-1', modes: ['LIVE'], protocols: ['DASH', 'HLS'] },
@@ -63,15 +51,12 @@ describe('GET /v1/streams', () => {
   });
 
   it('pages with limit and nextToken', async () => {
-    const token = await broker.devIssuer!.mint({ sub: 'u', grants: [{ stream: '*' }] });
-    const first = await list(token, '?limit=4');
-    expect((first.json.streams as { streamName: string }[]).map((s) => s.streamName)).toEqual([
-      'acme-a',
-      'acme-b',
-      'cam-1',
-      'cam-2',
-    ]);
-    const second = await list(token, `?limit=4&nextToken=${first.json.nextToken as string}`);
+    const f = fixture();
+    const token = await f.mint([{ stream: '*' }]);
+    const first = await f.get('/v1/streams?limit=4', token);
+    expect(names(first.json)).toEqual(['acme-a', 'acme-b', 'cam-1', 'cam-2']);
+    expect(first.json.nextToken).toEqual(expect.any(String));
+    const second = await f.get(`/v1/streams?limit=4&nextToken=${first.json.nextToken as string}`, token);
     expect(second.json).toEqual({
       streams: [
         { streamName: 'cam-lobby', modes: ['LIVE'], protocols: ['DASH', 'HLS'] },
@@ -81,41 +66,88 @@ describe('GET /v1/streams', () => {
   });
 
   it('never shows a tenant a stream outside its streamPrefix', async () => {
-    const dev = broker.devIssuer!;
-    const token = await dev.mint({
-      sub: 'partner',
-      grants: [{ stream: '*' }],
-      claims: { iss: 'tenant-acme' },
-    });
-    const res = await list(token);
-    expect((res.json.streams as { streamName: string }[]).map((s) => s.streamName)).toEqual([
-      'acme-a',
-      'acme-b',
-    ]);
+    const f = fixture();
+    const token = await f.mint([{ stream: '*' }], { sub: 'partner', claims: { iss: 'tenant-acme' } });
+    expect(names((await f.get('/v1/streams', token)).json)).toEqual(['acme-a', 'acme-b']);
+  });
+
+  it('lists nothing for a token without grants', async () => {
+    const f = fixture();
+    expect((await f.get('/v1/streams', await f.mint([]))).json).toEqual({ streams: [] });
   });
 
   it('answers a bad query with 400 INVALID_REQUEST', async () => {
-    const token = await broker.devIssuer!.mint({ sub: 'u', grants: [] });
-    expect(await list(token, '?limit=0')).toEqual({
+    const f = fixture();
+    const res = await f.get('/v1/streams?limit=0', await f.mint([]));
+    const requestId = res.headers['x-amzn-requestid'];
+    expect({ status: res.status, json: res.json }).toEqual({
       status: 400,
       json: {
         error: { code: 'INVALID_REQUEST', message: 'limit: must be an integer from 1 to 1000' },
-        requestId: expect.any(String),
+        requestId,
+      },
+    });
+  });
+
+  it('answers without a token with 401 from the gateway', async () => {
+    const f = fixture();
+    const res = await f.get('/v1/streams');
+    expect({ status: res.status, json: res.json }).toEqual({
+      status: 401,
+      json: {
+        error: { code: 'UNAUTHORIZED', message: 'Missing or invalid bearer token' },
+        requestId: res.headers['x-amzn-requestid'],
       },
     });
   });
 });
 
-describe('stage throttling', () => {
-  it('answers 429 THROTTLED with Retry-After past the burst, before calling the authorizer', async () => {
-    const token = await broker.devIssuer!.mint({ sub: 'u', grants: [{ stream: 'cam-1' }] });
-    const results = await Promise.all(Array.from({ length: 40 }, () => post(broker, 'cam-1', token)));
+describe('stage throttling (burst 25, 1 request per second)', () => {
+  const fixture = brokerPerTest({ config: config({ throttlingRateLimit: 1, throttlingBurstLimit: 25 }) });
+
+  it('admits the burst, then answers 429 THROTTLED with Retry-After before calling the authorizer', async () => {
+    const f = fixture();
+    const token = await f.mint([{ stream: 'cam-1' }]);
+    const results = await Promise.all(Array.from({ length: 40 }, () => f.post('cam-1', token)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(25);
     const throttled = results.filter((r) => r.status === 429);
-    expect(throttled.length).toBeGreaterThanOrEqual(10);
-    expect(throttled[0]!.headers.get('retry-after')).toBe('1');
-    expect(throttled[0]!.json).toEqual({
-      error: { code: 'THROTTLED', message: 'Too many requests; retry later' },
-      requestId: expect.any(String),
+    expect(throttled).toHaveLength(15);
+    const requestId = throttled[0]!.headers['x-amzn-requestid'];
+    expect(throttled[0]).toEqual({
+      status: 429,
+      headers: {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+        'retry-after': '1',
+        'x-amzn-requestid': requestId,
+      },
+      json: { error: { code: 'THROTTLED', message: 'Too many requests; retry later' }, requestId },
+    });
+    // The authorizer ran for the admitted requests only (its cache is off here).
+    expect(f.captured.lines.join('').match(/"token accepted"/g)).toHaveLength(25);
+  });
+
+  it('admits one more request per second of the test clock', async () => {
+    const f = fixture();
+    const token = await f.mint([{ stream: 'cam-1' }]);
+    await Promise.all(Array.from({ length: 25 }, () => f.post('cam-1', token)));
+    expect((await f.post('cam-1', token)).status).toBe(429);
+    f.clock.advance(1000);
+    expect((await f.post('cam-1', token)).status).toBe(200);
+    expect((await f.post('cam-1', token)).status).toBe(429);
+  });
+
+  // KNOWN GAP (reported to the lead): DESIGN section 8 wants Retry-After exposed to allowed origins on every 429;
+  // the deployed gateway response does it (lib/gateway-responses.ts), the local gateway does not.
+  it.failing('lets an allowed origin read Retry-After on the gateway 429', async () => {
+    const f = fixture();
+    const token = await f.mint([{ stream: 'cam-1' }]);
+    await Promise.all(Array.from({ length: 25 }, () => f.post('cam-1', token)));
+    const res = await f.post('cam-1', token, undefined, { Origin: APP_ORIGIN });
+    expect(res.status).toBe(429);
+    expect(res.headers).toMatchObject({
+      'access-control-allow-origin': APP_ORIGIN,
+      'access-control-expose-headers': expect.stringMatching(/\bRetry-After\b/i),
     });
   });
 });

@@ -38,6 +38,7 @@ export function devIssuerConfig(baseUrl: string) {
   };
 }
 
+/** @deprecated Shares one broker across tests; use brokerPerTest (./broker-fixture) for a broker per test. */
 export async function startTestBroker(config: (baseUrl: string) => unknown): Promise<LocalBroker> {
   return startLocalBroker({ devKey: await generateDevKey(), config });
 }
@@ -59,6 +60,7 @@ export async function serveJwks(
   };
 }
 
+/** @deprecated Use the `post` of brokerPerTest (./broker-fixture), which returns the whole answer. */
 export async function post(
   broker: LocalBroker,
   stream: string,

@@ -1,34 +1,182 @@
+// DESIGN section 2, "Errors": the status of every code and the code of every KVS exception, written out here
+// by hand from the DESIGN table (never read back from lambda/core/errors.ts, so a wrong row there fails).
 import { describe, expect, it } from '@jest/globals';
-import { BrokerError, ERROR_STATUS, errorBody, fromKvsFailure } from '../../../lambda/core/errors';
+import {
+  BrokerError,
+  THROTTLE_RETRY_AFTER_SECONDS,
+  errorBody,
+  fromKvsFailure,
+  toBrokerError,
+  type ErrorCode,
+} from '../../../lambda/core/errors';
 
-describe('fromKvsFailure', () => {
-  it.each([
-    ['ResourceNotFoundException', 'NOT_FOUND', 404, undefined],
-    ['NoDataRetentionException', 'STREAM_NOT_PLAYABLE', 422, 'NoDataRetentionException'],
+describe('BrokerError status, per DESIGN section 2', () => {
+  it.each<[ErrorCode, number]>([
+    ['INVALID_REQUEST', 400],
+    ['UNAUTHORIZED', 401],
+    ['FORBIDDEN', 403],
+    ['NOT_FOUND', 404],
+    ['STREAM_NOT_PLAYABLE', 422],
+    ['THROTTLED', 429],
+    ['UPSTREAM_ERROR', 502],
+    ['UPSTREAM_TIMEOUT', 504],
+    // Not a DESIGN code: what a bug of ours becomes (hidden behind a generic message).
+    ['INTERNAL_ERROR', 500],
+  ])('%s is %i', (code, status) => {
+    const e = new BrokerError(code, 'm');
+    expect({ name: e.name, code: e.code, status: e.status, message: e.message }).toEqual({
+      name: 'BrokerError',
+      code,
+      status,
+      message: 'm',
+    });
+    expect(e).toBeInstanceOf(Error);
+  });
+
+  it('keeps reason, Retry-After and the log-only detail it was given', () => {
+    const e = new BrokerError('THROTTLED', 'slow down', {
+      reason: 'ClientLimitExceededException',
+      retryAfterSeconds: 7,
+      detail: 'for the log',
+    });
+    expect({ reason: e.reason, retryAfterSeconds: e.retryAfterSeconds, detail: e.detail }).toEqual({
+      reason: 'ClientLimitExceededException',
+      retryAfterSeconds: 7,
+      detail: 'for the log',
+    });
+  });
+});
+
+describe('fromKvsFailure, per KVS exception name (DESIGN section 2)', () => {
+  it.each<[string, ErrorCode, number, string | undefined, string]>([
+    [
+      'ResourceNotFoundException',
+      'NOT_FOUND',
+      404,
+      undefined,
+      'No such stream, or no fragments in the requested range',
+    ],
+    [
+      'NoDataRetentionException',
+      'STREAM_NOT_PLAYABLE',
+      422,
+      'NoDataRetentionException',
+      'The stream does not retain data',
+    ],
     [
       'UnsupportedStreamMediaTypeException',
       'STREAM_NOT_PLAYABLE',
       422,
       'UnsupportedStreamMediaTypeException',
+      'The stream media type cannot be played over DASH or HLS',
     ],
-    ['MissingCodecPrivateDataException', 'STREAM_NOT_PLAYABLE', 422, 'MissingCodecPrivateDataException'],
-    ['InvalidCodecPrivateDataException', 'STREAM_NOT_PLAYABLE', 422, 'InvalidCodecPrivateDataException'],
-    ['ClientLimitExceededException', 'THROTTLED', 429, undefined],
-    ['InvalidArgumentException', 'INVALID_REQUEST', 400, 'InvalidArgumentException'],
-    ['NotAuthorizedException', 'UPSTREAM_ERROR', 502, undefined],
-    ['InternalFailure', 'UPSTREAM_ERROR', 502, undefined],
-  ])('maps %s to %s (%i)', (name, code, status, reason) => {
+    [
+      'MissingCodecPrivateDataException',
+      'STREAM_NOT_PLAYABLE',
+      422,
+      'MissingCodecPrivateDataException',
+      'The stream has no codec private data',
+    ],
+    [
+      'InvalidCodecPrivateDataException',
+      'STREAM_NOT_PLAYABLE',
+      422,
+      'InvalidCodecPrivateDataException',
+      'The stream codec private data is invalid',
+    ],
+    [
+      'InvalidArgumentException',
+      'INVALID_REQUEST',
+      400,
+      'InvalidArgumentException',
+      'Kinesis Video Streams rejected the request parameters',
+    ],
+    // Our role lacks permission: the caller must not learn that, nor the exception name.
+    [
+      'NotAuthorizedException',
+      'UPSTREAM_ERROR',
+      502,
+      undefined,
+      'The broker is not authorized to open this stream',
+    ],
+    // "another KVS fault"
+    ['InternalFailure', 'UPSTREAM_ERROR', 502, undefined, 'Kinesis Video Streams failed to answer'],
+    ['ServiceUnavailable', 'UPSTREAM_ERROR', 502, undefined, 'Kinesis Video Streams failed to answer'],
+    // An exception name is matched exactly, not by prefix or case.
+    ['resourcenotfoundexception', 'UPSTREAM_ERROR', 502, undefined, 'Kinesis Video Streams failed to answer'],
+  ])('%s is %s (%i), reason %s', (name, code, status, reason, message) => {
     const e = fromKvsFailure({ name, message: 'from KVS' });
-    expect({ code: e.code, status: e.status, reason: e.reason }).toEqual({ code, status, reason });
+    expect({ code: e.code, status: e.status, reason: e.reason, message: e.message }).toEqual({
+      code,
+      status,
+      reason,
+      message,
+    });
+    expect(e.retryAfterSeconds).toBeUndefined();
     expect(e.detail).toBe(`${name}: from KVS`);
   });
 
-  it('maps a timeout to UPSTREAM_TIMEOUT whatever the name', () => {
-    expect(fromKvsFailure({ name: 'TimeoutError', timedOut: true }).status).toBe(504);
+  it('ClientLimitExceededException is 429 THROTTLED with a Retry-After of one second (KVS quotas are per second)', () => {
+    const e = fromKvsFailure({ name: 'ClientLimitExceededException', message: 'slow' });
+    expect({
+      code: e.code,
+      status: e.status,
+      reason: e.reason,
+      message: e.message,
+      retryAfterSeconds: e.retryAfterSeconds,
+      detail: e.detail,
+    }).toEqual({
+      code: 'THROTTLED',
+      status: 429,
+      reason: undefined,
+      message: 'Too many requests for this stream; retry later',
+      retryAfterSeconds: 1,
+      detail: 'ClientLimitExceededException: slow',
+    });
+    expect(THROTTLE_RETRY_AFTER_SECONDS).toBe(1);
   });
 
-  it('tells a throttled caller when to retry', () => {
-    expect(fromKvsFailure({ name: 'ClientLimitExceededException' }).retryAfterSeconds).toBe(1);
+  it('a timeout is 504 UPSTREAM_TIMEOUT whatever the exception name', () => {
+    for (const name of ['TimeoutError', 'ResourceNotFoundException', 'ClientLimitExceededException']) {
+      const e = fromKvsFailure({ name, message: 'late', timedOut: true });
+      expect({
+        code: e.code,
+        status: e.status,
+        message: e.message,
+        reason: e.reason,
+        detail: e.detail,
+      }).toEqual({
+        code: 'UPSTREAM_TIMEOUT',
+        status: 504,
+        message: 'Kinesis Video Streams did not answer in time',
+        reason: undefined,
+        detail: name,
+      });
+    }
+  });
+
+  // KNOWN BUG (reported to the lead): the table is a plain object, so a name that is an Object.prototype member
+  // finds a function instead of a row and yields a BrokerError without code or status. `it.failing` keeps the suite
+  // green while the bug stands and fails (turn it into `it`) once errors.ts looks names up with Object.hasOwn or a Map.
+  it.failing.each(['toString', 'constructor', 'hasOwnProperty'])(
+    'an exception named %s is UPSTREAM_ERROR (502), like any unknown name',
+    (name) => {
+      const e = fromKvsFailure({ name, message: 'odd' });
+      expect({ code: e.code, status: e.status, message: e.message }).toEqual({
+        code: 'UPSTREAM_ERROR',
+        status: 502,
+        message: 'Kinesis Video Streams failed to answer',
+      });
+    },
+  );
+
+  it('timedOut false is not a timeout', () => {
+    expect(fromKvsFailure({ name: 'ResourceNotFoundException', timedOut: false }).code).toBe('NOT_FOUND');
+  });
+
+  it('logs an absent KVS message as empty, never "undefined"', () => {
+    expect(fromKvsFailure({ name: 'InternalFailure' }).detail).toBe('InternalFailure: ');
+    expect(fromKvsFailure({ name: 'ResourceNotFoundException' }).detail).toBe('ResourceNotFoundException: ');
   });
 });
 
@@ -40,16 +188,54 @@ describe('errorBody', () => {
     });
   });
 
-  it('hides anything else behind INTERNAL_ERROR', () => {
-    expect(errorBody(new TypeError('secret detail at /var/task/index.mjs:1'), 'req-2')).toEqual({
+  it('carries the KVS exception name as error.reason for STREAM_NOT_PLAYABLE', () => {
+    expect(errorBody(fromKvsFailure({ name: 'NoDataRetentionException', message: 'x' }), 'req-3')).toEqual({
+      error: {
+        code: 'STREAM_NOT_PLAYABLE',
+        message: 'The stream does not retain data',
+        reason: 'NoDataRetentionException',
+      },
+      requestId: 'req-3',
+    });
+  });
+
+  it('never sends the log-only detail', () => {
+    const body = errorBody(
+      new BrokerError('UPSTREAM_ERROR', 'failed', { detail: 'arn:aws:iam::123:role/x' }),
+      'r',
+    );
+    expect(JSON.stringify(body)).not.toContain('arn:aws');
+  });
+
+  it.each([
+    ['an Error', new TypeError('secret detail at /var/task/index.mjs:1')],
+    ['a string', 'secret detail'],
+    ['undefined', undefined],
+  ])('hides %s behind INTERNAL_ERROR', (_what, thrown) => {
+    expect(errorBody(thrown, 'req-2')).toEqual({
       error: { code: 'INTERNAL_ERROR', message: 'Internal error' },
       requestId: 'req-2',
     });
   });
+});
 
-  it('derives every status from the one table', () => {
-    for (const [code, status] of Object.entries(ERROR_STATUS)) {
-      expect(new BrokerError(code as keyof typeof ERROR_STATUS, 'm').status).toBe(status);
-    }
+describe('toBrokerError', () => {
+  it('returns a BrokerError as it is', () => {
+    const e = new BrokerError('FORBIDDEN', 'no');
+    expect(toBrokerError(e)).toBe(e);
+  });
+
+  it.each([
+    [new RangeError('boom'), 'RangeError: boom'],
+    ['plain string', 'plain string'],
+    [42, '42'],
+  ])('keeps what %p was in the log-only detail', (thrown, detail) => {
+    const e = toBrokerError(thrown);
+    expect({ code: e.code, status: e.status, message: e.message, detail: e.detail }).toEqual({
+      code: 'INTERNAL_ERROR',
+      status: 500,
+      message: 'Internal error',
+      detail,
+    });
   });
 });

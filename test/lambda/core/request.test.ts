@@ -17,7 +17,8 @@ const END = '2026-11-25T09:30:00+00:00';
 
 describe('parseSessionRequest', () => {
   it('applies the defaults to an empty body: DASH, LIVE, SERVER_TIMESTAMP, NEVER', () => {
-    expect(parseSessionRequest('cam-1', undefined)).toEqual({
+    // toStrictEqual: an optional field the caller did not send is absent, not present as undefined.
+    expect(parseSessionRequest('cam-1', undefined)).toStrictEqual({
       streamName: 'cam-1',
       protocol: 'DASH',
       playbackMode: 'LIVE',
@@ -190,5 +191,81 @@ describe('parseSessionRequest', () => {
         endTimestamp: '2026-11-26T09:00:00Z',
       }),
     ).not.toThrow();
+  });
+});
+
+describe('parseSessionRequest, more', () => {
+  it.each<[string, unknown]>([
+    ['undefined (no path parameter)', undefined],
+    ['null', null],
+    ['a number', 123],
+    ['an array of one name', ['cam-1']],
+  ])('refuses a stream name that is %s, even when its text would pass the KVS rule', (_what, streamName) => {
+    expect(failure(streamName, {})).toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'streamName: must be 1 to 256 characters of a-z, A-Z, 0-9, _ . -',
+    });
+  });
+
+  it('accepts a 256-character stream name, the KVS maximum', () => {
+    expect(parseSessionRequest('a'.repeat(256), undefined).streamName).toBe('a'.repeat(256));
+  });
+
+  it('refuses a JSON null body (it is no object)', () => {
+    expect(failure('cam-1', null)).toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'body: must be a JSON object',
+    });
+  });
+
+  it('names every unknown field at once', () => {
+    expect(failure('cam-1', { codec: 'h264', fps: 30 })).toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'codec, fps: unknown field',
+    });
+  });
+
+  it('leaves out the LIVE_REPLAY end, and reads every optional field only when sent', () => {
+    expect(
+      parseSessionRequest('cam-1', { playbackMode: 'LIVE_REPLAY', startTimestamp: START }),
+    ).toStrictEqual({
+      streamName: 'cam-1',
+      protocol: 'DASH',
+      playbackMode: 'LIVE_REPLAY',
+      fragmentSelectorType: 'SERVER_TIMESTAMP',
+      startMs: Date.parse(START),
+      displayFragmentTimestamp: 'NEVER',
+      displayFragmentNumber: 'NEVER',
+    });
+  });
+
+  it('keeps every HLS option it was given', () => {
+    expect(
+      parseSessionRequest('cam-1', {
+        protocol: 'HLS',
+        fragmentSelectorType: 'PRODUCER_TIMESTAMP',
+        containerFormat: 'MPEG_TS',
+        discontinuityMode: 'ON_DISCONTINUITY',
+        displayFragmentTimestamp: 'ALWAYS',
+        expiresInSeconds: 43200,
+        maxFragmentResults: 5000,
+      }),
+    ).toStrictEqual({
+      streamName: 'cam-1',
+      protocol: 'HLS',
+      playbackMode: 'LIVE',
+      fragmentSelectorType: 'PRODUCER_TIMESTAMP',
+      containerFormat: 'MPEG_TS',
+      discontinuityMode: 'ON_DISCONTINUITY',
+      displayFragmentTimestamp: 'ALWAYS',
+      expiresInSeconds: 43200,
+      maxFragmentResults: 5000,
+    });
+  });
+
+  it('keeps displayFragmentNumber for DASH', () => {
+    expect(parseSessionRequest('cam-1', { displayFragmentNumber: 'ALWAYS' }).displayFragmentNumber).toBe(
+      'ALWAYS',
+    );
   });
 });

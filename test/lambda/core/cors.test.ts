@@ -1,0 +1,55 @@
+// CORS answers (DESIGN section 8, Browsers): no response ever reflects an origin outside cors.allowOrigins.
+import { describe, expect, it } from '@jest/globals';
+import { corsHeaders } from '../../../lambda/core/cors';
+
+const APP = 'https://app.example.com';
+
+describe('corsHeaders', () => {
+  it.each<[string, string | undefined, string[], Record<string, string>]>([
+    [
+      'an allowed origin is echoed, with Vary: Origin for caches',
+      APP,
+      [APP],
+      {
+        'Access-Control-Allow-Origin': APP,
+        Vary: 'Origin',
+      },
+    ],
+    [
+      'the second of several allowed origins is echoed',
+      'https://b.example.com',
+      [APP, 'https://b.example.com'],
+      {
+        'Access-Control-Allow-Origin': 'https://b.example.com',
+        Vary: 'Origin',
+      },
+    ],
+    [
+      '* allows any origin without echoing it',
+      'https://evil.example',
+      ['*'],
+      {
+        'Access-Control-Allow-Origin': '*',
+      },
+    ],
+    [
+      '* among named origins still allows any',
+      'https://other.example',
+      [APP, '*'],
+      {
+        'Access-Control-Allow-Origin': '*',
+      },
+    ],
+    ['an origin outside the list gets nothing', 'https://evil.example', [APP], {}],
+    ['a same-site look-alike gets nothing', 'https://app.example.com.evil.example', [APP], {}],
+    ['a scheme change gets nothing', 'http://app.example.com', [APP], {}],
+    ['a case change gets nothing (origins compare exactly)', 'https://APP.example.com', [APP], {}],
+    ['the string "null" (sandboxed frames) gets nothing', 'null', [APP], {}],
+    ['no Origin header gets nothing', undefined, [APP], {}],
+    ['no Origin header gets nothing even with *', undefined, ['*'], {}],
+    ['an empty Origin gets nothing', '', ['*'], {}],
+    ['an empty allow-list allows nobody', APP, [], {}],
+  ])('%s', (_name, origin, allowOrigins, headers) => {
+    expect(corsHeaders(origin, allowOrigins)).toEqual(headers);
+  });
+});
