@@ -119,7 +119,7 @@ export function fromKvsFailure(failure: { name: string; message?: string; timedO
       detail: failure.name,
     });
   }
-  const known = KVS_EXCEPTIONS[failure.name];
+  const known = Object.hasOwn(KVS_EXCEPTIONS, failure.name) ? KVS_EXCEPTIONS[failure.name] : undefined;
   if (!known) {
     return new BrokerError('UPSTREAM_ERROR', 'Kinesis Video Streams failed to answer', {
       detail: `${failure.name}: ${failure.message ?? ''}`,

@@ -155,10 +155,8 @@ describe('fromKvsFailure, per KVS exception name (DESIGN section 2)', () => {
     }
   });
 
-  // KNOWN BUG (reported to the lead): the table is a plain object, so a name that is an Object.prototype member
-  // finds a function instead of a row and yields a BrokerError without code or status. `it.failing` keeps the suite
-  // green while the bug stands and fails (turn it into `it`) once errors.ts looks names up with Object.hasOwn or a Map.
-  it.failing.each(['toString', 'constructor', 'hasOwnProperty'])(
+  // The table is a plain object: a name that is an Object.prototype member must not find a function there.
+  it.each(['toString', 'constructor', 'hasOwnProperty'])(
     'an exception named %s is UPSTREAM_ERROR (502), like any unknown name',
     (name) => {
       const e = fromKvsFailure({ name, message: 'odd' });
