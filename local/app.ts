@@ -4,12 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { JWK } from 'jose';
 import { createAuthorizer } from '../lambda/authorizer/authorizer';
 import { createBrokerHandler, type BrokerOptions } from '../lambda/broker/handler';
+import { brokerMetrics } from '../lambda/broker/metrics';
 import { gatewayResponse } from '../lambda/contract/gateway-responses';
 import { parseConfig, type BrokerConfig } from '../lambda/core/config';
+import { SERVICE_NAME } from '../lambda/core/telemetry';
 import { createKvsAdapter } from '../lambda/kvs/adapter';
 import { DEFAULT_LOCAL_STREAMS, defaultLocalConfig } from './default-config';
 import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, createDevIssuer, type DevIssuer } from './dev-issuer';
@@ -84,8 +85,8 @@ async function startBackend(options: LocalBrokerOptions, host: string, baseUrl: 
 
 /** The deployed pieces, as the CDK construct wires them: authorizer and broker behind (local) API Gateway. */
 function apiGateway(options: LocalBrokerOptions, config: BrokerConfig, emulator: KvsEmulator) {
-  const logger = new Logger({ serviceName: 'kvs-session-broker' });
-  const metrics = new Metrics({ namespace: 'KvsSessionBroker', serviceName: 'kvs-session-broker' });
+  const logger = new Logger({ serviceName: SERVICE_NAME });
+  const metrics = brokerMetrics(logger);
   const now = options.now;
   const kvs = createKvsAdapter({
     region: emulator.region,
