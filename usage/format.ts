@@ -15,8 +15,10 @@ export interface Report extends Attribution {
 const ESTIMATE =
   "Bytes per principal and tenant are ESTIMATES: each stream's bytes shared by the seconds of session granted on it.";
 
-function money(n: number): string {
-  return n.toFixed(n !== 0 && n < 0.01 ? 6 : 2);
+/** Two decimals, or three significant digits for a cost under a cent (a demo's bytes cost millionths). */
+export function money(n: number): string {
+  if (n === 0 || n >= 0.01) return n.toFixed(2);
+  return n.toFixed(Math.min(20, 2 - Math.floor(Math.log10(n))));
 }
 
 function table(headers: string[], rows: (string | number)[][]): string {

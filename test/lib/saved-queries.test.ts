@@ -3,8 +3,9 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { KvsSessionBroker } from '../../lib/kvs-session-broker';
+import { KvsSessionBrokerStack } from '../../lib/kvs-session-broker-stack';
 import { KvsUsageDashboard } from '../../lib/usage-dashboard';
-import { newStack, testConfig } from './fixtures';
+import { newApp, newStack, testConfig } from './fixtures';
 
 let template: Template;
 let broker: KvsSessionBroker;
@@ -81,5 +82,20 @@ describe('tracing', () => {
   it('is off by default (no KVS subsegments: README "Tracing")', () => {
     template.allResourcesProperties('AWS::Lambda::Function', { TracingConfig: Match.absent() });
     template.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: false });
+  });
+});
+
+describe('stack outputs', () => {
+  it("name the audit log groups, the usage report's --log-group arguments", () => {
+    const stack = new KvsSessionBrokerStack(newApp(), 'Out', { config: testConfig() });
+    const out = Template.fromStack(stack).findOutputs('AuditLogGroups');
+    const id = (g: KvsSessionBroker['logGroups']['broker']) =>
+      Stack.of(g).getLogicalId(g.node.defaultChild as CfnElement);
+    expect(Object.values(out)[0]!.Value).toEqual({
+      'Fn::Join': [
+        ',',
+        [{ Ref: id(stack.broker.logGroups.broker) }, { Ref: id(stack.broker.logGroups.authorizer) }],
+      ],
+    });
   });
 });
