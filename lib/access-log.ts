@@ -7,11 +7,12 @@
 // `sourceIp` and `userAgent` names as the broker's `"audit":"kvs-session"` lines, so that one Logs
 // Insights query reads both.
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { GATEWAY_AUDIT } from '../lambda/core/telemetry';
 
 const F = apigw.AccessLogField;
 
 /** The value of the `audit` field of every access log line. */
-export const GATEWAY_AUDIT = 'kvs-gateway';
+export { GATEWAY_AUDIT };
 
 /** A JSON object of access log fields: a value is a `$context` variable or a nested object of them. */
 interface Fields {

@@ -1,5 +1,5 @@
 // An example use of the construct: the broker, its usage dashboard and alarms, and the outputs a client needs.
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { BrokerConfigInput } from '../lambda/core/config';
@@ -48,6 +48,14 @@ export class KvsSessionBrokerStack extends Stack {
       description:
         'Base URL of the broker API: POST {ApiUrl}v1/streams/{streamName}/sessions, GET {ApiUrl}v1/streams',
       value: this.broker.url,
+    });
+    // The usage report's --log-group arguments (npm run usage): the audit lines of both Lambdas.
+    new CfnOutput(this, 'AuditLogGroups', {
+      description: 'Log groups of the audit lines: npm run usage -- --log-group <each>',
+      value: Fn.join(',', [
+        this.broker.logGroups.broker.logGroupName,
+        this.broker.logGroups.authorizer.logGroupName,
+      ]),
     });
     new CfnOutput(this, 'DashboardName', {
       description: 'CloudWatch dashboard of KVS playback bytes beside the sessions issued',

@@ -6,9 +6,11 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { refuseInvalidProps } from './invalid-props';
 import type { KvsSessionBroker } from './kvs-session-broker';
+import { KvsSavedQueries } from './saved-queries';
 import { ERROR_CODE_DIMENSION, METRICS_NAMESPACE, SESSIONS_DENIED, SESSIONS_ISSUED } from './telemetry';
 import {
   AUDIT_QUERIES,
+  SAVED_QUERIES,
   KVS_NAMESPACE,
   KVS_PLAYBACK_BYTE_METRICS,
   KVS_STREAM_DIMENSION,
@@ -18,6 +20,7 @@ import {
   isExactStream,
   kvsBytesInsightsQuery,
   kvsBytesSearch,
+  renderQuery,
   sessionsDeniedInsightsQuery,
   sessionsIssuedSearch,
 } from './usage-metrics';
@@ -90,6 +93,12 @@ export interface KvsUsageDashboardProps {
    * @default - alarms without actions
    */
   readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * Console folder of the saved Logs Insights queries (KvsSavedQueries).
+   * @default `kvs-session-broker/${stackName}`
+   */
+  readonly savedQueriesFolder?: string;
 }
 
 export const KVS_USAGE_DASHBOARD_DEFAULTS = {
@@ -143,8 +152,11 @@ function validate(props: KvsUsageDashboardProps): void {
 export class KvsUsageDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
   readonly alarms: KvsUsageAlarms;
+  /** Saved Logs Insights queries over the audit lines and the access log. */
+  readonly savedQueries: KvsSavedQueries;
 
   private readonly periodSeconds: number;
+  private readonly perStreamSessions: boolean;
 
   constructor(scope: Construct, id: string, props: KvsUsageDashboardProps) {
     super(scope, id);
@@ -153,6 +165,11 @@ export class KvsUsageDashboard extends Construct {
     this.periodSeconds = period.toSeconds();
     const { broker } = props;
     const streams = broker.config.streams;
+    this.perStreamSessions = broker.config.metrics.perStreamDimensions;
+    this.savedQueries = new KvsSavedQueries(this, 'Queries', {
+      broker,
+      ...(props.savedQueriesFolder ? { folder: props.savedQueriesFolder } : {}),
+    });
 
     this.alarms = this.createAlarms(props, period);
     if (props.alarmTopic) {
@@ -242,15 +259,18 @@ export class KvsUsageDashboard extends Construct {
           })
         : this.expression(kvsBytesSearch(metric, pattern, this.periodSeconds), ''),
     );
+    // Sessions per stream need the StreamName dimension (metrics.perStreamDimensions); without it they are read
+    // from the audit lines (the "top streams" table).
+    const sessions = this.perStreamSessions
+      ? [this.expression(sessionsIssuedSearch(pattern, this.periodSeconds), exact ? SESSIONS_ISSUED : '')]
+      : [];
     return new cloudwatch.GraphWidget({
       title: exact
         ? `Stream ${pattern}`
         : `Streams ${pattern} (SEARCH: may include other streams sharing its words)`,
       width: 8,
       left: bytes,
-      right: [
-        this.expression(sessionsIssuedSearch(pattern, this.periodSeconds), exact ? SESSIONS_ISSUED : ''),
-      ],
+      right: sessions,
       leftYAxis: { label: 'bytes', min: 0, showUnits: false },
       rightYAxis: { label: 'sessions', min: 0, showUnits: false },
     });
@@ -282,6 +302,14 @@ export class KvsUsageDashboard extends Construct {
         height: 8,
         logGroupNames: [broker.logGroups.access.logGroupName],
         queryLines: [...AUDIT_QUERIES.gatewayErrors],
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+      }),
+      new cloudwatch.LogQueryWidget({
+        title: 'Audit: top streams by sessions granted',
+        width: 24,
+        height: 6,
+        logGroupNames: [broker.logGroups.broker.logGroupName],
+        queryString: renderQuery(SAVED_QUERIES['top-streams-by-sessions']!.query).replace(/ \| /g, '\n| '),
         view: cloudwatch.LogQueryVisualizationType.TABLE,
       }),
     ];

@@ -1,8 +1,12 @@
 // Metric queries for the usage dashboard: KVS playback bytes per stream beside the sessions the broker issued.
 // Pure string builders, so that the exact SEARCH, Metrics Insights and Logs Insights text is testable.
-import { GATEWAY_AUDIT } from './access-log';
 import {
+  DISCOVERY_AUDIT,
   ERROR_CODE_DIMENSION,
+  GATEWAY_AUDIT,
+  KVS_NAMESPACE,
+  KVS_PLAYBACK_BYTE_METRICS,
+  type KvsPlaybackByteMetric,
   METRICS_NAMESPACE,
   SESSION_AUDIT,
   SESSIONS_DENIED,
@@ -10,15 +14,7 @@ import {
   STREAM_NAME_DIMENSION,
 } from './telemetry';
 
-/** KVS's playback byte metrics (DESIGN section 6); manifests and playlists have no byte metric. */
-export const KVS_PLAYBACK_BYTE_METRICS = [
-  'GetMP4MediaFragment.OutgoingBytes',
-  'GetTSFragment.OutgoingBytes',
-  'GetClip.OutgoingBytes',
-] as const;
-export type KvsPlaybackByteMetric = (typeof KVS_PLAYBACK_BYTE_METRICS)[number];
-
-export const KVS_NAMESPACE = 'AWS/KinesisVideo';
+export { KVS_NAMESPACE, KVS_PLAYBACK_BYTE_METRICS, type KvsPlaybackByteMetric };
 /** KVS and the broker both name the stream dimension StreamName. */
 export const KVS_STREAM_DIMENSION = STREAM_NAME_DIMENSION;
 
@@ -71,7 +67,8 @@ export function brokerMetricSearch(metric: string, term: string, periodSeconds: 
 
 /** Sessions issued for the streams one pattern selects, one series per stream. */
 export function sessionsIssuedSearch(pattern: string, periodSeconds: number): string {
-  const term = pattern === '*' ? KVS_STREAM_DIMENSION : streamSearchTerm(pattern);
+  // All streams: every SessionsIssued series, with or without StreamName (metrics.perStreamDimensions).
+  const term = pattern === '*' ? '' : streamSearchTerm(pattern);
   return brokerMetricSearch(SESSIONS_ISSUED, term, periodSeconds);
 }
 
@@ -139,3 +136,80 @@ export const AUDIT_QUERIES = {
     'limit 100',
   ],
 } as const satisfies Record<string, readonly string[]>;
+
+/** One Logs Insights query, by command: what logs.QueryString takes, and what the usage report sends. */
+export interface AuditQuery {
+  readonly filter: string;
+  readonly stats: string;
+  readonly sort?: string;
+  readonly limit?: number;
+}
+
+/** The query's text as Logs Insights reads it, one command after the other. */
+export function renderQuery(query: AuditQuery): string {
+  return [
+    `filter ${query.filter}`,
+    `stats ${query.stats}`,
+    ...(query.sort ? [`sort ${query.sort}`] : []),
+    ...(query.limit !== undefined ? [`limit ${query.limit}`] : []),
+  ].join(' | ');
+}
+
+/**
+ * Granted sessions and session-seconds (the seconds each session was granted for) per principal and stream: the
+ * attribution the usage report makes of each stream's bytes. `sub` is unique per issuer only, so both are kept.
+ */
+export function sessionsByPrincipalQuery(stream?: string): AuditQuery {
+  return {
+    filter: `audit = "${SESSION_AUDIT}" and outcome = "GRANTED"${stream === undefined ? '' : ` and stream = "${stream}"`}`,
+    stats: 'count(*) as sessions, sum(expiresInSeconds) as sessionSeconds by issuer, tenant, sub, stream',
+    sort: 'sessions desc',
+    limit: 10000,
+  };
+}
+
+/** Where a saved query reads: the Lambdas' log groups (audit lines) or the stage's access log. */
+export type QuerySource = 'lambdas' | 'access';
+
+/** The saved Logs Insights queries (AWS::Logs::QueryDefinition) an operator finds in the console. */
+export const SAVED_QUERIES: Record<string, { source: QuerySource; query: AuditQuery }> = {
+  'sessions-by-principal-and-stream': { source: 'lambdas', query: sessionsByPrincipalQuery() },
+  'refusals-by-reason': {
+    source: 'lambdas',
+    query: {
+      filter: `audit in ["${SESSION_AUDIT}", "${DISCOVERY_AUDIT}"] and outcome != "GRANTED"`,
+      stats: 'count(*) as refusals by audit, outcome, errorCode, reason',
+      sort: 'refusals desc',
+      limit: 1000,
+    },
+  },
+  /** 401/403/429 that API Gateway answered itself (authorizer, cached policy, throttle): no Lambda line exists. */
+  'gateway-denials': {
+    source: 'access',
+    query: {
+      filter: `audit = "${GATEWAY_AUDIT}" and status in ["401", "403", "429"]`,
+      stats: 'count(*) as denials by status, error.responseType, issuer, sub, sourceIp, resourcePath',
+      sort: 'denials desc',
+      limit: 1000,
+    },
+  },
+  'discovery-by-caller': {
+    source: 'lambdas',
+    query: {
+      filter: `audit = "${DISCOVERY_AUDIT}"`,
+      stats: 'count(*) as requests, sum(streamsListed) as streamsListed by issuer, tenant, sub, outcome',
+      sort: 'requests desc',
+      limit: 1000,
+    },
+  },
+  'top-streams-by-sessions': {
+    source: 'lambdas',
+    query: {
+      filter: `audit = "${SESSION_AUDIT}" and outcome = "GRANTED"`,
+      stats:
+        'count(*) as sessions, count_distinct(sub) as principals, sum(expiresInSeconds) as sessionSeconds by stream',
+      sort: 'sessions desc',
+      limit: 100,
+    },
+  },
+};

@@ -3,19 +3,22 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { JWK } from 'jose';
 import { createAuthorizer } from '../lambda/authorizer/authorizer';
 import { createBrokerHandler, type BrokerOptions } from '../lambda/broker/handler';
+import { brokerMetrics } from '../lambda/broker/metrics';
 import { gatewayResponse } from '../lambda/contract/gateway-responses';
 import { parseConfig, type BrokerConfig } from '../lambda/core/config';
+import { SERVICE_NAME } from '../lambda/core/telemetry';
 import { createKvsAdapter } from '../lambda/kvs/adapter';
 import { DEFAULT_LOCAL_STREAMS, defaultLocalConfig } from './default-config';
 import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, createDevIssuer, type DevIssuer } from './dev-issuer';
 import { startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
 import { createLocalGateway } from './gateway/gateway';
 import { emulatorMedia } from './media/emulator-hook';
+import { cloudWatchApi, isCloudWatchCall } from './usage/api';
+import { AuditRing, AuditTapLogger } from './usage/audit-ring';
+import { usagePage } from './usage/page';
 
 // Where they were first defined; new code imports them from dev-issuer.ts and default-config.ts.
 export { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH } from './dev-issuer';
@@ -50,6 +53,8 @@ export interface LocalBroker {
   readonly config: BrokerConfig;
   readonly emulator: KvsEmulator;
   readonly devIssuer?: DevIssuer;
+  /** The audit lines the handlers wrote (what the local Logs Insights answers from). */
+  readonly audit: AuditRing;
   close(): Promise<void>;
 }
 
@@ -83,9 +88,14 @@ async function startBackend(options: LocalBrokerOptions, host: string, baseUrl: 
 }
 
 /** The deployed pieces, as the CDK construct wires them: authorizer and broker behind (local) API Gateway. */
-function apiGateway(options: LocalBrokerOptions, config: BrokerConfig, emulator: KvsEmulator) {
-  const logger = new Logger({ serviceName: 'kvs-session-broker' });
-  const metrics = new Metrics({ namespace: 'KvsSessionBroker', serviceName: 'kvs-session-broker' });
+function apiGateway(
+  options: LocalBrokerOptions,
+  config: BrokerConfig,
+  emulator: KvsEmulator,
+  ring: AuditRing,
+) {
+  const logger = new AuditTapLogger({ serviceName: SERVICE_NAME }, ring);
+  const metrics = brokerMetrics(logger);
   const now = options.now;
   const kvs = createKvsAdapter({
     region: emulator.region,
@@ -114,11 +124,24 @@ function apiGateway(options: LocalBrokerOptions, config: BrokerConfig, emulator:
   });
 }
 
-/** The dev issuer's JWKS, the extra routes, then the API; a failure is API Gateway's DEFAULT_5XX. */
+/** The CloudWatch calls of the usage report and the /usage page (local/usage). */
+function usageRoutes(options: LocalBrokerOptions, emulator: KvsEmulator, ring: AuditRing) {
+  const api = cloudWatchApi({ emulator, ring });
+  const now = options.emulatorNow ?? Date.now;
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    if (isCloudWatchCall(req, url)) await api(req, res);
+    else if (req.method === 'GET' && url.pathname === '/usage') usagePage(emulator, ring, now(), url, res);
+    else return false;
+    return true;
+  };
+}
+
+/** The dev issuer's JWKS, the usage routes, the extra routes, then the API; a failure is API Gateway's DEFAULT_5XX. */
 function localRoutes(
   options: LocalBrokerOptions,
   baseUrl: string,
   gateway: Handle,
+  usage: ReturnType<typeof usageRoutes>,
   devIssuer?: DevIssuer,
 ): Handle {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -133,6 +156,7 @@ function localRoutes(
       res.end(JSON.stringify(devIssuer.jwks));
       return;
     }
+    if (await usage(req, res, url)) return;
     if (options.extraRoutes && (await options.extraRoutes(req, res, url))) return;
     await gateway(req, res);
   }
@@ -164,13 +188,21 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   const devIssuer = options.devKey
     ? await createDevIssuer({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, privateJwk: options.devKey })
     : undefined;
-  handle = localRoutes(options, baseUrl, apiGateway(options, config, emulator), devIssuer);
+  const audit = new AuditRing();
+  handle = localRoutes(
+    options,
+    baseUrl,
+    apiGateway(options, config, emulator, audit),
+    usageRoutes(options, emulator, audit),
+    devIssuer,
+  );
 
   return {
     url: baseUrl,
     config,
     emulator,
     ...(devIssuer ? { devIssuer } : {}),
+    audit,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

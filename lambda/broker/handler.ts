@@ -3,6 +3,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { openApiDocument } from '../contract/openapi';
@@ -37,6 +38,8 @@ export function createBrokerHandler(options: BrokerOptions) {
     listStreams: createStreamsRoute({
       config,
       kvs,
+      logger,
+      metrics,
       now,
       ...(options.discoveryLimits ? { limits: options.discoveryLimits } : {}),
     }),
@@ -56,7 +59,11 @@ export function createBrokerHandler(options: BrokerOptions) {
     return operations[operation.operationId](event, requestId);
   }
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>(route)
-    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
-    .use(jsonErrors({ logger, cors: config.cors }));
+  return (
+    middy<APIGatewayProxyEvent, APIGatewayProxyResult>(route)
+      .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+      // One EMF flush per invocation, after the error middleware below has answered (middy runs `after` in reverse).
+      .use(logMetrics(metrics, { captureColdStartMetric: true }))
+      .use(jsonErrors({ logger, cors: config.cors }))
+  );
 }

@@ -1,13 +1,14 @@
 // Lambda entry for the broker: built once per cold start from the environment.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createKvsAdapter } from '../kvs/adapter';
 import { configFromEnv } from '../runtime/env';
+import { SERVICE_NAME } from '../core/telemetry';
 import { createBrokerHandler } from './handler';
+import { brokerMetrics } from './metrics';
 
 const config = configFromEnv(process.env);
-const logger = new Logger({ serviceName: 'kvs-session-broker' });
-const metrics = new Metrics({ namespace: 'KvsSessionBroker', serviceName: 'kvs-session-broker' });
+const logger = new Logger({ serviceName: SERVICE_NAME });
+const metrics = brokerMetrics(logger);
 const kvs = createKvsAdapter({
   region: process.env.AWS_REGION ?? 'us-east-1',
   timeoutMs: config.kvs.timeoutMs,

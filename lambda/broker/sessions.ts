@@ -1,8 +1,8 @@
 // POST /v1/streams/{streamName}/sessions: event -> request rules -> grant decision -> KVS -> session, audited once.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { auditEvent } from '../core/audit';
+import { auditEvent, tenantOf } from '../core/audit';
 import type { BrokerConfig } from '../core/config';
 import { decide, forbidden } from '../core/decision';
 import { toBrokerError, type BrokerError } from '../core/errors';
@@ -10,6 +10,7 @@ import { isServed } from '../core/grants';
 import { parseSessionRequest, type Session, type SessionRequest } from '../core/request';
 import type { KvsAdapter } from '../kvs/adapter';
 import { callerFromEvent, errorResponse, jsonBody, jsonResponse, type Caller } from './http';
+import { countSession } from './metrics';
 
 export interface SessionRouteDeps {
   config: BrokerConfig;
@@ -25,16 +26,6 @@ interface Decided {
   request?: SessionRequest;
   expiresAtMs?: number;
   error?: BrokerError;
-}
-
-function count(
-  metrics: Metrics,
-  name: 'SessionsIssued' | 'SessionsDenied',
-  dimension: [string, string],
-): void {
-  const single = metrics.singleMetric();
-  single.addDimension(...dimension);
-  single.addMetric(name, MetricUnit.Count, 1);
 }
 
 /** The one audit line per decision (DESIGN section 6), granted or not, and its metric. */
@@ -55,6 +46,7 @@ function audit(
       extendedRequestId: event.requestContext?.extendedRequestId,
       issuer: caller?.issuer,
       sub: caller?.sub,
+      tenant: tenantOf(deps.config.issuers.find((i) => i.issuer === caller?.issuer)),
       streamName: typeof streamName === 'string' ? streamName.slice(0, 256) : undefined,
       request,
       expiresAtMs: decided.expiresAtMs,
@@ -64,8 +56,8 @@ function audit(
       reason: error ? (error.reason ?? error.detail) : undefined,
     }),
   });
-  if (error) count(deps.metrics, 'SessionsDenied', ['ErrorCode', error.code]);
-  else if (request) count(deps.metrics, 'SessionsIssued', ['StreamName', request.streamName]);
+  if (error) countSession(deps.metrics, deps.config, { errorCode: error.code });
+  else if (request) countSession(deps.metrics, deps.config, { streamName: request.streamName });
 }
 
 export function createSessionRoute(deps: SessionRouteDeps) {

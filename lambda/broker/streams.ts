@@ -1,12 +1,17 @@
 // GET /v1/streams (DESIGN sections 7 and 8): the caller's catalog, resolving prefix grants with KVS ListStreams
 // within a bounded number of calls and time, from a brief per-prefix cache of ListStreams answers.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { auditEvent, tenantOf } from '../core/audit';
 import type { BrokerConfig } from '../core/config';
 import { buildCatalog, listingPrefixes, pageOf, parseListQuery, prefixesFor } from '../core/discovery';
-import { BrokerError } from '../core/errors';
+import { BrokerError, toBrokerError } from '../core/errors';
+import { DISCOVERY_AUDIT } from '../core/telemetry';
 import { isServed } from '../core/grants';
 import type { KvsAdapter, StreamPage } from '../kvs/adapter';
-import { callerFromEvent, jsonResponse } from './http';
+import { callerFromEvent, jsonResponse, type Caller } from './http';
+import { countDiscovery } from './metrics';
 
 /** DESIGN section 8: what one discovery request may cost. */
 export const DISCOVERY_LIMITS = {
@@ -25,6 +30,8 @@ export type DiscoveryLimits = { [K in keyof typeof DISCOVERY_LIMITS]: number };
 export interface StreamsRouteDeps {
   config: BrokerConfig;
   kvs: KvsAdapter;
+  logger: Logger;
+  metrics: Metrics;
   now: () => number;
   /** @default DISCOVERY_LIMITS */
   limits?: DiscoveryLimits;
@@ -94,13 +101,59 @@ export function createStreamsRoute(deps: StreamsRouteDeps) {
     return found;
   }
 
-  return async function listStreams(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  /** The one audit line per discovery answer (DESIGN section 8), and its metric. */
+  function audit(
+    event: APIGatewayProxyEvent,
+    requestId: string,
+    nowMs: number,
+    caller: Caller | undefined,
+    outcome: { error: BrokerError } | { streamsListed: number; truncated: boolean },
+  ): void {
+    const identity = event.requestContext?.identity;
+    const error = 'error' in outcome ? outcome.error : undefined;
+    deps.logger.info('discovery', {
+      ...auditEvent({
+        audit: DISCOVERY_AUDIT,
+        nowMs,
+        requestId,
+        extendedRequestId: event.requestContext?.extendedRequestId,
+        issuer: caller?.issuer,
+        sub: caller?.sub,
+        tenant: tenantOf(config.issuers.find((i) => i.issuer === caller?.issuer)),
+        sourceIp: identity?.sourceIp,
+        userAgent: identity?.userAgent ?? undefined,
+        errorCode: error?.code,
+        reason: error ? (error.reason ?? error.detail) : undefined,
+        ...('error' in outcome ? {} : outcome),
+      }),
+    });
+    countDiscovery(deps.metrics);
+  }
+
+  return async function listStreams(
+    event: APIGatewayProxyEvent,
+    requestId: string,
+  ): Promise<APIGatewayProxyResult> {
     const startMs = now();
-    const caller = callerFromEvent(event, startMs, config.clockToleranceSeconds, config.issuers);
-    const query = parseListQuery(event.queryStringParameters);
-    const prefixes = prefixesFor(listingPrefixes(caller.grants), query);
-    const { names, listedBefore } = await existingStreams(prefixes, startMs + limits.kvsBudgetMs);
-    const catalog = buildCatalog(caller.grants, names).filter((e) => isServed(config.streams, e.streamName));
-    return jsonResponse(event, config.cors, 200, pageOf(catalog, query, listedBefore));
+    let caller: Caller | undefined;
+    try {
+      caller = callerFromEvent(event, startMs, config.clockToleranceSeconds, config.issuers);
+      const query = parseListQuery(event.queryStringParameters);
+      const prefixes = prefixesFor(listingPrefixes(caller.grants), query);
+      const { names, listedBefore } = await existingStreams(prefixes, startMs + limits.kvsBudgetMs);
+      const catalog = buildCatalog(caller.grants, names).filter((e) =>
+        isServed(config.streams, e.streamName),
+      );
+      const page = pageOf(catalog, query, listedBefore);
+      audit(event, requestId, startMs, caller, {
+        streamsListed: page.streams.length,
+        truncated: page.truncated === true,
+      });
+      return jsonResponse(event, config.cors, 200, page);
+    } catch (error) {
+      // Audited here, answered by the error middleware (jsonErrors) as every other route's errors are.
+      audit(event, requestId, startMs, caller, { error: toBrokerError(error) });
+      throw error;
+    }
   };
 }

@@ -1,9 +1,12 @@
 // The audit line (DESIGN section 6): one per decision, granted or denied. Never a JWT, a session URL or its token.
+import type { IssuerConfig } from './config';
 import type { ErrorCode } from './errors';
 import type { SessionRequest } from './request';
+import { DISCOVERY_AUDIT, SESSION_AUDIT } from './telemetry';
 
 export interface AuditEvent {
-  audit: 'kvs-session';
+  /** `kvs-session` for a session decision, `kvs-discovery` for a GET /v1/streams answer. */
+  audit: typeof SESSION_AUDIT | typeof DISCOVERY_AUDIT;
   time: string;
   /** As the client sees it in error bodies; a client can choose it (header `x-amzn-RequestId`), so never trust it. */
   requestId: string;
@@ -11,26 +14,36 @@ export interface AuditEvent {
   extendedRequestId?: string;
   issuer?: string;
   sub?: string;
+  /** Who pays: the issuer's `streamPrefix` (a partner), or the issuer itself when it has none (tenantOf). */
+  tenant?: string;
   stream?: string;
   protocol?: string;
   playbackMode?: string;
   mediaStart?: string;
   mediaEnd?: string;
   expiresAt?: string;
+  /** Seconds of session granted (expiresAt - time): the usage report's session-seconds. */
+  expiresInSeconds?: number;
   sourceIp?: string;
   userAgent?: string;
   outcome: 'GRANTED' | 'DENIED' | 'FAILED';
   errorCode?: ErrorCode;
   /** Internal reason (a deny reason or a KVS exception name), for operators. */
   reason?: string;
+  /** Discovery only: streams in the answer, and whether KVS calls or time ran out before all were listed. */
+  streamsListed?: number;
+  truncated?: boolean;
 }
 
 export interface AuditInput {
+  /** @default SESSION_AUDIT */
+  audit?: AuditEvent['audit'];
   nowMs: number;
   requestId: string;
   extendedRequestId?: string;
   issuer?: string;
   sub?: string;
+  tenant?: string;
   streamName?: string;
   request?: SessionRequest;
   expiresAtMs?: number;
@@ -38,6 +51,16 @@ export interface AuditInput {
   userAgent?: string;
   errorCode?: ErrorCode;
   reason?: string;
+  streamsListed?: number;
+  truncated?: boolean;
+}
+
+/** The tenant of an issuer's callers: its `streamPrefix` when it confines them, else the issuer itself. */
+export function tenantOf(
+  issuer: Pick<IssuerConfig, 'issuer' | 'streamPrefix'> | undefined,
+): string | undefined {
+  if (!issuer) return undefined;
+  return issuer.streamPrefix !== '' ? issuer.streamPrefix : issuer.issuer;
 }
 
 /** Longest text a client controls that may reach a log line, in code points. */
@@ -82,23 +105,28 @@ export function auditEvent(input: AuditInput): AuditEvent {
         ? 'FAILED'
         : 'DENIED';
   const event: AuditEvent = {
-    audit: 'kvs-session',
+    audit: input.audit ?? SESSION_AUDIT,
     time: new Date(input.nowMs).toISOString(),
     requestId: logSafe(input.requestId) ?? '',
     extendedRequestId: logSafe(input.extendedRequestId),
     issuer: logSafe(input.issuer),
     sub: logSafe(input.sub),
+    tenant: logSafe(input.tenant),
     stream: logSafe(request?.streamName ?? input.streamName),
     protocol: request?.protocol,
     playbackMode: request?.playbackMode,
     mediaStart: iso(request?.startMs),
     mediaEnd: iso(request?.endMs),
     expiresAt: iso(input.expiresAtMs),
+    expiresInSeconds:
+      input.expiresAtMs === undefined ? undefined : Math.round((input.expiresAtMs - input.nowMs) / 1000),
     sourceIp: logSafe(input.sourceIp),
     userAgent: logSafe(input.userAgent),
     outcome,
     errorCode: input.errorCode,
     reason: input.reason,
+    streamsListed: input.streamsListed,
+    truncated: input.truncated,
   };
   return Object.fromEntries(
     Object.entries(event).filter(([, v]) => v !== undefined),

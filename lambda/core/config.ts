@@ -106,6 +106,15 @@ export const configSchema = z
         maxGrantsPerToken: z.number().int().min(1).max(MAX_GRANTS_PER_TOKEN_CEILING).default(100),
       })
       .default({ maxGrantsPerToken: 100 }),
+    metrics: z
+      .strictObject({
+        /**
+         * Add a StreamName dimension to SessionsIssued: one more custom metric per stream that gets a session, each
+         * billed monthly (README, "Metric costs"). Off: sessions per stream come from the audit lines instead.
+         */
+        perStreamDimensions: z.boolean().default(false),
+      })
+      .default({ perStreamDimensions: false }),
     local: z
       .strictObject({
         streams: z.array(localStreamSchema).default([]),

@@ -106,6 +106,12 @@ export const CONFIG_SCHEMA = {
       properties: { maxGrantsPerToken: { default: 100, type: 'integer', minimum: 1, maximum: 100 } },
       additionalProperties: false,
     },
+    metrics: {
+      default: { perStreamDimensions: false },
+      type: 'object',
+      properties: { perStreamDimensions: { default: false, type: 'boolean' } },
+      additionalProperties: false,
+    },
     local: {
       type: 'object',
       properties: {

@@ -10,7 +10,12 @@ export {
   type SessionTokenResult,
   type VerifiedSession,
 } from './session-token';
-export { OUTGOING_BYTES_METRICS, type KvsEmulatorStats, type OutgoingBytesMetric } from './stats';
+export {
+  OUTGOING_BYTES_METRICS,
+  type KvsEmulatorStats,
+  type OutgoingBytesMetric,
+  type OutgoingBytesSample,
+} from './stats';
 export { KVS_QUOTAS, type KvsOperation } from './quotas';
 export type {
   ContainerFormat,

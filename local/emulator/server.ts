@@ -6,7 +6,12 @@ import { createDispatcher } from './dispatch';
 import type { MediaHook } from './media-gate';
 import type { OperationContext } from './operations';
 import { Quotas } from './quotas';
-import { StatsRecorder, type KvsEmulatorStats, type OutgoingBytesMetric } from './stats';
+import {
+  StatsRecorder,
+  type KvsEmulatorStats,
+  type OutgoingBytesMetric,
+  type OutgoingBytesSample,
+} from './stats';
 import { StreamRegistry, streamArn, type Stream, type StreamConfig } from './streams';
 
 export interface KvsEmulatorOptions {
@@ -45,6 +50,8 @@ export interface KvsEmulator {
   getStream(name: string): Stream | undefined;
   streamArn(name: string): string | undefined;
   stats(): KvsEmulatorStats;
+  /** Media bytes per minute, stream and metric, stamped by the emulator's clock (local CloudWatch reads these). */
+  outgoingBytesSeries(): OutgoingBytesSample[];
   /** For the media hook: meter bytes served for a stream under a KVS metric name. */
   recordOutgoingBytes(stream: string, bytes: number, metric: OutgoingBytesMetric): void;
 }
@@ -107,7 +114,7 @@ export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<Kvs
   const registry = new StreamRegistry({ region, accountId });
   for (const config of options.streams) registry.put(config);
   const quotas = new Quotas(now);
-  const stats = new StatsRecorder();
+  const stats = new StatsRecorder(now);
   const closing = new AbortController();
   let endpoint = '';
 
@@ -151,6 +158,7 @@ export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<Kvs
       return stream && streamArn(stream, registry.account);
     },
     stats: () => stats.snapshot(),
+    outgoingBytesSeries: () => stats.outgoingBytesSeries(),
     recordOutgoingBytes: (stream, bytes, metric) => stats.outgoingBytes(stream, bytes, metric),
   };
 }

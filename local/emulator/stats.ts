@@ -1,12 +1,9 @@
 // Request and byte counters, named as KVS's CloudWatch metrics so tests can compare them with what we meter.
+import { KVS_PLAYBACK_BYTE_METRICS, type KvsPlaybackByteMetric } from '../../lambda/core/telemetry';
 
 /** KVS playback byte metrics (namespace AWS/KinesisVideo, dimension StreamName). */
-export const OUTGOING_BYTES_METRICS = [
-  'GetMP4MediaFragment.OutgoingBytes',
-  'GetTSFragment.OutgoingBytes',
-  'GetClip.OutgoingBytes',
-] as const;
-export type OutgoingBytesMetric = (typeof OUTGOING_BYTES_METRICS)[number];
+export const OUTGOING_BYTES_METRICS = KVS_PLAYBACK_BYTE_METRICS;
+export type OutgoingBytesMetric = KvsPlaybackByteMetric;
 
 export interface KvsEmulatorStats {
   /** Calls per KVS operation name (API operations and media requests such as GetDASHManifest), whatever the outcome. */
@@ -21,6 +18,18 @@ export interface KvsEmulatorStats {
   outgoingBytesByMetric: Record<string, Partial<Record<OutgoingBytesMetric, number>>>;
 }
 
+/** Bytes served in one minute, for one stream and metric: what CloudWatch would hold at a 60 s period. */
+export interface OutgoingBytesSample {
+  /** Start of the minute, epoch ms. */
+  minuteMs: number;
+  stream: string;
+  metric: OutgoingBytesMetric;
+  bytes: number;
+}
+
+/** Minutes of samples kept (a week: the usage report's usual window); older minutes are dropped first. */
+const SERIES_MAX_SAMPLES = 7 * 24 * 60 * 8;
+
 function bump(counts: Record<string, number>, key: string, by = 1): void {
   counts[key] = (counts[key] ?? 0) + by;
 }
@@ -33,6 +42,10 @@ export class StatsRecorder {
     outgoingBytes: {},
     outgoingBytesByMetric: {},
   };
+  private readonly series = new Map<string, OutgoingBytesSample>();
+
+  /** @param now the emulator's clock, which stamps the per-minute series */
+  constructor(private readonly now: () => number = Date.now) {}
 
   request(operation: string): void {
     bump(this.data.requests, operation);
@@ -52,6 +65,17 @@ export class StatsRecorder {
     bump(this.data.outgoingBytes, stream, bytes);
     const byMetric = (this.data.outgoingBytesByMetric[stream] ??= {});
     byMetric[metric] = (byMetric[metric] ?? 0) + bytes;
+    const minuteMs = Math.floor(this.now() / 60_000) * 60_000;
+    const key = `${minuteMs}\u0000${stream}\u0000${metric}`;
+    const sample = this.series.get(key) ?? { minuteMs, stream, metric, bytes: 0 };
+    sample.bytes += bytes;
+    this.series.set(key, sample);
+    if (this.series.size > SERIES_MAX_SAMPLES) this.series.delete(this.series.keys().next().value!);
+  }
+
+  /** Bytes per minute, stream and metric, oldest first (copies). */
+  outgoingBytesSeries(): OutgoingBytesSample[] {
+    return [...this.series.values()].map((s) => ({ ...s }));
   }
 
   /** A deep copy, so callers can compare snapshots taken before and after. */

@@ -81,6 +81,17 @@ const BROKEN: Record<string, TemplateJson> = {
       Au: { Type: 'AWS::ApiGateway::Authorizer', Properties: { AuthorizerResultTtlInSeconds: 3601 } },
     },
   },
+  'CloudWatch Logs: a saved query has a name of at most 255 characters': {
+    Resources: {
+      Q: {
+        Type: 'AWS::Logs::QueryDefinition',
+        Properties: {
+          Name: { 'Fn::Join': ['/', [{ Ref: 'AWS::StackName' }, 'q'.repeat(127)]] },
+          QueryString: 'x',
+        },
+      },
+    },
+  },
   'CloudFormation: a stack has at most 500 resources': {
     Resources: Object.fromEntries(
       Array.from({ length: 501 }, (_, i) => [`R${i}`, { Type: 'AWS::SNS::Topic' }]),

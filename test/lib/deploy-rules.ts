@@ -162,6 +162,17 @@ export const DEPLOY_RULES: readonly DeployRule[] = [
         .map(([id]) => `${id}: TTL over 3600 s`),
   },
   {
+    name: 'CloudWatch Logs: a saved query has a name of at most 255 characters and a query of at most 10,000 (PutQueryDefinition Name, QueryString)',
+    check: (t) =>
+      resources(t, 'AWS::Logs::QueryDefinition')
+        .filter(([, p]) => {
+          const name = String(resolveWorstCase(p.Name));
+          const query = String(resolveWorstCase(p.QueryString));
+          return name.length < 1 || name.length > 255 || query.length < 1 || query.length > 10_000;
+        })
+        .map(([id]) => `${id}: name or query string too long`),
+  },
+  {
     name: 'CloudFormation: a stack has at most 500 resources (CloudFormation quotas)',
     check: (t) => {
       const n = Object.keys(t.Resources).length;

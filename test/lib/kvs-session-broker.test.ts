@@ -135,7 +135,8 @@ describe('Lambda functions', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      TracingConfig: { Mode: 'Active' },
+      // X-Ray tracing is off by default (KvsSessionBrokerProps.tracing).
+      TracingConfig: Match.absent(),
       Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
     });
   });
@@ -341,10 +342,10 @@ describe('CORS', () => {
 });
 
 describe('stage', () => {
-  it('throttles every method with config.api limits, logs errors only, never data traces, traces with X-Ray', () => {
+  it('throttles every method with config.api limits, logs errors only, never data traces, no X-Ray by default', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
-      TracingEnabled: true,
+      TracingEnabled: false,
       MethodSettings: [
         {
           HttpMethod: '*',

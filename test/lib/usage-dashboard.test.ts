@@ -62,7 +62,7 @@ function expressions(w: Widget): string[] {
 }
 
 describe('dashboard', () => {
-  it('shows, for a stream named exactly, its KVS playback bytes by StreamName beside the sessions issued for it', () => {
+  it('shows, for a stream named exactly, its KVS playback bytes by StreamName (sessions per stream only with metrics.perStreamDimensions)', () => {
     const w = widget('Stream cam-1');
     const plain = (w.properties.metrics ?? []).filter((row) => row[0] === 'AWS/KinesisVideo');
     expect(plain.map((row) => row.slice(0, 4))).toEqual([
@@ -71,9 +71,7 @@ describe('dashboard', () => {
       ['AWS/KinesisVideo', 'GetClip.OutgoingBytes', 'StreamName', 'cam-1'],
     ]);
     expect(plain.every((row) => (row[4] as { stat: string }).stat === 'Sum')).toBe(true);
-    expect(expressions(w)).toEqual([
-      `SEARCH('Namespace="KvsSessionBroker" MetricName="SessionsIssued" StreamName="cam-1"', 'Sum', 300)`,
-    ]);
+    expect(expressions(w)).toEqual([]);
   });
 
   it('uses SEARCH expressions for a prefix pattern', () => {

@@ -1,6 +1,8 @@
 // DESIGN section 8, discovery: GET /v1/streams through the real handlers (local broker) makes at most 10 KVS calls
 // and answers within 3 s, serves repeated listings from a brief per-prefix cache, and tells a caller whose grants
 // need more that the page is truncated, with a nextToken that carries on where it stopped.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createStreamsRoute } from '../../../lambda/broker/streams';
@@ -120,7 +122,13 @@ describe('the time budget of one discovery request', () => {
     const config = parseConfig({
       issuers: [{ issuer: 'i', jwksUri: 'https://i.example/jwks', audience: 'a' }],
     });
-    const handler = createStreamsRoute({ config, kvs, now: () => clock.now });
+    const handler = createStreamsRoute({
+      config,
+      kvs,
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'test' }),
+      now: () => clock.now,
+    });
     const event = {
       queryStringParameters: null,
       headers: {},
@@ -133,7 +141,10 @@ describe('the time budget of one discovery request', () => {
         },
       },
     } as unknown as APIGatewayProxyEvent;
-    return { clock, answer: async () => JSON.parse((await handler(event)).body) as Record<string, unknown> };
+    return {
+      clock,
+      answer: async () => JSON.parse((await handler(event, 'req-1')).body) as Record<string, unknown>,
+    };
   }
 
   it('stops listing when its 2.5 s for KVS are spent, before the 10 calls, and says so', async () => {

@@ -39,6 +39,7 @@ describe('parseConfig', () => {
       ],
       sessions: { defaultExpiresSeconds: 300, maxExpiresSeconds: 3600, capAtTokenExpiry: false },
       limits: { maxGrantsPerToken: 100 },
+      metrics: { perStreamDimensions: false },
       streams: ['*'],
       clockToleranceSeconds: 30,
       cors: { allowOrigins: [] },

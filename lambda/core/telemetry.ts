@@ -1,0 +1,35 @@
+// THE names of the broker's telemetry: read by the Lambdas that write it, the CDK that watches it (lib/telemetry.ts
+// re-exports this module), local mode and the usage report. Rename one here and every reader follows.
+
+/** Powertools service name: the `service` dimension Powertools Metrics adds to every EMF metric. */
+export const SERVICE_NAME = 'kvs-session-broker';
+/** CloudWatch namespace of the broker's EMF metrics (POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS_NAMESPACE = 'KvsSessionBroker';
+
+/** Emitted by the broker per session granted; dimension StreamName only with `metrics.perStreamDimensions`. */
+export const SESSIONS_ISSUED = 'SessionsIssued';
+/** Emitted by the broker per session refused, with dimension ErrorCode (one of a dozen codes). */
+export const SESSIONS_DENIED = 'SessionsDenied';
+/** Emitted by the broker per discovery request (GET /v1/streams) answered, whatever the outcome. */
+export const DISCOVERY_REQUESTS = 'DiscoveryRequests';
+/** Powertools' cold start metric (captureColdStartMetric), with dimensions service and function_name. */
+export const COLD_START = 'ColdStart';
+export const SERVICE_DIMENSION = 'service';
+export const STREAM_NAME_DIMENSION = 'StreamName';
+export const ERROR_CODE_DIMENSION = 'ErrorCode';
+
+/** The `audit` field of the broker's session decision lines (lambda/core/audit.ts, DESIGN section 6). */
+export const SESSION_AUDIT = 'kvs-session';
+/** The `audit` field of the broker's discovery lines (GET /v1/streams, DESIGN section 8). */
+export const DISCOVERY_AUDIT = 'kvs-discovery';
+/** The `audit` field of the stage's access log lines (lib/access-log.ts). */
+export const GATEWAY_AUDIT = 'kvs-gateway';
+
+/** KVS's playback byte metrics (DESIGN section 6); manifests and playlists have no byte metric. */
+export const KVS_PLAYBACK_BYTE_METRICS = [
+  'GetMP4MediaFragment.OutgoingBytes',
+  'GetTSFragment.OutgoingBytes',
+  'GetClip.OutgoingBytes',
+] as const;
+export type KvsPlaybackByteMetric = (typeof KVS_PLAYBACK_BYTE_METRICS)[number];
+export const KVS_NAMESPACE = 'AWS/KinesisVideo';

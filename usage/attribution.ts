@@ -1,0 +1,155 @@
+// Who caused which bytes: KVS meters playback bytes per stream, never per session, so each stream's bytes are shared
+// among the principals who held sessions on it, in proportion to their session-seconds (the seconds each session
+// was granted for). An ESTIMATE: a session granted is not a session watched. Pure arithmetic, exact in integers.
+
+/** Granted sessions of one principal on one stream (one row of the sessions-by-principal query). */
+export interface SessionRow {
+  issuer: string;
+  sub: string;
+  /** The issuer's streamPrefix, or the issuer (lambda/core/audit.ts tenantOf). */
+  tenant: string;
+  stream: string;
+  sessions: number;
+  sessionSeconds: number;
+}
+
+export interface StreamUsage {
+  stream: string;
+  bytes: number;
+  sessions: number;
+  sessionSeconds: number;
+  /** Bytes no session in the window accounts for (sessions granted before it, or clients outside the broker). */
+  unattributedBytes: number;
+}
+
+export interface PrincipalUsage {
+  issuer: string;
+  sub: string;
+  tenant: string;
+  sessions: number;
+  sessionSeconds: number;
+  /** Estimated: this principal's share of each stream's bytes, summed over streams. */
+  bytes: number;
+  /** The share of each stream, by stream name. */
+  bytesByStream: Record<string, number>;
+}
+
+export interface TenantUsage {
+  tenant: string;
+  principals: number;
+  sessions: number;
+  sessionSeconds: number;
+  bytes: number;
+}
+
+export interface Attribution {
+  streams: StreamUsage[];
+  principals: PrincipalUsage[];
+  tenants: TenantUsage[];
+}
+
+const principalKey = (r: Pick<SessionRow, 'issuer' | 'sub'>) => `${r.issuer}\u0000${r.sub}`;
+
+/** A whole, non-negative number of bytes or seconds (CloudWatch and Logs Insights answer decimals). */
+function whole(n: number): bigint {
+  return Number.isFinite(n) && n > 0 ? BigInt(Math.round(n)) : 0n;
+}
+
+/**
+ * `total` split in proportion to `weights`, in whole units that sum to `total` exactly (largest remainder: each
+ * part is its floor, and the units left go to the largest remainders, ties to the earlier index). All weights
+ * zero: nothing is split (every part 0).
+ */
+export function splitProportionally(total: bigint, weights: readonly bigint[]): bigint[] {
+  const sum = weights.reduce((a, b) => a + b, 0n);
+  if (sum === 0n || total <= 0n) return weights.map(() => 0n);
+  const parts = weights.map((w) => (total * w) / sum);
+  let left = total - parts.reduce((a, b) => a + b, 0n);
+  const order = weights
+    .map((w, i) => ({ i, remainder: (total * w) % sum }))
+    .sort((a, b) => (a.remainder === b.remainder ? a.i - b.i : a.remainder > b.remainder ? -1 : 1));
+  for (const { i } of order) {
+    if (left === 0n) break;
+    parts[i]! += 1n;
+    left -= 1n;
+  }
+  return parts;
+}
+
+/**
+ * Each stream's bytes shared among its principals by session-seconds (by sessions when no session has seconds),
+ * then summed per principal and per tenant. Bytes of a stream without sessions stay unattributed.
+ */
+export function attribute(
+  bytesByStream: Readonly<Record<string, number>>,
+  rows: readonly SessionRow[],
+): Attribution {
+  const principals = new Map<string, PrincipalUsage>();
+  for (const r of rows) {
+    const p = principals.get(principalKey(r)) ?? {
+      issuer: r.issuer,
+      sub: r.sub,
+      tenant: r.tenant,
+      sessions: 0,
+      sessionSeconds: 0,
+      bytes: 0,
+      bytesByStream: {},
+    };
+    p.sessions += Number(whole(r.sessions));
+    p.sessionSeconds += Number(whole(r.sessionSeconds));
+    p.bytesByStream[r.stream] ??= 0;
+    principals.set(principalKey(r), p);
+  }
+  const streamNames = [...new Set([...Object.keys(bytesByStream), ...rows.map((r) => r.stream)])].sort();
+  const streams = streamNames.map((stream): StreamUsage => {
+    const on = rows.filter((r) => r.stream === stream);
+    const bytes = whole(bytesByStream[stream] ?? 0);
+    const seconds = on.map((r) => whole(r.sessionSeconds));
+    const weights = seconds.some((s) => s > 0n) ? seconds : on.map((r) => whole(r.sessions));
+    const shares = splitProportionally(bytes, weights);
+    on.forEach((r, i) => {
+      const p = principals.get(principalKey(r))!;
+      p.bytesByStream[stream] = p.bytesByStream[stream]! + Number(shares[i]!);
+      p.bytes += Number(shares[i]!);
+    });
+    const attributed = shares.reduce((a, b) => a + b, 0n);
+    return {
+      stream,
+      bytes: Number(bytes),
+      sessions: on.reduce((a, r) => a + Number(whole(r.sessions)), 0),
+      sessionSeconds: Number(seconds.reduce((a, b) => a + b, 0n)),
+      unattributedBytes: Number(bytes - attributed),
+    };
+  });
+  const tenants = new Map<string, TenantUsage>();
+  for (const p of principals.values()) {
+    const t = tenants.get(p.tenant) ?? {
+      tenant: p.tenant,
+      principals: 0,
+      sessions: 0,
+      sessionSeconds: 0,
+      bytes: 0,
+    };
+    t.principals += 1;
+    t.sessions += p.sessions;
+    t.sessionSeconds += p.sessionSeconds;
+    t.bytes += p.bytes;
+    tenants.set(p.tenant, t);
+  }
+  const byBytes = <T extends { bytes: number }>(a: T, b: T) => b.bytes - a.bytes;
+  return {
+    streams: streams.sort(byBytes),
+    principals: [...principals.values()].sort(
+      (a, b) => byBytes(a, b) || principalKey(a).localeCompare(principalKey(b)),
+    ),
+    tenants: [...tenants.values()].sort((a, b) => byBytes(a, b) || a.tenant.localeCompare(b.tenant)),
+  };
+}
+
+/** Bytes in the unit AWS bills data in: 1 GB = 2^30 bytes. */
+export const BYTES_PER_GB = 1024 ** 3;
+
+/** Estimated cost of `bytes` at `pricePerGb`, in the price's currency. */
+export function costOf(bytes: number, pricePerGb: number): number {
+  return (bytes / BYTES_PER_GB) * pricePerGb;
+}

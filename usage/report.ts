@@ -1,0 +1,125 @@
+// `npm run usage -- --since 7d [--until ...] [--stream NAME] [--format table|csv|json] [--endpoint URL]
+//   [--price-per-gb N] [--log-group NAME ...]`: KVS playback bytes per stream from CloudWatch, sessions per principal
+// and stream from the audit lines, and each principal's and tenant's estimated share. Reads CloudWatch only.
+import { parseArgs } from 'node:util';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { LOCAL_AUDIT_LOG_GROUP } from '../local/usage/api';
+import { attribute } from './attribution';
+import { formatReport, type Format, type Report } from './format';
+import { sessionRows, streamBytes, type Window } from './sources';
+
+/**
+ * KVS "data consumed" in US East (N. Virginia): USD 0.0085 per GB (aws.amazon.com/kinesis/video-streams/pricing).
+ * Data transfer out to the internet is billed on top, at EC2 data transfer rates.
+ */
+export const DEFAULT_PRICE_PER_GB = 0.0085;
+/** The log group local mode answers Logs Insights queries for (its ring of audit lines). */
+export const LOCAL_LOG_GROUP = LOCAL_AUDIT_LOG_GROUP;
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `7d`, `90m`, `2w` before `nowMs`, or an ISO 8601 instant. */
+export function parseInstant(text: string, nowMs: number): number {
+  const relative = /^(\d+)([smhdw])$/.exec(text);
+  if (relative) return nowMs - Number(relative[1]) * UNITS[relative[2]!]!;
+  const ms = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms)) {
+    throw new Error(`not a duration (7d, 12h, 30m) or an ISO 8601 time: ${text}`);
+  }
+  return ms;
+}
+
+export interface ReportOptions {
+  window: Window;
+  stream?: string;
+  format: Format;
+  endpoint?: string;
+  pricePerGb: number;
+  logGroups: string[];
+}
+
+export function parseOptions(argv: string[], nowMs: number): ReportOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      since: { type: 'string', default: '7d' },
+      until: { type: 'string' },
+      stream: { type: 'string' },
+      format: { type: 'string', default: 'table' },
+      endpoint: { type: 'string' },
+      'price-per-gb': { type: 'string' },
+      'log-group': { type: 'string', multiple: true },
+    },
+    strict: true,
+  });
+  const format = values.format as Format;
+  if (!['table', 'csv', 'json'].includes(format))
+    throw new Error(`--format: table, csv or json, not ${format}`);
+  const window = {
+    startMs: parseInstant(values.since, nowMs),
+    endMs: values.until ? parseInstant(values.until, nowMs) : nowMs,
+  };
+  if (!(window.startMs < window.endMs)) throw new Error('--since must be before --until');
+  const price = values['price-per-gb'] === undefined ? DEFAULT_PRICE_PER_GB : Number(values['price-per-gb']);
+  if (!Number.isFinite(price) || price < 0) throw new Error('--price-per-gb: a number >= 0');
+  const logGroups = values['log-group'] ?? (values.endpoint ? [LOCAL_LOG_GROUP] : []);
+  if (logGroups.length === 0) {
+    throw new Error('--log-group: the broker and authorizer log groups (stack outputs), once each');
+  }
+  return {
+    window,
+    format,
+    pricePerGb: price,
+    logGroups,
+    ...(values.stream ? { stream: values.stream } : {}),
+    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+  };
+}
+
+function clientConfig(endpoint: string | undefined) {
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  if (!endpoint) return { region };
+  const loopback = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/.test(endpoint);
+  // Local mode checks no signature: it needs no credentials of yours, so none are read for it.
+  return {
+    region,
+    endpoint,
+    ...(loopback ? { credentials: { accessKeyId: 'AKIDLOCALUSAGE', secretAccessKey: 'local-usage' } } : {}),
+  };
+}
+
+export async function usageReport(options: ReportOptions): Promise<Report> {
+  const config = clientConfig(options.endpoint);
+  const [bytes, rows] = await Promise.all([
+    streamBytes(new CloudWatchClient(config), options.window, options.stream),
+    sessionRows(new CloudWatchLogsClient(config), options.logGroups, options.window, options.stream),
+  ]);
+  return {
+    ...attribute(bytes.byStream, rows),
+    since: new Date(options.window.startMs).toISOString(),
+    until: new Date(options.window.endMs).toISOString(),
+    pricePerGb: options.pricePerGb,
+    periodSeconds: bytes.periodSeconds,
+    series: bytes.series,
+  };
+}
+
+async function main(): Promise<void> {
+  let options: ReportOptions;
+  try {
+    options = parseOptions(process.argv.slice(2), Date.now());
+  } catch (error) {
+    process.stderr.write(`usage: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  try {
+    process.stdout.write(formatReport(await usageReport(options), options.format));
+  } catch (error) {
+    const e = error as Error & { name?: string };
+    process.stderr.write(`usage: ${e.name ?? 'Error'}: ${e.message}\n`);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) await main();
