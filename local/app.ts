@@ -104,6 +104,8 @@ function apiGateway(
     timeoutMs: config.kvs.timeoutMs,
     maxAttempts: config.kvs.maxAttempts,
     dataEndpointTtlMs: config.kvs.dataEndpointTtlSeconds * 1000,
+    // One clock for the handlers and the adapter: the broker sets KVS deadlines on it (discovery's 3 s budget).
+    ...(now ? { now } : {}),
   });
   return createLocalGateway({
     authorizer: createAuthorizer({ config, logger, ...(now ? { now: () => new Date(now()) } : {}) }),

@@ -121,6 +121,7 @@ describe('lambda/runtime config check', () => {
         api: { authorizerCacheTtlSeconds: 300, throttlingRateLimit: 50, throttlingBurstLimit: 100 },
         kvs: { timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 },
         limits: { maxGrantsPerToken: 100 },
+        metrics: { perStreamDimensions: false },
       },
     });
   });
