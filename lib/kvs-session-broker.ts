@@ -18,6 +18,7 @@ import { CONFIG_ENV } from '../lambda/runtime/env';
 import { accessLogFormat } from './access-log';
 import { BrokerFunction } from './broker-function';
 import { addGatewayErrorResponses } from './gateway-responses';
+import { IpRateLimit } from './ip-rate-limit';
 import { brokerKvsStatements, brokerPolicyChars, ROLE_POLICY_MAX_CHARS } from './stream-permissions';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './telemetry';
 
@@ -96,8 +97,10 @@ export interface KvsSessionBrokerProps {
   readonly apiGatewayCloudWatchRole?: boolean;
 
   /**
-   * ARN of a regional AWS WAFv2 web ACL to associate with the stage.
-   * @default - no web ACL; stage throttling and the authorizer are the only gates
+   * ARN of a regional AWS WAFv2 web ACL of your own to associate with the stage, instead of the construct's
+   * per-client-IP rate limit. A stage holds one web ACL, so set `config.api.ipRateLimit: false` with it (synth
+   * refuses both) and put a rate-based rule in your ACL.
+   * @default - the construct's web ACL with the `config.api.ipRateLimit` rule (on by default)
    */
   readonly webAclArn?: string;
 
@@ -161,6 +164,12 @@ export function validateKvsSessionBrokerProps(props: KvsSessionBrokerProps): Bro
   ) {
     problems.push(`webAclArn: must be the ARN of a regional WAFv2 web ACL, got '${webAclArn}'`);
   }
+  if (webAclArn !== undefined && config.api.ipRateLimit !== false) {
+    problems.push(
+      'webAclArn: a stage holds one web ACL, and config.api.ipRateLimit makes one (a WAF rate-based rule); ' +
+        'set config.api.ipRateLimit to false and put a rate-based rule in your own web ACL',
+    );
+  }
   if (problems.length > 0) {
     throw new Error(`Invalid KvsSessionBroker props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
@@ -217,6 +226,8 @@ export class KvsSessionBroker extends Construct {
   readonly logGroups: KvsSessionBrokerLogGroups;
   /** The stage URL, ending in `/`: routes are `${url}v1/...`. */
   readonly url: string;
+  /** The per-client-IP rate limit's web ACL, unless `config.api.ipRateLimit` is false or `webAclArn` is given. */
+  readonly ipRateLimit?: IpRateLimit;
 
   constructor(scope: Construct, id: string, props: KvsSessionBrokerProps) {
     super(scope, id);
@@ -295,6 +306,13 @@ export class KvsSessionBroker extends Construct {
         resourceArn: this.api.deploymentStage.stageArn,
         webAclArn: props.webAclArn,
       });
+    } else if (config.api.ipRateLimit !== false) {
+      this.ipRateLimit = new IpRateLimit(this, 'IpRateLimit', {
+        stage: this.api.deploymentStage,
+        settings: config.api.ipRateLimit,
+        allowOrigins: config.cors.allowOrigins,
+        metricName: `${Stack.of(this).stackName}-${id}`.replace(/[^\w#:.\-/]/g, '-').slice(0, 200),
+      });
     }
 
     this.logGroups = {
@@ -308,7 +326,7 @@ export class KvsSessionBroker extends Construct {
     this.api.node.tryRemoveChild('Endpoint');
 
     this.addNagSuppressions(
-      props.webAclArn !== undefined,
+      props.webAclArn !== undefined || this.ipRateLimit !== undefined,
       settings.tracing,
       authorizerFn.role,
       brokerFn.role,
@@ -425,7 +443,7 @@ export class KvsSessionBroker extends Construct {
               {
                 id: 'AwsSolutions-APIG3',
                 reason:
-                  'No web ACL by default (prop webAclArn): every route is behind the JWT authorizer and stage throttling, and WAF is an account-level choice.',
+                  'config.api.ipRateLimit is false and no webAclArn is given: the deployer turned the web ACL off; every route stays behind the JWT authorizer and stage throttling.',
               },
             ]),
       ],
