@@ -17,9 +17,9 @@ function synth(config: Record<string, unknown> = {}, props: Record<string, unkno
   return Template.fromStack(stack);
 }
 
-describe('config api.ipRateLimit', () => {
-  // AWS WAF developer guide, "Rate-based rule high-level settings": evaluation windows 60, 120, 300 or 600 s;
-  // the lowest rate limit is 10.
+// AWS WAF developer guide, "Rate-based rule high-level settings": evaluation windows 60, 120, 300 or 600 s; the
+// lowest rate limit is 10.
+describe('config api.ipRateLimit (AWS WAF developer guide, "Rate-based rule high-level settings")', () => {
   it('defaults to 50 requests per address per 60 s', () => {
     expect(parseConfig({ issuers: [ISSUER] }).api.ipRateLimit).toEqual({ limit: 50, windowSeconds: 60 });
   });
