@@ -234,7 +234,9 @@ describe('the local stack over HTTP', () => {
         if (res.status !== 200) return;
         // A 200 needs a live token whose grants cover this request.
         expect(a.kind === 'token' && !a.expired).toBe(true);
-        const requested = JSON.parse(payload ?? '{}') as Record<string, unknown>;
+        // An empty body is every default (DESIGN 2: every field optional).
+        const parsed: unknown = payload?.trim() ? JSON.parse(payload) : {};
+        const requested = (parsed ?? {}) as Record<string, unknown>;
         const decoded = decodeURIComponent(stream);
         const granted = a.kind === 'token' ? a.grants : [];
         expect(granted.some((g) => grantCovers(g, decoded, requested, Date.now()))).toBe(true);
