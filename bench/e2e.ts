@@ -150,7 +150,12 @@ export async function endToEnd(options: E2eOptions) {
           algorithms: ['ES256'],
         },
       ],
-      api: { authorizerCacheTtlSeconds: 300, throttlingRateLimit: 1e6, throttlingBurstLimit: 1e6 },
+      api: {
+        authorizerCacheTtlSeconds: 300,
+        throttlingRateLimit: 1e6,
+        throttlingBurstLimit: 1e6,
+        ipRateLimit: false,
+      },
       // Quotas off: this measures our code, not the emulated 25 TPS per stream.
       local: {
         streams: streams.map((name) => ({ name, dataRetentionInHours: 24 })),

@@ -30,7 +30,7 @@ export function addBrokerNagSuppressions(
             {
               id: 'AwsSolutions-APIG3',
               reason:
-                'No web ACL by default (prop webAclArn): every route is behind the JWT authorizer and stage throttling, and WAF is an account-level choice.',
+                'config.api.ipRateLimit is false and no webAclArn is given: the deployer turned the web ACL off; every route stays behind the JWT authorizer and stage throttling.',
             },
           ]),
     ],

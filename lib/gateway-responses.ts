@@ -1,6 +1,7 @@
 // API Gateway's own error responses (authorizer refusals, throttling, unknown routes) in DESIGN's JSON error shape,
 // configured from the one table in lambda/contract/gateway-responses.ts (the local gateway answers from it too).
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { staticCorsHeaders } from '../lambda/core/cors';
 import { ERROR_STATUS, type ErrorCode } from '../lambda/core/errors';
 import { GATEWAY_ERROR_RESPONSES, GATEWAY_RETRY_AFTER_SECONDS } from '../lambda/contract/gateway-responses';
 
@@ -11,18 +12,14 @@ export function errorTemplate(code: ErrorCode, message: string): string {
 
 /**
  * CORS headers for gateway responses, which cannot run the Lambda's per-request origin check: a gateway response
- * header is a static value or a copy of a request header, never a choice between origins. One origin (or `*`)
- * is sent as is, with `Retry-After` exposed. With several origins there is no safe static value, and echoing the
- * request's Origin would hand any site an answer (DESIGN section 8: no response ever reflects an origin outside
- * `cors.allowOrigins`), so these responses carry no CORS header: a browser app on one of several origins then
- * sees API Gateway's own refusals (401 without a token, 403 from a cached policy, stage throttling) as network
- * errors. The broker Lambda's answers, errors included, check the origin and carry the headers.
+ * header is a static value or a copy of a request header, never a choice between origins. The rule is
+ * `staticCorsHeaders` (lambda/core/cors.ts): one origin (or `*`) with `Retry-After` exposed; with several origins
+ * none (DESIGN section 8: no response ever reflects an origin outside `cors.allowOrigins`), so a browser app on one
+ * of several origins sees API Gateway's own refusals (401 without a token, 403 from a cached policy, stage
+ * throttling) as network errors. The broker Lambda's answers, errors included, check the origin and carry them.
  */
 export function gatewayCorsHeaders(allowOrigins: readonly string[]): Record<string, string> {
-  const expose = { 'Access-Control-Expose-Headers': "'Retry-After'" };
-  if (allowOrigins.includes('*')) return { 'Access-Control-Allow-Origin': "'*'", ...expose };
-  if (allowOrigins.length === 1) return { 'Access-Control-Allow-Origin': `'${allowOrigins[0]}'`, ...expose };
-  return {};
+  return Object.fromEntries(Object.entries(staticCorsHeaders(allowOrigins)).map(([k, v]) => [k, `'${v}'`]));
 }
 
 /** Adds every gateway response of the table to the API. */

@@ -87,8 +87,10 @@ export interface KvsSessionBrokerProps {
   readonly apiGatewayCloudWatchRole?: boolean;
 
   /**
-   * ARN of a regional AWS WAFv2 web ACL to associate with the stage.
-   * @default - no web ACL; stage throttling and the authorizer are the only gates
+   * ARN of a regional AWS WAFv2 web ACL of your own to associate with the stage, instead of the construct's
+   * per-client-IP rate limit. A stage holds one web ACL, so set `config.api.ipRateLimit: false` with it (synth
+   * refuses both) and put a rate-based rule in your ACL.
+   * @default - the construct's web ACL with the `config.api.ipRateLimit` rule (on by default)
    */
   readonly webAclArn?: string;
 
@@ -151,6 +153,12 @@ export function validateKvsSessionBrokerProps(props: KvsSessionBrokerProps): Bro
     !/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\//.test(webAclArn)
   ) {
     problems.push(`webAclArn: must be the ARN of a regional WAFv2 web ACL, got '${webAclArn}'`);
+  }
+  if (webAclArn !== undefined && config.api.ipRateLimit !== false) {
+    problems.push(
+      'webAclArn: a stage holds one web ACL, and config.api.ipRateLimit makes one (a WAF rate-based rule); ' +
+        'set config.api.ipRateLimit to false and put a rate-based rule in your own web ACL',
+    );
   }
   refuseInvalidProps('KvsSessionBroker', problems);
   return config;

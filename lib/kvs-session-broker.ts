@@ -19,6 +19,7 @@ import { addApiGatewayAccount } from './api-gateway-account';
 import { BrokerFunction } from './broker-function';
 import { addBrokerNagSuppressions } from './broker-nag-suppressions';
 import { addGatewayErrorResponses } from './gateway-responses';
+import { IpRateLimit } from './ip-rate-limit';
 import {
   AUTHORIZER_TIMEOUT,
   BROKER_TIMEOUT,
@@ -58,6 +59,8 @@ export class KvsSessionBroker extends Construct {
   readonly logGroups: KvsSessionBrokerLogGroups;
   /** The stage URL, ending in `/`: routes are `${url}v1/...`. */
   readonly url: string;
+  /** The per-client-IP rate limit's web ACL, unless `config.api.ipRateLimit` is false or `webAclArn` is given. */
+  readonly ipRateLimit?: IpRateLimit;
 
   constructor(scope: Construct, id: string, props: KvsSessionBrokerProps) {
     super(scope, id);
@@ -96,6 +99,13 @@ export class KvsSessionBroker extends Construct {
         resourceArn: this.api.deploymentStage.stageArn,
         webAclArn: props.webAclArn,
       });
+    } else if (config.api.ipRateLimit !== false) {
+      this.ipRateLimit = new IpRateLimit(this, 'IpRateLimit', {
+        stage: this.api.deploymentStage,
+        settings: config.api.ipRateLimit,
+        allowOrigins: config.cors.allowOrigins,
+        metricName: `${Stack.of(this).stackName}-${id}`.replace(/[^\w#:.\-/]/g, '-').slice(0, 200),
+      });
     }
 
     this.logGroups = {
@@ -110,7 +120,7 @@ export class KvsSessionBroker extends Construct {
 
     addBrokerNagSuppressions(
       this.api,
-      props.webAclArn !== undefined,
+      props.webAclArn !== undefined || this.ipRateLimit !== undefined,
       settings.tracing,
       authorizerFn.role,
       brokerFn.role,

@@ -1,7 +1,14 @@
 // Local mode (DESIGN section 5): the real authorizer and broker behind the local API Gateway, wired to the
 // embedded KVS emulator over HTTP, plus the dev issuer's JWKS. Used by `npm start` and by the HTTP tests.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 import { createAuthorizer } from '../lambda/authorizer/authorizer';
@@ -94,7 +101,10 @@ function apiGateway(
   emulator: KvsEmulator,
   ring: AuditRing,
 ) {
+  // One logger per function, as in AWS: a shared one would stamp the authorizer's lines with the broker's
+  // function name and last request id (the broker's middleware sets them on its logger).
   const logger = new AuditTapLogger({ serviceName: SERVICE_NAME }, ring);
+  const authorizerLogger = new AuditTapLogger({ serviceName: SERVICE_NAME }, ring);
   const metrics = brokerMetrics(logger);
   const now = options.now;
   const kvs = createKvsAdapter({
@@ -108,7 +118,11 @@ function apiGateway(
     ...(now ? { now } : {}),
   });
   return createLocalGateway({
-    authorizer: createAuthorizer({ config, logger, ...(now ? { now: () => new Date(now()) } : {}) }),
+    authorizer: createAuthorizer({
+      config,
+      logger: authorizerLogger,
+      ...(now ? { now: () => new Date(now()) } : {}),
+    }),
     broker: createBrokerHandler({
       config,
       kvs,
@@ -119,6 +133,7 @@ function apiGateway(
     }),
     authorizerCacheTtlSeconds: config.api.authorizerCacheTtlSeconds,
     throttle: { rateLimit: config.api.throttlingRateLimit, burstLimit: config.api.throttlingBurstLimit },
+    ipRateLimit: config.api.ipRateLimit,
     corsAllowOrigins: config.cors.allowOrigins,
     region: emulator.region,
     accountId: emulator.accountId,
@@ -170,12 +185,36 @@ function localRoutes(
     });
 }
 
+/**
+ * Node refuses header sections over its maxHeaderSize (16 KiB by default) with a bare 431 and a reset. API Gateway's
+ * own limit is 10240 bytes of request line and header values (local/gateway/gateway.ts), answered in JSON; Node's
+ * limit sits well above it so that the gateway answers, and what Node still refuses gets the same JSON.
+ */
+const NODE_MAX_HEADER_BYTES = 64 * 1024;
+
+/** A request Node could not parse: DESIGN's JSON error, then a graceful close (the rest is read and dropped). */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const type = error.code === 'HPE_HEADER_OVERFLOW' ? 'REQUEST_TOO_LARGE' : 'BAD_REQUEST_PARAMETERS';
+  const r = gatewayResponse(type, randomUUID());
+  const headers = { ...r.headers, 'Content-Length': Buffer.byteLength(r.body), Connection: 'close' };
+  const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`);
+  socket.on('error', () => socket.destroy());
+  socket.resume();
+  socket.end(`HTTP/1.1 ${r.statusCode} ${STATUS_CODES[r.statusCode]}\r\n${head.join('')}\r\n${r.body}`);
+  setTimeout(() => socket.destroy(), 5000).unref();
+}
+
 export async function startLocalBroker(options: LocalBrokerOptions = {}): Promise<LocalBroker> {
   const host = options.host ?? '127.0.0.1';
   let handle: Handle = async (_req, res) => {
     res.writeHead(503).end();
   };
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, (req, res) => void handle(req, res));
+  server.on('clientError', answerClientError);
   const address = await listen(server, options.port ?? 0, host);
   const baseUrl = `http://${host}:${address.port}`;
 

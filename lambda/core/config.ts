@@ -14,10 +14,38 @@ import {
 
 export * from './config-rules';
 
+/**
+ * AWS WAF rate-based rules (AWS WAF developer guide, "Rate-based rule high-level settings"): the evaluation window
+ * is 60, 120, 300 or 600 s, the lowest rate limit is 10, and WAF checks the rate about every 10 s, so a client
+ * can exceed the limit for that long before it is blocked.
+ */
+export const WAF_EVALUATION_WINDOWS = [60, 120, 300, 600] as const;
+export const WAF_MIN_RATE_LIMIT = 10;
+/** WAF's highest rate-based rule limit (CloudFormation AWS::WAFv2::WebACL RateBasedStatement Limit). */
+export const WAF_MAX_RATE_LIMIT = 2_000_000_000;
+/** Per client IP: half the default stage burst, so one address cannot empty the bucket signed-in users share. */
+export const DEFAULT_IP_RATE_LIMIT = { limit: 50, windowSeconds: 60 } as const;
+
 const expirySeconds = z.number().int().min(KVS_MIN_EXPIRES_SECONDS).max(KVS_MAX_EXPIRES_SECONDS);
 const streamPattern = z
   .string()
   .regex(STREAM_PATTERN, 'must be a stream name of [a-zA-Z0-9_.-], a prefix ending in *, or *');
+
+/** `false`, or the WAF rule's settings; false is mapped through null so that errors name the bad field. */
+const ipRateLimitSchema = z
+  .preprocess(
+    (v) => (v === false ? null : v),
+    z
+      .strictObject({
+        limit: z.number().int().min(WAF_MIN_RATE_LIMIT).max(WAF_MAX_RATE_LIMIT),
+        windowSeconds: z.number().refine((w) => (WAF_EVALUATION_WINDOWS as readonly number[]).includes(w), {
+          message: `must be one of AWS WAF's evaluation windows: ${WAF_EVALUATION_WINDOWS.join(', ')} s`,
+        }),
+      })
+      .nullable(),
+  )
+  .transform((v) => v ?? (false as const))
+  .default(DEFAULT_IP_RATE_LIMIT);
 
 const issuerSchema = z.strictObject({
   issuer: z.string().min(1),
@@ -89,8 +117,15 @@ export const configSchema = z
         authorizerCacheTtlSeconds: z.number().int().min(0).max(3600).default(300),
         throttlingRateLimit: z.number().positive().default(50),
         throttlingBurstLimit: z.number().int().positive().default(100),
+        /** Per-client-IP limit (DESIGN 8, Floods): an AWS WAF rate-based rule deployed, the same limit locally. */
+        ipRateLimit: ipRateLimitSchema,
       })
-      .default({ authorizerCacheTtlSeconds: 300, throttlingRateLimit: 50, throttlingBurstLimit: 100 }),
+      .default({
+        authorizerCacheTtlSeconds: 300,
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 100,
+        ipRateLimit: DEFAULT_IP_RATE_LIMIT,
+      }),
     kvs: z
       .strictObject({
         /** Per-attempt timeout of each KVS call. */

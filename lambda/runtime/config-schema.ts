@@ -76,7 +76,6 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
     },
     api: {
-      default: { authorizerCacheTtlSeconds: 300, throttlingRateLimit: 50, throttlingBurstLimit: 100 },
       type: 'object',
       properties: {
         authorizerCacheTtlSeconds: { default: 300, type: 'integer', minimum: 0, maximum: 3600 },
@@ -86,6 +85,20 @@ export const CONFIG_SCHEMA = {
           type: 'integer',
           exclusiveMinimum: 0,
           maximum: 9007199254740991,
+        },
+        ipRateLimit: {
+          anyOf: [
+            {
+              type: 'object',
+              properties: {
+                limit: { type: 'integer', minimum: 10, maximum: 2000000000 },
+                windowSeconds: { type: 'number' },
+              },
+              required: ['limit', 'windowSeconds'],
+              additionalProperties: false,
+            },
+            { type: 'null' },
+          ],
         },
       },
       additionalProperties: false,

@@ -22,7 +22,33 @@ interface AuthorizerAnswer {
   context?: Record<string, unknown>;
 }
 
-export function cachedAuthorizer(authorizer: AuthorizerHandler, ttlSeconds: number, now: () => number) {
+/**
+ * The authorizer Lambda's timeout (lib/kvs-session-broker.ts AUTHORIZER_TIMEOUT, 10 s). A Lambda that runs out of
+ * time is a failed invocation, which API Gateway answers with the AUTHORIZER_FAILURE gateway response (default
+ * status 500, API Gateway developer guide "Gateway response types"; ours is 502 UPSTREAM_ERROR, see
+ * lambda/contract/gateway-responses.ts), never with an integration's 504.
+ */
+export const AUTHORIZER_TIMEOUT_MS = 10_000;
+
+/** The authorizer's answer, or a rejection once `timeoutMs` has passed. */
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('Task timed out')), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function cachedAuthorizer(
+  authorizer: AuthorizerHandler,
+  ttlSeconds: number,
+  now: () => number,
+  timeoutMs: number = AUTHORIZER_TIMEOUT_MS,
+) {
   const cache = new Map<string, Authorization>();
   return async function authorize(
     event: APIGatewayRequestAuthorizerEvent,
@@ -33,7 +59,10 @@ export function cachedAuthorizer(authorizer: AuthorizerHandler, ttlSeconds: numb
     if (cached && cached.expiresAtMs > now()) return cached;
     let result: AuthorizerAnswer;
     try {
-      result = (await authorizer(event, lambdaContext('authorizer', requestId))) as AuthorizerAnswer;
+      result = (await withTimeout(
+        authorizer(event, lambdaContext('authorizer', requestId)),
+        timeoutMs,
+      )) as AuthorizerAnswer;
     } catch (error) {
       // Exactly 'Unauthorized' is API Gateway's 401; any other failure is its AUTHORIZER_FAILURE.
       return (error as Error)?.message === 'Unauthorized' ? 'UNAUTHORIZED' : 'AUTHORIZER_FAILURE';

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { gatewayResponse } from '../../lambda/contract/gateway-responses';
 import { ROUTES, type ApiRoute } from '../../lambda/contract/routes';
+import { rateLimitedResponse, type RateLimitSettings } from '../../lambda/contract/waf';
 import { corsHeaders } from '../../lambda/core/cors';
 import { readBody } from '../http/body';
 import { TokenBucket } from '../http/token-bucket';
@@ -20,6 +21,7 @@ import {
   type Stage,
 } from './events';
 import { evaluatePolicy } from './iam';
+import { ipRateLimiter } from './ip-rate-limit';
 import { RouteTable } from './routing';
 
 export type { AuthorizerHandler } from './authorizer-cache';
@@ -57,8 +59,26 @@ export interface LocalGatewayOptions {
   accountId?: string;
   apiId?: string;
   stage?: string;
-  /** @default 1 MiB; larger bodies get REQUEST_TOO_LARGE */
+  /** @default API_GATEWAY_MAX_PAYLOAD_BYTES; larger bodies get REQUEST_TOO_LARGE */
   maxBodyBytes?: number;
+  /** The deployed AWS WAF rate-based rule's per-client-IP limit (config `api.ipRateLimit`); false: none. */
+  ipRateLimit?: RateLimitSettings | false;
+  /** @default AUTHORIZER_TIMEOUT_MS (the authorizer Lambda's timeout) */
+  authorizerTimeoutMs?: number;
+}
+
+/**
+ * REST API quotas (API Gateway developer guide, "Quotas for configuring and running a REST API in API Gateway"):
+ * payload size 10 MB, and 10240 bytes for the total combined size of the request line and header values. Neither
+ * can be raised. Over either, this stand-in answers the REQUEST_TOO_LARGE gateway response (413, JSON).
+ */
+export const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+export const API_GATEWAY_MAX_HEADER_BYTES = 10240;
+
+/** The request line and the header values, counted as the REST API quota counts them. */
+export function requestLineAndHeaderBytes(req: IncomingMessage): number {
+  const line = Buffer.byteLength(`${req.method ?? ''} ${req.url ?? ''} HTTP/${req.httpVersion}`);
+  return req.rawHeaders.reduce((sum, v, i) => (i % 2 === 1 ? sum + Buffer.byteLength(v) : sum), line);
 }
 
 interface Gateway {
@@ -115,8 +135,13 @@ export function createLocalGateway(options: LocalGatewayOptions) {
   const gateway: Gateway = {
     options,
     stage,
-    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-    authorize: cachedAuthorizer(options.authorizer, options.authorizerCacheTtlSeconds, now),
+    maxBodyBytes: options.maxBodyBytes ?? API_GATEWAY_MAX_PAYLOAD_BYTES,
+    authorize: cachedAuthorizer(
+      options.authorizer,
+      options.authorizerCacheTtlSeconds,
+      now,
+      options.authorizerTimeoutMs,
+    ),
     admit: () => {
       if (stageBucket.available(now()) < 1) return false;
       stageBucket.take();
@@ -124,7 +149,18 @@ export function createLocalGateway(options: LocalGatewayOptions) {
     },
   };
 
+  // AWS WAF sits in front of the stage: it sees every request (unknown routes and preflights included) and its
+  // refusals never reach API Gateway, so they spend no stage throttle.
+  const waf = options.ipRateLimit ? ipRateLimiter(options.ipRateLimit) : undefined;
+  const wafBlocked = options.ipRateLimit
+    ? rateLimitedResponse(options.ipRateLimit, options.corsAllowOrigins)
+    : undefined;
+
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (waf && wafBlocked && !waf.admit(req.socket.remoteAddress ?? '', now())) {
+      res.writeHead(wafBlocked.statusCode, wafBlocked.headers).end(wafBlocked.body);
+      return;
+    }
     const requestId = randomUUID();
     const headers = headersOf(req);
     const cors = corsHeaders(headers.origin, options.corsAllowOrigins);
@@ -136,6 +172,8 @@ export function createLocalGateway(options: LocalGatewayOptions) {
       res.end(result.body);
     };
     try {
+      if (requestLineAndHeaderBytes(req) > API_GATEWAY_MAX_HEADER_BYTES)
+        throw new GatewayRefusal('REQUEST_TOO_LARGE');
       const url = URL.parse(req.url ?? '/', 'http://local');
       if (!url) throw new GatewayRefusal('BAD_REQUEST_PARAMETERS');
       const method = req.method ?? 'GET';

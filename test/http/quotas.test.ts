@@ -49,10 +49,8 @@ describe.each([1, 3])('KVS quotas with kvs.maxAttempts %i', (attempts) => {
 describe('a throttled browser', () => {
   const fixture = brokerPerTest({ config: config(1) });
 
-  // KNOWN GAP (reported to the lead): DESIGN section 8 says every 429 exposes Retry-After to allowed origins
-  // (Access-Control-Expose-Headers); the deployed gateway responses do (lib/gateway-responses.ts), the broker's own
-  // 429 does not, so a browser cannot read Retry-After. Turn `it.failing` into `it` once the broker sends it.
-  it.failing('can read Retry-After on a 429 from the broker (Access-Control-Expose-Headers)', async () => {
+  // Every 429 exposes Retry-After to allowed origins (Access-Control-Expose-Headers), the broker's own included.
+  it('can read Retry-After on a 429 from the broker (Access-Control-Expose-Headers)', async () => {
     const f = fixture();
     const token = await f.mint([{ stream: 'cam-hot' }]);
     let last;

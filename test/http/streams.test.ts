@@ -137,9 +137,8 @@ describe('stage throttling (burst 25, 1 request per second)', () => {
     expect((await f.post('cam-1', token)).status).toBe(429);
   });
 
-  // KNOWN GAP (reported to the lead): DESIGN section 8 wants Retry-After exposed to allowed origins on every 429;
-  // the deployed gateway response does it (lib/gateway-responses.ts), the local gateway does not.
-  it.failing('lets an allowed origin read Retry-After on the gateway 429', async () => {
+  // Every 429 exposes Retry-After to allowed origins, the local gateway's throttle included (as deployed).
+  it('lets an allowed origin read Retry-After on the gateway 429', async () => {
     const f = fixture();
     const token = await f.mint([{ stream: 'cam-1' }]);
     await Promise.all(Array.from({ length: 25 }, () => f.post('cam-1', token)));

@@ -23,12 +23,13 @@ let variant: Annotations;
 
 beforeAll(() => {
   defaults = annotated();
-  // Several CORS origins, no tracing, a web ACL, no account role: the suppressions follow the props.
+  // Several CORS origins, no tracing, the deployer's own web ACL, no account role: the suppressions follow the props.
   variant = annotated(
     {
       config: testConfig({
         streams: ['*'],
         cors: { allowOrigins: ['https://a.example.com', 'https://b.example.com'] },
+        api: { ipRateLimit: false },
       }),
       broker: {
         tracing: false,

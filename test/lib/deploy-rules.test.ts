@@ -40,6 +40,10 @@ const fn = (properties: Record<string, unknown>): TemplateJson => ({
   Resources: { F: { Type: 'AWS::Lambda::Function', Properties: properties } },
 });
 
+const waf = (rules: Record<string, unknown>[]): TemplateJson => ({
+  Resources: { W: { Type: 'AWS::WAFv2::WebACL', Properties: { Rules: rules } } },
+});
+
 /** For each rule (by the start of its name), a template that breaks it. */
 const BROKEN: Record<string, TemplateJson> = {
   'CloudWatch: an alarm has at most one Metrics Insights query': alarm({
@@ -91,6 +95,33 @@ const BROKEN: Record<string, TemplateJson> = {
         },
       },
     },
+  },
+  'WAF: a rate-based rule looks back': waf([
+    { Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 100, EvaluationWindowSec: 30 } } },
+    { Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 100, EvaluationWindowSec: 60 } } },
+  ]),
+  'WAF: custom response headers are not content-type': waf([
+    {
+      Action: {
+        Block: {
+          CustomResponse: {
+            ResponseCode: 429,
+            ResponseHeaders: [
+              { Name: 'Content-Type', Value: 'application/json' },
+              { Name: 'Retry-After', Value: '60' },
+            ],
+          },
+        },
+      },
+    },
+  ]),
+  'WAF: a resource is associated with at most one web ACL': {
+    Resources: Object.fromEntries(
+      ['A1', 'A2'].map((id) => [
+        id,
+        { Type: 'AWS::WAFv2::WebACLAssociation', Properties: { ResourceArn: 'stage', WebACLArn: id } },
+      ]),
+    ),
   },
   'CloudFormation: a stack has at most 500 resources': {
     Resources: Object.fromEntries(

@@ -173,6 +173,54 @@ export const DEPLOY_RULES: readonly DeployRule[] = [
         .map(([id]) => `${id}: name or query string too long`),
   },
   {
+    name: 'WAF: a rate-based rule looks back 60, 120, 300 or 600 s and limits to at least 10 requests (AWS WAF developer guide, "Rate-based rule high-level settings")',
+    check: (t) =>
+      resources(t, 'AWS::WAFv2::WebACL').flatMap(([id, p]) =>
+        ((p.Rules as Json[] | undefined) ?? [])
+          .map((r) => (r.Statement as Json | undefined)?.RateBasedStatement as Json | undefined)
+          .filter((rate): rate is Json => rate !== undefined)
+          .filter(
+            (rate) =>
+              ![60, 120, 300, 600].includes(Number(rate.EvaluationWindowSec ?? 300)) ||
+              Number(rate.Limit) < 10,
+          )
+          .map(() => `${id}: rate-based rule outside WAF's settings`),
+      ),
+  },
+  {
+    name: 'WAF: custom response headers are not content-type, are named [a-zA-Z0-9._$-], at most 64 and 255 characters (CustomHTTPHeader; custom responses for Block actions)',
+    check: (t) =>
+      resources(t, 'AWS::WAFv2::WebACL').flatMap(([id, p]) =>
+        ((p.Rules as Json[] | undefined) ?? [])
+          .flatMap(
+            (r) =>
+              ((
+                ((r.Action as Json | undefined)?.Block as Json | undefined)?.CustomResponse as
+                  Json | undefined
+              )?.ResponseHeaders as Json[] | undefined) ?? [],
+          )
+          .filter(
+            (h) =>
+              String(h.Name).toLowerCase() === 'content-type' ||
+              !/^[a-zA-Z0-9._$-]{1,64}$/.test(String(h.Name)) ||
+              String(h.Value).length > 255,
+          )
+          .map((h) => `${id}: response header ${String(h.Name)}`),
+      ),
+  },
+  {
+    name: 'WAF: a resource is associated with at most one web ACL (AWS WAF developer guide, associating a web ACL: "each API Gateway API ... can be associated with only one web ACL")',
+    check: (t) => {
+      const seen = new Map<string, string>();
+      return resources(t, 'AWS::WAFv2::WebACLAssociation').flatMap(([id, p]) => {
+        const key = JSON.stringify(p.ResourceArn);
+        const first = seen.get(key);
+        seen.set(key, id);
+        return first ? [`${first} and ${id} on one resource`] : [];
+      });
+    },
+  },
+  {
     name: 'CloudFormation: a stack has at most 500 resources (CloudFormation quotas)',
     check: (t) => {
       const n = Object.keys(t.Resources).length;

@@ -43,7 +43,12 @@ describe('parseConfig', () => {
       streams: ['*'],
       clockToleranceSeconds: 30,
       cors: { allowOrigins: [] },
-      api: { authorizerCacheTtlSeconds: 300, throttlingRateLimit: 50, throttlingBurstLimit: 100 },
+      api: {
+        authorizerCacheTtlSeconds: 300,
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 100,
+        ipRateLimit: { limit: 50, windowSeconds: 60 },
+      },
       kvs: { timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 },
     });
   });
