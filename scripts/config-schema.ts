@@ -6,7 +6,13 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import * as z from 'zod';
-import { configSchema } from '../lambda/core/config';
+import {
+  configSchema,
+  DEFAULT_IP_RATE_LIMIT,
+  WAF_EVALUATION_WINDOWS,
+  WAF_MAX_RATE_LIMIT,
+  WAF_MIN_RATE_LIMIT,
+} from '../lambda/core/config';
 
 export const CONFIG_SCHEMA_PATH = fileURLToPath(
   new URL('../lambda/runtime/config-schema.ts', import.meta.url),
@@ -21,7 +27,33 @@ export function configSchemaDocument(): Record<string, unknown> {
     string,
     unknown
   >;
+  // `api.ipRateLimit` maps `false` through null and checks its window in code (so that zod's messages name the
+  // field), which JSON Schema cannot say, and so zod leaves out the defaults of it and of `api`: stated here
+  // from the same constants.
+  const api = (schema.properties as Record<string, Record<string, unknown>>).api!;
+  api.default = apiDefault();
+  (api.properties as Record<string, unknown>).ipRateLimit = {
+    default: DEFAULT_IP_RATE_LIMIT,
+    anyOf: [
+      { const: false },
+      {
+        type: 'object',
+        properties: {
+          limit: { type: 'integer', minimum: WAF_MIN_RATE_LIMIT, maximum: WAF_MAX_RATE_LIMIT },
+          windowSeconds: { enum: [...WAF_EVALUATION_WINDOWS] },
+        },
+        required: ['limit', 'windowSeconds'],
+        additionalProperties: false,
+      },
+    ],
+  };
   return schema;
+}
+
+/** The `api` section zod fills in when a document leaves it out. */
+function apiDefault(): unknown {
+  const issuer = { issuer: 'x', jwksUri: 'https://x/', audience: 'x' };
+  return configSchema.parse({ issuers: [issuer] }).api;
 }
 
 /** The file's text, formatted as the repository's prettier config formats it. */

@@ -87,21 +87,28 @@ export const CONFIG_SCHEMA = {
           maximum: 9007199254740991,
         },
         ipRateLimit: {
+          default: { limit: 50, windowSeconds: 60 },
           anyOf: [
+            { const: false },
             {
               type: 'object',
               properties: {
                 limit: { type: 'integer', minimum: 10, maximum: 2000000000 },
-                windowSeconds: { type: 'number' },
+                windowSeconds: { enum: [60, 120, 300, 600] },
               },
               required: ['limit', 'windowSeconds'],
               additionalProperties: false,
             },
-            { type: 'null' },
           ],
         },
       },
       additionalProperties: false,
+      default: {
+        authorizerCacheTtlSeconds: 300,
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 100,
+        ipRateLimit: { limit: 50, windowSeconds: 60 },
+      },
     },
     kvs: {
       default: { timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 },

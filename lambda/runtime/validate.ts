@@ -20,6 +20,8 @@ const KNOWN = new Set([
   'pattern',
   'format',
   'enum',
+  'const',
+  'anyOf',
   'minimum',
   'maximum',
   'exclusiveMinimum',
@@ -65,6 +67,19 @@ function check(schema: Schema, value: unknown, path: (string | number)[], issues
   const unknownKeyword = Object.keys(schema).find((k) => !KNOWN.has(k) && !k.startsWith('x-'));
   if (unknownKeyword) throw new Error(`JSON Schema: unsupported keyword ${unknownKeyword}`);
   const at = pathOf(path) || '(document)';
+  if (Array.isArray(schema.anyOf)) {
+    for (const alternative of schema.anyOf as Schema[]) {
+      const own: string[] = [];
+      const checked = check(alternative, value, path, own);
+      if (own.length === 0) return checked;
+    }
+    issues.push(`${at}: matches none of its allowed forms`);
+    return value;
+  }
+  if ('const' in schema && value !== schema.const) {
+    issues.push(`${at}: must be ${JSON.stringify(schema.const)}`);
+    return value;
+  }
   if (schema.type !== undefined && !typeOk(schema.type, value)) {
     issues.push(`${at}: expected ${String(schema.type)}`);
     return value;

@@ -335,7 +335,11 @@ describe('routes and browsers', () => {
 
   it('sends an allowed origin CORS headers on errors too, gateway and broker alike', async () => {
     const f = fixture();
-    const cors = { 'access-control-allow-origin': APP_ORIGIN, vary: 'Origin' };
+    const cors = {
+      'access-control-allow-origin': APP_ORIGIN,
+      'access-control-expose-headers': 'Retry-After',
+      vary: 'Origin',
+    };
     expectError(
       await f.post('cam-1', undefined, undefined, { Origin: APP_ORIGIN }),
       401,

@@ -127,6 +127,7 @@ describe('granted sessions', () => {
     expect(allowed.headers).toEqual({
       ...JSON_NO_STORE,
       'access-control-allow-origin': APP_ORIGIN,
+      'access-control-expose-headers': 'Retry-After',
       vary: 'Origin',
       'x-amzn-requestid': expect.stringMatching(UUID),
     });

@@ -12,6 +12,7 @@ describe('corsHeaders', () => {
       [APP],
       {
         'Access-Control-Allow-Origin': APP,
+        'Access-Control-Expose-Headers': 'Retry-After',
         Vary: 'Origin',
       },
     ],
@@ -21,6 +22,7 @@ describe('corsHeaders', () => {
       [APP, 'https://b.example.com'],
       {
         'Access-Control-Allow-Origin': 'https://b.example.com',
+        'Access-Control-Expose-Headers': 'Retry-After',
         Vary: 'Origin',
       },
     ],
@@ -30,6 +32,7 @@ describe('corsHeaders', () => {
       ['*'],
       {
         'Access-Control-Allow-Origin': '*',
+        'Access-Control-Expose-Headers': 'Retry-After',
       },
     ],
     [
@@ -38,6 +41,7 @@ describe('corsHeaders', () => {
       [APP, '*'],
       {
         'Access-Control-Allow-Origin': '*',
+        'Access-Control-Expose-Headers': 'Retry-After',
       },
     ],
     ['an origin outside the list gets nothing', 'https://evil.example', [APP], {}],
