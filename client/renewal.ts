@@ -42,6 +42,7 @@ function asClientError(error: unknown): BrokerClientError {
     : new BrokerClientError('NETWORK_ERROR', 'the renewal failed', { cause: error });
 }
 
+// eslint-disable-next-line max-lines-per-function -- a factory: the schedule, renew and stop functions share the renewal state they close over
 export function createSessionRenewal(options: SessionRenewalOptions): SessionRenewal {
   const timers = options.env?.timers ?? hostTimers();
   if (timers === undefined)

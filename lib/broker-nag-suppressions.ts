@@ -4,6 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 
 /** The cdk-nag AwsSolutions findings the broker accepts, each with its reason; they follow the props. */
+// eslint-disable-next-line max-lines-per-function -- a list of suppressions, each with its reason: split, the reasons would be scattered
 export function addBrokerNagSuppressions(
   api: apigw.RestApi,
   hasWebAcl: boolean,

@@ -32,6 +32,7 @@ const isSafeSub = (sub: unknown): sub is string =>
 /** API Gateway turns exactly this error message into a 401 (gateway response UNAUTHORIZED). */
 const UNAUTHORIZED = 'Unauthorized';
 
+// eslint-disable-next-line max-lines-per-function -- a factory: verify() and authorize() close over the issuers and key resolvers built once per cold start
 export function createAuthorizer(options: AuthorizerOptions) {
   const { config, logger } = options;
   const now = options.now ?? (() => new Date());

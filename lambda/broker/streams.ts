@@ -57,6 +57,7 @@ class ListingCache {
   }
 }
 
+// eslint-disable-next-line max-lines-per-function -- a factory: the route and its listing helpers share the per-instance ListStreams cache they close over
 export function createStreamsRoute(deps: StreamsRouteDeps) {
   const { config, kvs, now } = deps;
   const limits = deps.limits ?? DISCOVERY_LIMITS;

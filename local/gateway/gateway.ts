@@ -121,6 +121,7 @@ async function invoke(g: Gateway, req: IncomingMessage, r: GatewayRequest): Prom
   return result;
 }
 
+// eslint-disable-next-line max-lines-per-function -- a factory: the request handler and its helpers share the authorizer cache, throttles and limits they close over
 export function createLocalGateway(options: LocalGatewayOptions) {
   const now = options.now ?? Date.now;
   const stage: Stage = {
