@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       ['broker, no zod', 'broker'],
       ['broker, fromEnv credentials', 'broker'],
       ['broker, no zod + fromEnv', 'broker'],
-      ['broker, no zod + fromEnv + lean log/metrics', 'broker'],
+      ['broker, no zod + fromEnv + lean log', 'broker'],
       ['brokerFloor', 'broker'],
       ['emptyFloor', 'broker'],
     ];
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
         [label('broker, no zod'), label('brokerFloor')],
         [label('broker, fromEnv credentials'), label('brokerFloor')],
         [label('broker, no zod + fromEnv'), label('brokerFloor')],
-        [label('broker, no zod + fromEnv + lean log/metrics'), label('brokerFloor')],
+        [label('broker, no zod + fromEnv + lean log'), label('brokerFloor')],
       ],
       COLD_ROUNDS,
       lambdaEnv,
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
         String(HANDLER_ROUNDS),
         '2000',
         bundles['handler kit']!.file,
-        bundles['handler kit, lean log/metrics']!.file,
+        bundles['handler kit, lean log']!.file,
       ],
       { ...lambdaEnv, POWERTOOLS_DEV: '' },
     );
@@ -315,7 +315,7 @@ function printReport(r: any): void {
     'broker, no zod',
     'broker, fromEnv credentials',
     'broker, no zod + fromEnv',
-    'broker, no zod + fromEnv + lean log/metrics',
+    'broker, no zod + fromEnv + lean log',
   ]) {
     row(`bundle, ${v} (variant)`, kb(b[v]), kb(b.brokerFloor), round(b[v] / b.brokerFloor), '<= 300 KB');
   }

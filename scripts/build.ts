@@ -6,7 +6,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { ESM_REQUIRE_BANNER, LAMBDA_BUNDLES, type LambdaBundleName } from '../lib/lambda-bundles';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -35,11 +35,10 @@ const ENV_CREDENTIALS_ONLY: Plugin = {
 const PLUGINS: Partial<Record<LambdaBundleName, Plugin[]>> = { broker: [ENV_CREDENTIALS_ONLY] };
 
 /** Builds one Lambda bundle into dist/lambda/<name>/; returns its size in bytes. */
-export async function buildLambdaBundle(name: LambdaBundleName, outRoot = `${DIST}lambda/`): Promise<number> {
-  const outdir = `${outRoot}${name}`;
-  const result = await build({
+/** The esbuild options of one Lambda bundle (the bench builds its variants from these too). */
+export function lambdaBuildOptions(name: LambdaBundleName) {
+  return {
     entryPoints: { index: `${ROOT}${LAMBDA_BUNDLES[name]}` },
-    outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
@@ -55,10 +54,13 @@ export async function buildLambdaBundle(name: LambdaBundleName, outRoot = `${DIS
     // Paths in the map relative to the package root, so the bundle is the same bytes on every machine.
     sourceRoot: '',
     metafile: true,
-    write: false,
     plugins: PLUGINS[name] ?? [],
-    logLevel: 'warning',
-  });
+  } satisfies BuildOptions;
+}
+
+export async function buildLambdaBundle(name: LambdaBundleName, outRoot = `${DIST}lambda/`): Promise<number> {
+  const outdir = `${outRoot}${name}`;
+  const result = await build({ ...lambdaBuildOptions(name), outdir, write: false, logLevel: 'warning' });
   // Each file replaced atomically (write beside, then rename): tests synthesizing in parallel, or a `npm pack`
   // during them, never see a missing or half-written bundle. The bytes are the same build after build.
   // The temporary files sit outside the bundle folder, so that an asset copied meanwhile never includes one.

@@ -5,7 +5,7 @@
 //   metrics flushed once         one long-lived Powertools Metrics: addDimension/addMetric, one publish a call
 //   no metrics                   a Metrics whose single metric does nothing
 //   no metrics, no logging       and a Logger at SILENT: middy, parsing, decision, JSON
-//   lean log/metrics             bench/variants/lean-log.ts and metrics.ts in place of Powertools
+//   lean log             bench/variants/lean-log.ts and metrics.ts in place of Powertools
 // Log and metric lines go to this process's stdout, which the parent discards. Reports over IPC.
 // argv: <rounds> <calls per round> <kit bundle> <lean kit bundle>
 import { pathToFileURL } from 'node:url';
@@ -65,7 +65,7 @@ const variants = {
     logger: new kit.Logger({ ...service, logLevel: 'SILENT' }),
     metrics: noMetrics,
   }),
-  'lean log/metrics': lean.createBrokerHandler({
+  'lean log': lean.createBrokerHandler({
     config,
     kvs,
     logger: new lean.Logger(service) as unknown as Logger,

@@ -1,11 +1,9 @@
-// The lean logger and EMF writer (lambda/runtime) must write what Powertools writes for the same calls, so that
-// swapping them changes no Logs Insights query, alarm or dashboard: compared line by line, clocks pinned.
+// The bench's lean logger variant (bench/variants/lean-log.ts) writes exactly the lines Powertools Logger writes.
+// Swapping it in changes no Logs Insights query, alarm or dashboard: compared line by line, clocks pinned.
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit as PowertoolsUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { JsonLogger } from '../../bench/variants/lean-log';
-import { EmfMetrics, MetricUnit } from '../../bench/variants/lean-metrics';
 
 const NOW = new Date('2026-11-25T10:00:00.000Z');
 const context = {
@@ -77,45 +75,5 @@ describe('JsonLogger', () => {
     expect(lines).toEqual([
       '{"level":"INFO","message":"kept","timestamp":"2026-11-25T10:00:00.000Z","service":"s","sampling_rate":0}',
     ]);
-  });
-});
-
-describe('EmfMetrics', () => {
-  it('writes the line Powertools singleMetric() writes', () => {
-    jest.useFakeTimers({ now: NOW });
-    const ours = stdoutLines(() => {
-      const single = new EmfMetrics({
-        namespace: 'KvsSessionBroker',
-        serviceName: 'kvs-session-broker',
-      }).singleMetric();
-      single.addDimension('StreamName', 'cam-1');
-      single.addMetric('SessionsIssued', MetricUnit.Count, 1);
-    });
-    const theirs = stdoutLines(() => {
-      const single = new Metrics({
-        namespace: 'KvsSessionBroker',
-        serviceName: 'kvs-session-broker',
-      }).singleMetric();
-      single.addDimension('StreamName', 'cam-1');
-      single.addMetric('SessionsIssued', PowertoolsUnit.Count, 1);
-    });
-    expect(ours).toEqual([
-      {
-        _aws: {
-          Timestamp: NOW.getTime(),
-          CloudWatchMetrics: [
-            {
-              Namespace: 'KvsSessionBroker',
-              Dimensions: [['service', 'StreamName']],
-              Metrics: [{ Name: 'SessionsIssued', Unit: 'Count' }],
-            },
-          ],
-        },
-        service: 'kvs-session-broker',
-        StreamName: 'cam-1',
-        SessionsIssued: 1,
-      },
-    ]);
-    expect(ours).toEqual(theirs);
   });
 });
