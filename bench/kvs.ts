@@ -1,7 +1,7 @@
 // KVS call counts, in-process against the emulator: calls per warm session, GetDataEndpoint calls for concurrent
 // first requests in one instance, and many cold instances starting at once on one stream with quotas on.
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { createBrokerHandler } from '../lambda/broker/handler';
 import { createKvsAdapter } from '../lambda/kvs/adapter';
@@ -60,7 +60,16 @@ export async function concurrentFirstRequests(emulator: KvsEmulator, stream: str
 }
 
 const quietLogger = new Logger({ serviceName: 'kvs-session-broker', logLevel: 'SILENT' });
-const noMetrics = { singleMetric: () => ({ addDimension() {}, addMetric() {} }) } as unknown as Metrics;
+/** Each instance's own Powertools Metrics, recording nothing (its output is not what this measures). */
+function noMetrics(): Metrics {
+  const metrics = new Metrics({
+    namespace: 'KvsSessionBroker',
+    serviceName: 'kvs-session-broker',
+    logger: { warn() {} },
+  } as never);
+  metrics.addMetric = () => metrics;
+  return metrics;
+}
 
 /**
  * `instances` cold instances (each its own adapter and handler: nothing cached, nothing shared) serve one session
@@ -68,7 +77,7 @@ const noMetrics = { singleMetric: () => ({ addDimension() {}, addMetric() {} }) 
  */
 export async function coldInstancesOneStream(emulator: KvsEmulator, stream: string, instances = 20) {
   const handlers = Array.from({ length: instances }, () =>
-    createBrokerHandler({ config, kvs: adapter(emulator), logger: quietLogger, metrics: noMetrics }),
+    createBrokerHandler({ config, kvs: adapter(emulator), logger: quietLogger, metrics: noMetrics() }),
   );
   const start = performance.now();
   const outcomes = await Promise.all(

@@ -1,11 +1,10 @@
 // The broker handler's own time: the real handler (middy, logger, metrics, core) with an in-process KVS adapter
 // that answers at once, so every microsecond is ours. Handlers come from two bundles of bench/variants/
 // handler-kit.ts: as deployed, and with lambda/runtime's lean logger and EMF writer. Variants, in turn:
-//   deployed                     Powertools: Logger, Metrics.singleMetric() per request (lambda/broker/handler.ts)
-//   metrics flushed once         one long-lived Powertools Metrics: addDimension/addMetric, one publish a call
-//   no metrics                   a Metrics whose single metric does nothing
+//   deployed                     Powertools: Logger, Metrics flushed once per invocation (lambda/broker/handler.ts)
+//   no metrics                   a Metrics that records nothing
 //   no metrics, no logging       and a Logger at SILENT: middy, parsing, decision, JSON
-//   lean log             bench/variants/lean-log.ts and metrics.ts in place of Powertools
+//   lean log                     bench/variants/lean-log.ts in place of Powertools Logger
 // Log and metric lines go to this process's stdout, which the parent discards. Reports over IPC.
 // argv: <rounds> <calls per round> <kit bundle> <lean kit bundle>
 import { pathToFileURL } from 'node:url';
@@ -31,19 +30,13 @@ const kvs: KvsAdapter = {
 const service = { serviceName: 'kvs-session-broker' };
 const metricsOptions = { namespace: 'KvsSessionBroker', ...service };
 
-function flushedOnce(): Metrics {
-  const metrics = new kit.Metrics(metricsOptions);
-  const single = {
-    addDimension: (name: string, value: string) => metrics.addDimension(name, value),
-    addMetric: (...args: Parameters<Metrics['addMetric']>) => {
-      metrics.addMetric(...args);
-      metrics.publishStoredMetrics();
-    },
-  };
-  return { singleMetric: () => single } as unknown as Metrics;
+/** Powertools Metrics that records nothing: what the handler costs without its metrics. */
+function silentMetrics(): Metrics {
+  const metrics = new kit.Metrics({ ...metricsOptions, logger: { warn() {} } } as never);
+  metrics.addMetric = () => metrics;
+  metrics.addDimension = () => metrics;
+  return metrics;
 }
-
-const noMetrics = { singleMetric: () => ({ addDimension() {}, addMetric() {} }) } as unknown as Metrics;
 
 const variants = {
   deployed: kit.createBrokerHandler({
@@ -52,24 +45,23 @@ const variants = {
     logger: new kit.Logger(service),
     metrics: new kit.Metrics(metricsOptions),
   }),
-  'metrics flushed once': kit.createBrokerHandler({
+  'no metrics': kit.createBrokerHandler({
     config,
     kvs,
     logger: new kit.Logger(service),
-    metrics: flushedOnce(),
+    metrics: silentMetrics(),
   }),
-  'no metrics': kit.createBrokerHandler({ config, kvs, logger: new kit.Logger(service), metrics: noMetrics }),
   'no metrics, no logging': kit.createBrokerHandler({
     config,
     kvs,
     logger: new kit.Logger({ ...service, logLevel: 'SILENT' }),
-    metrics: noMetrics,
+    metrics: silentMetrics(),
   }),
   'lean log': lean.createBrokerHandler({
     config,
     kvs,
     logger: new lean.Logger(service) as unknown as Logger,
-    metrics: new lean.Metrics(metricsOptions) as unknown as Metrics,
+    metrics: new lean.Metrics(metricsOptions),
   }),
 };
 
