@@ -20,6 +20,28 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
   return rest;
 }
 
+/**
+ * A request body schema whose defaults are stated in each field's description instead of `default`: generators
+ * such as openapi-typescript make a field with a `default` required in the request type (so `{ protocol: 'HLS' }`
+ * would not type-check), while the broker fills the default in for a missing field.
+ */
+function requestSchema(schema: z.ZodType): Record<string, unknown> {
+  const out = jsonSchema(schema, 'input');
+  const properties = out.properties as Record<string, Record<string, unknown>>;
+  out.properties = Object.fromEntries(
+    Object.entries(properties).map(([name, { default: value, description, ...field }]) => [
+      name,
+      value === undefined
+        ? { ...field, ...(description === undefined ? {} : { description }) }
+        : {
+            ...field,
+            description: [description, `Default: ${JSON.stringify(value)}.`].filter(Boolean).join('. '),
+          },
+    ]),
+  );
+  return out;
+}
+
 const WHEN: Record<ErrorCode, string> = {
   INVALID_REQUEST: 'The body, path or query breaks a rule; the message names the field',
   UNAUTHORIZED: 'Token missing, malformed, bad signature, expired, wrong iss/aud/alg',
@@ -208,7 +230,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       schemas: {
-        SessionRequest: jsonSchema(sessionRequestBodySchema, 'input'),
+        SessionRequest: requestSchema(sessionRequestBodySchema),
         Session: jsonSchema(sessionSchema, 'output'),
         StreamList: jsonSchema(catalogPageSchema, 'output'),
         Error: errorSchema,

@@ -81,7 +81,13 @@ describe('docs/openapi.json', () => {
     ]);
     expect(request.required).toBeUndefined();
     expect(request.additionalProperties).toBe(false);
-    expect(request.properties.protocol).toMatchObject({ default: 'DASH', enum: ['DASH', 'HLS'] });
+    // Defaults in the description, not `default`: generated clients would make a field with a default required.
+    expect(request.properties.protocol).toEqual({
+      type: 'string',
+      enum: ['DASH', 'HLS'],
+      description: 'Default: "DASH".',
+    });
+    for (const field of Object.values(request.properties)) expect(field).not.toHaveProperty('default');
     expect(request.properties.expiresInSeconds).toMatchObject({
       type: 'integer',
       minimum: 300,
