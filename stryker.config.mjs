@@ -11,7 +11,8 @@ export default {
     projectType: 'custom',
     configFile: 'jest.config.js',
     // Only the domain's unit tests: the HTTP and CDK suites are slow and would hide weak unit tests.
-    config: { testMatch: ['<rootDir>/test/lambda/core/**/*.test.ts'], reporters: ['default'] },
+    // No global setup: the unit tests need no Lambda bundles (and an instrumented core would break their budgets).
+    config: { testMatch: ['<rootDir>/test/lambda/core/**/*.test.ts'], reporters: ['default'], globalSetup: null },
     enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',
