@@ -271,3 +271,66 @@ describe('forbidden', () => {
     });
   });
 });
+
+// The edges of a grant's media window (DESIGN section 3: the window bounds the MEDIA time the grant reaches; LIVE:
+// now inside it), each stated on both sides so that moving an edge by one millisecond fails a test.
+describe('decide at the edges of a grant window', () => {
+  const windowed = (fromS: number, toS: number) => [
+    grant('cam-1', { modes: ['LIVE', 'ON_DEMAND'], from: fromS, to: toS }),
+  ];
+  const onDemand = (startMs: number, endMs: number) =>
+    live('cam-1', { playbackMode: 'ON_DEMAND', startMs, endMs });
+  const outcome = (d: ReturnType<typeof decide>) => (d.allowed ? 'allowed' : d.reason);
+
+  it.each<[string, number, string]>([
+    ['the window opens after now: LIVE is refused', NOW_S + 1, 'OUTSIDE_WINDOW'],
+    ['the window opens exactly now: LIVE is allowed', NOW_S, 'allowed'],
+  ])('%s', (_name, fromS, expected) => {
+    expect(outcome(decide(windowed(fromS, NOW_S + 3600), live('cam-1'), NOW, limits))).toBe(expected);
+  });
+
+  it.each<[string, number, string]>([
+    ['the window closed before now: LIVE is refused', NOW_S - 1, 'OUTSIDE_WINDOW'],
+    ['the window closes exactly now: LIVE is still allowed', NOW_S, 'allowed'],
+  ])('%s', (_name, toS, expected) => {
+    expect(outcome(decide(windowed(NOW_S - 3600, toS), live('cam-1'), NOW, limits))).toBe(expected);
+  });
+
+  it.each<[string, number, number, string]>([
+    ['media starting exactly at the window start is allowed', NOW - 2 * HOUR, NOW - HOUR, 'allowed'],
+    ['media starting 1 ms before the window is refused', NOW - 2 * HOUR - 1, NOW - HOUR, 'OUTSIDE_WINDOW'],
+    ['media ending exactly at the window end is allowed', NOW - 2 * HOUR, NOW - HOUR, 'allowed'],
+    ['media ending 1 ms after the window is refused', NOW - 2 * HOUR, NOW - HOUR + 1, 'OUTSIDE_WINDOW'],
+  ])('%s', (_name, startMs, endMs, expected) => {
+    const w = windowed((NOW - 2 * HOUR) / 1000, (NOW - HOUR) / 1000);
+    expect(outcome(decide(w, onDemand(startMs, endMs), NOW, limits))).toBe(expected);
+  });
+
+  it('grants a window with no end its full expiry, and one ending in 20 minutes no more than 20 minutes', () => {
+    const open = [grant('cam-1', { from: NOW_S - 60 })];
+    const closing = [grant('cam-1', { from: NOW_S - 60, to: NOW_S + 1200 })];
+    expect(decide(open, live('cam-1', { expiresInSeconds: 3600 }), NOW, limits)).toMatchObject({
+      allowed: true,
+      expiresInSeconds: 3600,
+    });
+    expect(decide(closing, live('cam-1', { expiresInSeconds: 3600 }), NOW, limits)).toMatchObject({
+      allowed: true,
+      expiresInSeconds: 1200,
+    });
+  });
+
+  it('of two grants that both allow, takes the one giving the longer session, whatever their order', () => {
+    const short = grant('cam-1', { maxExpiresSeconds: 600 });
+    const long = grant('cam-*', { maxExpiresSeconds: 1800 });
+    for (const grants of [
+      [short, long],
+      [long, short],
+    ]) {
+      expect(decide(grants, live('cam-1', { expiresInSeconds: 3600 }), NOW, limits)).toMatchObject({
+        allowed: true,
+        expiresInSeconds: 1800,
+        grant: long,
+      });
+    }
+  });
+});

@@ -59,6 +59,13 @@ describe('parseGrant', () => {
     ['to before from', { stream: 'cam-1', from: 10, to: 5 }],
     ['a fractional cap', { stream: 'cam-1', maxExpiresSeconds: 1.5 }],
     ['an unknown field', { stream: 'cam-1', admin: true }],
+    ['one unknown mode beside a known one', { stream: 'cam-1', modes: ['LIVE', 'REPLAY'] }],
+    ['a mode that is not a string', { stream: 'cam-1', modes: ['LIVE', 7] }],
+    ['a negative from', { stream: 'cam-1', from: -1 }],
+    ['to as a string', { stream: 'cam-1', to: '1764086400' }],
+    ['an infinite to', { stream: 'cam-1', to: Infinity }],
+    ['a bare string', 'cam-1'],
+    ['an array', [{ stream: 'cam-1' }]],
   ])('refuses a grant with %s', (_name, raw) => {
     expect(parseGrant(raw)).toBeUndefined();
   });
@@ -99,6 +106,10 @@ describe('grantsFromScopes', () => {
       { stream: 'a', modes: ['LIVE'], protocols: ['DASH', 'HLS'] },
       { stream: 'b', modes: ['ON_DEMAND'], protocols: ['DASH', 'HLS'] },
     ]);
+  });
+
+  it('accepts a window starting at the epoch (from 0)', () => {
+    expect(parseGrant({ stream: 'cam-1', from: 0, to: 10 })).toMatchObject({ from: 0, to: 10 });
   });
 
   it.each(['kvs:LIVE', 'kvs:live:cam-1', 'kvs:LIVE:cam/1', 'kvs:LIVE:', 'kvs::cam-1'])(
