@@ -34,6 +34,14 @@ export const KVS_MAX_EXPIRES_SECONDS = 43200;
 /** Highest `limits.maxGrantsPerToken` a config may set: the policy size test proves 8 KB up to here. */
 export const MAX_GRANTS_PER_TOKEN_CEILING = 100;
 
+/** A field path as messages name it: `issuers[0].jwksUri`. */
+export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  );
+}
+
 /** A cross-field problem: where (the field path) and what. */
 export interface ConfigIssue {
   path: (string | number)[];

@@ -5,6 +5,7 @@ import { CORS_ORIGIN } from './cors';
 import {
   ASYMMETRIC_ALGORITHMS,
   crossFieldIssues,
+  fieldPath,
   KVS_MAX_EXPIRES_SECONDS,
   KVS_MIN_EXPIRES_SECONDS,
   MAX_GRANTS_PER_TOKEN_CEILING,
@@ -189,18 +190,13 @@ export function isLoopbackUrl(url: URL): boolean {
   return LOOPBACK_HOSTS.test(url.hostname);
 }
 
-function pathOf(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>(
-    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
-    '',
-  );
-}
-
 /** Validates and normalises a configuration document; throws ConfigError listing every problem by field. */
 export function parseConfig(input: unknown, options: ParseConfigOptions = {}): BrokerConfig {
   const result = configSchema.safeParse(input);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${pathOf(i.path) || '(document)'}: ${i.message}`));
+    throw new ConfigError(
+      result.error.issues.map((i) => `${fieldPath(i.path) || '(document)'}: ${i.message}`),
+    );
   }
   const config = result.data;
   const issues: string[] = [];

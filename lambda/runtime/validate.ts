@@ -3,7 +3,7 @@
 // this file interprets the few JSON Schema keywords that document uses, applies its defaults, then checks the
 // cross-field rules zod checks in code. Any keyword it does not know fails the cold start: never a silent pass.
 import type { BrokerConfig } from '../core/config';
-import { crossFieldIssues } from '../core/config-rules';
+import { crossFieldIssues, fieldPath } from '../core/config-rules';
 import { CONFIG_SCHEMA as schemaDocument } from './config-schema';
 
 type Schema = Record<string, unknown>;
@@ -55,18 +55,11 @@ function typeOk(type: unknown, value: unknown): boolean {
   }
 }
 
-function pathOf(path: readonly (string | number)[]): string {
-  return path.reduce<string>(
-    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${key}` : key),
-    '',
-  );
-}
-
 /** Checks `value` against `schema`; returns it with defaults filled in (a copy where one was added). */
 function check(schema: Schema, value: unknown, path: (string | number)[], issues: string[]): unknown {
   const unknownKeyword = Object.keys(schema).find((k) => !KNOWN.has(k) && !k.startsWith('x-'));
   if (unknownKeyword) throw new Error(`JSON Schema: unsupported keyword ${unknownKeyword}`);
-  const at = pathOf(path) || '(document)';
+  const at = fieldPath(path) || '(document)';
   if (Array.isArray(schema.anyOf)) {
     for (const alternative of schema.anyOf as Schema[]) {
       const own: string[] = [];
@@ -134,12 +127,12 @@ function checkObject(
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     if (!(key in properties) && schema.additionalProperties === false) {
-      issues.push(`${pathOf([...path, key])}: unknown field`);
+      issues.push(`${fieldPath([...path, key])}: unknown field`);
     }
   }
   for (const [key, property] of Object.entries(properties)) {
     if (value[key] === undefined) {
-      if (required.includes(key)) issues.push(`${pathOf([...path, key])}: required`);
+      if (required.includes(key)) issues.push(`${fieldPath([...path, key])}: required`);
       else if (property.default !== undefined) out[key] = structuredClone(property.default);
       continue;
     }
@@ -157,13 +150,6 @@ function runtimeCrossFieldIssues(config: BrokerConfig): string[] {
     if (new URL(issuer.jwksUri).protocol !== 'https:') issues.push(`issuers[${i}].jwksUri: must be https`);
   });
   return issues;
-}
-
-function fieldPath(path: readonly (string | number)[]): string {
-  return path.reduce<string>(
-    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${key}` : key),
-    '',
-  );
 }
 
 /**
