@@ -1,7 +1,7 @@
-// Typed errors: the broker's DESIGN codes (sections 2 and 7) plus the two a client meets on its own side.
+// Typed errors: the broker's documented error codes (docs/api.md) plus the two a client meets on its own side.
 // Callers branch on `code`, never on `message`.
 
-/** The codes the broker answers with (DESIGN section 2). */
+/** The codes the broker answers with (docs/api.md). */
 export const BROKER_ERROR_CODES = [
   'INVALID_REQUEST',
   'UNAUTHORIZED',

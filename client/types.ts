@@ -1,4 +1,4 @@
-// The broker's REST API (DESIGN sections 2 and 7) as types, and the seams the client takes from its host: fetch,
+// The broker's REST API (docs/api.md) as types, and the seams the client takes from its host: fetch,
 // clock, timers and randomness. Structural on purpose: no DOM or Node types, so it compiles for browsers,
 // React Native and Node alike.
 

@@ -1,7 +1,7 @@
 // The API's JSON access log line: who called what and how it ended. Never a header value (beyond the
 // User-Agent) or a query string, and never the authorizer's `grants`.
 //
-// It is also an audit line (DESIGN section 6). When the authorizer's cached policy does not cover a
+// It is also an audit line (README (Observability and audit)). When the authorizer's cached policy does not cover a
 // stream, API Gateway answers 403 without calling the broker, so this line is the only trace of that
 // decision. It carries `"audit":"kvs-gateway"` and the same `time`, `requestId`, `sub`, `issuer`,
 // `sourceIp` and `userAgent` names as the broker's `"audit":"kvs-session"` lines, so that one Logs

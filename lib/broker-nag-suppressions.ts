@@ -18,12 +18,12 @@ export function addBrokerNagSuppressions(
       {
         id: 'AwsSolutions-APIG2',
         reason:
-          'Requests are validated in the broker Lambda against the one request schema, so that errors carry DESIGN.md codes and name the field; an API Gateway model would duplicate it with other messages.',
+          'Requests are validated in the broker Lambda against the one request schema, so that errors carry the documented error codes and name the field; an API Gateway model would duplicate it with other messages.',
       },
       {
         id: 'AwsSolutions-COG4',
         reason:
-          'Callers hold JWTs from several external identity providers (DESIGN section 3); a Lambda REQUEST authorizer verifies them. Cognito is not used.',
+          'Callers hold JWTs from several external identity providers (docs/tokens.md); a Lambda REQUEST authorizer verifies them. Cognito is not used.',
       },
       ...(hasWebAcl
         ? []

@@ -1,11 +1,11 @@
-// API Gateway's own error responses (authorizer refusals, throttling, unknown routes) in DESIGN's JSON error shape,
+// API Gateway's own error responses (authorizer refusals, throttling, unknown routes) in the contract's JSON error shape,
 // configured from the one table in lambda/contract/gateway-responses.ts (the local gateway answers from it too).
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { staticCorsHeaders } from '../lambda/core/cors';
 import { ERROR_STATUS, type ErrorCode } from '../lambda/core/errors';
 import { GATEWAY_ERROR_RESPONSES, GATEWAY_RETRY_AFTER_SECONDS } from '../lambda/contract/gateway-responses';
 
-/** The DESIGN error body as an API Gateway template: static code and message, the request id from context. */
+/** The documented error body (docs/api.md) as an API Gateway template: static code and message, the request id from context. */
 export function errorTemplate(code: ErrorCode, message: string): string {
   return JSON.stringify({ error: { code, message }, requestId: '$context.requestId' });
 }
@@ -14,7 +14,7 @@ export function errorTemplate(code: ErrorCode, message: string): string {
  * CORS headers for gateway responses, which cannot run the Lambda's per-request origin check: a gateway response
  * header is a static value or a copy of a request header, never a choice between origins. The rule is
  * `staticCorsHeaders` (lambda/core/cors.ts): one origin (or `*`) with `Retry-After` exposed; with several origins
- * none (DESIGN section 8: no response ever reflects an origin outside `cors.allowOrigins`), so a browser app on one
+ * none (SECURITY.md: no response ever reflects an origin outside `cors.allowOrigins`), so a browser app on one
  * of several origins sees API Gateway's own refusals (401 without a token, 403 from a cached policy, stage
  * throttling) as network errors. The broker Lambda's answers, errors included, check the origin and carry them.
  */

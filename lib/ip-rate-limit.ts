@@ -1,5 +1,5 @@
-// The per-client-IP rate limit (DESIGN section 8, Floods): a regional AWS WAF web ACL with one rate-based rule,
-// aggregated by source IP, associated with the API stage. Its block answer is DESIGN's JSON 429 with Retry-After,
+// The per-client-IP rate limit (SECURITY.md, Floods): a regional AWS WAF web ACL with one rate-based rule,
+// aggregated by source IP, associated with the API stage. Its block answer is the contract's JSON 429 with Retry-After,
 // from the same definition the local gateway answers with (lambda/contract/waf.ts).
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -40,7 +40,7 @@ export class IpRateLimit extends Construct {
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       // CloudFormation's pattern for a web ACL description allows no parentheses or quotes.
-      description: 'kvs-session-broker per-client-IP rate limit, DESIGN section 8',
+      description: 'kvs-session-broker per-client-IP rate limit, SECURITY.md',
       defaultAction: { allow: {} },
       visibilityConfig: visibility(props.metricName),
       customResponseBodies: {

@@ -36,7 +36,7 @@ export * from './kvs-session-broker-props';
 export interface KvsSessionBrokerLogGroups {
   /** The authorizer Lambda's log (refusal reasons). */
   readonly authorizer: logs.LogGroup;
-  /** The broker Lambda's log: one audit line per decision (DESIGN section 6). */
+  /** The broker Lambda's log: one audit line per decision (README (Observability and audit)). */
   readonly broker: logs.LogGroup;
   /** The API stage's JSON access log. */
   readonly access: logs.LogGroup;
@@ -45,7 +45,7 @@ export interface KvsSessionBrokerLogGroups {
 }
 
 /**
- * A REST API that hands out short-lived Kinesis Video Streams playback URLs to JWT holders (DESIGN.md):
+ * A REST API that hands out short-lived Kinesis Video Streams playback URLs to JWT holders (docs/api.md):
  * `POST /v1/streams/{streamName}/sessions` and `GET /v1/streams`, both behind a Lambda REQUEST
  * authorizer, both served by one broker Lambda whose role reaches only the configured streams.
  */
@@ -203,7 +203,7 @@ export class KvsSessionBroker extends Construct {
         NagSuppressions.addResourceSuppressions(method, [
           {
             id: 'AwsSolutions-APIG4',
-            reason: `${route.method} ${route.path} is public by design (DESIGN section 2: ${route.summary.toLowerCase()}); it serves no stream data and stays behind stage throttling.`,
+            reason: `${route.method} ${route.path} is public by design (docs/api.md: ${route.summary.toLowerCase()}); it serves no stream data and stays behind stage throttling.`,
           },
           { id: 'AwsSolutions-COG4', reason: 'A public route: no authorizer of any kind.' },
         ]);

@@ -1,4 +1,4 @@
-// The broker role's KVS permissions, derived from config.streams (DESIGN section 4): nothing beyond them.
+// The broker role's KVS permissions, derived from config.streams (docs/configuration.md): nothing beyond them.
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';

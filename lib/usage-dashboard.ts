@@ -169,7 +169,7 @@ export class KvsUsageDashboard extends Construct {
     });
   }
 
-  /** Logs Insights over the audit lines: who was granted or refused what (DESIGN section 6). */
+  /** Logs Insights over the audit lines: who was granted or refused what (README (Observability and audit)). */
   private auditWidgets(broker: KvsSessionBroker): cloudwatch.IWidget[] {
     const lambdaLogs = [broker.logGroups.broker.logGroupName, broker.logGroups.authorizer.logGroupName];
     return [

@@ -107,7 +107,7 @@ export function sessionsDeniedInsightsQuery(errorCode: string): string {
 }
 
 /**
- * CloudWatch Logs Insights queries over the audit lines (DESIGN section 6). KVS meters bytes per stream,
+ * CloudWatch Logs Insights queries over the audit lines (README (Observability and audit)). KVS meters bytes per stream,
  * not per session: who watched a stream is read from the sessions issued per principal and stream.
  * `sub` is unique per issuer only, so both are kept.
  */

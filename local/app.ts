@@ -1,4 +1,4 @@
-// Local mode (DESIGN section 5): the real authorizer and broker behind the local API Gateway, wired to the
+// Local mode (README (Local mode)): the real authorizer and broker behind the local API Gateway, wired to the
 // embedded KVS emulator over HTTP, plus the dev issuer's JWKS. Used by `npm start` and by the HTTP tests.
 import { randomUUID } from 'node:crypto';
 import {
@@ -51,7 +51,7 @@ export interface LocalBrokerOptions {
   now?: () => number;
   /** The emulator's clock (quotas, session expiry, media time). @default Date.now */
   emulatorNow?: () => number;
-  /** The broker's discovery limits (DESIGN section 8). @default DISCOVERY_LIMITS */
+  /** The broker's discovery limits (SECURITY.md). @default DISCOVERY_LIMITS */
   discoveryLimits?: BrokerOptions['discoveryLimits'];
 }
 
@@ -192,7 +192,7 @@ function localRoutes(
  */
 const NODE_MAX_HEADER_BYTES = 64 * 1024;
 
-/** A request Node could not parse: DESIGN's JSON error, then a graceful close (the rest is read and dropped). */
+/** A request Node could not parse: the contract's JSON error, then a graceful close (the rest is read and dropped). */
 function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();

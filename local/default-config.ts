@@ -1,4 +1,4 @@
-// The built-in local configuration (DESIGN section 5): the dev issuer, served by the local server, and a few
+// The built-in local configuration (README (Local mode)): the dev issuer, served by the local server, and a few
 // emulated cameras.
 import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH } from './dev-issuer';
 

@@ -20,7 +20,7 @@ export const JWKS_PATH = '/.well-known/jwks.json';
 
 export interface MintOptions {
   sub: string;
-  /** The grants claim value (DESIGN section 3), e.g. `[{ stream: 'cam-1' }]`. */
+  /** The grants claim value (docs/tokens.md), e.g. `[{ stream: 'cam-1' }]`. */
   grants?: unknown;
   /** Name of the grants claim. @default 'kvs' */
   grantsClaim?: string;

@@ -72,7 +72,7 @@ export function createAuthorizer(options: AuthorizerOptions) {
     if (entry.issuer.audienceClaim === 'client_id' && payload.client_id !== entry.issuer.audience) {
       throw new Refusal('CLIENT_ID_MISMATCH');
     }
-    // jose checks `iat` only against a maxTokenAge; a token issued in the future is refused here (DESIGN 3).
+    // jose checks `iat` only against a maxTokenAge; a token issued in the future is refused here (docs/tokens.md).
     if (payload.iat !== undefined && payload.iat > now().getTime() / 1000 + config.clockToleranceSeconds) {
       throw new Refusal('IAT_IN_FUTURE');
     }
@@ -98,7 +98,7 @@ export function createAuthorizer(options: AuthorizerOptions) {
       const token = bearerToken(event.headers ?? {});
       if (!token) throw new Refusal('MISSING_BEARER_TOKEN');
       const { payload, issuer } = await verify(token);
-      // DESIGN 8: more grants than the cap is a 401, before any is parsed.
+      // SECURITY.md: more grants than the cap is a 401, before any is parsed.
       if (grantEntryCount(payload, issuer) > config.limits.maxGrantsPerToken)
         throw new Refusal('TOO_MANY_GRANTS');
       const { grants, ignored } = readGrants(payload, issuer);

@@ -1,4 +1,4 @@
-// An issuer's signing keys (DESIGN 8, identity providers): fetched with hard bounds, cached, rotated without a
+// An issuer's signing keys (SECURITY.md, identity providers): fetched with hard bounds, cached, rotated without a
 // redeploy, kept in use while the IdP fails (stale-if-error), and never fetched more than once per cooldown.
 // jose's createRemoteJWKSet serves no stale keys past cacheMaxAge and has no size bound, so the fetch is ours and the
 // key selection is jose's (createLocalJWKSet over the keys we fetched).

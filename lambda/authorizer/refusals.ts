@@ -1,4 +1,4 @@
-// Why the authorizer refused a token: one closed list, the `reason` of its audit lines (DESIGN 6 and 8).
+// Why the authorizer refused a token: one closed list, the `reason` of its audit lines (README (Observability and audit) and 8).
 import { errors } from 'jose';
 import { IdpUnavailable } from './jwks';
 

@@ -119,7 +119,7 @@ export function jsonBody(event: APIGatewayProxyEvent): unknown {
 }
 
 /**
- * Last line of defence (middy's "expose or hide"): any error that escaped a route becomes DESIGN's JSON error.
+ * Last line of defence (middy's "expose or hide"): any error that escaped a route becomes the contract's JSON error.
  * BrokerErrors carry their code out; anything else is logged in full and answered as INTERNAL_ERROR.
  */
 export function jsonErrors(options: {

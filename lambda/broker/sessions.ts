@@ -28,7 +28,7 @@ interface Decided {
   error?: BrokerError;
 }
 
-/** The one audit line per decision (DESIGN section 6), granted or not, and its metric. */
+/** The one audit line per decision (README (Observability and audit)), granted or not, and its metric. */
 function audit(
   deps: SessionRouteDeps,
   event: APIGatewayProxyEvent,

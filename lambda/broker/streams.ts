@@ -1,4 +1,4 @@
-// GET /v1/streams (DESIGN sections 7 and 8): the caller's catalog, resolving prefix grants with KVS ListStreams
+// GET /v1/streams (docs/api.md and SECURITY.md): the caller's catalog, resolving prefix grants with KVS ListStreams
 // within a bounded number of calls and time, from a brief per-prefix cache of ListStreams answers.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
@@ -13,7 +13,7 @@ import type { KvsAdapter, StreamPage } from '../kvs/adapter';
 import { callerFromEvent, jsonResponse, type Caller } from './http';
 import { countDiscovery } from './metrics';
 
-/** DESIGN section 8: what one discovery request may cost. */
+/** SECURITY.md: what one discovery request may cost. */
 export const DISCOVERY_LIMITS = {
   /** KVS calls per request (ListStreams: 50 TPS per account, shared by every caller). */
   maxKvsCalls: 10,
@@ -102,7 +102,7 @@ export function createStreamsRoute(deps: StreamsRouteDeps) {
     return found;
   }
 
-  /** The one audit line per discovery answer (DESIGN section 8), and its metric. */
+  /** The one audit line per discovery answer (SECURITY.md), and its metric. */
   function audit(
     event: APIGatewayProxyEvent,
     requestId: string,

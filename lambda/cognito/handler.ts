@@ -8,7 +8,7 @@
 // accessTokenGeneration.{claimsToAddOrOverride, scopesToAdd, scopesToSuppress}. Only V2_0 (and V3_0) events may
 // customize the ACCESS token, and the guide lists the claim value types V2_0 accepts as string, number, boolean,
 // arrays of those, and JSON; an array of grant OBJECTS is not among them for access tokens, so the access token
-// gets scopes by default (`kvs:<MODE>:<stream>`, the broker's grantsFrom "scope", DESIGN section 7), while the ID
+// gets scopes by default (`kvs:<MODE>:<stream>`, the broker's grantsFrom "scope", docs/api.md), while the ID
 // token, where the guide allows complex objects in claim values, gets the `kvs` claim itself.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';

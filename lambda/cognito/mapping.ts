@@ -1,5 +1,5 @@
 // Pure mapping for the Cognito pre token generation trigger: a user's groups and grants attribute -> the broker's
-// grants (DESIGN section 3), written as the `kvs` claim and/or as `kvs:<MODE>:<stream>` scopes (DESIGN section 7).
+// grants (docs/tokens.md), written as the `kvs` claim and/or as `kvs:<MODE>:<stream>` scopes (docs/api.md).
 // No AWS SDK, no env, no I/O: the handler passes the parsed config and the event's request in.
 import { z } from 'zod';
 import { PLAYBACK_MODES, PROTOCOLS, STREAM_PATTERN } from '../core/config-rules';
@@ -36,7 +36,7 @@ export const cognitoGrantsConfigSchema = z.strictObject({
   accessToken: z.enum(['scope', 'claim', 'both', 'none']).default('scope'),
   /** Whether the ID token carries the claim too (its `aud` is the app client id; see docs/IDENTITY-PROVIDERS.md). */
   idToken: z.boolean().default(true),
-  /** The broker refuses tokens with more grants (DESIGN section 8: 100 by default). */
+  /** The broker refuses tokens with more grants (SECURITY.md: 100 by default). */
   maxGrants: z.number().int().min(1).max(1000).default(100),
 });
 

@@ -1,4 +1,4 @@
-// API Gateway's own answers (gateway responses) in DESIGN's JSON error shape: one table, used by the CDK construct
+// API Gateway's own answers (gateway responses) in the contract's JSON error shape: one table, used by the CDK construct
 // to configure the deployed API and by the local gateway to answer the same way.
 import { ERROR_STATUS, type ErrorCode } from '../core/errors';
 

@@ -1,4 +1,4 @@
-// The one route table of the REST API (DESIGN sections 2 and 7). The broker's router, the local gateway, the
+// The one route table of the REST API (docs/api.md). The broker's router, the local gateway, the
 // authorizer's policy resources, the OpenAPI paths and the CDK construct's resources are all derived from it.
 
 export type HttpMethod = 'GET' | 'POST';

@@ -1,11 +1,11 @@
-// The per-client-IP rate limit's answer (DESIGN section 8, Floods): one definition for the deployed AWS WAF
+// The per-client-IP rate limit's answer (SECURITY.md, Floods): one definition for the deployed AWS WAF
 // rate-based rule's custom response and for the local gateway, which answers exactly the same.
 import { staticCorsHeaders } from '../core/cors';
 import { ERROR_STATUS } from '../core/errors';
 
 /**
  * WAF custom response bodies are static (no templates), so the body cannot carry API Gateway's request id; it names
- * where the refusal came from instead. The shape is DESIGN's error body all the same.
+ * where the refusal came from instead. The shape is the contract's error body all the same.
  */
 export const WAF_REQUEST_ID = 'waf-rate-limit';
 export const WAF_RATE_LIMIT_MESSAGE = 'Too many requests from this address; retry later';

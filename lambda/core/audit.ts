@@ -1,4 +1,4 @@
-// The audit line (DESIGN section 6): one per decision, granted or denied. Never a JWT, a session URL or its token.
+// The audit line (README (Observability and audit)): one per decision, granted or denied. Never a JWT, a session URL or its token.
 import type { IssuerConfig } from './config';
 import type { ErrorCode } from './errors';
 import type { SessionRequest } from './request';

@@ -1,4 +1,4 @@
-// The broker's one configuration document (DESIGN section 4): schema, defaults and validation.
+// The broker's one configuration document (docs/configuration.md): schema, defaults and validation.
 // Shared by the CDK app (synth fails on a bad document) and the Lambdas (validated once at init).
 import * as z from 'zod';
 import { CORS_ORIGIN } from './cors';
@@ -70,7 +70,7 @@ const issuerSchema = z.strictObject({
     .string()
     .regex(/^[a-zA-Z0-9_.-]{0,255}$/, 'must be empty or up to 255 of [a-zA-Z0-9_.-]')
     .default(''),
-  // --- Token hygiene (DESIGN 8) ---
+  // --- Token hygiene (SECURITY.md) ---
   /**
    * Required JOSE header `typ`, compared case-insensitively with an optional `application/` prefix (RFC 8725
    * section 3.11: an ID token of the same issuer and audience must not pass as an access token; RFC 9068 `at+jwt`).
@@ -118,7 +118,7 @@ export const configSchema = z
         authorizerCacheTtlSeconds: z.number().int().min(0).max(3600).default(300),
         throttlingRateLimit: z.number().positive().default(50),
         throttlingBurstLimit: z.number().int().positive().default(100),
-        /** Per-client-IP limit (DESIGN 8, Floods): an AWS WAF rate-based rule deployed, the same limit locally. */
+        /** Per-client-IP limit (SECURITY.md, Floods): an AWS WAF rate-based rule deployed, the same limit locally. */
         ipRateLimit: ipRateLimitSchema,
       })
       .default({
@@ -135,7 +135,7 @@ export const configSchema = z
         dataEndpointTtlSeconds: z.number().int().min(0).max(86400).default(300),
       })
       .default({ timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 }),
-    // --- Limits (DESIGN 8) ---
+    // --- Limits (SECURITY.md) ---
     limits: z
       .strictObject({
         /** A token with more grants is refused (401): the authorizer's answer must stay under 8 KB. */

@@ -7,7 +7,7 @@
 export const CORS_ORIGIN = /^(\*|https?:\/\/[a-zA-Z0-9.-]+(:\d{1,5})?)$/;
 
 /**
- * Headers a browser script may read beyond the CORS-safelisted ones (DESIGN section 8: every 429 carries
+ * Headers a browser script may read beyond the CORS-safelisted ones (SECURITY.md: every 429 carries
  * `Retry-After`, and allowed origins can read it). Sent on every answer to an allowed origin, errors included.
  */
 export const CORS_EXPOSE_HEADERS = { 'Access-Control-Expose-Headers': 'Retry-After' } as const;
@@ -26,7 +26,7 @@ export function corsHeaders(
 /**
  * CORS headers for answers that cannot look at the request's Origin (API Gateway gateway responses, WAF custom
  * responses): a static value. One origin (or `*`) is sent as is; with several there is no safe static value, and
- * echoing the request's Origin would hand any site the answer (DESIGN section 8), so there is none.
+ * echoing the request's Origin would hand any site the answer (SECURITY.md), so there is none.
  */
 export function staticCorsHeaders(allowOrigins: readonly string[]): Record<string, string> {
   if (allowOrigins.includes('*')) return { 'Access-Control-Allow-Origin': '*', ...CORS_EXPOSE_HEADERS };

@@ -1,4 +1,4 @@
-// The allow/deny decision for one session request against a token's grants (DESIGN section 3). Time is passed in.
+// The allow/deny decision for one session request against a token's grants (docs/tokens.md). Time is passed in.
 import { KVS_MIN_EXPIRES_SECONDS } from './config-rules';
 import { BrokerError } from './errors';
 import { matchesStream, type Grant } from './grants';

@@ -1,11 +1,11 @@
-// GET /v1/streams (DESIGN section 7): which streams a caller may open, and how. Pure: the stream names that
+// GET /v1/streams (docs/api.md): which streams a caller may open, and how. Pure: the stream names that
 // exist are passed in by the handler, which fetched them with KVS ListStreams for `listingPrefixes(grants)`.
 import * as z from 'zod';
 import { PLAYBACK_MODES, PROTOCOLS } from './config-rules';
 import { BrokerError } from './errors';
 import { matchesStream, type Grant } from './grants';
 
-/** Bounds of the `limit` query parameter (DESIGN section 7). */
+/** Bounds of the `limit` query parameter (docs/api.md). */
 export const LIST_LIMIT = { min: 1, max: 1000, default: 100 } as const;
 
 /** The query of GET /v1/streams, as documented (parseListQuery applies it to the raw strings). */

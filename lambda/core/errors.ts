@@ -1,4 +1,4 @@
-// The broker's error taxonomy (DESIGN section 2): one code -> status table, one KVS exception -> code table.
+// The broker's error taxonomy (docs/api.md): one code -> status table, one KVS exception -> code table.
 
 export const ERROR_STATUS = {
   INVALID_REQUEST: 400,
@@ -15,7 +15,7 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export interface BrokerErrorOptions {
-  /** The KVS exception name behind the error, returned as `error.reason` where DESIGN asks for it. */
+  /** The KVS exception name behind the error, returned as `error.reason` where docs/api.md promises it. */
   reason?: string;
   /** Seconds a client should wait, sent as `Retry-After` for THROTTLED. */
   retryAfterSeconds?: number;
@@ -23,7 +23,7 @@ export interface BrokerErrorOptions {
   detail?: string;
 }
 
-/** An error with a stable DESIGN code; callers branch on `code`, never on `message`. */
+/** An error with a stable documented code (docs/api.md); callers branch on `code`, never on `message`. */
 export class BrokerError extends Error {
   override readonly name = 'BrokerError';
   readonly status: number;

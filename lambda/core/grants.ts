@@ -1,4 +1,4 @@
-// Grants (DESIGN section 3 and 7): read from a JWT's claims, confined to the issuer's streamPrefix, matched to streams.
+// Grants (docs/tokens.md and 7): read from a JWT's claims, confined to the issuer's streamPrefix, matched to streams.
 import { PLAYBACK_MODES, PROTOCOLS, STREAM_PATTERN, type PlaybackMode, type Protocol } from './config-rules';
 
 export interface Grant {
@@ -131,7 +131,7 @@ export function confineStream(pattern: string, prefix: string): string | undefin
 
 /**
  * How many grant entries a token carries, well-formed or not, before any is parsed: the claim array's length, or
- * the scopes that start with the issuer's scopePrefix (DESIGN 8: a token with more than the cap is refused).
+ * the scopes that start with the issuer's scopePrefix (SECURITY.md: a token with more than the cap is refused).
  */
 export function grantEntryCount(claims: Record<string, unknown>, source: GrantSource): number {
   if (source.grantsFrom === 'claim') {

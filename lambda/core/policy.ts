@@ -1,4 +1,4 @@
-// The authorizer's IAM policy (DESIGN section 1): it lists EVERY stream the token grants, never just the one asked
+// The authorizer's IAM policy (docs/ARCHITECTURE.md): it lists EVERY stream the token grants, never just the one asked
 // for, so the policy API Gateway caches per token can neither over-grant nor wrongly deny another stream.
 import { createHash } from 'node:crypto';
 import { policyResources } from '../contract/routes';
@@ -25,7 +25,7 @@ export interface AuthorizerContext {
   grants: Grant[];
 }
 
-/** The authorizer's whole answer (policy and context, serialised) stays under this (DESIGN 8). */
+/** The authorizer's whole answer (policy and context, serialised) stays under this (SECURITY.md). */
 export const MAX_ANSWER_BYTES = 8 * 1024;
 
 const utf8Bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;

@@ -1,4 +1,4 @@
-// Request rules for POST /v1/streams/{streamName}/sessions (DESIGN section 2): one schema, strict.
+// Request rules for POST /v1/streams/{streamName}/sessions (docs/api.md): one schema, strict.
 import * as z from 'zod';
 import {
   KVS_MAX_EXPIRES_SECONDS,

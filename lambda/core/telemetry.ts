@@ -18,14 +18,14 @@ export const SERVICE_DIMENSION = 'service';
 export const STREAM_NAME_DIMENSION = 'StreamName';
 export const ERROR_CODE_DIMENSION = 'ErrorCode';
 
-/** The `audit` field of the broker's session decision lines (lambda/core/audit.ts, DESIGN section 6). */
+/** The `audit` field of the broker's session decision lines (lambda/core/audit.ts, README (Observability and audit)). */
 export const SESSION_AUDIT = 'kvs-session';
-/** The `audit` field of the broker's discovery lines (GET /v1/streams, DESIGN section 8). */
+/** The `audit` field of the broker's discovery lines (GET /v1/streams, SECURITY.md). */
 export const DISCOVERY_AUDIT = 'kvs-discovery';
 /** The `audit` field of the stage's access log lines (lib/access-log.ts). */
 export const GATEWAY_AUDIT = 'kvs-gateway';
 
-/** KVS's playback byte metrics (DESIGN section 6); manifests and playlists have no byte metric. */
+/** KVS's playback byte metrics (README (Observability and audit)); manifests and playlists have no byte metric. */
 export const KVS_PLAYBACK_BYTE_METRICS = [
   'GetMP4MediaFragment.OutgoingBytes',
   'GetTSFragment.OutgoingBytes',

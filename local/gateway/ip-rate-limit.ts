@@ -1,4 +1,4 @@
-// The per-client-IP rate limit as the deployed AWS WAF rate-based rule applies it (DESIGN section 8, Floods): a
+// The per-client-IP rate limit as the deployed AWS WAF rate-based rule applies it (SECURITY.md, Floods): a
 // sliding window of `windowSeconds` per source address, counted in one-second slots so that memory stays bounded
 // (at most `windowSeconds` counters per address, and addresses idle for a whole window are forgotten).
 import type { RateLimitSettings } from '../../lambda/contract/waf';

@@ -22,7 +22,7 @@ function invalid(field: string, message: string): BrokerError {
   return new BrokerError('INVALID_REQUEST', `${field}: ${message}`);
 }
 
-/** Validates a decoded body: `{ sub, grants, expiresInSeconds? }`, grants as DESIGN section 3 defines them. */
+/** Validates a decoded body: `{ sub, grants, expiresInSeconds? }`, grants as docs/tokens.md defines them. */
 export function parseDevTokenRequest(body: unknown): DevTokenRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalid('body', 'must be a JSON object');
@@ -86,7 +86,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-/** Answers POST /player/token with `{ token, expiresAt }`, or a DESIGN error body. */
+/** Answers POST /player/token with `{ token, expiresAt }`, or the documented error body. */
 export async function handleDevTokenRequest(
   req: IncomingMessage,
   res: ServerResponse,

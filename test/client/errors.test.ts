@@ -1,5 +1,5 @@
 // The client's error mapping and retry timing against a plain local HTTP server answering what proxies, CDNs and
-// the broker might: DESIGN error bodies, HTML pages, HTTP-date Retry-After, dropped connections.
+// the broker might: documented error bodies, HTML pages, HTTP-date Retry-After, dropped connections.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,5 +1,5 @@
 // A session URL from the broker plays like a KVS one: real manifests and fragments, the session token checked on
-// every request, media bytes metered per stream (DESIGN sections 5 and 6). The broker and the emulator share one
+// every request, media bytes metered per stream (README (Local mode, Observability and audit)). The broker and the emulator share one
 // test clock, so session expiry is exact.
 import { describe, expect, it } from '@jest/globals';
 import { brokerPerTest, type BrokerFixture } from '../support/broker-fixture';
@@ -37,7 +37,7 @@ describe('DASH', () => {
     const media = text.match(/media="([^"]+)"/)![1]!.replaceAll('&amp;', '&');
     const initBytes = new Uint8Array(await (await fetch(new URL(init, url))).arrayBuffer());
     expect(Buffer.from(initBytes.subarray(4, 8)).toString('latin1')).toBe('ftyp');
-    // Manifest and init fragment carry no OutgoingBytes metric (DESIGN section 6).
+    // Manifest and init fragment carry no OutgoingBytes metric (README (Observability and audit)).
     expect(f.broker.emulator.stats().outgoingBytes['cam-1'] ?? 0).toBe(0);
     const startNumber = Number(text.match(/startNumber="(\d+)"/)?.[1]);
     const fragment = await fetch(new URL(media.replace('$Number$', String(startNumber)), url));

@@ -1,5 +1,5 @@
 // The broker every session test starts (one per test): the dev issuer, a partner issuer reading OAuth2 scopes
-// confined to `acme-`, and emulated streams for each row of DESIGN's error table.
+// confined to `acme-`, and emulated streams for each row of the contract's error table.
 import type { LocalBroker } from '../../local/app';
 import { devIssuerConfig } from '../support/local-broker';
 

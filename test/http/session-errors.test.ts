@@ -1,4 +1,4 @@
-// DESIGN section 2's error table through the real handlers over HTTP: each test asserts the whole answer (status,
+// docs/api.md's error table through the real handlers over HTTP: each test asserts the whole answer (status,
 // headers, body with the request id API Gateway sent), so a gateway 403 cannot pass for the broker's, nor a 500
 // for a 4xx. One fresh broker per test on a clock fixed at T0.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => partner.close());
 const fixture = brokerPerTest({ config: (b) => sessionConfig(partner.jwksUrl)(b), setup: addFaultyStreams });
 
-/** The whole error answer DESIGN promises: JSON, never cached, the body's requestId is API Gateway's. */
+/** The whole error answer docs/api.md promises: JSON, never cached, the body's requestId is API Gateway's. */
 function expectError(
   res: Awaited<ReturnType<BrokerFixture['post']>>,
   status: number,

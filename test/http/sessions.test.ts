@@ -86,7 +86,7 @@ describe('granted sessions', () => {
     });
   });
 
-  it('keeps a cached policy right for every stream of the same token (DESIGN section 1)', async () => {
+  it('keeps a cached policy right for every stream of the same token (docs/ARCHITECTURE.md)', async () => {
     const f = fixture();
     const token = await f.mint([{ stream: 'cam-1' }, { stream: 'cam-lobby' }]);
     expect((await f.post('cam-1', token)).status).toBe(200);
@@ -136,7 +136,7 @@ describe('granted sessions', () => {
   });
 });
 
-describe('audit (DESIGN section 6)', () => {
+describe('audit (README (Observability and audit))', () => {
   it('writes exactly one line for a granted session, with its media window and expiry', async () => {
     const f = fixture();
     const token = await f.mint([{ stream: 'cam-lobby', modes: ['ON_DEMAND'], maxExpiresSeconds: 900 }]);
@@ -218,7 +218,7 @@ describe('audit (DESIGN section 6)', () => {
   });
 });
 
-describe('no secrets in the log (DESIGN section 6)', () => {
+describe('no secrets in the log (README (Observability and audit))', () => {
   // brokerPerTest checks after every test that no token it minted and no URL it received reached the log.
   // These prove that check can fail, so its silence means something.
   it.each([

@@ -1,4 +1,4 @@
-// GET /v1/streams (DESIGN section 7) over HTTP, and API Gateway behaviour of the local gateway (stage throttling).
+// GET /v1/streams (docs/api.md) over HTTP, and API Gateway behaviour of the local gateway (stage throttling).
 // One fresh broker per test on a fixed clock: the stage's token bucket refills only when a test moves the clock.
 import { describe, expect, it } from '@jest/globals';
 import { brokerPerTest } from '../support/broker-fixture';

@@ -1,4 +1,4 @@
-// The authorizer's DESIGN 8 bounds on a real REQUEST event, with its default key resolver fetching from a loopback
+// The authorizer's SECURITY.md bounds on a real REQUEST event, with its default key resolver fetching from a loopback
 // JWKS server: grant cap and answer size, typ and token age per issuer, IdP outages audited as such, audit hygiene.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
@@ -78,7 +78,7 @@ async function refusedWith(token: string, reason: string, e = event(token)): Pro
   expect(AUTHORIZER_REFUSALS).toContain(reason);
 }
 
-describe('grants per token (DESIGN 8: at most 100 by default)', () => {
+describe('grants per token (SECURITY.md: at most 100 by default)', () => {
   const grants = (n: number) =>
     Array.from({ length: n }, (_, i) => ({
       stream: `${i}-`.padEnd(255, 'x') + '*',

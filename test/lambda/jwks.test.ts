@@ -1,4 +1,4 @@
-// The issuer key resolver (DESIGN 8, identity providers) against a real loopback JWKS server that rotates keys,
+// The issuer key resolver (SECURITY.md, identity providers) against a real loopback JWKS server that rotates keys,
 // fails, stalls, drips and sends too much. Cache age and cooldown run on an injected clock; only the fetch
 // deadline is real time.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
@@ -56,7 +56,7 @@ const verify = async (getKey: ReturnType<typeof resolver>, key: SigningKey, kid?
   (await jwtVerify(await token(key, kid), getKey, { currentDate: new Date(T0) })).payload.sub;
 
 describe('the JWKS resolver', () => {
-  it('has the bounds of API Gateway JWT authorizers and DESIGN 8', () => {
+  it('has the bounds of API Gateway JWT authorizers and SECURITY.md', () => {
     expect([JWKS_MAX_BYTES, JWKS_TIMEOUT_MS, JWKS_FRESH_MS, JWKS_STALE_MS, JWKS_COOLDOWN_MS]).toEqual([
       150 * 1024,
       1500,

@@ -1,11 +1,11 @@
-// API Gateway's own errors speak DESIGN's error contract.
+// API Gateway's own errors speak the contract's error contract.
 import { describe, expect, it } from '@jest/globals';
 import { ERROR_STATUS } from '../../lambda/core/errors';
 import { GATEWAY_ERROR_RESPONSES } from '../../lambda/contract/gateway-responses';
 import { errorTemplate, gatewayCorsHeaders } from '../../lib/gateway-responses';
 
 describe('errorTemplate', () => {
-  it('renders the DESIGN error body with the request id from API Gateway context', () => {
+  it('renders the documented error body with the request id from API Gateway context', () => {
     expect(JSON.parse(errorTemplate('UNAUTHORIZED', 'Missing or invalid bearer token'))).toEqual({
       error: { code: 'UNAUTHORIZED', message: 'Missing or invalid bearer token' },
       requestId: '$context.requestId',
@@ -19,7 +19,7 @@ describe('GATEWAY_ERROR_RESPONSES', () => {
     expect(new Set(types).size).toBe(types.length);
   });
 
-  it('uses only DESIGN codes, never INTERNAL_ERROR', () => {
+  it('uses only documented codes, never INTERNAL_ERROR', () => {
     for (const response of GATEWAY_ERROR_RESPONSES) {
       expect(Object.keys(ERROR_STATUS)).toContain(response.code);
       expect(response.code).not.toBe('INTERNAL_ERROR');
@@ -43,7 +43,7 @@ describe('gatewayCorsHeaders', () => {
         'Access-Control-Expose-Headers': "'Retry-After'",
       },
     ],
-    // A gateway response cannot choose among origins, and echoing Origin would answer any site (DESIGN section 8).
+    // A gateway response cannot choose among origins, and echoing Origin would answer any site (SECURITY.md).
     [
       'several origins (none: never reflect an origin outside the list)',
       ['https://a.example.com', 'https://b.example.com'],

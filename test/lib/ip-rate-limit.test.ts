@@ -1,4 +1,4 @@
-// The per-client-IP rate limit (DESIGN section 8, Floods) as deployed: an AWS WAF rate-based rule in a regional web
+// The per-client-IP rate limit (SECURITY.md, Floods) as deployed: an AWS WAF rate-based rule in a regional web
 // ACL on the stage, on by default, tuned or turned off by config.api.ipRateLimit.
 import { describe, expect, it } from '@jest/globals';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -45,7 +45,7 @@ describe('config api.ipRateLimit (AWS WAF developer guide, "Rate-based rule high
 });
 
 describe('the web ACL', () => {
-  it('is a regional web ACL whose only rule blocks an address over its rate with DESIGN 429 JSON', () => {
+  it('is a regional web ACL whose only rule blocks an address over its rate with the documented 429 JSON', () => {
     const template = synth({ api: { ipRateLimit: { limit: 200, windowSeconds: 300 } } });
     template.resourceCountIs('AWS::WAFv2::WebACL', 1);
     template.hasResourceProperties('AWS::WAFv2::WebACL', {

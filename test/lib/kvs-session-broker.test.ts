@@ -106,7 +106,7 @@ describe('routes', () => {
     expect(parts.sort()).toEqual(['openapi.json', 'sessions', 'streams', 'v1', '{streamName}'].sort());
   });
 
-  it('serves GET /openapi.json from the broker without the authorizer (DESIGN section 2: no token needed)', () => {
+  it('serves GET /openapi.json from the broker without the authorizer (docs/api.md: no token needed)', () => {
     const found = Object.values(methods(template, 'GET')).filter(
       (m) =>
         template.toJSON().Resources[(m.Properties.ResourceId as { Ref: string }).Ref].Properties.PathPart ===

@@ -1,4 +1,4 @@
-// DESIGN section 8, Browsers: every 429 carries Retry-After and exposes it to allowed origins
+// SECURITY.md, Browsers: every 429 carries Retry-After and exposes it to allowed origins
 // (Access-Control-Expose-Headers); no answer names an origin outside cors.allowOrigins. Through the local stack:
 // the broker's own 429 (KVS quota) and the gateway's stage throttle.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';

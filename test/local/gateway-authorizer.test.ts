@@ -1,5 +1,5 @@
 // The local API Gateway's REQUEST authorizer handling, against stub handlers: the result cache keyed by the identity
-// source alone (API Gateway's rule, which DESIGN section 1's policy shape relies on), its TTL, IAM policy evaluation
+// source alone (API Gateway's rule, which docs/ARCHITECTURE.md's policy shape relies on), its TTL, IAM policy evaluation
 // (explicit Deny, `*` and `?`), and authorizer failures answered as the deployed gateway responses answer them.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
@@ -136,7 +136,7 @@ describe('policy evaluation', () => {
 });
 
 describe('authorizer failures (API Gateway developer guide, "Gateway response types")', () => {
-  // AUTHORIZER_FAILURE's default status is 500; the deployed API maps it to 502 UPSTREAM_ERROR in DESIGN's shape
+  // AUTHORIZER_FAILURE's default status is 500; the deployed API maps it to 502 UPSTREAM_ERROR in the contract's shape
   // (lambda/contract/gateway-responses.ts), and so does the stand-in.
   const failure = {
     status: 502,

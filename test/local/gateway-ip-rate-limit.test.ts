@@ -1,4 +1,4 @@
-// The local stand-in for the deployed AWS WAF rate-based rule (DESIGN section 8, Floods): a sliding window per source
+// The local stand-in for the deployed AWS WAF rate-based rule (SECURITY.md, Floods): a sliding window per source
 // IP, in front of the stage throttle, answering exactly what the web ACL's custom response answers.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { request } from 'node:http';

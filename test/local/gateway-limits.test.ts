@@ -1,6 +1,6 @@
 // Local mode's request limits as API Gateway has them (REST API quotas, API Gateway developer guide "Quotas for
 // configuring and running a REST API in API Gateway": 10240 bytes for the request line and header values, 10 MB of
-// payload), answered as DESIGN's JSON errors and never with a connection reset; and one logger per handler.
+// payload), answered as the contract's JSON errors and never with a connection reset; and one logger per handler.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
 import type { LocalBroker } from '../../local/app';

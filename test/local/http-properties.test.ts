@@ -1,12 +1,12 @@
 // Properties of the whole local stack (gateway, authorizer, broker, KVS emulator) over HTTP, with generated tokens,
 // paths, bodies and headers (fast-check): no 5xx (no KVS fault is injected, so not even the documented 502/504),
-// every error in DESIGN's shape with the code its status stands for, and no 200 wider than the token's grants.
+// every error in the contract's shape with the code its status stands for, and no 200 wider than the token's grants.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { LocalBroker } from '../../local/app';
 import { captureOutput, devIssuerConfig, startTestBroker, type Captured } from '../support/local-broker';
 
-/** DESIGN section 2's table, written out (413 and 415 are API Gateway's own statuses for INVALID_REQUEST). */
+/** docs/api.md's table, written out (413 and 415 are API Gateway's own statuses for INVALID_REQUEST). */
 const CODE_OF_STATUS: Record<number, string> = {
   400: 'INVALID_REQUEST',
   401: 'UNAUTHORIZED',
@@ -187,7 +187,7 @@ async function call(method: string, path: string, init: { headers: Record<string
   return { status: res.status, headers: res.headers, text };
 }
 
-/** Every answer: no 5xx, JSON, and an error in DESIGN's shape with its status's code. */
+/** Every answer: no 5xx, JSON, and an error in the contract's shape with its status's code. */
 function expectWellFormed(res: { status: number; headers: Headers; text: string }): Record<string, unknown> {
   expect(res.status).toBeLessThan(500);
   expect(res.headers.get('content-type')).toBe('application/json');
@@ -208,7 +208,7 @@ function expectWellFormed(res: { status: number; headers: Headers; text: string 
 const covers = (pattern: string, stream: string) =>
   pattern === '*' || (pattern.endsWith('*') ? stream.startsWith(pattern.slice(0, -1)) : pattern === stream);
 
-/** DESIGN section 3, stated independently of the broker's code: one grant covers stream, mode, protocol, window. */
+/** docs/tokens.md, stated independently of the broker's code: one grant covers stream, mode, protocol, window. */
 function grantCovers(g: GrantSpec, stream: string, body: Record<string, unknown>, nowMs: number): boolean {
   const mode = (body.playbackMode as string | undefined) ?? 'LIVE';
   const protocol = (body.protocol as string | undefined) ?? 'DASH';
@@ -223,7 +223,7 @@ function grantCovers(g: GrantSpec, stream: string, body: Record<string, unknown>
 }
 
 describe('the local stack over HTTP', () => {
-  it('answers generated session requests without 5xx, in DESIGN shape, never wider than the grants', async () => {
+  it('answers generated session requests without 5xx, in the documented shape, never wider than the grants', async () => {
     await fc.assert(
       fc.asyncProperty(auth, streamInPath, body, headers, async (a, stream, payload, extra) => {
         const res = await call('POST', `/v1/streams/${stream}/sessions`, {
@@ -234,7 +234,7 @@ describe('the local stack over HTTP', () => {
         if (res.status !== 200) return;
         // A 200 needs a live token whose grants cover this request.
         expect(a.kind === 'token' && !a.expired).toBe(true);
-        // An empty body is every default (DESIGN 2: every field optional).
+        // An empty body is every default (docs/api.md: every field optional).
         const parsed: unknown = payload?.trim() ? JSON.parse(payload) : {};
         const requested = (parsed ?? {}) as Record<string, unknown>;
         const decoded = decodeURIComponent(stream);

@@ -1,5 +1,5 @@
 // The authorizer's policy, evaluated the way API Gateway evaluates a cached policy (local/gateway/iam.ts), allows a
-// stream exactly when a grant covers it: a cached answer can neither over-grant nor wrongly refuse (DESIGN 1).
+// stream exactly when a grant covers it: a cached answer can neither over-grant nor wrongly refuse (docs/ARCHITECTURE.md).
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { matchesStream, type Grant } from '../../lambda/core/grants';

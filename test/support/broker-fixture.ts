@@ -1,6 +1,6 @@
 // One local broker per test (real handlers, local gateway, emulator over HTTP), on an injected clock, with its own
 // log capture: a test sets up all it asserts on, so it passes alone (`jest -t`) and in any order (`--randomize`).
-// Every test using it also proves DESIGN section 6 on what it did: no JWT and no session URL reached the log.
+// Every test using it also proves README (Observability and audit) on what it did: no JWT and no session URL reached the log.
 import { afterEach, beforeEach, expect } from '@jest/globals';
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { startLocalBroker, type LocalBroker } from '../../local/app';
@@ -143,7 +143,7 @@ export function brokerPerTest(options: FixtureOptions): () => BrokerFixture {
   };
 }
 
-/** DESIGN section 6: nothing logged may contain a JWT, a session URL or its token. */
+/** README (Observability and audit): nothing logged may contain a JWT, a session URL or its token. */
 export function expectNoSecretsLogged(captured: Captured, tokens: string[], urls: string[]): void {
   const all = captured.lines.join('');
   for (const token of tokens) expect(all).not.toContain(token);

@@ -1,6 +1,6 @@
 // A test clock: starts at a fixed instant and moves only when a test moves it.
 
-/** 2026-11-25T10:00:00Z, the instant DESIGN's examples use. */
+/** 2026-11-25T10:00:00Z, the instant the contract's examples use. */
 export const T0 = Date.parse('2026-11-25T10:00:00.000Z');
 
 export interface TestClock {

@@ -1,4 +1,4 @@
-// DESIGN section 8, discovery: GET /v1/streams through the real handlers (local broker) makes at most 10 KVS calls
+// SECURITY.md, discovery: GET /v1/streams through the real handlers (local broker) makes at most 10 KVS calls
 // and answers within 3 s, serves repeated listings from a brief per-prefix cache, and tells a caller whose grants
 // need more that the page is truncated, with a nextToken that carries on where it stopped.
 import { Logger } from '@aws-lambda-powertools/logger';

@@ -1,4 +1,4 @@
-// API Gateway's own answers in DESIGN's error shape (section 2: "Errors (all routes, the authorizer's gateway
+// API Gateway's own answers in the contract's error shape (section 2: "Errors (all routes, the authorizer's gateway
 // responses included)"). Tested through lambda/core/gateway-responses, its import path when this was written; if
 // the table moves to a contract module, only the import below changes.
 import { describe, expect, it } from '@jest/globals';
@@ -11,7 +11,7 @@ import {
 const JSON_NO_STORE = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
 
 describe('gatewayResponse', () => {
-  // Expected statuses written from DESIGN's table, not read from ERROR_STATUS.
+  // Expected statuses written from the contract's table, not read from ERROR_STATUS.
   it.each<[string, number, string, string]>([
     ['UNAUTHORIZED', 401, 'UNAUTHORIZED', 'Missing or invalid bearer token'],
     ['ACCESS_DENIED', 403, 'FORBIDDEN', 'The token grants no access to this resource'],

@@ -1,4 +1,4 @@
-// The audit line (DESIGN section 6): one per decision, with exactly the fields DESIGN lists, never a secret.
+// The audit line (README (Observability and audit)): one per decision, with exactly the documented fields, never a secret.
 import { describe, expect, it } from '@jest/globals';
 import { auditEvent } from '../../../lambda/core/audit';
 import type { ErrorCode } from '../../../lambda/core/errors';

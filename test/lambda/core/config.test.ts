@@ -24,7 +24,7 @@ function problems(input: unknown, local = false): string[] {
 }
 
 describe('parseConfig', () => {
-  it('fills every default of DESIGN section 4', () => {
+  it('fills every default of docs/configuration.md', () => {
     expect(parseConfig({ issuers: [issuer] })).toEqual({
       issuers: [
         {

@@ -1,4 +1,4 @@
-// CORS answers (DESIGN section 8, Browsers): no response ever reflects an origin outside cors.allowOrigins.
+// CORS answers (SECURITY.md, Browsers): no response ever reflects an origin outside cors.allowOrigins.
 import { describe, expect, it } from '@jest/globals';
 import { corsHeaders } from '../../../lambda/core/cors';
 

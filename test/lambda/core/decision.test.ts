@@ -272,7 +272,7 @@ describe('forbidden', () => {
   });
 });
 
-// The edges of a grant's media window (DESIGN section 3: the window bounds the MEDIA time the grant reaches; LIVE:
+// The edges of a grant's media window (docs/tokens.md: the window bounds the MEDIA time the grant reaches; LIVE:
 // now inside it), each stated on both sides so that moving an edge by one millisecond fails a test.
 describe('decide at the edges of a grant window', () => {
   const windowed = (fromS: number, toS: number) => [

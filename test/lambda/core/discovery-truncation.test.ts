@@ -1,4 +1,4 @@
-// Discovery pages when the listing stopped early (DESIGN section 8): which prefixes a page still needs, and a
+// Discovery pages when the listing stopped early (SECURITY.md): which prefixes a page still needs, and a
 // truncated page that ends where the listing stopped.
 import { describe, expect, it } from '@jest/globals';
 import { pageOf, parseListQuery, prefixesFor, type CatalogEntry } from '../../../lambda/core/discovery';

@@ -83,7 +83,7 @@ describe('listingPrefixes, more', () => {
 });
 
 describe('buildCatalog, more', () => {
-  it('lists modes and protocols in DESIGN order (LIVE, LIVE_REPLAY, ON_DEMAND; DASH, HLS), whatever the grants say', () => {
+  it('lists modes and protocols in the documented order (LIVE, LIVE_REPLAY, ON_DEMAND; DASH, HLS), whatever the grants say', () => {
     const grants = [g('cam-1', ['ON_DEMAND', 'LIVE'], ['HLS']), g('cam-1', ['LIVE_REPLAY'], ['DASH'])];
     expect(buildCatalog(grants, [])).toEqual([
       { streamName: 'cam-1', modes: ['LIVE', 'LIVE_REPLAY', 'ON_DEMAND'], protocols: ['DASH', 'HLS'] },

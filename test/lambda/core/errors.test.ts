@@ -1,5 +1,5 @@
-// DESIGN section 2, "Errors": the status of every code and the code of every KVS exception, written out here
-// by hand from the DESIGN table (never read back from lambda/core/errors.ts, so a wrong row there fails).
+// docs/api.md, "Errors": the status of every code and the code of every KVS exception, written out here
+// by hand from the table in docs/api.md (never read back from lambda/core/errors.ts, so a wrong row there fails).
 import { describe, expect, it } from '@jest/globals';
 import {
   BrokerError,
@@ -10,7 +10,7 @@ import {
   type ErrorCode,
 } from '../../../lambda/core/errors';
 
-describe('BrokerError status, per DESIGN section 2', () => {
+describe('BrokerError status, per docs/api.md', () => {
   it.each<[ErrorCode, number]>([
     ['INVALID_REQUEST', 400],
     ['UNAUTHORIZED', 401],
@@ -20,7 +20,7 @@ describe('BrokerError status, per DESIGN section 2', () => {
     ['THROTTLED', 429],
     ['UPSTREAM_ERROR', 502],
     ['UPSTREAM_TIMEOUT', 504],
-    // Not a DESIGN code: what a bug of ours becomes (hidden behind a generic message).
+    // Not a documented code: what a bug of ours becomes (hidden behind a generic message).
     ['INTERNAL_ERROR', 500],
   ])('%s is %i', (code, status) => {
     const e = new BrokerError(code, 'm');
@@ -47,7 +47,7 @@ describe('BrokerError status, per DESIGN section 2', () => {
   });
 });
 
-describe('fromKvsFailure, per KVS exception name (DESIGN section 2)', () => {
+describe('fromKvsFailure, per KVS exception name (docs/api.md)', () => {
   it.each<[string, ErrorCode, number, string | undefined, string]>([
     [
       'ResourceNotFoundException',

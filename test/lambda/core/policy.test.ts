@@ -53,7 +53,7 @@ describe('allowPolicy', () => {
   );
 });
 
-// DESIGN 8: the authorizer's whole answer (policy and context) stays under 8 KB for any token within the caps.
+// SECURITY.md: the authorizer's whole answer (policy and context) stays under 8 KB for any token within the caps.
 describe('allowPolicy size bound', () => {
   // Worst realistic stage ARN: a long region and a 128-character stage name (API Gateway's stage name limit).
   const LONG_STAGE = `arn:aws:execute-api:ap-southeast-2:123456789012:a1b2c3d4e5/${'s'.repeat(128)}`;
