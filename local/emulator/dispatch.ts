@@ -92,8 +92,9 @@ async function handleApi(
   const ref = op.streamOf(input);
   const streamName = ref && referencedName(ref);
   about.stream = streamName;
-  const decision = deps.quotas?.tryAcquire(op.name, streamName);
-  if (decision && !decision.ok) throw throttled(op.name, decision, streamName);
+  const quotaKey = op.channelOf?.(input, deps.context()) ?? streamName;
+  const decision = deps.quotas?.tryAcquire(op.name, quotaKey);
+  if (decision && !decision.ok) throw throttled(op.name, decision, quotaKey);
   const stream = ref === undefined ? undefined : deps.registry.resolve(ref);
   if (stream !== undefined && stream.latencyMs > 0)
     await sleep(stream.latencyMs, undefined, { signal: deps.closing });

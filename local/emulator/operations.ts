@@ -2,6 +2,15 @@
 import { randomUUID } from 'node:crypto';
 import { streamingSessionUrl } from './archived-media';
 import {
+  describeSignalingChannel,
+  iceServerConfig,
+  parseDescribeSignalingChannel,
+  parseGetIceServerConfig,
+  parseGetSignalingChannelEndpoint,
+  signalingEndpoints,
+  type ChannelRegistry,
+} from './channels';
+import {
   listStreams,
   parseGetDataEndpoint,
   parseListStreams,
@@ -15,6 +24,7 @@ import type { JsonObject } from './validation';
 
 export interface OperationContext {
   registry: StreamRegistry;
+  channels: ChannelRegistry;
   endpoint: string;
   secret: Uint8Array;
   now: () => number;
@@ -25,6 +35,8 @@ export interface ApiOperation<I> {
   parse(body: JsonObject): I;
   /** The stream the call is about (for quotas, latency and faults), or undefined for account-level calls. */
   streamOf(input: I): StreamRef | undefined;
+  /** The signaling channel the call is about (for its per-channel quota), when it is about one. */
+  channelOf?(input: I, ctx: OperationContext): string | undefined;
   run(input: I, stream: Stream | undefined, ctx: OperationContext): JsonObject;
 }
 
@@ -88,6 +100,42 @@ export const API_ROUTES: ReadonlyMap<string, ApiOperation<unknown>> = new Map([
       run: (request, stream, ctx) => ({
         HLSStreamingSessionURL: streamingSessionUrl(request, known(stream), mint(ctx)),
       }),
+    }),
+  ],
+  [
+    '/describeSignalingChannel',
+    define({
+      name: 'DescribeSignalingChannel',
+      parse: parseDescribeSignalingChannel,
+      streamOf: () => undefined,
+      channelOf: (ref, ctx) => ref.channelName ?? ctx.channels.byArn(ref.channelArn ?? '')?.name,
+      run: (ref, _stream, ctx) => describeSignalingChannel(ctx.channels.resolve(ref)),
+    }),
+  ],
+  [
+    '/getSignalingChannelEndpoint',
+    define({
+      name: 'GetSignalingChannelEndpoint',
+      parse: parseGetSignalingChannelEndpoint,
+      streamOf: () => undefined,
+      run: (request, _stream, ctx) => {
+        ctx.channels.resolve({ channelArn: request.channelArn });
+        return signalingEndpoints(request, ctx.endpoint);
+      },
+    }),
+  ],
+  [
+    // The HTTPS endpoint's path (@aws-sdk/client-kinesis-video-signaling: POST /v1/get-ice-server-config).
+    '/v1/get-ice-server-config',
+    define({
+      name: 'GetIceServerConfig',
+      parse: parseGetIceServerConfig,
+      streamOf: () => undefined,
+      channelOf: (request, ctx) => ctx.channels.byArn(request.channelArn)?.name,
+      run: (request, _stream, ctx) => {
+        ctx.channels.resolve({ channelArn: request.channelArn });
+        return iceServerConfig(new URL(ctx.endpoint).hostname, ctx.now());
+      },
     }),
   ],
 ]);

@@ -7,7 +7,11 @@ export type KvsOperation =
   | 'DescribeStream'
   | 'ListStreams'
   | 'GetDASHStreamingSessionURL'
-  | 'GetHLSStreamingSessionURL';
+  | 'GetHLSStreamingSessionURL'
+  | 'DescribeSignalingChannel'
+  | 'GetSignalingChannelEndpoint'
+  | 'GetIceServerConfig'
+  | 'ConnectAsViewer';
 
 export interface Quota {
   perAccountTps?: number;
@@ -21,6 +25,12 @@ export const KVS_QUOTAS: Readonly<Record<KvsOperation, Quota>> = {
   ListStreams: { perAccountTps: 50 },
   GetDASHStreamingSessionURL: { perStreamTps: 25 },
   GetHLSStreamingSessionURL: { perStreamTps: 25 },
+  // KVS WebRTC developer guide, "Amazon Kinesis Video Streams with WebRTC service quotas" (per stream = per channel):
+  // control plane, signaling (ConnectAsViewer 3 TPS per channel) and TURN (GetIceServerConfig 5 TPS per channel).
+  DescribeSignalingChannel: { perAccountTps: 300, perStreamTps: 5 },
+  GetSignalingChannelEndpoint: { perAccountTps: 300 },
+  GetIceServerConfig: { perStreamTps: 5 },
+  ConnectAsViewer: { perStreamTps: 3 },
 };
 
 export type QuotaDecision = { ok: true } | { ok: false; scope: 'account' | 'stream'; limitTps: number };

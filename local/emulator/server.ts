@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ChannelRegistry, type Channel, type ChannelConfig } from './channels';
+import type { EmulatorCredentials } from './connect-check';
 import { createDispatcher } from './dispatch';
 import type { MediaHook } from './media-gate';
 import type { OperationContext } from './operations';
@@ -12,7 +14,14 @@ import {
   type OutgoingBytesMetric,
   type OutgoingBytesSample,
 } from './stats';
-import { StreamRegistry, streamArn, type Stream, type StreamConfig } from './streams';
+import { SignalingService, type MasterFactory } from './signaling';
+import { StreamRegistry, type Stream, type StreamConfig } from './streams';
+
+/** The credentials local mode signs with: the emulator verifies signed signaling URLs against them. */
+export const EMULATOR_CREDENTIALS: EmulatorCredentials = {
+  accessKeyId: 'AKIDLOCALEMULATOR',
+  secretAccessKey: 'local-emulator',
+};
 
 export interface KvsEmulatorOptions {
   /** @default '127.0.0.1' */
@@ -20,6 +29,12 @@ export interface KvsEmulatorOptions {
   /** @default 0 (an ephemeral port; read it from `KvsEmulator.port`) */
   port?: number;
   streams: StreamConfig[];
+  /** Signaling channels (KVS with WebRTC). @default none */
+  channels?: ChannelConfig[];
+  /** Whose signatures a ConnectAsViewer URL must carry. @default EMULATOR_CREDENTIALS */
+  credentials?: EmulatorCredentials;
+  /** Starts each channel's master when its first viewer connects. Without it, viewers' messages go nowhere. */
+  master?: MasterFactory;
   /** Throttle with ClientLimitExceededException at KVS's documented TPS quotas. @default true */
   enforceQuotas?: boolean;
   /** Clock in epoch ms for quotas, session issue/expiry and media time windows. @default Date.now */
@@ -49,6 +64,8 @@ export interface KvsEmulator {
   deleteStream(name: string): boolean;
   getStream(name: string): Stream | undefined;
   streamArn(name: string): string | undefined;
+  /** A signaling channel, with its ARN. */
+  channel(name: string): Channel | undefined;
   stats(): KvsEmulatorStats;
   /** Media bytes per minute, stream and metric, stamped by the emulator's clock (local CloudWatch reads these). */
   outgoingBytesSeries(): OutgoingBytesSample[];
@@ -60,6 +77,9 @@ const OPTION_KEYS = new Set([
   'host',
   'port',
   'streams',
+  'channels',
+  'credentials',
+  'master',
   'enforceQuotas',
   'now',
   'secret',
@@ -103,6 +123,30 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+function registries(options: KvsEmulatorOptions, account: { region: string; accountId: string }) {
+  const registry = new StreamRegistry(account);
+  for (const config of options.streams) registry.put(config);
+  const channels = new ChannelRegistry(account);
+  const channelList = (options.channels ?? []).map((config) => channels.put(config));
+  return { registry, channels, channelList };
+}
+
+/** The channels' WebSockets, served on the emulator's own port (its `upgrade` requests). */
+function signalingService(
+  options: KvsEmulatorOptions,
+  state: { channels: ChannelRegistry; region: string; now: () => number; quotas: Quotas | undefined },
+): SignalingService {
+  return new SignalingService({
+    channels: state.channels,
+    credentials: options.credentials ?? EMULATOR_CREDENTIALS,
+    region: state.region,
+    now: state.now,
+    ...(options.master ? { master: options.master } : {}),
+    ...(state.quotas ? { quotas: state.quotas } : {}),
+    log: neverThrowing(options.log),
+  });
+}
+
 export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<KvsEmulator> {
   checkOptions(options);
   const host = options.host ?? '127.0.0.1';
@@ -111,14 +155,13 @@ export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<Kvs
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '123456789012';
   const enforceQuotas = options.enforceQuotas ?? true;
-  const registry = new StreamRegistry({ region, accountId });
-  for (const config of options.streams) registry.put(config);
+  const { registry, channels, channelList } = registries(options, { region, accountId });
   const quotas = new Quotas(now);
   const stats = new StatsRecorder(now);
   const closing = new AbortController();
   let endpoint = '';
 
-  const context = (): OperationContext => ({ registry, endpoint, secret, now });
+  const context = (): OperationContext => ({ registry, channels, endpoint, secret, now });
   const server = createServer(
     createDispatcher({
       registry,
@@ -134,6 +177,14 @@ export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<Kvs
     }),
   );
 
+  const signaling = signalingService(options, {
+    channels,
+    region,
+    now,
+    quotas: enforceQuotas ? quotas : undefined,
+  });
+  server.on('upgrade', (req, socket, head) => signaling.handleUpgrade(req, socket, head));
+
   const port = await listen(server, options.port ?? 0, host);
   endpoint = `http://${urlHost(host)}:${port}`;
 
@@ -145,18 +196,15 @@ export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<Kvs
     accountId,
     close: async () => {
       closing.abort();
+      signaling.close();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
     },
-    putStream: (config) => {
-      registry.put(config);
-    },
+    putStream: (config) => void registry.put(config),
     deleteStream: (name) => registry.delete(name),
     getStream: (name) => registry.get(name),
-    streamArn: (name) => {
-      const stream = registry.get(name);
-      return stream && streamArn(stream, registry.account);
-    },
+    streamArn: (name) => registry.arnOf(name),
+    channel: (name) => channelList.find((c) => c.name === name),
     stats: () => stats.snapshot(),
     outgoingBytesSeries: () => stats.outgoingBytesSeries(),
     recordOutgoingBytes: (stream, bytes, metric) => stats.outgoingBytes(stream, bytes, metric),

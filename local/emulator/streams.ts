@@ -131,6 +131,11 @@ export class StreamRegistry {
     return this.byName.get(name);
   }
 
+  arnOf(name: string): string | undefined {
+    const stream = this.byName.get(name);
+    return stream && streamArn(stream, this.account);
+  }
+
   /** KVS accepts either identifier; an ARN must name this region, account and the stream's creation time. */
   resolve(ref: StreamRef): Stream {
     const { streamName, streamArn } = ref;
