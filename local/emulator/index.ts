@@ -1,5 +1,11 @@
 // Public surface of the local Kinesis Video Streams emulator.
-export { EMULATOR_CREDENTIALS, startKvsEmulator, type KvsEmulator, type KvsEmulatorOptions } from './server';
+export {
+  EMULATOR_CREDENTIALS,
+  startKvsEmulator,
+  type KvsEmulator,
+  type KvsEmulatorOptions,
+  type LatencyDelay,
+} from './server';
 export type { Channel, ChannelConfig } from './channels';
 export type { EmulatedMaster, FromMaster, MasterFactory, ToMaster } from './signaling';
 export type { StreamConfig, Stream, StreamFault } from './streams';
