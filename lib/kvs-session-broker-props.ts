@@ -140,7 +140,7 @@ export function validateKvsSessionBrokerProps(props: KvsSessionBrokerProps): Bro
   if (stageName !== undefined && !STAGE_NAME.test(stageName)) {
     problems.push(`stageName: must be 1..128 of [a-zA-Z0-9_-], got '${stageName}'`);
   }
-  const policyChars = brokerPolicyChars(config.streams);
+  const policyChars = brokerPolicyChars(config.streams, config.webrtc?.channelName);
   if (policyChars > ROLE_POLICY_MAX_CHARS) {
     problems.push(
       `config.streams: the broker role's policy would be about ${policyChars} characters, over IAM's ${ROLE_POLICY_MAX_CHARS} per role; ` +

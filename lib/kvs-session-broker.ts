@@ -73,7 +73,8 @@ export class KvsSessionBroker extends Construct {
       settings,
       brokerEnvironment(config, settings.logLevel),
     );
-    for (const statement of brokerKvsStatements(this, config.streams)) brokerFn.role.addToPolicy(statement);
+    for (const statement of brokerKvsStatements(this, config.streams, config.webrtc?.channelName))
+      brokerFn.role.addToPolicy(statement);
     this.authorizerFunction = authorizerFn.function;
     this.brokerFunction = brokerFn.function;
     const { api, accessLogGroup, executionLogGroup } = this.createRestApi(

@@ -17,6 +17,26 @@ export const PLAYBACK_ACTIONS = [
 export const DISCOVERY_ACTIONS = ['kinesisvideo:ListStreams'] as const;
 
 /**
+ * What POST /v1/streams/{streamName}/webrtc needs, on channel ARNs only (Service Authorization Reference, Amazon
+ * Kinesis Video Streams: each takes a `channel` resource): the channel and its viewer endpoints, TURN servers, and
+ * the ConnectAsViewer the signed URL stands for (the URL carries the role's signature, so the role needs it).
+ */
+export const WEBRTC_ACTIONS = [
+  'kinesisvideo:DescribeSignalingChannel',
+  'kinesisvideo:GetSignalingChannelEndpoint',
+  'kinesisvideo:GetIceServerConfig',
+  'kinesisvideo:ConnectAsViewer',
+] as const;
+
+/**
+ * The channel ARN resource names config `webrtc.channelName` maps the stream patterns to: `{stream}` replaced by
+ * the pattern (a prefix keeps its `*`), then `/*` for the creation time that ends every channel ARN.
+ */
+export function channelResourceNames(template: string, patterns: readonly string[]): string[] {
+  return coveringPatterns(patterns).map((pattern) => `${template.split('{stream}').join(pattern)}/*`);
+}
+
+/**
  * Drops patterns another pattern already covers: everything under `*`, `site7-cam*` under `site7-*`,
  * `site7-cam1` under `site7-*`, and duplicates. Order is stable (sorted) so templates do not churn.
  */
@@ -52,9 +72,35 @@ export function streamArns(scope: IConstruct, patterns: readonly string[]): stri
   );
 }
 
-/** The broker's KVS statements: playback on the configured streams, ListStreams for discovery. */
-export function brokerKvsStatements(scope: IConstruct, patterns: readonly string[]): iam.PolicyStatement[] {
+/**
+ * The broker's KVS statements: playback on the configured streams, ListStreams for discovery, and with config
+ * `webrtc` (its channelName template) the WebRTC viewer actions on the channels those streams map to.
+ */
+export function brokerKvsStatements(
+  scope: IConstruct,
+  patterns: readonly string[],
+  webrtcChannelName?: string,
+): iam.PolicyStatement[] {
+  const stack = Stack.of(scope);
+  const webrtc =
+    webrtcChannelName === undefined
+      ? []
+      : [
+          new iam.PolicyStatement({
+            sid: 'WebrtcViewersOnMappedChannels',
+            actions: [...WEBRTC_ACTIONS],
+            resources: channelResourceNames(webrtcChannelName, patterns).map((resourceName) =>
+              stack.formatArn({
+                service: 'kinesisvideo',
+                resource: 'channel',
+                resourceName,
+                arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+              }),
+            ),
+          }),
+        ];
   return [
+    ...webrtc,
     new iam.PolicyStatement({
       sid: 'PlaybackSessionsOnConfiguredStreams',
       actions: [...PLAYBACK_ACTIONS],
@@ -79,9 +125,15 @@ const STREAM_ARN_OVERHEAD_CHARS = '"arn:aws-us-gov:kinesisvideo:ap-southeast-5:1
 const OTHER_POLICY_CHARS = 1_500;
 
 /** The broker role's inline policy size as IAM will count it, at most: refused at synth above the limit. */
-export function brokerPolicyChars(patterns: readonly string[]): number {
-  return coveringPatterns(patterns).reduce(
+export function brokerPolicyChars(patterns: readonly string[], webrtcChannelName?: string): number {
+  const streams = coveringPatterns(patterns).reduce(
     (sum, pattern) => sum + streamResourceName(pattern).length + STREAM_ARN_OVERHEAD_CHARS,
     OTHER_POLICY_CHARS,
+  );
+  if (webrtcChannelName === undefined) return streams;
+  // The WebRTC statement: its actions and syntax (about 250 characters), and one channel ARN per pattern.
+  return channelResourceNames(webrtcChannelName, patterns).reduce(
+    (sum, name) => sum + name.length + STREAM_ARN_OVERHEAD_CHARS,
+    streams + 250,
   );
 }

@@ -19,9 +19,12 @@ import { parseConfig, type BrokerConfig } from '../lambda/core/config';
 import { SERVICE_NAME } from '../lambda/core/telemetry';
 import { createKvsAdapter } from '../lambda/kvs/adapter';
 import { kvsAdapterOptions } from '../lambda/kvs/options';
+import { createWebrtcAdapter } from '../lambda/kvs/webrtc';
+import { channelNameFor } from '../lambda/core/webrtc';
 import { DEFAULT_LOCAL_STREAMS, defaultLocalConfig } from './default-config';
 import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, createDevIssuer, type DevIssuer } from './dev-issuer';
-import { startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
+import { EMULATOR_CREDENTIALS, startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
+import { fixtureMaster } from './webrtc/master';
 import { createLocalGateway } from './gateway/gateway';
 import { emulatorMedia } from './media/emulator-hook';
 import { cloudWatchApi, isCloudWatchCall } from './usage/api';
@@ -86,9 +89,20 @@ async function startBackend(options: LocalBrokerOptions, host: string, baseUrl: 
   const config = parseConfig(raw, { local: true });
   // The media hook needs the emulator it serves, so it is made once the emulator runs.
   const media: { hook?: MediaHook } = {};
+  const streams = (config.local?.streams ?? DEFAULT_LOCAL_STREAMS).map((s) => ({ ...s }));
+  const webrtc = config.webrtc;
   const emulator = await startKvsEmulator({
     host,
-    streams: (config.local?.streams ?? DEFAULT_LOCAL_STREAMS).map((s) => ({ ...s })),
+    streams,
+    // With config `webrtc`, each local stream has its signaling channel and an emulated master sending the fixture.
+    ...(webrtc
+      ? {
+          channels: [...new Set(streams.map((s) => channelNameFor(webrtc.channelName, s.name)))].map(
+            (name) => ({ name }),
+          ),
+          master: fixtureMaster(),
+        }
+      : {}),
     enforceQuotas: config.local?.enforceQuotas ?? true,
     ...(options.emulatorNow ? { now: options.emulatorNow } : {}),
     media: (...args) => media.hook!(...args),
@@ -110,18 +124,19 @@ function apiGateway(
   const authorizerLogger = new AuditTapLogger({ serviceName: SERVICE_NAME }, ring);
   const metrics = brokerMetrics(logger);
   const now = options.now;
-  const kvs = createKvsAdapter(
-    kvsAdapterOptions(config, {
-      region: emulator.region,
-      endpoint: emulator.endpoint,
-      credentials: { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator' },
-      // One clock for the handlers and the adapter: the broker sets KVS deadlines on it (discovery's 3 s budget).
-      now,
-    }),
-  );
+  const adapterOptions = kvsAdapterOptions(config, {
+    region: emulator.region,
+    endpoint: emulator.endpoint,
+    // The emulator checks signed signaling URLs against these.
+    credentials: EMULATOR_CREDENTIALS,
+    // One clock for the handlers and the adapter: the broker sets KVS deadlines on it (discovery's 3 s budget).
+    now,
+  });
+  const kvs = createKvsAdapter(adapterOptions);
   const broker = createBrokerHandler({
     config,
     kvs,
+    ...(config.webrtc ? { webrtc: createWebrtcAdapter(adapterOptions) } : {}),
     logger,
     metrics,
     ...(now ? { now } : {}),

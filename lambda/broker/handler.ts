@@ -12,6 +12,7 @@ import { openApiDocument } from '../contract/openapi';
 import { ROUTES, routeOf, type OperationId } from '../contract/routes';
 import type { BrokerConfig } from '../core/config';
 import type { KvsAdapter } from '../kvs/adapter';
+import type { WebrtcAdapter } from '../kvs/webrtc';
 import {
   errorAnswer,
   noRoute,
@@ -23,10 +24,13 @@ import {
 } from './pipeline';
 import { createSession } from './sessions';
 import { createStreamsRoute, type DiscoveryLimits } from './streams';
+import { createWebrtcViewer } from './webrtc';
 
 export interface BrokerOptions {
   config: BrokerConfig;
   kvs: KvsAdapter;
+  /** KVS WebRTC signaling; without it POST /v1/streams/{streamName}/webrtc answers 404. */
+  webrtc?: WebrtcAdapter;
   logger: Logger;
   metrics: Metrics;
   /** @default Date.now */
@@ -59,6 +63,7 @@ function brokerRoutes(options: BrokerOptions): Record<OperationId, Route> {
     createSession,
     listStreams: createStreamsRoute(options.discoveryLimits),
     getOpenApiDocument: openApiRoute(),
+    createWebrtcViewer,
   };
   for (const row of ROUTES) {
     if (routes[row.operationId].auth !== row.authorizer)

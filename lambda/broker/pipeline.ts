@@ -11,12 +11,15 @@ import { auditEvent, auditFields, type AuditEvent, type AuditInput } from '../co
 import type { BrokerConfig } from '../core/config';
 import { BrokerError, errorBody, toBrokerError } from '../core/errors';
 import type { KvsAdapter } from '../kvs/adapter';
+import type { WebrtcAdapter } from '../kvs/webrtc';
 import { callerFromEvent, jsonBody, responseHeaders, type Caller } from './http';
 
 /** What every route may use: the parsed config, the KVS adapter and the clock. */
 export interface RouteDeps {
   config: BrokerConfig;
   kvs: KvsAdapter;
+  /** KVS WebRTC signaling (POST /v1/streams/{streamName}/webrtc); without it that route answers 404. */
+  webrtc?: WebrtcAdapter;
   now: () => number;
 }
 
@@ -75,7 +78,7 @@ export interface RouteAudit {
   /** The log message of its lines. */
   message: string;
   /** The metric of one decision (granted or not). */
-  count(metrics: Metrics, config: BrokerConfig, decision: Decision): void;
+  count(metrics: Metrics, config: BrokerConfig, decision: Decision, streamName?: string): void;
 }
 
 interface RouteBase<Input> {
@@ -177,7 +180,7 @@ function auditDecisions(
         reason: error ? (error.reason ?? error.detail) : undefined,
       }),
     });
-    audit.count(options.metrics, options.config, decision);
+    audit.count(options.metrics, options.config, decision, base.streamName);
   }
 }
 
@@ -191,7 +194,12 @@ async function decide(
 ): Promise<RouteAnswer> {
   const { config } = options;
   const { requestId, nowMs } = known;
-  const deps = { config, kvs: options.kvs, now: options.now };
+  const deps = {
+    config,
+    kvs: options.kvs,
+    now: options.now,
+    ...(options.webrtc ? { webrtc: options.webrtc } : {}),
+  };
   if (route.auth === 'none') {
     const input: unknown = route.parse(routeInput(event, row));
     known.described = route.describe?.(input) ?? {};

@@ -2,13 +2,13 @@
 // grants (docs/tokens.md), written as the `kvs` claim and/or as `kvs:<MODE>:<stream>` scopes (docs/api.md).
 // No AWS SDK, no env, no I/O: the handler passes the parsed config and the event's request in.
 import { z } from 'zod';
-import { PLAYBACK_MODES, PROTOCOLS, STREAM_PATTERN } from '../core/config-rules';
+import { GRANT_MODES, PROTOCOLS, STREAM_PATTERN } from '../core/config-rules';
 import { parseGrant, type Grant } from '../core/grants';
 
 /** A grant whose `stream` may use `{name}`: the part of the group name after a rule's `groupPrefix`. */
 const grantTemplate = z.strictObject({
   stream: z.string().min(1),
-  modes: z.array(z.enum(PLAYBACK_MODES)).min(1).optional(),
+  modes: z.array(z.enum(GRANT_MODES)).min(1).optional(),
   protocols: z.array(z.enum(PROTOCOLS)).min(1).optional(),
   from: z.number().int().min(0).optional(),
   to: z.number().int().min(0).optional(),

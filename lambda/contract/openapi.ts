@@ -7,6 +7,7 @@ import { ERROR_STATUS, type ErrorCode } from '../core/errors';
 import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/request';
 import { GATEWAY_ERROR_RESPONSES, GATEWAY_NATIVE_STATUS } from './gateway-responses';
 import { ROUTES, type ApiRoute, type OperationId } from './routes';
+import { webrtcAnswerSchema, webrtcRequestSchema } from './webrtc-schemas';
 
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect) of a zod schema, without the `$schema` line. */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -66,6 +67,8 @@ const ERROR_CODES: Record<OperationId, readonly ErrorCode[]> = {
     'UPSTREAM_ERROR',
     'UPSTREAM_TIMEOUT',
   ],
+  // 404 also when config `webrtc` is absent; no STREAM_NOT_PLAYABLE (no session URL is made).
+  createWebrtcViewer: (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((c) => c !== 'STREAM_NOT_PLAYABLE'),
   // No token: only API Gateway itself (throttling, a web ACL) and an ailing Lambda stand in the way.
   getOpenApiDocument: ['FORBIDDEN', 'THROTTLED', 'INTERNAL_ERROR', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
 };
@@ -140,6 +143,21 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
           description: 'One page, sorted by streamName',
           headers: noStore,
           schema: '#/components/schemas/StreamList',
+        },
+      };
+    case 'createWebrtcViewer':
+      return {
+        parameters: [
+          { name: 'streamName', in: 'path', required: true, schema: jsonSchema(streamNameSchema, 'input') },
+        ],
+        requestBody: {
+          required: false,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/WebrtcRequest' } } },
+        },
+        ok: {
+          description: 'Granted (grant mode WEBRTC)',
+          headers: noStore,
+          schema: '#/components/schemas/WebrtcViewer',
         },
       };
     case 'getOpenApiDocument':
@@ -233,6 +251,8 @@ export function openApiDocument(): Record<string, unknown> {
         SessionRequest: requestSchema(sessionRequestBodySchema),
         Session: jsonSchema(sessionSchema, 'output'),
         StreamList: jsonSchema(catalogPageSchema, 'output'),
+        WebrtcRequest: webrtcRequestSchema,
+        WebrtcViewer: webrtcAnswerSchema,
         Error: errorSchema,
       },
     },

@@ -3,7 +3,7 @@
 
 export type HttpMethod = 'GET' | 'POST';
 
-export type OperationId = 'createSession' | 'listStreams' | 'getOpenApiDocument';
+export type OperationId = 'createSession' | 'listStreams' | 'getOpenApiDocument' | 'createWebrtcViewer';
 
 /**
  * What the authorizer's IAM policy lists for a route:
@@ -22,6 +22,8 @@ export interface ApiRoute {
   readonly authorizer: 'jwt' | 'none';
   /** Only for `jwt` routes. */
   readonly policy?: PolicyScope;
+  /** `each-grant` routes: listed only for grants with one of these modes. @default every grant */
+  readonly grantModes?: readonly string[];
   readonly summary: string;
 }
 
@@ -41,6 +43,15 @@ export const ROUTES: readonly ApiRoute[] = [
     authorizer: 'jwt',
     policy: 'any-caller',
     summary: 'The streams this token may open, and how',
+  },
+  {
+    operationId: 'createWebrtcViewer',
+    method: 'POST',
+    path: '/v1/streams/{streamName}/webrtc',
+    authorizer: 'jwt',
+    policy: 'each-grant',
+    grantModes: ['WEBRTC'],
+    summary: "A viewer's signed connection to the stream's WebRTC signaling channel",
   },
   {
     operationId: 'getOpenApiDocument',
@@ -95,17 +106,20 @@ export function routeOf(method: string, resource: string): ApiRoute | undefined 
  * The execute-api resources (`{stageArn}/{METHOD}{path}`) a token with these stream patterns may invoke:
  * `each-grant` routes once per pattern, `any-caller` routes once. Open routes need no policy.
  */
-export function policyResources(stageArn: string, streamPatterns: readonly string[]): string[] {
+/** A granted stream pattern, with the modes of its grant (a bare pattern: a grant without WEBRTC). */
+export type PolicyPattern = string | { readonly stream: string; readonly modes: readonly string[] };
+
+export function policyResources(stageArn: string, streamPatterns: readonly PolicyPattern[]): string[] {
   const resources = new Set<string>();
   const guarded = ROUTES.filter((r) => r.authorizer === 'jwt');
   // Routes open to any caller first: the policy reads as "discovery, then each granted stream".
   for (const route of guarded.filter((r) => r.policy !== 'each-grant'))
     resources.add(`${stageArn}/${route.method}${route.path}`);
   for (const pattern of streamPatterns) {
-    for (const route of guarded.filter((r) => r.policy === 'each-grant'))
-      resources.add(
-        `${stageArn}/${route.method}${route.path.replace(`{${STREAM_NAME_PARAMETER}}`, pattern)}`,
-      );
+    const { stream, modes } = typeof pattern === 'string' ? { stream: pattern, modes: [] } : pattern;
+    const listed = (r: ApiRoute) => r.grantModes === undefined || r.grantModes.some((m) => modes.includes(m));
+    for (const route of guarded.filter((r) => r.policy === 'each-grant' && listed(r)))
+      resources.add(`${stageArn}/${route.method}${route.path.replace(`{${STREAM_NAME_PARAMETER}}`, stream)}`);
   }
   return [...resources];
 }

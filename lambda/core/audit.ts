@@ -46,6 +46,9 @@ export interface AuditInput {
   tenant?: string;
   streamName?: string;
   request?: SessionRequest;
+  /** For decisions without a session request (WebRTC): what the line names as protocol and mode. */
+  protocol?: string;
+  playbackMode?: string;
   expiresAtMs?: number;
   sourceIp?: string;
   userAgent?: string;
@@ -157,8 +160,8 @@ export function auditEvent(input: AuditInput): AuditEvent {
     sub: logSafe(input.sub),
     tenant: logSafe(input.tenant),
     stream: logSafe(request?.streamName ?? input.streamName),
-    protocol: request?.protocol,
-    playbackMode: request?.playbackMode,
+    protocol: request?.protocol ?? input.protocol,
+    playbackMode: request?.playbackMode ?? input.playbackMode,
     mediaStart: iso(request?.startMs),
     mediaEnd: iso(request?.endMs),
     expiresAt: iso(input.expiresAtMs),

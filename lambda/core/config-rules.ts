@@ -5,6 +5,9 @@
 export const PLAYBACK_MODES = ['LIVE', 'LIVE_REPLAY', 'ON_DEMAND'] as const;
 export const PROTOCOLS = ['DASH', 'HLS'] as const;
 export type PlaybackMode = (typeof PLAYBACK_MODES)[number];
+/** What a grant may allow: the playback modes, and live viewing over WebRTC (docs/tokens.md). */
+export const GRANT_MODES = [...PLAYBACK_MODES, 'WEBRTC'] as const;
+export type GrantMode = (typeof GRANT_MODES)[number];
 export type Protocol = (typeof PROTOCOLS)[number];
 
 /** Asymmetric JWS algorithms only: `none` and HS* can never be allowed, whatever the config says. */

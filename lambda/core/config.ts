@@ -135,6 +135,22 @@ export const configSchema = z
         dataEndpointTtlSeconds: z.number().int().min(0).max(86400).default(300),
       })
       .default({ timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 }),
+    /**
+     * WebRTC viewers (docs/configuration.md): `channelName` maps a stream to its signaling channel, `{stream}` standing
+     * for the stream's name. Absent: POST /v1/streams/{streamName}/webrtc answers 404 and the role has no WebRTC rights.
+     */
+    webrtc: z
+      .strictObject({
+        channelName: z
+          .string()
+          .max(256)
+          .regex(
+            /^([a-zA-Z0-9_.-]|\{stream\})+$/,
+            'must be a channel name of [a-zA-Z0-9_.-], {stream} standing for the stream',
+          )
+          .default('{stream}'),
+      })
+      .optional(),
     // --- Limits (SECURITY.md) ---
     limits: z
       .strictObject({

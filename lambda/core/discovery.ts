@@ -1,7 +1,7 @@
 // GET /v1/streams (docs/api.md): which streams a caller may open, and how. Pure: the stream names that
 // exist are passed in by the handler, which fetched them with KVS ListStreams for `listingPrefixes(grants)`.
 import * as z from 'zod';
-import { PLAYBACK_MODES, PROTOCOLS } from './config-rules';
+import { GRANT_MODES, PROTOCOLS } from './config-rules';
 import { BrokerError } from './errors';
 import { matchesStream, type Grant } from './grants';
 
@@ -16,7 +16,7 @@ export const listQueryParameters = {
 
 const catalogEntrySchema = z.strictObject({
   streamName: z.string(),
-  modes: z.array(z.enum(PLAYBACK_MODES)),
+  modes: z.array(z.enum(GRANT_MODES)),
   protocols: z.array(z.enum(PROTOCOLS)),
 });
 
@@ -66,7 +66,7 @@ export function buildCatalog(grants: readonly Grant[], existing: Iterable<string
     const protocols = new Set(covering.flatMap((g) => g.protocols));
     return {
       streamName,
-      modes: PLAYBACK_MODES.filter((m) => modes.has(m)),
+      modes: GRANT_MODES.filter((m) => modes.has(m)),
       protocols: PROTOCOLS.filter((p) => protocols.has(p)),
     };
   });

@@ -1,10 +1,10 @@
 // Grants (docs/tokens.md and 7): read from a JWT's claims, confined to the issuer's streamPrefix, matched to streams.
-import { PLAYBACK_MODES, PROTOCOLS, STREAM_PATTERN, type PlaybackMode, type Protocol } from './config-rules';
+import { GRANT_MODES, PROTOCOLS, STREAM_PATTERN, type GrantMode, type Protocol } from './config-rules';
 
 export interface Grant {
   /** Exact stream name, a prefix ending in `*`, or `*`. */
   stream: string;
-  modes: PlaybackMode[];
+  modes: GrantMode[];
   protocols: Protocol[];
   /** Window on the media time reached, NumericDate seconds. */
   from?: number;
@@ -47,7 +47,7 @@ export function parseGrant(raw: unknown): Grant | undefined {
   if (Object.keys(entry).some((k) => !GRANT_FIELDS.has(k))) return undefined;
   const { stream, modes, protocols, from, to, maxExpiresSeconds } = entry;
   if (typeof stream !== 'string' || !STREAM_PATTERN.test(stream)) return undefined;
-  if (modes !== undefined && !isStringArrayOf(modes, PLAYBACK_MODES)) return undefined;
+  if (modes !== undefined && !isStringArrayOf(modes, GRANT_MODES)) return undefined;
   if (protocols !== undefined && !isStringArrayOf(protocols, PROTOCOLS)) return undefined;
   if (from !== undefined && !isNumericDate(from)) return undefined;
   if (to !== undefined && !isNumericDate(to)) return undefined;
@@ -107,11 +107,11 @@ export function grantsFromScopes(scope: unknown, scp: unknown, scopePrefix: stri
     const colon = rest.indexOf(':');
     const mode = rest.slice(0, colon);
     const stream = rest.slice(colon + 1);
-    if (colon < 0 || !(PLAYBACK_MODES as readonly string[]).includes(mode) || !STREAM_PATTERN.test(stream)) {
+    if (colon < 0 || !(GRANT_MODES as readonly string[]).includes(mode) || !STREAM_PATTERN.test(stream)) {
       ignored += 1;
       continue;
     }
-    grants.push({ stream, modes: [mode as PlaybackMode], protocols: [...PROTOCOLS] });
+    grants.push({ stream, modes: [mode as GrantMode], protocols: [...PROTOCOLS] });
   }
   return { grants, ignored };
 }

@@ -103,7 +103,7 @@ function widen(pattern: string, keep: number): string {
 export function grantedResources(stageArn: string, grants: readonly Grant[], keep = Infinity): string[] {
   return policyResources(
     stageArn,
-    grants.map((g) => widen(g.stream, keep)),
+    grants.map((g) => ({ stream: widen(g.stream, keep), modes: g.modes })),
   );
 }
 

@@ -68,7 +68,7 @@ export interface KvsAdapter {
 /** Data-plane answers after which the cached endpoint may be stale (stream recreated, moved). */
 const INVALIDATING = new Set(['ResourceNotFoundException', 'NotAuthorizedException']);
 
-function sdkClientConfig(options: KvsAdapterOptions) {
+export function sdkClientConfig(options: KvsAdapterOptions) {
   return {
     region: options.region,
     // Retries are ours (retry.ts), so that every attempt and wait of a request fits one deadline.

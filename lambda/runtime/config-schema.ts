@@ -120,6 +120,18 @@ export const CONFIG_SCHEMA = {
       },
       additionalProperties: false,
     },
+    webrtc: {
+      type: 'object',
+      properties: {
+        channelName: {
+          default: '{stream}',
+          type: 'string',
+          maxLength: 256,
+          pattern: '^([a-zA-Z0-9_.-]|\\{stream\\})+$',
+        },
+      },
+      additionalProperties: false,
+    },
     limits: {
       default: { maxGrantsPerToken: 100 },
       type: 'object',

@@ -19,6 +19,11 @@ describe('route table', () => {
         methods: ['POST'],
       },
       { path: '/v1/streams', segments: ['v1', 'streams'], methods: ['GET'] },
+      {
+        path: '/v1/streams/{streamName}/webrtc',
+        segments: ['v1', 'streams', '{streamName}', 'webrtc'],
+        methods: ['POST'],
+      },
       { path: '/openapi.json', segments: ['openapi.json'], methods: ['GET'] },
     ]);
     expect(pathSegments('/')).toEqual([]);
@@ -41,6 +46,20 @@ describe('policyResources', () => {
       `${STAGE}/GET/v1/streams`,
       `${STAGE}/POST/v1/streams/cam-1/sessions`,
       `${STAGE}/POST/v1/streams/site7-*/sessions`,
+    ]);
+  });
+
+  it('lists the WebRTC route only for the patterns of grants with mode WEBRTC', () => {
+    expect(
+      policyResources(STAGE, [
+        { stream: 'cam-1', modes: ['LIVE'] },
+        { stream: 'door-*', modes: ['WEBRTC'] },
+      ]),
+    ).toEqual([
+      `${STAGE}/GET/v1/streams`,
+      `${STAGE}/POST/v1/streams/cam-1/sessions`,
+      `${STAGE}/POST/v1/streams/door-*/sessions`,
+      `${STAGE}/POST/v1/streams/door-*/webrtc`,
     ]);
   });
 
