@@ -208,7 +208,7 @@ async function decide(
 
 /**
  * One request through one route: decide, then audit and answer. Never throws: every failure is the contract's JSON
- * error, and an INTERNAL_ERROR is logged once, here.
+ * error, and each INTERNAL_ERROR (the request's, or a batch entry's) is logged once, here.
  */
 export async function runRoute(
   options: PipelineOptions,
@@ -224,8 +224,13 @@ export async function runRoute(
     result = await decide(options, row, route, event, known);
   } catch (thrown) {
     result = toBrokerError(thrown);
-    if (result.code === 'INTERNAL_ERROR') options.logger.error('unhandled error', { detail: result.detail });
   }
+  const decisions =
+    result instanceof BrokerError
+      ? [{ fields: known.described, error: result }]
+      : (result.decisions ?? [{ fields: { ...known.described, ...result.audit } }]);
+  for (const { error } of decisions)
+    if (error?.code === 'INTERNAL_ERROR') options.logger.error('unhandled error', { detail: error.detail });
   if (route.audit) {
     const base = {
       ...auditFields(event, known.caller, config.issuers),
@@ -233,10 +238,6 @@ export async function runRoute(
       audit: route.audit.kind,
       nowMs: known.nowMs,
     };
-    const decisions =
-      result instanceof BrokerError
-        ? [{ fields: known.described, error: result }]
-        : (result.decisions ?? [{ fields: { ...known.described, ...result.audit } }]);
     auditDecisions(options, route.audit, base, decisions);
   }
   return result instanceof BrokerError

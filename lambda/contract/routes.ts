@@ -3,15 +3,17 @@
 
 export type HttpMethod = 'GET' | 'POST';
 
-export type OperationId = 'createSession' | 'listStreams' | 'getOpenApiDocument';
+export type OperationId = 'createSession' | 'createSessions' | 'listStreams' | 'getOpenApiDocument';
 
 /**
  * What the authorizer's IAM policy lists for a route:
  * - `each-grant`: one resource per granted stream pattern, put in place of the `{streamName}` segment
  *   (API Gateway evaluates `*` in an execute-api resource as a wildcard, so `site7-*` covers `site7-door`);
- * - `any-caller`: the route itself, for every valid token.
+ * - `any-caller`: the route itself, for every valid token;
+ * - `any-grant`: the route itself, for every token with at least one grant (the broker decides per stream named in
+ *   the request, as POST /v1/sessions does for each entry).
  */
-export type PolicyScope = 'each-grant' | 'any-caller';
+export type PolicyScope = 'each-grant' | 'any-caller' | 'any-grant';
 
 export interface ApiRoute {
   readonly operationId: OperationId;
@@ -41,6 +43,15 @@ export const ROUTES: readonly ApiRoute[] = [
     authorizer: 'jwt',
     policy: 'any-caller',
     summary: 'The streams this token may open, and how',
+  },
+  {
+    operationId: 'createSessions',
+    method: 'POST',
+    path: '/v1/sessions',
+    authorizer: 'jwt',
+    // Streams are named in the body: the policy lets in any token with a grant, and the broker decides each entry.
+    policy: 'any-grant',
+    summary: 'Up to 16 playback URLs in one request (a camera grid)',
   },
   {
     operationId: 'getOpenApiDocument',
@@ -93,14 +104,17 @@ export function routeOf(method: string, resource: string): ApiRoute | undefined 
 
 /**
  * The execute-api resources (`{stageArn}/{METHOD}{path}`) a token with these stream patterns may invoke:
- * `each-grant` routes once per pattern, `any-caller` routes once. Open routes need no policy.
+ * `each-grant` routes once per pattern, `any-caller` routes once, `any-grant` routes once when there is a pattern.
+ * Open routes need no policy.
  */
 export function policyResources(stageArn: string, streamPatterns: readonly string[]): string[] {
   const resources = new Set<string>();
   const guarded = ROUTES.filter((r) => r.authorizer === 'jwt');
-  // Routes open to any caller first: the policy reads as "discovery, then each granted stream".
-  for (const route of guarded.filter((r) => r.policy !== 'each-grant'))
+  // Routes of the whole token first: the policy reads as "discovery, the grid, then each granted stream".
+  for (const route of guarded.filter((r) => r.policy !== 'each-grant')) {
+    if (route.policy === 'any-grant' && streamPatterns.length === 0) continue;
     resources.add(`${stageArn}/${route.method}${route.path}`);
+  }
   for (const pattern of streamPatterns) {
     for (const route of guarded.filter((r) => r.policy === 'each-grant'))
       resources.add(
