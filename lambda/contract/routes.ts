@@ -91,21 +91,22 @@ export function routeOf(method: string, resource: string): ApiRoute | undefined 
   return ROUTES.find((r) => r.method === method && r.path === resource);
 }
 
+/** The guarded routes' resource paths, computed once: `any-caller` ones whole, `each-grant` ones split at the stream. */
+const GUARDED = ROUTES.filter((r) => r.authorizer === 'jwt');
+const ANY_CALLER_PATHS = GUARDED.filter((r) => r.policy !== 'each-grant').map((r) => `/${r.method}${r.path}`);
+const EACH_GRANT_PATHS = GUARDED.filter((r) => r.policy === 'each-grant').map((r) =>
+  `/${r.method}${r.path}`.split(`{${STREAM_NAME_PARAMETER}}`),
+);
+
 /**
  * The execute-api resources (`{stageArn}/{METHOD}{path}`) a token with these stream patterns may invoke:
  * `each-grant` routes once per pattern, `any-caller` routes once. Open routes need no policy.
  */
 export function policyResources(stageArn: string, streamPatterns: readonly string[]): string[] {
-  const resources = new Set<string>();
-  const guarded = ROUTES.filter((r) => r.authorizer === 'jwt');
   // Routes open to any caller first: the policy reads as "discovery, then each granted stream".
-  for (const route of guarded.filter((r) => r.policy !== 'each-grant'))
-    resources.add(`${stageArn}/${route.method}${route.path}`);
+  const resources = new Set<string>(ANY_CALLER_PATHS.map((path) => stageArn + path));
   for (const pattern of streamPatterns) {
-    for (const route of guarded.filter((r) => r.policy === 'each-grant'))
-      resources.add(
-        `${stageArn}/${route.method}${route.path.replace(`{${STREAM_NAME_PARAMETER}}`, pattern)}`,
-      );
+    for (const parts of EACH_GRANT_PATHS) resources.add(stageArn + parts.join(pattern));
   }
   return [...resources];
 }

@@ -28,7 +28,11 @@ export interface AuthorizerContext {
 /** The authorizer's whole answer (policy and context, serialised) stays under this (SECURITY.md). */
 export const MAX_ANSWER_BYTES = 8 * 1024;
 
-const utf8Bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+/** Whether an answer serialises under MAX_ANSWER_BYTES of UTF-8; most are clearly under (3 bytes a unit at most). */
+function fits(answer: AuthorizerPolicy): boolean {
+  const json = JSON.stringify(answer);
+  return json.length * 3 < MAX_ANSWER_BYTES || Buffer.byteLength(json, 'utf8') < MAX_ANSWER_BYTES;
+}
 
 /** SHA-256 (base64url) of the grants as the context would carry them: binds grants re-read from the token. */
 export function grantsDigest(grants: readonly Grant[]): string {
@@ -132,7 +136,6 @@ function answer(
 /** The longest answer, by `keep`, that fits MAX_ANSWER_BYTES (size grows with `keep`: binary search). */
 function fittingAnswer(stageArn: string, context: AuthorizerContext, withGrants: boolean) {
   const build = (keep: number) => answer(stageArn, context, keep, withGrants);
-  const fits = (a: AuthorizerPolicy) => utf8Bytes(a) < MAX_ANSWER_BYTES;
   const exact = build(Infinity);
   if (fits(exact)) return exact;
   let [lo, hi] = [0, 256]; // stream patterns are at most 256 characters: keep >= 256 is exact

@@ -1,9 +1,9 @@
-// The bench's lean logger variant (bench/variants/lean-log.ts) writes exactly the lines Powertools Logger writes.
+// The authorizer's logger (lambda/runtime/json-logger.ts) writes exactly the lines Powertools Logger writes.
 // Swapping it in changes no Logs Insights query, alarm or dashboard: compared line by line, clocks pinned.
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { JsonLogger } from '../../bench/variants/lean-log';
+import { JsonLogger } from '../../lambda/runtime/json-logger';
 
 const NOW = new Date('2026-11-25T10:00:00.000Z');
 const context = {
