@@ -2,11 +2,18 @@
 // Module functions over one state record built per cold start; the hot path is jose plus a few microseconds of
 // ours (README (Performance)).
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { decodeJwt, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import {
+  decodeJwt,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
 import { auditEvent, hasUnsafeLogChars, logSafe, tenantOf } from '../core/audit';
 import type { BrokerConfig, IssuerConfig } from '../core/config';
 import { grantEntryCount, readGrants } from '../core/grants';
-import { allowPolicy, type AuthorizerPolicy } from '../core/policy';
+import { allowPolicy, createPolicyMemo, type AuthorizerPolicy, type PolicyMemo } from '../core/policy';
 import { bearerToken } from '../core/bearer';
 import type { StructuredLogger } from '../runtime/json-logger';
 import { createJwksResolver } from './jwks';
@@ -39,6 +46,8 @@ interface AuthorizerState {
   issuers: Map<string, IssuerEntry>;
   /** The one issuer, when only one is configured: its tokens are verified without decoding them first. */
   only: IssuerEntry | undefined;
+  /** Answer shapes by grant set: tokens that share a grant set share the policy's building (core/policy.ts). */
+  policyMemo: PolicyMemo;
 }
 
 /** Who a refused token is, where its signature was verified: the audit line names them. */
@@ -163,12 +172,16 @@ async function decide(
     throw new Refusal('TOO_MANY_GRANTS');
   }
   const { grants, ignored } = readGrants(payload, issuer);
-  const policy = allowPolicy(event.methodArn, {
-    sub: payload.sub!,
-    issuer: issuer.issuer,
-    exp: payload.exp!,
-    grants,
-  });
+  const policy = allowPolicy(
+    event.methodArn,
+    {
+      sub: payload.sub!,
+      issuer: issuer.issuer,
+      exp: payload.exp!,
+      grants,
+    },
+    state.policyMemo,
+  );
   if (!policy) throw new Refusal('UNEXPECTED_METHOD_ARN');
   state.logger.info('token accepted', {
     requestId: logSafe(event.requestContext?.requestId ?? ''),
@@ -221,6 +234,6 @@ export function createAuthorizer(
     ]),
   );
   const only = issuers.size === 1 ? [...issuers.values()][0] : undefined;
-  const state: AuthorizerState = { config, logger, clock, issuers, only };
+  const state: AuthorizerState = { config, logger, clock, issuers, only, policyMemo: createPolicyMemo() };
   return (event) => authorize(state, event);
 }

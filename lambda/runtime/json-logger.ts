@@ -1,7 +1,7 @@
-// The authorizer's structured logger: one JSON line per call with exactly the keys, order and values Powertools
-// Logger writes (level, message, timestamp, service, sampling_rate, xray_trace_id, the invocation's function_* keys,
-// then the call's fields at the top level), so Logs Insights queries, alarms and the usage report read its lines
-// unchanged (test/bench/lean-log.test.ts compares them line for line). Why not Powertools Logger on the authorizer's
+// The authorizer's structured logger: one JSON line per call with exactly the bytes Powertools Logger writes (level,
+// message, timestamp, service, the invocation's cold_start and function_* keys, sampling_rate, xray_trace_id, then
+// the call's fields at the top level), so Logs Insights queries, alarms and the usage report read its lines
+// unchanged (test/bench/lean-log.test.ts compares them byte for byte). Why not Powertools Logger on the authorizer's
 // hot path: README (Performance). The level comes from POWERTOOLS_LOG_LEVEL or AWS_LAMBDA_LOG_LEVEL, as Powertools
 // reads it.
 import type { Context } from 'aws-lambda';
@@ -45,17 +45,16 @@ const defaultWrite = (line: string, level: LogLevel) =>
 
 export class JsonLogger implements StructuredLogger {
   private readonly threshold: number;
-  /** `,"service":"…","sampling_rate":0`, serialized once. */
-  private readonly serviceKeys: string;
+  /** `,"service":"…"`, serialized once. */
+  private readonly serviceKey: string;
   private readonly write: (line: string, level: LogLevel) => void;
   private readonly now: () => Date;
   private readonly env: Record<string, string | undefined>;
   /** `,` and the serialized keys of the current invocation, or empty before the first. */
   private invocation = '';
   private coldStart: boolean;
-  /** The last trace header seen and its serialized key: Lambda changes it per invocation, not per line. */
-  private traceHeader: string | undefined;
-  private traceKey = '';
+  /** The invocation's `,"xray_trace_id":"…"`, read in addContext; undefined before the first invocation. */
+  private traceKey: string | undefined;
 
   constructor(options: JsonLoggerOptions = {}) {
     this.env = options.env ?? process.env;
@@ -63,29 +62,30 @@ export class JsonLogger implements StructuredLogger {
       options.logLevel ?? levelOf(this.env.POWERTOOLS_LOG_LEVEL) ?? levelOf(this.env.AWS_LAMBDA_LOG_LEVEL);
     this.threshold = LEVELS[level ?? 'INFO'];
     const service = options.serviceName ?? this.env.POWERTOOLS_SERVICE_NAME ?? 'service_undefined';
-    this.serviceKeys = `,"service":${JSON.stringify(service)},"sampling_rate":0`;
+    this.serviceKey = `,"service":${JSON.stringify(service)}`;
     this.write = options.write ?? defaultWrite;
     // Powertools reports a cold start only where Lambda says the environment started on demand.
     this.coldStart = this.env.AWS_LAMBDA_INITIALIZATION_TYPE?.trim() === 'on-demand';
     this.now = options.now ?? (() => new Date());
   }
 
-  /** The invocation's keys on every following line, until the next call (Powertools' resetKeys behaviour). */
+  /**
+   * The invocation's keys on every following line, until the next call (Powertools' resetKeys behaviour). Lambda
+   * sets the trace header per invocation, before the handler runs: it is read here, and per line before the first.
+   */
   addContext(context: InvocationContext): void {
-    const keys = {
+    const keys = JSON.stringify({
       cold_start: this.coldStart,
       function_arn: context.invokedFunctionArn,
       function_memory_size: context.memoryLimitInMB,
       function_name: context.functionName,
       function_request_id: context.awsRequestId,
-    };
+    });
     this.coldStart = false;
-    this.invocation = `,${JSON.stringify(keys).slice(1, -1)}`;
+    this.invocation = `,${keys.slice(1, -1)}`;
+    this.traceKey = this.readTrace();
   }
 
-  debug(message: string, fields?: LogFields): void {
-    this.log('DEBUG', message, fields);
-  }
   info(message: string, fields?: LogFields): void {
     this.log('INFO', message, fields);
   }
@@ -96,15 +96,10 @@ export class JsonLogger implements StructuredLogger {
     this.log('ERROR', message, fields);
   }
 
-  /** `,"xray_trace_id":"…"` for the current trace header (Lambda sets it per invocation), or empty. */
-  private trace(): string {
-    const header = this.env._X_AMZN_TRACE_ID;
-    if (header !== this.traceHeader) {
-      this.traceHeader = header;
-      const root = /Root=([^;]+)/.exec(header ?? '')?.[1];
-      this.traceKey = root ? `,"xray_trace_id":${JSON.stringify(root)}` : '';
-    }
-    return this.traceKey;
+  /** `,"xray_trace_id":"…"` for the current trace header, or empty. */
+  private readTrace(): string {
+    const root = /Root=([^;]+)/.exec(this.env._X_AMZN_TRACE_ID ?? '')?.[1];
+    return root ? `,"xray_trace_id":${JSON.stringify(root)}` : '';
   }
 
   private log(level: LogLevel, message: string, fields?: LogFields): void {
@@ -114,7 +109,8 @@ export class JsonLogger implements StructuredLogger {
     const rest = fields === undefined ? '' : JSON.stringify(fields);
     this.write(
       `{"level":"${level}","message":${JSON.stringify(message)},"timestamp":"${this.now().toISOString()}"` +
-        `${this.serviceKeys}${this.trace()}${this.invocation}${rest.length > 2 ? `,${rest.slice(1)}` : '}'}`,
+        `${this.serviceKey}${this.invocation},"sampling_rate":0${this.traceKey ?? this.readTrace()}` +
+        (rest.length > 2 ? `,${rest.slice(1)}` : '}'),
       level,
     );
   }
