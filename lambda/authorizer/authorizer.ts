@@ -10,7 +10,7 @@ import {
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
 } from 'jose';
-import { auditEvent, hasUnsafeLogChars, logSafe, tenantOf } from '../core/audit';
+import { auditEvent, auditFields, hasUnsafeLogChars, logSafe } from '../core/audit';
 import type { BrokerConfig, IssuerConfig } from '../core/config';
 import { grantEntryCount, readGrants } from '../core/grants';
 import { allowPolicy, createPolicyMemo, type AuthorizerPolicy, type PolicyMemo } from '../core/policy';
@@ -140,20 +140,13 @@ async function verify(state: AuthorizerState, token: string, known: Known): Prom
   return payload;
 }
 
-/** The audit fields of a refused request: who it was, where the signature said so (sub only when safe). */
+/** The audit line of a refused request (core/audit.ts auditFields, as the broker's): who, where the signature said. */
 function refusalAudit(state: AuthorizerState, event: APIGatewayRequestAuthorizerEvent, known: Known) {
-  const streamName = event.pathParameters?.streamName;
   const sub = known.payload?.sub;
+  const caller = known.issuer && { issuer: known.issuer.issuer, ...(isSafeSub(sub) ? { sub } : {}) };
   return auditEvent({
     nowMs: state.clock ? state.clock().getTime() : Date.now(),
-    requestId: event.requestContext?.requestId ?? '',
-    // A client can choose requestId (header x-amzn-RequestId); API Gateway's extendedRequestId it cannot.
-    extendedRequestId: event.requestContext?.extendedRequestId,
-    ...(known.issuer ? { issuer: known.issuer.issuer, tenant: tenantOf(known.issuer) } : {}),
-    ...(isSafeSub(sub) ? { sub } : {}),
-    ...(typeof streamName === 'string' ? { streamName } : {}),
-    sourceIp: event.requestContext?.identity?.sourceIp,
-    userAgent: event.requestContext?.identity?.userAgent ?? undefined,
+    ...auditFields(event, caller, state.config.issuers),
     errorCode: 'UNAUTHORIZED',
   });
 }
