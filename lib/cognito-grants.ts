@@ -47,6 +47,12 @@ export interface KvsCognitoGrantsProps {
   readonly architecture?: lambda.Architecture;
 
   /**
+   * Node.js runtime of the trigger: nodejs24.x (built for and tested on) or newer.
+   * @default lambda.Runtime.NODEJS_24_X
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
    * Retention of the trigger's log group.
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -91,6 +97,7 @@ export class KvsCognitoGrants extends Construct {
       memorySize: props.memorySize ?? 256,
       timeout: COGNITO_TRIGGER_TIMEOUT,
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
+      ...(props.runtime ? { runtime: props.runtime } : {}),
       tracing: false,
       environment: {
         [COGNITO_CONFIG_ENV]: JSON.stringify(this.mapping),
