@@ -6,7 +6,7 @@ import { decodeJwt } from 'jose';
 import { bearerToken, headerValue } from '../core/bearer';
 import type { IssuerConfig } from '../core/config';
 import { corsHeaders } from '../core/cors';
-import { BrokerError, errorBody, toBrokerError } from '../core/errors';
+import { BrokerError, errorBody, errorHeaders, toBrokerError } from '../core/errors';
 import type { Grant } from '../core/grants';
 import { contextGrants } from '../core/policy';
 
@@ -46,7 +46,7 @@ export function errorResponse(
     cors,
     e.status,
     errorBody(e, requestId),
-    e.retryAfterSeconds !== undefined ? { 'Retry-After': String(e.retryAfterSeconds) } : {},
+    errorHeaders(e.status, e.retryAfterSeconds),
   );
 }
 
