@@ -42,9 +42,16 @@ describe('the deployed bundles', () => {
     }
   });
 
-  it('carry no schema library in the authorizer (its config is checked without zod at cold start)', () => {
-    const code = readFileSync(join(lambdaBundleDirectory('authorizer'), 'index.mjs'), 'utf8');
-    expect(code).not.toMatch(/ZodError|zod/i);
+  it.each(['authorizer', 'cognito'] as const)(
+    'carry no schema library in the %s bundle (its config is checked without zod at cold start)',
+    (name) => {
+      const code = readFileSync(join(lambdaBundleDirectory(name), 'index.mjs'), 'utf8');
+      expect(code).not.toMatch(/ZodError|zod/i);
+    },
+  );
+
+  it('keep the Cognito trigger, a pure mapping, under 60 KB', () => {
+    expect(BUNDLE_BUDGET_BYTES.cognito).toBeLessThanOrEqual(60_000);
   });
 
   it('load and answer in a fresh Node process: the broker serves GET /openapi.json, the authorizer refuses no token', () => {
