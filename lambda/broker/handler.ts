@@ -6,7 +6,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { openApiDocument } from '../contract/openapi';
+import { openApiJson } from '../contract/openapi-document';
 import { routeOf, type OperationId } from '../contract/routes';
 import type { BrokerConfig } from '../core/config';
 import { BrokerError } from '../core/errors';
@@ -44,7 +44,7 @@ export function createBrokerHandler(options: BrokerOptions) {
       ...(options.discoveryLimits ? { limits: options.discoveryLimits } : {}),
     }),
     getOpenApiDocument: async (event) => {
-      document ??= JSON.stringify(openApiDocument());
+      document ??= openApiJson();
       return {
         ...jsonResponse(event, config.cors, 200, null, { 'Cache-Control': 'max-age=300' }),
         body: document,
