@@ -58,11 +58,29 @@ function checkKeywords(check: ZodCheckDef, type: string): string[] {
   }
 }
 
+/** zod writes `.nullable()` as `anyOf` with `{ type: 'null' }` (or a type list): the interpreter's `nullable`. */
+function nullable(json: JsonSchema): void {
+  const isNull = (s: JsonSchema) => s.type === 'null' && Object.keys(s).length === 1;
+  const alternatives = json.anyOf as JsonSchema[] | undefined;
+  if (alternatives?.length === 2 && alternatives.some(isNull)) {
+    delete json.anyOf;
+    Object.assign(
+      json,
+      alternatives.find((s) => !isNull(s)),
+    );
+  } else if (Array.isArray(json.type)) {
+    const types = (json.type as string[]).filter((t) => t !== 'null');
+    json.type = types.length === 1 ? types[0] : types;
+  }
+  json.nullable = true;
+}
+
 /** The override: custom messages, and each check's keywords moved to the end, in zod's check order. */
 function annotate(def: ZodDef, json: JsonSchema, strict: boolean): void {
   if (strict && ['pipe', 'transform', 'custom', 'promise', 'lazy'].includes(def.type)) {
     throw new Error(`zod ${def.type}: a JSON Schema cannot say it`);
   }
+  if (def.type === 'nullable') nullable(json);
   const own = customMessage(def.error);
   if (own !== undefined) json['x-message'] = own;
   const order = def.type === 'string' && def.format ? ['format', 'pattern'] : [];

@@ -17,7 +17,8 @@ export interface SchemaIssue {
 }
 
 /**
- * The keywords this file interprets. Custom zod messages: `x-message` (the schema's own: every issue of its node
+ * The keywords this file interprets. `nullable: true` is zod's `.nullable()` (null passes; any other value answers
+ * as the schema does, where `anyOf` with a null alternative would say `Invalid input`). Custom zod messages: `x-message` (the schema's own: every issue of its node
  * says it) and `x-messages` (a check's, by keyword: `{ "pattern": "must be ..." }`), the check's first.
  */
 export const KEYWORDS: ReadonlySet<string> = new Set([
@@ -39,6 +40,7 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   'maximum',
   'exclusiveMinimum',
   'exclusiveMaximum',
+  'nullable',
   'default',
   'description',
   'x-message',
@@ -180,6 +182,7 @@ function check(schema: JsonSchema, value: unknown, walk: Walk): unknown {
     own('Invalid input');
     return value;
   }
+  if (value === null && schema.nullable === true) return value;
   const kind = kindIssue(schema, value);
   if (kind !== undefined) {
     own(kind);
@@ -188,6 +191,11 @@ function check(schema: JsonSchema, value: unknown, walk: Walk): unknown {
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'object' && !Array.isArray(value)) {
     return checkObject(schema, value as Record<string, unknown>, walk);
+  }
+  // zod checks an array's maximum size before its items, and stops there.
+  if (Array.isArray(value) && typeof schema.maxItems === 'number' && value.length > schema.maxItems) {
+    own(`Too big: expected array to have <=${schema.maxItems} items`, 'maxItems');
+    return value;
   }
   const items = schema.items as JsonSchema | undefined;
   const out =

@@ -179,6 +179,50 @@ function nearValue(schema: JsonSchema): fc.Arbitrary<unknown> {
   }
 }
 
+/** Shapes the next routes' schemas will likely take (arrays, nested objects, unions, nulls, booleans, dates). */
+const SHAPES: Record<string, z.ZodType> = {
+  'a body with an array of names': z.strictObject({
+    streams: z
+      .array(z.string().regex(/^[a-zA-Z0-9_.-]{1,256}$/))
+      .min(1)
+      .max(4),
+    protocol: z.enum(['DASH', 'HLS']).default('HLS'),
+    layout: z
+      .strictObject({ columns: z.int().min(1).max(4), label: z.string().max(5).optional() })
+      .optional(),
+  }),
+  'a query of two dates and a count': z.object({
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }).optional(),
+    maxResults: z.number().int().min(1).max(1000).default(100),
+  }),
+  'a body of optional strings, a nullable one and a boolean': z.strictObject({
+    sub: z.string().min(1).max(8).optional(),
+    jti: z.string().length(4).optional(),
+    reason: z.string().max(10).nullable().optional(),
+    all: z.boolean().default(false),
+  }),
+  'a body with a literal and a union': z.strictObject({
+    clientId: z.string().regex(/^[a-z]{1,8}$/, 'must be 1 to 8 of a-z'),
+    role: z.literal('VIEWER').default('VIEWER'),
+    ice: z.union([z.literal(false), z.strictObject({ turn: z.boolean() })]).optional(),
+  }),
+};
+
+describe('the interpreter on shapes the next routes need', () => {
+  it.each(Object.entries(SHAPES))('answers as zod does on %s', (_what, schema) => {
+    const generatedSchema = interpreterSchema(schema, 'SHAPE');
+    fc.assert(
+      fc.property(valueFor(generatedSchema), (value) => {
+        expect(generatedAnswer(generatedSchema, value, 'body')).toStrictEqual(
+          zodAnswer(schema, value, 'body'),
+        );
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
 describe('the generator', () => {
   it.each<[string, z.ZodType]>([
     ['a refine', z.string().refine((s) => s.length > 1)],
