@@ -11,7 +11,7 @@ import {
   WAF_MAX_RATE_LIMIT,
   WAF_MIN_RATE_LIMIT,
 } from '../lambda/core/config';
-import { interpreterSchema } from './request-schemas';
+import { assertInterpretable, interpreterSchema } from './request-schemas';
 
 export const CONFIG_SCHEMA_PATH = fileURLToPath(
   new URL('../lambda/runtime/config-schema.ts', import.meta.url),
@@ -43,6 +43,7 @@ export function configSchemaDocument(): Record<string, unknown> {
       },
     ],
   };
+  assertInterpretable(schema, 'configSchema');
   return schema;
 }
 

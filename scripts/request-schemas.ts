@@ -5,12 +5,47 @@
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import * as z from 'zod';
-import { FORMAT_NAMES, KEYWORDS, type JsonSchema } from '../lambda/core/json-schema';
+import { FORMAT_NAMES, type JsonSchema } from '../lambda/core/json-schema';
 import { REQUEST_SCHEMAS } from '../lambda/core/schemas/index';
 
 export const REQUEST_SCHEMAS_PATH = fileURLToPath(
   new URL('../lambda/core/request-schemas.ts', import.meta.url),
 );
+
+/**
+ * The keywords lambda/core/json-schema.ts interprets, and so the only ones a generated schema may use.
+ * `nullable: true` is zod's `.nullable()` (null passes; any other value answers as the schema does, where `anyOf`
+ * with a null alternative would say `Invalid input`). Custom zod messages: `x-message` (the schema's own: every
+ * issue of its node says it) and `x-messages` (a check's, by keyword: `{ "pattern": "must be ..." }`), the
+ * check's first.
+ */
+export const KEYWORDS: ReadonlySet<string> = new Set([
+  'type',
+  'enum',
+  'const',
+  'anyOf',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'minItems',
+  'maxItems',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'nullable',
+  'default',
+  'description',
+  'x-message',
+  'x-messages',
+]);
+
+const TYPES = new Set(['object', 'array', 'integer', 'number', 'null', 'string', 'boolean']);
 
 interface ZodDef {
   type: string;
@@ -109,11 +144,17 @@ function annotate(def: ZodDef, json: JsonSchema, strict: boolean): void {
 }
 
 /** Every keyword, type and format in `schema` is one the interpreter knows; throws naming the path otherwise. */
-function assertInterpretable(schema: JsonSchema, path: string): void {
+export function assertInterpretable(schema: JsonSchema, path: string): void {
   for (const [keyword, value] of Object.entries(schema)) {
-    if (!KEYWORDS.has(keyword)) throw new Error(`${path}: JSON Schema keyword ${keyword}`);
-    if (keyword === 'format' && FORMAT_NAMES[value as string] === undefined) {
-      throw new Error(`${path}: format ${String(value)}`);
+    const known =
+      KEYWORDS.has(keyword) &&
+      (keyword !== 'format' || FORMAT_NAMES[value as string] !== undefined) &&
+      (keyword !== 'type' || ([] as unknown[]).concat(value).every((t) => TYPES.has(t as string))) &&
+      (keyword !== 'additionalProperties' || value === false);
+    if (!known) {
+      throw new Error(
+        `${path}: JSON Schema ${keyword} ${JSON.stringify(value)}, which the JSON Schema interpreter cannot follow`,
+      );
     }
     if (keyword === 'properties') {
       for (const [name, property] of Object.entries(value as Record<string, JsonSchema>)) {
