@@ -133,7 +133,7 @@ function apiGateway(
     }),
     authorizerCacheTtlSeconds: config.api.authorizerCacheTtlSeconds,
     throttle: { rateLimit: config.api.throttlingRateLimit, burstLimit: config.api.throttlingBurstLimit },
-    ipRateLimit: config.api.ipRateLimit,
+    rateLimits: config.api,
     corsAllowOrigins: config.cors.allowOrigins,
     region: emulator.region,
     accountId: emulator.accountId,

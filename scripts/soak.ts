@@ -118,11 +118,12 @@ async function main(): Promise<void> {
     devKey,
     config: (baseUrl: string) => ({
       ...(defaultLocalConfig(baseUrl) as Record<string, unknown>),
-      // The stage and per-IP limits stay on but high, so that their code and memory are exercised, not their refusals;
+      // The stage, per-token and per-IP limits stay on but high, so that their code and memory are exercised, not their refusals;
       // emulated KVS quotas off, so that valid requests go all the way to a session URL.
       api: {
         throttlingRateLimit: 1_000_000,
         throttlingBurstLimit: 1_000_000,
+        tokenRateLimit: { limit: 1_000_000, windowSeconds: 60 },
         ipRateLimit: { limit: 1_000_000, windowSeconds: 60 },
       },
       local: {

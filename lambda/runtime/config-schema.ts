@@ -86,8 +86,23 @@ export const CONFIG_SCHEMA = {
           exclusiveMinimum: 0,
           maximum: 9007199254740991,
         },
+        tokenRateLimit: {
+          default: { limit: 60, windowSeconds: 60 },
+          anyOf: [
+            { const: false },
+            {
+              type: 'object',
+              properties: {
+                limit: { type: 'integer', minimum: 10, maximum: 2000000000 },
+                windowSeconds: { enum: [60, 120, 300, 600] },
+              },
+              required: ['limit', 'windowSeconds'],
+              additionalProperties: false,
+            },
+          ],
+        },
         ipRateLimit: {
-          default: { limit: 50, windowSeconds: 60 },
+          default: { limit: 1000, windowSeconds: 300 },
           anyOf: [
             { const: false },
             {
@@ -107,7 +122,8 @@ export const CONFIG_SCHEMA = {
         authorizerCacheTtlSeconds: 300,
         throttlingRateLimit: 50,
         throttlingBurstLimit: 100,
-        ipRateLimit: { limit: 50, windowSeconds: 60 },
+        tokenRateLimit: { limit: 60, windowSeconds: 60 },
+        ipRateLimit: { limit: 1000, windowSeconds: 300 },
       },
     },
     kvs: {

@@ -29,7 +29,7 @@ beforeAll(() => {
       config: testConfig({
         streams: ['*'],
         cors: { allowOrigins: ['https://a.example.com', 'https://b.example.com'] },
-        api: { ipRateLimit: false },
+        api: { tokenRateLimit: false, ipRateLimit: false },
       }),
       broker: {
         tracing: false,
