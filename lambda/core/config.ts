@@ -93,6 +93,8 @@ const issuerSchema = z.strictObject({
   maxTokenAgeSeconds: z.number().int().min(60).max(31_536_000).optional(),
 });
 
+const LOCAL_HOST_NAME = /^(\[[0-9a-fA-F:.]{2,45}\]|[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?)$/;
+
 const localStreamSchema = z.strictObject({
   name: z.string().regex(STREAM_NAME, 'must be 1..256 of [a-zA-Z0-9_.-]'),
   dataRetentionInHours: z.number().int().min(0).max(87600).default(24),
@@ -168,6 +170,17 @@ export const configSchema = z
       .strictObject({
         streams: z.array(localStreamSchema).default([]),
         enforceQuotas: z.boolean().default(true),
+        /**
+         * Host names the local server answers besides loopback ones (localhost, 127.0.0.0/8, [::1]); any other `Host`
+         * is refused (SECURITY.md, Local mode: DNS rebinding).
+         */
+        allowedHosts: z
+          .array(
+            z
+              .string()
+              .regex(LOCAL_HOST_NAME, 'must be a host name or a bracketed IPv6 address, without port'),
+          )
+          .default([]),
       })
       .optional(),
   })

@@ -166,6 +166,14 @@ export const CONFIG_SCHEMA = {
           },
         },
         enforceQuotas: { default: true, type: 'boolean' },
+        allowedHosts: {
+          default: [],
+          type: 'array',
+          items: {
+            type: 'string',
+            pattern: '^(\\[[0-9a-fA-F:.]{2,45}\\]|[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?)$',
+          },
+        },
       },
       additionalProperties: false,
     },
