@@ -1,5 +1,5 @@
 // The usage report as a table, CSV or JSON. Attributed bytes and costs are labelled as the estimates they are.
-import { costOf, type Attribution } from './attribution';
+import { costOf, type Attribution } from '../lambda/core/usage-attribution';
 
 export type Format = 'table' | 'csv' | 'json';
 

@@ -4,8 +4,8 @@
 import { parseArgs } from 'node:util';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { LOCAL_AUDIT_LOG_GROUP } from '../local/usage/api';
-import { attribute } from './attribution';
+import { LOCAL_AUDIT_LOG_GROUP } from '../lambda/core/telemetry-queries';
+import { attribute } from '../lambda/core/usage-attribution';
 import { formatReport, type Format, type Report } from './format';
 import { sessionRows, streamBytes, type Window } from './sources';
 

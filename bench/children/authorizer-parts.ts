@@ -1,6 +1,7 @@
 // Where one authorizer decision's time goes, piece by piece, in-process (the pieces lambda/authorizer/
 // authorizer.ts runs per token): each timed alone in a loop, in microseconds per call, medians of rounds.
 // The JWT signature check itself is the floor; everything else is ours. Log lines go to stdout (discarded).
+import { ROUTES } from '../../lambda/contract/routes';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -44,7 +45,7 @@ const pieces: Record<string, (i: number) => unknown> = {
   'decodeJwt (issuer before verifying)': (i) => decodeJwt(tokens.ES256[i % 200]!),
   'readGrants (2 grants)': () => readGrants(payload, issuer),
   'allowPolicy (2 grants)': () =>
-    allowPolicy(event.methodArn, { sub: 'user-1', issuer: issuer.issuer, exp: 2e9, grants }),
+    allowPolicy(event.methodArn, { sub: 'user-1', issuer: issuer.issuer, exp: 2e9, grants }, ROUTES),
   'middy + Powertools injectLambdaContext, empty handler': () => emptyPowertools(event, context),
   'middy + lambdaContextKeys (lambda/runtime), empty handler': () => emptyLean(event, context),
   'audit line, Powertools Logger.info': () => powertools.info('token accepted', line),

@@ -7,6 +7,7 @@ import type { BrokerConfig, IssuerConfig } from '../core/config';
 import { grantEntryCount, readGrants } from '../core/grants';
 import { allowPolicy, type AuthorizerPolicy } from '../core/policy';
 import { bearerToken } from '../core/bearer';
+import { ROUTES } from '../contract/routes';
 import { createJwksResolver } from './jwks';
 import { Refusal, refusalReason } from './refusals';
 
@@ -102,12 +103,16 @@ export function createAuthorizer(options: AuthorizerOptions) {
       if (grantEntryCount(payload, issuer) > config.limits.maxGrantsPerToken)
         throw new Refusal('TOO_MANY_GRANTS');
       const { grants, ignored } = readGrants(payload, issuer);
-      const policy = allowPolicy(event.methodArn, {
-        sub: payload.sub!,
-        issuer: issuer.issuer,
-        exp: payload.exp!,
-        grants,
-      });
+      const policy = allowPolicy(
+        event.methodArn,
+        {
+          sub: payload.sub!,
+          issuer: issuer.issuer,
+          exp: payload.exp!,
+          grants,
+        },
+        ROUTES,
+      );
       if (!policy) throw new Refusal('UNEXPECTED_METHOD_ARN');
       logger.info('token accepted', {
         requestId: logSafe(requestId),

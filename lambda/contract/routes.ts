@@ -1,5 +1,10 @@
 // The one route table of the REST API (docs/api.md). The broker's router, the local gateway, the
 // authorizer's policy resources, the OpenAPI paths and the CDK construct's resources are all derived from it.
+import {
+  policyResources as corePolicyResources,
+  STREAM_NAME_PARAMETER,
+  type PolicyRoute,
+} from '../core/policy';
 
 export type HttpMethod = 'GET' | 'POST';
 
@@ -13,7 +18,7 @@ export type OperationId = 'createSession' | 'listStreams' | 'getOpenApiDocument'
  */
 export type PolicyScope = 'each-grant' | 'any-caller';
 
-export interface ApiRoute {
+export interface ApiRoute extends PolicyRoute {
   readonly operationId: OperationId;
   readonly method: HttpMethod;
   /** The API Gateway resource path, e.g. `/v1/streams/{streamName}/sessions`. */
@@ -51,8 +56,8 @@ export const ROUTES: readonly ApiRoute[] = [
   },
 ];
 
-/** The path parameter that `each-grant` policies replace with a grant's stream pattern. */
-export const STREAM_NAME_PARAMETER = 'streamName';
+/** The path parameter that `each-grant` policies replace with a grant's stream pattern (defined by core/policy.ts). */
+export { STREAM_NAME_PARAMETER };
 
 /**
  * Seconds a browser may cache a CORS preflight answer, locally and deployed. Browsers clamp it
@@ -91,21 +96,7 @@ export function routeOf(method: string, resource: string): ApiRoute | undefined 
   return ROUTES.find((r) => r.method === method && r.path === resource);
 }
 
-/**
- * The execute-api resources (`{stageArn}/{METHOD}{path}`) a token with these stream patterns may invoke:
- * `each-grant` routes once per pattern, `any-caller` routes once. Open routes need no policy.
- */
+/** The execute-api resources a token with these stream patterns may invoke on this route table (core/policy.ts). */
 export function policyResources(stageArn: string, streamPatterns: readonly string[]): string[] {
-  const resources = new Set<string>();
-  const guarded = ROUTES.filter((r) => r.authorizer === 'jwt');
-  // Routes open to any caller first: the policy reads as "discovery, then each granted stream".
-  for (const route of guarded.filter((r) => r.policy !== 'each-grant'))
-    resources.add(`${stageArn}/${route.method}${route.path}`);
-  for (const pattern of streamPatterns) {
-    for (const route of guarded.filter((r) => r.policy === 'each-grant'))
-      resources.add(
-        `${stageArn}/${route.method}${route.path.replace(`{${STREAM_NAME_PARAMETER}}`, pattern)}`,
-      );
-  }
-  return [...resources];
+  return corePolicyResources(stageArn, streamPatterns, ROUTES);
 }

@@ -1,7 +1,6 @@
 // The authorizer's IAM policy (docs/ARCHITECTURE.md): it lists EVERY stream the token grants, never just the one asked
 // for, so the policy API Gateway caches per token can neither over-grant nor wrongly deny another stream.
 import { createHash } from 'node:crypto';
-import { policyResources } from '../contract/routes';
 import { grantsFromClaim, readGrants, type Grant, type GrantSource } from './grants';
 
 export interface PolicyStatement {
@@ -95,24 +94,68 @@ function widen(pattern: string, keep: number): string {
   return stem.length <= keep ? pattern : `${stem.slice(0, keep)}*`;
 }
 
+/** The path parameter that `each-grant` policies replace with a grant's stream pattern. */
+export const STREAM_NAME_PARAMETER = 'streamName';
+
+/**
+ * What the policy needs of a route (lambda/contract/routes.ts ApiRoute; the caller passes the route table in, so the
+ * domain does not import the HTTP contract).
+ */
+export interface PolicyRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly authorizer: 'jwt' | 'none';
+  readonly policy?: 'each-grant' | 'any-caller';
+}
+
+/**
+ * The execute-api resources (`{stageArn}/{METHOD}{path}`) a token with these stream patterns may invoke:
+ * `each-grant` routes once per pattern, `any-caller` routes once. Open routes need no policy.
+ */
+export function policyResources(
+  stageArn: string,
+  streamPatterns: readonly string[],
+  routes: readonly PolicyRoute[],
+): string[] {
+  const resources = new Set<string>();
+  const guarded = routes.filter((r) => r.authorizer === 'jwt');
+  // Routes open to any caller first: the policy reads as "discovery, then each granted stream".
+  for (const route of guarded.filter((r) => r.policy !== 'each-grant'))
+    resources.add(`${stageArn}/${route.method}${route.path}`);
+  for (const pattern of streamPatterns) {
+    for (const route of guarded.filter((r) => r.policy === 'each-grant'))
+      resources.add(
+        `${stageArn}/${route.method}${route.path.replace(`{${STREAM_NAME_PARAMETER}}`, pattern)}`,
+      );
+  }
+  return [...resources];
+}
+
 /**
  * Resources a token may invoke (the route table's guarded routes): discovery, and the session route of each
  * granted stream pattern. With `keep`, patterns are widened to their first `keep` characters (merging those
  * that share them) to bound the policy size.
  */
-export function grantedResources(stageArn: string, grants: readonly Grant[], keep = Infinity): string[] {
+export function grantedResources(
+  stageArn: string,
+  grants: readonly Grant[],
+  routes: readonly PolicyRoute[],
+  keep = Infinity,
+): string[] {
   return policyResources(
     stageArn,
     grants.map((g) => widen(g.stream, keep)),
+    routes,
   );
 }
 
-function answer(
-  stageArn: string,
-  context: AuthorizerContext,
-  keep: number,
-  withGrants: boolean,
-): AuthorizerPolicy {
+interface Draft {
+  stageArn: string;
+  context: AuthorizerContext;
+  routes: readonly PolicyRoute[];
+}
+
+function answer({ stageArn, context, routes }: Draft, keep: number, withGrants: boolean): AuthorizerPolicy {
   return {
     principalId: context.sub,
     policyDocument: {
@@ -121,7 +164,7 @@ function answer(
         {
           Action: 'execute-api:Invoke',
           Effect: 'Allow',
-          Resource: grantedResources(stageArn, context.grants, keep),
+          Resource: grantedResources(stageArn, context.grants, routes, keep),
         },
       ],
     },
@@ -130,8 +173,8 @@ function answer(
 }
 
 /** The longest answer, by `keep`, that fits MAX_ANSWER_BYTES (size grows with `keep`: binary search). */
-function fittingAnswer(stageArn: string, context: AuthorizerContext, withGrants: boolean) {
-  const build = (keep: number) => answer(stageArn, context, keep, withGrants);
+function fittingAnswer(draft: Draft, withGrants: boolean) {
+  const build = (keep: number) => answer(draft, keep, withGrants);
   const fits = (a: AuthorizerPolicy) => utf8Bytes(a) < MAX_ANSWER_BYTES;
   const exact = build(Infinity);
   if (fits(exact)) return exact;
@@ -151,12 +194,13 @@ function fittingAnswer(stageArn: string, context: AuthorizerContext, withGrants:
  * grants, refuses those with the same 403); else, in addition, the grants left out of the context (contextGrants).
  * Undefined when the method ARN is not API Gateway's.
  */
-export function allowPolicy(methodArn: string, context: AuthorizerContext): AuthorizerPolicy | undefined {
+export function allowPolicy(
+  methodArn: string,
+  context: AuthorizerContext,
+  routes: readonly PolicyRoute[],
+): AuthorizerPolicy | undefined {
   const stageArn = apiStageArn(methodArn);
   if (!stageArn) return undefined;
-  return (
-    fittingAnswer(stageArn, context, true) ??
-    fittingAnswer(stageArn, context, false) ??
-    answer(stageArn, context, 0, false)
-  );
+  const draft = { stageArn, context, routes };
+  return fittingAnswer(draft, true) ?? fittingAnswer(draft, false) ?? answer(draft, 0, false);
 }

@@ -3,7 +3,7 @@
 // inline SVG, rendered here: no script, no new browser dependency.
 import type { ServerResponse } from 'node:http';
 import { SESSION_AUDIT } from '../../lambda/core/telemetry';
-import { attribute, type SessionRow } from '../../usage/attribution';
+import { attribute, type SessionRow } from '../../lambda/core/usage-attribution';
 import type { KvsEmulator } from '../emulator';
 import type { AuditRing } from './audit-ring';
 

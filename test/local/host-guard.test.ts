@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { startLocalBroker, type LocalBroker } from '../../local/app';
 import { defaultLocalConfig } from '../../local/default-config';
 import { generateDevKey } from '../../local/dev-issuer';
-import { LOCAL_AUDIT_LOG_GROUP } from '../../local/usage/api';
+import { LOCAL_AUDIT_LOG_GROUP } from '../../lambda/core/telemetry-queries';
 import { createPlayerRoutes, type PlayerRoutes } from '../../local/player/routes';
 import { captureOutput, type Captured } from '../support/local-broker';
 

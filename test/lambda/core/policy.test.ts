@@ -1,3 +1,4 @@
+import { ROUTES } from '../../../lambda/contract/routes';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { Grant } from '../../../lambda/core/grants';
@@ -19,7 +20,9 @@ describe('allowPolicy', () => {
       { stream: 'cam-1', modes: ['LIVE' as const], protocols: ['DASH' as const] },
       { stream: 'site7-*', modes: ['ON_DEMAND' as const], protocols: ['HLS' as const] },
     ];
-    expect(allowPolicy(ARN, { sub: 'user-1', issuer: 'https://idp/', exp: 1795600800, grants })).toEqual({
+    expect(
+      allowPolicy(ARN, { sub: 'user-1', issuer: 'https://idp/', exp: 1795600800, grants }, ROUTES),
+    ).toEqual({
       principalId: 'user-1',
       policyDocument: {
         Version: '2012-10-17',
@@ -40,7 +43,7 @@ describe('allowPolicy', () => {
   });
 
   it('allows only discovery to a token without grants', () => {
-    const policy = allowPolicy(ARN, { sub: 'u', issuer: 'i', exp: 1, grants: [] });
+    const policy = allowPolicy(ARN, { sub: 'u', issuer: 'i', exp: 1, grants: [] }, ROUTES);
     expect(policy?.policyDocument.Statement[0]?.Resource).toEqual([`${STAGE}/GET/v1/streams`]);
   });
 
@@ -48,7 +51,7 @@ describe('allowPolicy', () => {
     'refuses the method ARN "%s"',
     (arn) => {
       expect(apiStageArn(arn)).toBeUndefined();
-      expect(allowPolicy(arn, { sub: 'u', issuer: 'i', exp: 1, grants: [] })).toBeUndefined();
+      expect(allowPolicy(arn, { sub: 'u', issuer: 'i', exp: 1, grants: [] }, ROUTES)).toBeUndefined();
     },
   );
 });
@@ -93,7 +96,11 @@ describe('allowPolicy size bound', () => {
 
   it('holds at the cap: 100 grants of 256-character patterns, every stream still allowed by the policy', () => {
     expect(worst.every((g) => g.stream.length === 256)).toBe(true);
-    const policy = allowPolicy(LONG_ARN, { sub: SUB, issuer: ISSUER, exp: 1795600800, grants: worst })!;
+    const policy = allowPolicy(
+      LONG_ARN,
+      { sub: SUB, issuer: ISSUER, exp: 1795600800, grants: worst },
+      ROUTES,
+    )!;
     expect(bytes(policy)).toBeLessThan(MAX_ANSWER_BYTES);
     expect(MAX_ANSWER_BYTES).toBe(8192);
     for (const g of worst) expect(allows(policy, g.stream.replace('*', 'x'))).toBe(true);
@@ -116,7 +123,7 @@ describe('allowPolicy size bound', () => {
       modes: ['LIVE' as const],
       protocols: ['DASH' as const],
     }));
-    const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants })!;
+    const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants }, ROUTES)!;
     expect(bytes(policy)).toBeLessThan(MAX_ANSWER_BYTES);
     expect(policy.context.grants === JSON.stringify(grants)).toBe(true);
     // The longest merge that fits: stem0..stem9 stay exact, stem10..stem19 become stem1*.
@@ -134,7 +141,7 @@ describe('allowPolicy size bound', () => {
 
   it('stays exact when it fits (no merging)', () => {
     const grants = [fullGrant('cam-1'), fullGrant('cam-2')];
-    const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants })!;
+    const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants }, ROUTES)!;
     expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
       `${LONG_STAGE}/GET/v1/streams`,
       `${LONG_STAGE}/POST/v1/streams/cam-1/sessions`,
@@ -155,7 +162,11 @@ describe('allowPolicy size bound', () => {
     const sub = fc.oneof(fc.string({ minLength: 1, maxLength: 256 }), fc.constant(SUB));
     fc.assert(
       fc.property(fc.array(arbGrant, { maxLength: 100, size: 'max' }), sub, (grants, principal) => {
-        const policy = allowPolicy(LONG_ARN, { sub: principal, issuer: ISSUER, exp: 1795600800, grants })!;
+        const policy = allowPolicy(
+          LONG_ARN,
+          { sub: principal, issuer: ISSUER, exp: 1795600800, grants },
+          ROUTES,
+        )!;
         expect(bytes(policy)).toBeLessThan(MAX_ANSWER_BYTES);
         for (const g of grants) expect(allows(policy, g.stream.replace('*', 'q'))).toBe(true);
         const claims = { sub: principal, iss: ISSUER, exp: 1795600800, kvs: grants };
