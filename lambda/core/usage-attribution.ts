@@ -76,14 +76,8 @@ export function splitProportionally(total: bigint, weights: readonly bigint[]): 
   return parts;
 }
 
-/**
- * Each stream's bytes shared among its principals by session-seconds (by sessions when no session has seconds),
- * then summed per principal and per tenant. Bytes of a stream without sessions stay unattributed.
- */
-export function attribute(
-  bytesByStream: Readonly<Record<string, number>>,
-  rows: readonly SessionRow[],
-): Attribution {
+/** One usage record per principal (issuer and sub), every stream it held a session on at 0 bytes. */
+function principalsOf(rows: readonly SessionRow[]): Map<string, PrincipalUsage> {
   const principals = new Map<string, PrincipalUsage>();
   for (const r of rows) {
     const p = principals.get(principalKey(r)) ?? {
@@ -100,29 +94,39 @@ export function attribute(
     p.bytesByStream[r.stream] ??= 0;
     principals.set(principalKey(r), p);
   }
-  const streamNames = [...new Set([...Object.keys(bytesByStream), ...rows.map((r) => r.stream)])].sort();
-  const streams = streamNames.map((stream): StreamUsage => {
-    const on = rows.filter((r) => r.stream === stream);
-    const bytes = whole(bytesByStream[stream] ?? 0);
-    const seconds = on.map((r) => whole(r.sessionSeconds));
-    const weights = seconds.some((s) => s > 0n) ? seconds : on.map((r) => whole(r.sessions));
-    const shares = splitProportionally(bytes, weights);
-    on.forEach((r, i) => {
-      const p = principals.get(principalKey(r))!;
-      p.bytesByStream[stream] = p.bytesByStream[stream]! + Number(shares[i]!);
-      p.bytes += Number(shares[i]!);
-    });
-    const attributed = shares.reduce((a, b) => a + b, 0n);
-    return {
-      stream,
-      bytes: Number(bytes),
-      sessions: on.reduce((a, r) => a + Number(whole(r.sessions)), 0),
-      sessionSeconds: Number(seconds.reduce((a, b) => a + b, 0n)),
-      unattributedBytes: Number(bytes - attributed),
-    };
+  return principals;
+}
+
+/** One stream's bytes shared among the principals on it (added to their records), and the stream's totals. */
+function shareStream(
+  stream: string,
+  bytesByStream: Readonly<Record<string, number>>,
+  rows: readonly SessionRow[],
+  principals: Map<string, PrincipalUsage>,
+): StreamUsage {
+  const on = rows.filter((r) => r.stream === stream);
+  const bytes = whole(bytesByStream[stream] ?? 0);
+  const seconds = on.map((r) => whole(r.sessionSeconds));
+  const weights = seconds.some((s) => s > 0n) ? seconds : on.map((r) => whole(r.sessions));
+  const shares = splitProportionally(bytes, weights);
+  on.forEach((r, i) => {
+    const p = principals.get(principalKey(r))!;
+    p.bytesByStream[stream] = p.bytesByStream[stream]! + Number(shares[i]!);
+    p.bytes += Number(shares[i]!);
   });
+  const attributed = shares.reduce((a, b) => a + b, 0n);
+  return {
+    stream,
+    bytes: Number(bytes),
+    sessions: on.reduce((a, r) => a + Number(whole(r.sessions)), 0),
+    sessionSeconds: Number(seconds.reduce((a, b) => a + b, 0n)),
+    unattributedBytes: Number(bytes - attributed),
+  };
+}
+
+function tenantsOf(principals: Iterable<PrincipalUsage>): Map<string, TenantUsage> {
   const tenants = new Map<string, TenantUsage>();
-  for (const p of principals.values()) {
+  for (const p of principals) {
     const t = tenants.get(p.tenant) ?? {
       tenant: p.tenant,
       principals: 0,
@@ -136,6 +140,21 @@ export function attribute(
     t.bytes += p.bytes;
     tenants.set(p.tenant, t);
   }
+  return tenants;
+}
+
+/**
+ * Each stream's bytes shared among its principals by session-seconds (by sessions when no session has seconds),
+ * then summed per principal and per tenant. Bytes of a stream without sessions stay unattributed.
+ */
+export function attribute(
+  bytesByStream: Readonly<Record<string, number>>,
+  rows: readonly SessionRow[],
+): Attribution {
+  const principals = principalsOf(rows);
+  const streamNames = [...new Set([...Object.keys(bytesByStream), ...rows.map((r) => r.stream)])].sort();
+  const streams = streamNames.map((stream) => shareStream(stream, bytesByStream, rows, principals));
+  const tenants = tenantsOf(principals.values());
   const byBytes = <T extends { bytes: number }>(a: T, b: T) => b.bytes - a.bytes;
   return {
     streams: streams.sort(byBytes),
