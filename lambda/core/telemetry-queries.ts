@@ -30,12 +30,30 @@ export function isExactStream(pattern: string): boolean {
 }
 
 /**
+ * A string literal of a CloudWatch search expression: double-quoted, with `\`, `"` and `'` escaped by a backslash
+ * (the whole query sits between single quotes in SEARCH('...')). Stream names are checked against KVS's pattern
+ * ([a-zA-Z0-9_.-], KVS API reference, CreateStream StreamName) before they get here, so nothing is escaped in
+ * practice: this is the second line of defence.
+ */
+export function searchString(value: string): string {
+  return `"${value.replace(/[\\"']/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * A string literal of a CloudWatch Logs Insights query: double-quoted, with `\` and `"` escaped by a backslash. As
+ * for searchString, stream names are checked before they get here.
+ */
+export function logsInsightsString(value: string): string {
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
  * The SEARCH term selecting one stream pattern's StreamName values. An exact name matches exactly
  * (quoted). SEARCH has no prefix operator, so a prefix becomes partial-match terms on its words:
  * `site7-*` -> `StreamName=site7`, a superset of the prefix. `*` selects every stream.
  */
 export function streamSearchTerm(pattern: string): string {
-  if (isExactStream(pattern)) return `${KVS_STREAM_DIMENSION}="${pattern}"`;
+  if (isExactStream(pattern)) return `${KVS_STREAM_DIMENSION}=${searchString(pattern)}`;
   const words = pattern
     .slice(0, -1)
     .split(/[^a-zA-Z0-9]+/)
@@ -165,7 +183,7 @@ export function renderQuery(query: AuditQuery): string {
  */
 export function sessionsByPrincipalQuery(stream?: string): AuditQuery {
   return {
-    filter: `audit = "${SESSION_AUDIT}" and outcome = "GRANTED"${stream === undefined ? '' : ` and stream = "${stream}"`}`,
+    filter: `audit = "${SESSION_AUDIT}" and outcome = "GRANTED"${stream === undefined ? '' : ` and stream = ${logsInsightsString(stream)}`}`,
     stats: 'count(*) as sessions, sum(expiresInSeconds) as sessionSeconds by issuer, tenant, sub, stream',
     sort: 'sessions desc',
     limit: 10000,

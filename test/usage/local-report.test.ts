@@ -7,7 +7,7 @@ import { CloudWatchLogsClient, StartQueryCommand } from '@aws-sdk/client-cloudwa
 import { startLocalBroker, type LocalBroker } from '../../local/app';
 import { generateDevKey } from '../../local/dev-issuer';
 import { formatReport, type Report } from '../../usage/format';
-import { LOCAL_LOG_GROUP, parseOptions, usageReport } from '../../usage/report';
+import { LOCAL_LOG_GROUP, parseOptions, type ReportOptions, usageReport } from '../../usage/report';
 import { captureOutput, devIssuerConfig, post, type Captured } from '../support/local-broker';
 
 let broker: LocalBroker;
@@ -76,7 +76,7 @@ beforeAll(async () => {
     parseOptions(
       ['--endpoint', broker.url, '--since', new Date(startMs - 120_000).toISOString(), '--format', 'json'],
       Date.now() + 60_000,
-    ),
+    ) as ReportOptions,
   );
 });
 afterAll(async () => {
