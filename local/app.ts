@@ -28,7 +28,7 @@ import { hasAllowedHost, hasForeignOrigin } from './http/host-guard';
 import { emulatorMedia } from './media/emulator-hook';
 import { cloudWatchApi, isCloudWatchCall } from './usage/api';
 import { AuditRing, AuditTapLogger } from './usage/audit-ring';
-import { usagePage } from './usage/page';
+import { usageAsset, usagePage } from './usage/page';
 
 // Where they were first defined; new code imports them from dev-issuer.ts and default-config.ts.
 export { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH } from './dev-issuer';
@@ -158,6 +158,7 @@ function usageRoutes(options: LocalBrokerOptions, emulator: KvsEmulator, ring: A
       refuse(res, "The local CloudWatch endpoints answer this machine's tools only, not other origins");
     } else if (cloudWatch) await api(req, res);
     else if (req.method === 'GET' && url.pathname === '/usage') usagePage(emulator, ring, now(), url, res);
+    else if (req.method === 'GET' && (await usageAsset(url.pathname, res))) return true;
     else return false;
     return true;
   };

@@ -1,5 +1,7 @@
 // The usage report as a table, CSV or JSON. Attributed bytes and costs are labelled as the estimates they are.
-import { costOf, type Attribution } from '../lambda/core/usage-attribution';
+import { costOf, money, type Attribution } from '../lambda/core/usage-attribution';
+
+export { money };
 
 export type Format = 'table' | 'csv' | 'json';
 
@@ -14,12 +16,6 @@ export interface Report extends Attribution {
 
 const ESTIMATE =
   "Bytes per principal and tenant are ESTIMATES: each stream's bytes shared by the seconds of session granted on it.";
-
-/** Two decimals, or three significant digits for a cost under a cent (a demo's bytes cost millionths). */
-export function money(n: number): string {
-  if (n === 0 || n >= 0.01) return n.toFixed(2);
-  return n.toFixed(Math.min(20, 2 - Math.floor(Math.log10(n))));
-}
 
 function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];

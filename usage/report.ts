@@ -6,15 +6,11 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { STREAM_NAME } from '../lambda/core/config-rules';
 import { LOCAL_AUDIT_LOG_GROUP } from '../lambda/core/telemetry-queries';
-import { attribute } from '../lambda/core/usage-attribution';
+import { attribute, DEFAULT_PRICE_PER_GB } from '../lambda/core/usage-attribution';
 import { formatReport, type Format, type Report } from './format';
 import { sessionRows, streamBytes, type Window } from './sources';
 
-/**
- * KVS "data consumed" in US East (N. Virginia): USD 0.0085 per GB (aws.amazon.com/kinesis/video-streams/pricing).
- * Data transfer out to the internet is billed on top, at EC2 data transfer rates.
- */
-export const DEFAULT_PRICE_PER_GB = 0.0085;
+export { DEFAULT_PRICE_PER_GB };
 /** The log group local mode answers Logs Insights queries for (its ring of audit lines). */
 export const LOCAL_LOG_GROUP = LOCAL_AUDIT_LOG_GROUP;
 

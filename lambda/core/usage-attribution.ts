@@ -172,3 +172,38 @@ export const BYTES_PER_GB = 1024 ** 3;
 export function costOf(bytes: number, pricePerGb: number): number {
   return (bytes / BYTES_PER_GB) * pricePerGb;
 }
+
+/**
+ * KVS "data consumed" in US East (N. Virginia): USD 0.0085 per GB (aws.amazon.com/kinesis/video-streams/pricing).
+ * Data transfer out to the internet is billed on top, at EC2 data transfer rates.
+ */
+export const DEFAULT_PRICE_PER_GB = 0.0085;
+/** The currency of DEFAULT_PRICE_PER_GB, and of every cost shown unless a price in another is given. */
+export const PRICE_CURRENCY = 'USD';
+
+/** Two decimals, or three significant digits for a cost under a cent (a demo's bytes cost millionths). */
+export function money(n: number): string {
+  if (n === 0 || n >= 0.01) return n.toFixed(2);
+  return n.toFixed(Math.min(20, 2 - Math.floor(Math.log10(n))));
+}
+
+/** A cost with its currency: `USD 0.0000123`. */
+export function moneyWithCurrency(n: number, currency = PRICE_CURRENCY): string {
+  return `${currency} ${money(n)}`;
+}
+
+/**
+ * Bytes in the units AWS bills in (1 KB = 2^10 bytes, 1 GB = 2^30, as BYTES_PER_GB): `512 B`, `1.5 KB`, `12.3 MB`,
+ * `2.04 GB`; three significant digits from KB up.
+ */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  if (unit === 0) return `${Math.round(value)} B`;
+  return `${Number(value.toPrecision(3))} ${units[unit]}`;
+}
