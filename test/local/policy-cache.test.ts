@@ -1,6 +1,5 @@
 // The authorizer's policy, evaluated the way API Gateway evaluates a cached policy (local/gateway/iam.ts), allows a
 // stream exactly when a grant covers it: a cached answer can neither over-grant nor wrongly refuse (docs/ARCHITECTURE.md).
-import { ROUTES } from '../../lambda/contract/routes';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { matchesStream, type Grant } from '../../lambda/core/grants';
@@ -23,7 +22,7 @@ describe('the authorizer policy under API Gateway policy evaluation', () => {
     fc.assert(
       fc.property(fc.array(grant, { maxLength: 4 }), name, name, (grants, first, other) => {
         // The policy is built for the first request and cached; it is then applied to another stream.
-        const policy = allowPolicy(sessionArn(first), { sub: 'u', issuer: 'i', exp: 1, grants }, ROUTES)!;
+        const policy = allowPolicy(sessionArn(first), { sub: 'u', issuer: 'i', exp: 1, grants })!;
         const covered = grants.some((g) => matchesStream(g.stream, other));
         expect(evaluatePolicy(policy.policyDocument, sessionArn(other))).toBe(covered ? 'ALLOW' : 'DENY');
       }),
@@ -32,16 +31,12 @@ describe('the authorizer policy under API Gateway policy evaluation', () => {
   });
 
   it('always allows discovery and never another route', () => {
-    const policy = allowPolicy(
-      sessionArn('cam-1'),
-      {
-        sub: 'u',
-        issuer: 'i',
-        exp: 1,
-        grants: [{ stream: '*', modes: ['LIVE'], protocols: ['DASH'] }],
-      },
-      ROUTES,
-    )!;
+    const policy = allowPolicy(sessionArn('cam-1'), {
+      sub: 'u',
+      issuer: 'i',
+      exp: 1,
+      grants: [{ stream: '*', modes: ['LIVE'], protocols: ['DASH'] }],
+    })!;
     expect(evaluatePolicy(policy.policyDocument, `${STAGE}/GET/v1/streams`)).toBe('ALLOW');
     expect(evaluatePolicy(policy.policyDocument, `${STAGE}/DELETE/v1/streams/cam-1/sessions`)).toBe('DENY');
     expect(evaluatePolicy(policy.policyDocument, `${STAGE}/POST/v1/admin`)).toBe('DENY');

@@ -1,4 +1,3 @@
-import { ROUTES } from '../../../lambda/contract/routes';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { Grant } from '../../../lambda/core/grants';
@@ -6,6 +5,7 @@ import {
   allowPolicy,
   apiStageArn,
   contextGrants,
+  createPolicyMemo,
   grantsDigest,
   MAX_ANSWER_BYTES,
   type AuthorizerPolicy,
@@ -20,9 +20,7 @@ describe('allowPolicy', () => {
       { stream: 'cam-1', modes: ['LIVE' as const], protocols: ['DASH' as const] },
       { stream: 'site7-*', modes: ['ON_DEMAND' as const], protocols: ['HLS' as const] },
     ];
-    expect(
-      allowPolicy(ARN, { sub: 'user-1', issuer: 'https://idp/', exp: 1795600800, grants }, ROUTES),
-    ).toEqual({
+    expect(allowPolicy(ARN, { sub: 'user-1', issuer: 'https://idp/', exp: 1795600800, grants })).toEqual({
       principalId: 'user-1',
       policyDocument: {
         Version: '2012-10-17',
@@ -32,6 +30,7 @@ describe('allowPolicy', () => {
             Effect: 'Allow',
             Resource: [
               `${STAGE}/GET/v1/streams`,
+              `${STAGE}/POST/v1/sessions`,
               `${STAGE}/POST/v1/streams/cam-1/sessions`,
               `${STAGE}/POST/v1/streams/site7-*/sessions`,
             ],
@@ -43,7 +42,7 @@ describe('allowPolicy', () => {
   });
 
   it('allows only discovery to a token without grants', () => {
-    const policy = allowPolicy(ARN, { sub: 'u', issuer: 'i', exp: 1, grants: [] }, ROUTES);
+    const policy = allowPolicy(ARN, { sub: 'u', issuer: 'i', exp: 1, grants: [] });
     expect(policy?.policyDocument.Statement[0]?.Resource).toEqual([`${STAGE}/GET/v1/streams`]);
   });
 
@@ -51,7 +50,7 @@ describe('allowPolicy', () => {
     'refuses the method ARN "%s"',
     (arn) => {
       expect(apiStageArn(arn)).toBeUndefined();
-      expect(allowPolicy(arn, { sub: 'u', issuer: 'i', exp: 1, grants: [] }, ROUTES)).toBeUndefined();
+      expect(allowPolicy(arn, { sub: 'u', issuer: 'i', exp: 1, grants: [] })).toBeUndefined();
     },
   );
 });
@@ -96,11 +95,7 @@ describe('allowPolicy size bound', () => {
 
   it('holds at the cap: 100 grants of 256-character patterns, every stream still allowed by the policy', () => {
     expect(worst.every((g) => g.stream.length === 256)).toBe(true);
-    const policy = allowPolicy(
-      LONG_ARN,
-      { sub: SUB, issuer: ISSUER, exp: 1795600800, grants: worst },
-      ROUTES,
-    )!;
+    const policy = allowPolicy(LONG_ARN, { sub: SUB, issuer: ISSUER, exp: 1795600800, grants: worst })!;
     expect(bytes(policy)).toBeLessThan(MAX_ANSWER_BYTES);
     expect(MAX_ANSWER_BYTES).toBe(8192);
     for (const g of worst) expect(allows(policy, g.stream.replace('*', 'x'))).toBe(true);
@@ -123,12 +118,13 @@ describe('allowPolicy size bound', () => {
       modes: ['LIVE' as const],
       protocols: ['DASH' as const],
     }));
-    const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants }, ROUTES)!;
+    const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants })!;
     expect(bytes(policy)).toBeLessThan(MAX_ANSWER_BYTES);
     expect(policy.context.grants === JSON.stringify(grants)).toBe(true);
     // The longest merge that fits: stem0..stem9 stay exact, stem10..stem19 become stem1*.
     expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
       `${LONG_STAGE}/GET/v1/streams`,
+      `${LONG_STAGE}/POST/v1/sessions`,
       ...Array.from({ length: 10 }, (_, i) => `${LONG_STAGE}/POST/v1/streams/${stem}${i}/sessions`),
       `${LONG_STAGE}/POST/v1/streams/${stem}1*/sessions`,
     ]);
@@ -141,9 +137,10 @@ describe('allowPolicy size bound', () => {
 
   it('stays exact when it fits (no merging)', () => {
     const grants = [fullGrant('cam-1'), fullGrant('cam-2')];
-    const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants }, ROUTES)!;
+    const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants })!;
     expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
       `${LONG_STAGE}/GET/v1/streams`,
+      `${LONG_STAGE}/POST/v1/sessions`,
       `${LONG_STAGE}/POST/v1/streams/cam-1/sessions`,
       `${LONG_STAGE}/POST/v1/streams/cam-2/sessions`,
     ]);
@@ -162,11 +159,7 @@ describe('allowPolicy size bound', () => {
     const sub = fc.oneof(fc.string({ minLength: 1, maxLength: 256 }), fc.constant(SUB));
     fc.assert(
       fc.property(fc.array(arbGrant, { maxLength: 100, size: 'max' }), sub, (grants, principal) => {
-        const policy = allowPolicy(
-          LONG_ARN,
-          { sub: principal, issuer: ISSUER, exp: 1795600800, grants },
-          ROUTES,
-        )!;
+        const policy = allowPolicy(LONG_ARN, { sub: principal, issuer: ISSUER, exp: 1795600800, grants })!;
         expect(bytes(policy)).toBeLessThan(MAX_ANSWER_BYTES);
         for (const g of grants) expect(allows(policy, g.stream.replace('*', 'q'))).toBe(true);
         const claims = { sub: principal, iss: ISSUER, exp: 1795600800, kvs: grants };
@@ -174,6 +167,109 @@ describe('allowPolicy size bound', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('allowPolicy with a memo of answer shapes per grant set', () => {
+  const STAGE_ARN = `arn:aws:execute-api:ap-southeast-2:123456789012:a1b2c3d4e5/${'s'.repeat(128)}`;
+  const arn = `${STAGE_ARN}/POST/v1/streams/cam-1/sessions`;
+
+  it('answers exactly as without it, first time and after, for any sub, around the size bound (property)', () => {
+    const name = fc
+      .array(fc.constantFrom(...'abz09-_.'), { minLength: 1, maxLength: 256, size: 'max' })
+      .map((a) => a.join(''));
+    const grant = fc
+      .oneof(
+        name,
+        name.map((n) => `${n.slice(0, 255)}*`),
+      )
+      .map((stream) => ({
+        stream,
+        modes: ['LIVE' as const],
+        protocols: ['DASH' as const, 'HLS' as const],
+      }));
+    // Subs of every kind: ASCII, 3-byte and 4-byte UTF-8, characters JSON escapes; the same grant set twice.
+    const sub = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 256, unit: 'binary' }),
+      fc.constantFrom('東'.repeat(256), '😀'.repeat(128), 'a"\\\n'.repeat(60), 'u'),
+    );
+    fc.assert(
+      fc.property(fc.array(grant, { maxLength: 40 }), sub, sub, (grants, first, second) => {
+        const memo = createPolicyMemo();
+        for (const principal of [first, second, first]) {
+          const context = { sub: principal, issuer: 'https://idp/', exp: 1795600800, grants };
+          expect(allowPolicy(arn, context, memo)).toEqual(allowPolicy(arn, context));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('answers exactly as without it at the size bound itself, byte by byte', () => {
+    // An exact answer of 8000-odd bytes, then subs one byte longer each, across MAX_ANSWER_BYTES.
+    const grants = Array.from({ length: 12 }, (_, i) => ({
+      stream: `cam-${i}-${'n'.repeat(150)}`,
+      modes: ['LIVE' as const],
+      protocols: ['DASH' as const],
+    }));
+    const size = (sub: string) =>
+      Buffer.byteLength(JSON.stringify(allowPolicy(arn, { sub, issuer: 'i', exp: 1795600800, grants })));
+    // Exact: no pattern widened (these grants name streams exactly, so a widened one ends in `*`).
+    const exactAt = (sub: string) =>
+      allowPolicy(arn, {
+        sub,
+        issuer: 'i',
+        exp: 1795600800,
+        grants,
+      })!.policyDocument.Statement[0]!.Resource.every((r) => !r.includes('*'));
+    let pad = 1;
+    while (exactAt('x'.repeat(pad + 1))) pad += 1;
+    expect(size('x'.repeat(pad))).toBe(MAX_ANSWER_BYTES - 1);
+    expect(exactAt('x'.repeat(pad + 1))).toBe(false);
+    // Every answer size from a few bytes under the bound to a few over: subs of 1- and 2-byte characters, and
+    // an `exp` one digit longer.
+    for (const [unit, bytes] of [
+      ['x', 1],
+      ['é', 2],
+    ] as const) {
+      for (let n = Math.floor(pad / bytes) - 4; n <= Math.floor(pad / bytes) + 4; n += 1) {
+        for (const exp of [1795600800, 17956008000]) {
+          const memo = createPolicyMemo();
+          const context = { sub: unit.repeat(n), issuer: 'i', exp, grants };
+          allowPolicy(arn, { ...context, sub: 'warm' }, memo);
+          expect(allowPolicy(arn, context, memo)).toEqual(allowPolicy(arn, context));
+        }
+      }
+    }
+  });
+
+  it('hands out copies: changing one answer changes no later one', () => {
+    const memo = createPolicyMemo();
+    const context = {
+      sub: 'u',
+      issuer: 'i',
+      exp: 1,
+      grants: [{ stream: 'cam-1', modes: ['LIVE' as const], protocols: ['DASH' as const] }],
+    };
+    allowPolicy(arn, context, memo)!.policyDocument.Statement[0]!.Resource.push('tampered');
+    expect(allowPolicy(arn, context, memo)).toEqual(allowPolicy(arn, context));
+  });
+
+  it('stays within its bound: a full memo starts over', () => {
+    const memo = createPolicyMemo(3);
+    for (let i = 0; i < 10; i += 1) {
+      allowPolicy(
+        arn,
+        {
+          sub: 'u',
+          issuer: 'i',
+          exp: 1,
+          grants: [{ stream: `cam-${i}`, modes: ['LIVE' as const], protocols: ['DASH' as const] }],
+        },
+        memo,
+      );
+      expect(memo.shapes.size).toBeLessThanOrEqual(3);
+    }
   });
 });
 
