@@ -129,6 +129,7 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       res = await env.fetch(`${base}${path}`, {
         method,
         headers,
+        redirect: 'manual',
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         ...(call.signal !== undefined ? { signal: call.signal } : {}),
       });
@@ -137,6 +138,14 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       throw new BrokerClientError('NETWORK_ERROR', `${method} ${path}: no answer from the broker`, {
         cause: error,
       });
+    }
+    if (res.status === 0 || (res.status >= 300 && res.status <= 399)) {
+      // Not followed: the token goes to the broker's own URL only (SECURITY.md, "The typed client").
+      throw new BrokerClientError(
+        'UNEXPECTED_RESPONSE',
+        `${method} ${path}: the answer is a redirect (HTTP ${res.status}); not followed, so the token stays with the broker`,
+        { status: res.status },
+      );
     }
     if (res.status < 200 || res.status > 299) {
       throw errorFromResponse(res.status, text, res.headers.get('Retry-After'), env.now());

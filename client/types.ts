@@ -78,6 +78,11 @@ export interface RequestInitLike {
   body?: string;
   /** Passed through to fetch as is (an AbortSignal where the host has one). */
   signal?: unknown;
+  /**
+   * Always `'manual'`: a redirect is never followed, so the bearer token never reaches another URL (a browser
+   * answers it as an opaque redirect, status 0; Node and React Native with the 3xx itself).
+   */
+  redirect: 'manual';
 }
 
 /** `fetch`, or anything that answers like it (React Native's, Node's, a test double). */

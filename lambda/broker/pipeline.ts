@@ -9,7 +9,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiRoute, OperationId } from '../contract/routes';
 import { auditEvent, auditFields, type AuditEvent, type AuditInput } from '../core/audit';
 import type { BrokerConfig } from '../core/config';
-import { BrokerError, errorBody, toBrokerError } from '../core/errors';
+import { BrokerError, errorBody, errorHeaders, toBrokerError } from '../core/errors';
 import type { KvsAdapter } from '../kvs/adapter';
 import { callerFromEvent, jsonBody, responseHeaders, type Caller } from './http';
 
@@ -144,19 +144,17 @@ function answer(event: APIGatewayProxyEvent, config: BrokerConfig, a: RouteAnswe
   return { statusCode: a.status ?? 200, headers: responseHeaders(event, config.cors, a.headers), body };
 }
 
-/** The contract's JSON error (docs/api.md), with `Retry-After` when the error carries one. */
+/** The contract's JSON error (docs/api.md), with `Retry-After` when the error carries one and `WWW-Authenticate` on a 401. */
 export function errorAnswer(
   event: APIGatewayProxyEvent,
   config: BrokerConfig,
   error: BrokerError,
   requestId: string,
 ): PipelineResult {
-  const retryAfter =
-    error.retryAfterSeconds !== undefined ? { 'Retry-After': String(error.retryAfterSeconds) } : undefined;
   return answer(event, config, {
     status: error.status,
     body: { json: errorBody(error, requestId) },
-    ...(retryAfter ? { headers: retryAfter } : {}),
+    headers: errorHeaders(error.status, error.retryAfterSeconds),
   });
 }
 

@@ -1,11 +1,11 @@
 // The OpenAPI 3.1 document of the REST API, generated whole from the route table, the schemas the broker validates
-// and answers with, and the error tables, so it cannot drift from what the API does. Served at GET /openapi.json;
-// `npm run openapi` writes docs/openapi.json.
+// and answers with, and the error tables, so it cannot drift from what the API does. `npm run schemas` writes
+// docs/openapi.json, which the broker serves at GET /openapi.json as it is committed (no zod in the Lambda).
 import * as z from 'zod';
 import { MAX_BATCH_SESSIONS } from '../core/batch';
-import { catalogPageSchema, listQueryParameters } from '../core/discovery';
 import { ERROR_STATUS, type ErrorCode } from '../core/errors';
-import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/request';
+import { catalogPageSchema, listQuerySchema } from '../core/schemas/discovery';
+import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/schemas/session';
 import { GATEWAY_ERROR_RESPONSES, GATEWAY_NATIVE_STATUS } from './gateway-responses';
 import { ROUTES, type ApiRoute, type OperationId } from './routes';
 
@@ -154,7 +154,7 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
       };
     case 'listStreams':
       return {
-        parameters: Object.entries(listQueryParameters).map(([name, schema]) => ({
+        parameters: Object.entries(listQuerySchema.shape).map(([name, schema]) => ({
           name,
           in: 'query',
           required: false,

@@ -102,24 +102,25 @@ export function routeOf(method: string, resource: string): ApiRoute | undefined 
   return ROUTES.find((r) => r.method === method && r.path === resource);
 }
 
+/** The guarded routes' resource paths, computed once: `any-caller` and `any-grant` ones whole, `each-grant` ones split at the stream. */
+const GUARDED = ROUTES.filter((r) => r.authorizer === 'jwt');
+const pathsOf = (policy: PolicyScope) =>
+  GUARDED.filter((r) => r.policy === policy).map((r) => `/${r.method}${r.path}`);
+const ANY_CALLER_PATHS = pathsOf('any-caller');
+const ANY_GRANT_PATHS = pathsOf('any-grant');
+const EACH_GRANT_PATHS = pathsOf('each-grant').map((path) => path.split(`{${STREAM_NAME_PARAMETER}}`));
+
 /**
  * The execute-api resources (`{stageArn}/{METHOD}{path}`) a token with these stream patterns may invoke:
  * `each-grant` routes once per pattern, `any-caller` routes once, `any-grant` routes once when there is a pattern.
  * Open routes need no policy.
  */
 export function policyResources(stageArn: string, streamPatterns: readonly string[]): string[] {
-  const resources = new Set<string>();
-  const guarded = ROUTES.filter((r) => r.authorizer === 'jwt');
   // Routes of the whole token first: the policy reads as "discovery, the grid, then each granted stream".
-  for (const route of guarded.filter((r) => r.policy !== 'each-grant')) {
-    if (route.policy === 'any-grant' && streamPatterns.length === 0) continue;
-    resources.add(`${stageArn}/${route.method}${route.path}`);
-  }
+  const resources = new Set<string>(ANY_CALLER_PATHS.map((path) => stageArn + path));
+  if (streamPatterns.length > 0) for (const path of ANY_GRANT_PATHS) resources.add(stageArn + path);
   for (const pattern of streamPatterns) {
-    for (const route of guarded.filter((r) => r.policy === 'each-grant'))
-      resources.add(
-        `${stageArn}/${route.method}${route.path.replace(`{${STREAM_NAME_PARAMETER}}`, pattern)}`,
-      );
+    for (const parts of EACH_GRANT_PATHS) resources.add(stageArn + parts.join(pattern));
   }
   return [...resources];
 }

@@ -147,9 +147,14 @@ describe('Lambda functions', () => {
     ['broker', () => broker.brokerFunction, LAMBDA_BUNDLES.broker],
   ])(
     'ship the %s as one minified ESM bundle with the require banner and a source map without sources content',
-    (_, fn, entry) => {
+    (name, fn, entry) => {
       const dir = assetDirectory(logicalId(fn()));
-      expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      // The broker reads the committed OpenAPI document from beside its bundle (scripts/build.ts).
+      expect(readdirSync(dir).sort()).toEqual([
+        'index.mjs',
+        'index.mjs.map',
+        ...(name === 'broker' ? ['openapi.json'] : []),
+      ]);
 
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
       expect(code.startsWith(`${ESM_REQUIRE_BANNER}\n`)).toBe(true);

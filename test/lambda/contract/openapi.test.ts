@@ -34,7 +34,7 @@ const list = doc.paths['/v1/streams']!.get!;
 const self = doc.paths['/openapi.json']!.get!;
 
 describe('docs/openapi.json', () => {
-  it('is what the route table and the schemas generate (run `npm run openapi` after changing them)', () => {
+  it('is what the route table and the schemas generate (run `npm run schemas` after changing them)', () => {
     const committed = JSON.parse(readFileSync('docs/openapi.json', 'utf8')) as unknown;
     expect(committed).toEqual(openApiDocument());
   });
