@@ -59,7 +59,7 @@ function brokerRoutes(options: BrokerOptions): Record<OperationId, Route> {
   const routes: Record<OperationId, Route> = {
     createSession,
     createSessions,
-    listStreams: createStreamsRoute(options.discoveryLimits),
+    listStreams: createStreamsRoute(options.discoveryLimits, options.now),
     getOpenApiDocument: openApiRoute(),
   };
   for (const row of ROUTES) {
