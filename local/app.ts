@@ -100,6 +100,7 @@ function apiGateway(
   config: BrokerConfig,
   emulator: KvsEmulator,
   ring: AuditRing,
+  baseUrl: string,
 ) {
   // One logger per function, as in AWS: a shared one would stamp the authorizer's lines with the broker's
   // function name and last request id (the broker's middleware sets them on its logger).
@@ -130,6 +131,7 @@ function apiGateway(
       metrics,
       ...(now ? { now } : {}),
       ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
+      servedAt: baseUrl,
     }),
     authorizerCacheTtlSeconds: config.api.authorizerCacheTtlSeconds,
     throttle: { rateLimit: config.api.throttlingRateLimit, burstLimit: config.api.throttlingBurstLimit },
@@ -233,7 +235,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   handle = localRoutes(
     options,
     baseUrl,
-    apiGateway(options, config, emulator, audit),
+    apiGateway(options, config, emulator, audit, baseUrl),
     usageRoutes(options, emulator, audit),
     devIssuer,
   );

@@ -24,6 +24,8 @@ export interface BrokerOptions {
   now?: () => number;
   /** @default DISCOVERY_LIMITS */
   discoveryLimits?: DiscoveryLimits;
+  /** The base URL this broker is reached at, listed first in GET /openapi.json's servers (local mode's own URL). */
+  servedAt?: string;
 }
 
 type Operation = (event: APIGatewayProxyEvent, requestId: string) => Promise<APIGatewayProxyResult>;
@@ -44,7 +46,9 @@ export function createBrokerHandler(options: BrokerOptions) {
       ...(options.discoveryLimits ? { limits: options.discoveryLimits } : {}),
     }),
     getOpenApiDocument: async (event) => {
-      document ??= JSON.stringify(openApiDocument());
+      document ??= JSON.stringify(
+        openApiDocument(options.servedAt === undefined ? {} : { servedAt: options.servedAt }),
+      );
       return {
         ...jsonResponse(event, config.cors, 200, null, { 'Cache-Control': 'max-age=300' }),
         body: document,

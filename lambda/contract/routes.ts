@@ -13,6 +13,9 @@ export type OperationId = 'createSession' | 'listStreams' | 'getOpenApiDocument'
  */
 export type PolicyScope = 'each-grant' | 'any-caller';
 
+/** The OpenAPI tag of a route: its group in a partner's generated client and docs (descriptions: openapi.ts). */
+export type RouteTag = 'Sessions' | 'Discovery' | 'Documentation';
+
 export interface ApiRoute {
   readonly operationId: OperationId;
   readonly method: HttpMethod;
@@ -23,6 +26,10 @@ export interface ApiRoute {
   /** Only for `jwt` routes. */
   readonly policy?: PolicyScope;
   readonly summary: string;
+  /** The OpenAPI operation's tag. */
+  readonly tag: RouteTag;
+  /** The OpenAPI operation's description: what a partner needs to call it, in a few sentences. */
+  readonly description: string;
 }
 
 export const ROUTES: readonly ApiRoute[] = [
@@ -33,6 +40,11 @@ export const ROUTES: readonly ApiRoute[] = [
     authorizer: 'jwt',
     policy: 'each-grant',
     summary: 'A short-lived playback URL for one stream',
+    tag: 'Sessions',
+    description:
+      "Checks the token's grants for this stream, mode, protocol and media window before KVS is called, then " +
+      'answers with a KVS DASH or HLS streaming session URL that expires at expiresAt. The URL is a bearer ' +
+      'credential for its lifetime: never log or cache it. Ask for a new one before it expires.',
   },
   {
     operationId: 'listStreams',
@@ -41,6 +53,11 @@ export const ROUTES: readonly ApiRoute[] = [
     authorizer: 'jwt',
     policy: 'any-caller',
     summary: 'The streams this token may open, and how',
+    tag: 'Discovery',
+    description:
+      "Resolves the token's exact, prefix and * grants against the streams that exist, sorted by streamName, " +
+      'each once with the union of its modes and protocols. Page on with nextToken; truncated says the broker ' +
+      'stopped early to stay within its KVS call budget.',
   },
   {
     operationId: 'getOpenApiDocument',
@@ -48,6 +65,9 @@ export const ROUTES: readonly ApiRoute[] = [
     path: '/openapi.json',
     authorizer: 'none',
     summary: 'This document',
+    tag: 'Documentation',
+    description:
+      'The OpenAPI 3.1 document of this API, generated from the schemas the broker validates with. No token needed.',
   },
 ];
 
