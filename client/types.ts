@@ -38,6 +38,20 @@ export interface Session {
   expiresInSeconds?: number;
 }
 
+/** One entry of POST /v1/sessions: the body of a single session, plus the stream it is for. */
+export interface GridSessionRequest extends SessionRequest {
+  streamName: string;
+}
+
+/** An entry of POST /v1/sessions the broker refused or could not open, in the place of its session. */
+export interface SessionFailure {
+  streamName: string;
+  /** `code` is one of the broker's error codes (BrokerErrorCode), as for a single session. */
+  error: { code: string; message: string; reason?: string };
+  /** THROTTLED: seconds to wait before asking for this entry again. */
+  retryAfterSeconds?: number;
+}
+
 export interface StreamEntry {
   streamName: string;
   modes: PlaybackMode[];

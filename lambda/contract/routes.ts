@@ -3,18 +3,17 @@
 
 export type HttpMethod = 'GET' | 'POST';
 
-export type OperationId = 'createSession' | 'listStreams' | 'getOpenApiDocument';
+export type OperationId = 'createSession' | 'createSessions' | 'listStreams' | 'getOpenApiDocument';
 
 /**
  * What the authorizer's IAM policy lists for a route:
  * - `each-grant`: one resource per granted stream pattern, put in place of the `{streamName}` segment
  *   (API Gateway evaluates `*` in an execute-api resource as a wildcard, so `site7-*` covers `site7-door`);
- * - `any-caller`: the route itself, for every valid token.
+ * - `any-caller`: the route itself, for every valid token;
+ * - `any-grant`: the route itself, for every token with at least one grant (the broker decides per stream named in
+ *   the request, as POST /v1/sessions does for each entry).
  */
-export type PolicyScope = 'each-grant' | 'any-caller';
-
-/** The OpenAPI tag of a route: its group in a partner's generated client and docs (descriptions: openapi.ts). */
-export type RouteTag = 'Sessions' | 'Discovery' | 'Documentation';
+export type PolicyScope = 'each-grant' | 'any-caller' | 'any-grant';
 
 export interface ApiRoute {
   readonly operationId: OperationId;
@@ -26,10 +25,6 @@ export interface ApiRoute {
   /** Only for `jwt` routes. */
   readonly policy?: PolicyScope;
   readonly summary: string;
-  /** The OpenAPI operation's tag. */
-  readonly tag: RouteTag;
-  /** The OpenAPI operation's description: what a partner needs to call it, in a few sentences. */
-  readonly description: string;
 }
 
 export const ROUTES: readonly ApiRoute[] = [
@@ -40,11 +35,6 @@ export const ROUTES: readonly ApiRoute[] = [
     authorizer: 'jwt',
     policy: 'each-grant',
     summary: 'A short-lived playback URL for one stream',
-    tag: 'Sessions',
-    description:
-      "Checks the token's grants for this stream, mode, protocol and media window before KVS is called, then " +
-      'answers with a KVS DASH or HLS streaming session URL that expires at expiresAt. The URL is a bearer ' +
-      'credential for its lifetime: never log or cache it. Ask for a new one before it expires.',
   },
   {
     operationId: 'listStreams',
@@ -53,11 +43,15 @@ export const ROUTES: readonly ApiRoute[] = [
     authorizer: 'jwt',
     policy: 'any-caller',
     summary: 'The streams this token may open, and how',
-    tag: 'Discovery',
-    description:
-      "Resolves the token's exact, prefix and * grants against the streams that exist, sorted by streamName, " +
-      'each once with the union of its modes and protocols. Page on with nextToken; truncated says the broker ' +
-      'stopped early to stay within its KVS call budget.',
+  },
+  {
+    operationId: 'createSessions',
+    method: 'POST',
+    path: '/v1/sessions',
+    authorizer: 'jwt',
+    // Streams are named in the body: the policy lets in any token with a grant, and the broker decides each entry.
+    policy: 'any-grant',
+    summary: 'Up to 16 playback URLs in one request (a camera grid)',
   },
   {
     operationId: 'getOpenApiDocument',
@@ -65,9 +59,6 @@ export const ROUTES: readonly ApiRoute[] = [
     path: '/openapi.json',
     authorizer: 'none',
     summary: 'This document',
-    tag: 'Documentation',
-    description:
-      'The OpenAPI 3.1 document of this API, generated from the schemas the broker validates with. No token needed.',
   },
 ];
 
@@ -111,21 +102,25 @@ export function routeOf(method: string, resource: string): ApiRoute | undefined 
   return ROUTES.find((r) => r.method === method && r.path === resource);
 }
 
+/** The guarded routes' resource paths, computed once: `any-caller` and `any-grant` ones whole, `each-grant` ones split at the stream. */
+const GUARDED = ROUTES.filter((r) => r.authorizer === 'jwt');
+const pathsOf = (policy: PolicyScope) =>
+  GUARDED.filter((r) => r.policy === policy).map((r) => `/${r.method}${r.path}`);
+const ANY_CALLER_PATHS = pathsOf('any-caller');
+const ANY_GRANT_PATHS = pathsOf('any-grant');
+const EACH_GRANT_PATHS = pathsOf('each-grant').map((path) => path.split(`{${STREAM_NAME_PARAMETER}}`));
+
 /**
  * The execute-api resources (`{stageArn}/{METHOD}{path}`) a token with these stream patterns may invoke:
- * `each-grant` routes once per pattern, `any-caller` routes once. Open routes need no policy.
+ * `each-grant` routes once per pattern, `any-caller` routes once, `any-grant` routes once when there is a pattern.
+ * Open routes need no policy.
  */
 export function policyResources(stageArn: string, streamPatterns: readonly string[]): string[] {
-  const resources = new Set<string>();
-  const guarded = ROUTES.filter((r) => r.authorizer === 'jwt');
-  // Routes open to any caller first: the policy reads as "discovery, then each granted stream".
-  for (const route of guarded.filter((r) => r.policy !== 'each-grant'))
-    resources.add(`${stageArn}/${route.method}${route.path}`);
+  // Routes of the whole token first: the policy reads as "discovery, the grid, then each granted stream".
+  const resources = new Set<string>(ANY_CALLER_PATHS.map((path) => stageArn + path));
+  if (streamPatterns.length > 0) for (const path of ANY_GRANT_PATHS) resources.add(stageArn + path);
   for (const pattern of streamPatterns) {
-    for (const route of guarded.filter((r) => r.policy === 'each-grant'))
-      resources.add(
-        `${stageArn}/${route.method}${route.path.replace(`{${STREAM_NAME_PARAMETER}}`, pattern)}`,
-      );
+    for (const parts of EACH_GRANT_PATHS) resources.add(stageArn + parts.join(pattern));
   }
   return [...resources];
 }
