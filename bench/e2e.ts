@@ -90,6 +90,8 @@ interface ProfileNode {
 /** Where a frame's code lives, or undefined for node's own and V8's (no JS of a package or of ours). */
 function groupOf(url: string): string | undefined {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+  // The TypeScript loader (tsx, esbuild) runs for whoever loads or throws: charge its callers, as node's own.
+  if (pkg === 'tsx' || pkg === 'esbuild') return undefined;
   if (pkg) {
     if (pkg.startsWith('@smithy/') || pkg.startsWith('@aws-sdk/')) return 'AWS SDK (@aws-sdk, @smithy)';
     if (pkg.startsWith('@aws-lambda-powertools/')) return 'Powertools (logger, metrics)';
@@ -131,7 +133,7 @@ export function summarizeProfile(file: string): {
       ? groupOf(frame.url)!
       : self.functionName === '(garbage collector)'
         ? 'GC'
-        : 'node and V8 with no JS caller (event loop, program)';
+        : 'no JS caller (event loop, V8, start-up)';
     counts[group] = (counts[group] ?? 0) + 1;
     const name = frame
       ? `${frame.functionName || '(anonymous)'} ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber}`
