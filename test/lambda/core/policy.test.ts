@@ -30,6 +30,7 @@ describe('allowPolicy', () => {
             Effect: 'Allow',
             Resource: [
               `${STAGE}/GET/v1/streams`,
+              `${STAGE}/POST/v1/sessions`,
               `${STAGE}/POST/v1/streams/cam-1/sessions`,
               `${STAGE}/POST/v1/streams/site7-*/sessions`,
             ],
@@ -123,6 +124,7 @@ describe('allowPolicy size bound', () => {
     // The longest merge that fits: stem0..stem9 stay exact, stem10..stem19 become stem1*.
     expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
       `${LONG_STAGE}/GET/v1/streams`,
+      `${LONG_STAGE}/POST/v1/sessions`,
       ...Array.from({ length: 10 }, (_, i) => `${LONG_STAGE}/POST/v1/streams/${stem}${i}/sessions`),
       `${LONG_STAGE}/POST/v1/streams/${stem}1*/sessions`,
     ]);
@@ -138,6 +140,7 @@ describe('allowPolicy size bound', () => {
     const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants })!;
     expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
       `${LONG_STAGE}/GET/v1/streams`,
+      `${LONG_STAGE}/POST/v1/sessions`,
       `${LONG_STAGE}/POST/v1/streams/cam-1/sessions`,
       `${LONG_STAGE}/POST/v1/streams/cam-2/sessions`,
     ]);
