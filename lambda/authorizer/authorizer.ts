@@ -11,16 +11,17 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import { auditEvent, auditFields, hasUnsafeLogChars, logSafe } from '../core/audit';
-import type { BrokerConfig, IssuerConfig } from '../core/config';
+import type { IssuerConfig } from '../core/config';
 import { grantEntryCount, readGrants } from '../core/grants';
 import { allowPolicy, createPolicyMemo, type AuthorizerPolicy, type PolicyMemo } from '../core/policy';
 import { bearerToken } from '../core/bearer';
 import type { StructuredLogger } from '../runtime/json-logger';
+import type { AuthorizerConfig } from '../runtime/validate';
 import { createJwksResolver } from './jwks';
 import { Refusal, refusalReason } from './refusals';
 
 export interface AuthorizerOptions {
-  config: BrokerConfig;
+  config: AuthorizerConfig;
   logger: StructuredLogger;
   /**
    * Where an issuer's verification keys come from.
@@ -39,7 +40,7 @@ interface IssuerEntry {
 }
 
 interface AuthorizerState {
-  config: BrokerConfig;
+  config: AuthorizerConfig;
   logger: StructuredLogger;
   /** The injected clock, or undefined for the real one (then jose reads its own). */
   clock: (() => Date) | undefined;
@@ -70,7 +71,7 @@ const isSafeSub = (sub: unknown): sub is string =>
 /** API Gateway turns exactly this error message into a 401 (gateway response UNAUTHORIZED). */
 const UNAUTHORIZED = 'Unauthorized';
 
-function verifyOptions(issuer: IssuerConfig, config: BrokerConfig): JWTVerifyOptions {
+function verifyOptions(issuer: IssuerConfig, config: AuthorizerConfig): JWTVerifyOptions {
   return {
     issuer: issuer.issuer,
     // With audienceClaim client_id, `aud` is checked after jose, where present (verifyAudience).
