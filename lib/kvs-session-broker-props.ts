@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { parseConfig, type BrokerConfig, type BrokerConfigInput } from '../lambda/core/config';
 import { CONFIG_ENV } from '../lambda/runtime/env';
+import { runtimeProblem } from './broker-function';
 import { refuseInvalidProps } from './invalid-props';
 import { brokerPolicyChars, ROLE_POLICY_MAX_CHARS } from './stream-permissions';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './telemetry';
@@ -48,6 +49,14 @@ export interface KvsSessionBrokerProps {
   readonly architecture?: lambda.Architecture;
 
   /**
+   * Node.js runtime of both Lambdas: nodejs24.x, the one the bundles are built for and tested on, or a newer
+   * Node.js runtime (synth refuses older ones and other languages). With the default, cdk-nag's AwsSolutions-L1
+   * ("not the latest runtime") is acknowledged with that reason once a newer one exists in aws-cdk-lib.
+   * @default lambda.Runtime.NODEJS_24_X
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
    * API Gateway stage name; routes live under it, e.g. `/prod/v1/streams`.
    * @default 'prod'
    */
@@ -88,9 +97,10 @@ export interface KvsSessionBrokerProps {
 
   /**
    * ARN of a regional AWS WAFv2 web ACL of your own to associate with the stage, instead of the construct's
-   * per-client-IP rate limit. A stage holds one web ACL, so set `config.api.ipRateLimit: false` with it (synth
-   * refuses both) and put a rate-based rule in your ACL.
-   * @default - the construct's web ACL with the `config.api.ipRateLimit` rule (on by default)
+   * rate limits. A stage holds one web ACL, so set `config.api.tokenRateLimit: false` and
+   * `config.api.ipRateLimit: false` with it (synth refuses otherwise) and put rate-based rules in your ACL.
+   * @default - the construct's web ACL with the `config.api.tokenRateLimit` and `config.api.ipRateLimit` rules
+   * (both on by default)
    */
   readonly webAclArn?: string;
 
@@ -130,7 +140,9 @@ const STAGE_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
 export function validateKvsSessionBrokerProps(props: KvsSessionBrokerProps): BrokerConfig {
   const config = parseConfig(props.config);
   const problems: string[] = [];
-  const { memorySize, stageName, webAclArn } = props;
+  const { memorySize, stageName, webAclArn, runtime } = props;
+  const runtimeIssue = runtime === undefined ? undefined : runtimeProblem(runtime);
+  if (runtimeIssue !== undefined) problems.push(runtimeIssue);
   if (
     memorySize !== undefined &&
     !(Number.isInteger(memorySize) && memorySize >= 128 && memorySize <= 10240)
@@ -154,11 +166,13 @@ export function validateKvsSessionBrokerProps(props: KvsSessionBrokerProps): Bro
   ) {
     problems.push(`webAclArn: must be the ARN of a regional WAFv2 web ACL, got '${webAclArn}'`);
   }
-  if (webAclArn !== undefined && config.api.ipRateLimit !== false) {
-    problems.push(
-      'webAclArn: a stage holds one web ACL, and config.api.ipRateLimit makes one (a WAF rate-based rule); ' +
-        'set config.api.ipRateLimit to false and put a rate-based rule in your own web ACL',
-    );
+  for (const field of ['tokenRateLimit', 'ipRateLimit'] as const) {
+    if (webAclArn !== undefined && config.api[field] !== false) {
+      problems.push(
+        `webAclArn: a stage holds one web ACL, and config.api.${field} makes one (a WAF rate-based rule); ` +
+          `set config.api.${field} to false and put a rate-based rule in your own web ACL`,
+      );
+    }
   }
   refuseInvalidProps('KvsSessionBroker', problems);
   return config;

@@ -5,7 +5,6 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
   apiResources,
@@ -19,7 +18,8 @@ import { addApiGatewayAccount } from './api-gateway-account';
 import { BrokerFunction } from './broker-function';
 import { addBrokerNagSuppressions } from './broker-nag-suppressions';
 import { addGatewayErrorResponses } from './gateway-responses';
-import { IpRateLimit } from './ip-rate-limit';
+import { RateLimitWebAcl } from './ip-rate-limit';
+import { acceptNagFindings } from './nag';
 import {
   AUTHORIZER_TIMEOUT,
   BROKER_TIMEOUT,
@@ -28,7 +28,7 @@ import {
   validateKvsSessionBrokerProps,
   type KvsSessionBrokerProps,
 } from './kvs-session-broker-props';
-import { brokerKvsStatements } from './stream-permissions';
+import { brokerKvsStatements, streamArns } from './stream-permissions';
 
 export * from './kvs-session-broker-props';
 
@@ -59,8 +59,11 @@ export class KvsSessionBroker extends Construct {
   readonly logGroups: KvsSessionBrokerLogGroups;
   /** The stage URL, ending in `/`: routes are `${url}v1/...`. */
   readonly url: string;
-  /** The per-client-IP rate limit's web ACL, unless `config.api.ipRateLimit` is false or `webAclArn` is given. */
-  readonly ipRateLimit?: IpRateLimit;
+  /**
+   * The rate limits' web ACL (per bearer token and per client IP), unless both `config.api.tokenRateLimit` and
+   * `config.api.ipRateLimit` are false or `webAclArn` is given.
+   */
+  readonly rateLimitWebAcl?: RateLimitWebAcl;
 
   constructor(scope: Construct, id: string, props: KvsSessionBrokerProps) {
     super(scope, id);
@@ -100,10 +103,10 @@ export class KvsSessionBroker extends Construct {
         resourceArn: this.api.deploymentStage.stageArn,
         webAclArn: props.webAclArn,
       });
-    } else if (config.api.ipRateLimit !== false) {
-      this.ipRateLimit = new IpRateLimit(this, 'IpRateLimit', {
+    } else if (config.api.tokenRateLimit !== false || config.api.ipRateLimit !== false) {
+      this.rateLimitWebAcl = new RateLimitWebAcl(this, 'IpRateLimit', {
         stage: this.api.deploymentStage,
-        settings: config.api.ipRateLimit,
+        limits: config.api,
         allowOrigins: config.cors.allowOrigins,
         metricName: `${Stack.of(this).stackName}-${id}`.replace(/[^\w#:.\-/]/g, '-').slice(0, 200),
       });
@@ -119,13 +122,14 @@ export class KvsSessionBroker extends Construct {
     // RestApi adds an `Endpoint` output of its own; outputs are the stack's business, not the construct's.
     this.api.node.tryRemoveChild('Endpoint');
 
-    addBrokerNagSuppressions(
-      this.api,
-      props.webAclArn !== undefined || this.ipRateLimit !== undefined,
-      settings.tracing,
-      authorizerFn.role,
-      brokerFn.role,
-    );
+    addBrokerNagSuppressions({
+      api: this.api,
+      hasWebAcl: props.webAclArn !== undefined || this.rateLimitWebAcl !== undefined,
+      tracing: settings.tracing,
+      authorizerRole: authorizerFn.role,
+      brokerRole: brokerFn.role,
+      streamArns: streamArns(this, config.streams),
+    });
   }
 
   /** The two functions, each with its own role and log group, from the prebuilt bundles. */
@@ -133,6 +137,7 @@ export class KvsSessionBroker extends Construct {
     const common = {
       memorySize: settings.memorySize,
       architecture: settings.architecture ?? lambda.Architecture.ARM_64,
+      runtime: settings.runtime,
       tracing: settings.tracing,
       environment,
       logRetention: settings.logRetention,
@@ -201,7 +206,7 @@ export class KvsSessionBroker extends Construct {
         .resourceForPath(route.path)
         .addMethod(route.method, integration, route.authorizer === 'jwt' ? guarded : open);
       if (route.authorizer === 'none') {
-        NagSuppressions.addResourceSuppressions(method, [
+        acceptNagFindings(method, [
           {
             id: 'AwsSolutions-APIG4',
             reason: `${route.method} ${route.path} is public by design (docs/api.md: ${route.summary.toLowerCase()}); it serves no stream data and stays behind stage throttling.`,

@@ -1,11 +1,20 @@
 // The OpenAPI 3.1 document of the REST API, generated whole from the route table, the schemas the broker validates
-// and answers with, and the error tables, so it cannot drift from what the API does. Served at GET /openapi.json;
-// `npm run openapi` writes docs/openapi.json.
+// and answers with, and the error tables, so it cannot drift from what the API does. `npm run schemas` writes
+// docs/openapi.json, which the broker serves at GET /openapi.json as it is committed (no zod in the Lambda).
 import * as z from 'zod';
-import { catalogPageSchema, listQueryParameters } from '../core/discovery';
+import { MAX_BATCH_SESSIONS } from '../core/batch';
 import { ERROR_STATUS, type ErrorCode } from '../core/errors';
-import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/request';
+import { catalogPageSchema, listQuerySchema } from '../core/schemas/discovery';
+import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/schemas/session';
 import { GATEWAY_ERROR_RESPONSES, GATEWAY_NATIVE_STATUS } from './gateway-responses';
+import {
+  COMPONENT_HEADERS,
+  errorSchema,
+  OPERATION_DOCS,
+  SECURITY_SCHEMES,
+  TAG_DESCRIPTIONS,
+} from './openapi-components';
+import { openApiServers } from './openapi-servers';
 import { ROUTES, type ApiRoute, type OperationId } from './routes';
 import { webrtcAnswerSchema, webrtcRequestSchema } from './webrtc-schemas';
 
@@ -58,6 +67,16 @@ const WHEN: Record<ErrorCode, string> = {
 /** The codes each operation can answer (besides 200), whoever answers: the broker or API Gateway. */
 const ERROR_CODES: Record<OperationId, readonly ErrorCode[]> = {
   createSession: Object.keys(ERROR_STATUS) as ErrorCode[],
+  // A refused or failed entry is answered in its place in the 200; these end the whole request.
+  createSessions: [
+    'INVALID_REQUEST',
+    'UNAUTHORIZED',
+    'FORBIDDEN',
+    'THROTTLED',
+    'INTERNAL_ERROR',
+    'UPSTREAM_ERROR',
+    'UPSTREAM_TIMEOUT',
+  ],
   listStreams: [
     'INVALID_REQUEST',
     'UNAUTHORIZED',
@@ -99,6 +118,9 @@ function errorResponses(route: ApiRoute) {
           ...(status === 429
             ? { headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } }
             : {}),
+          ...(status === 401
+            ? { headers: { 'WWW-Authenticate': { $ref: '#/components/headers/WWWAuthenticate' } } }
+            : {}),
           content: {
             'application/json': {
               schema: {
@@ -131,9 +153,22 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
         },
         ok: { description: 'Granted', headers: noStore, schema: '#/components/schemas/Session' },
       };
+    case 'createSessions':
+      return {
+        requestBody: {
+          required: true,
+          description: `1 to ${MAX_BATCH_SESSIONS} sessions, each the body of createSession plus its streamName`,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/SessionBatchRequest' } } },
+        },
+        ok: {
+          description: 'Each entry in the order asked: its session, or why it was refused',
+          headers: noStore,
+          schema: '#/components/schemas/SessionBatch',
+        },
+      };
     case 'listStreams':
       return {
-        parameters: Object.entries(listQueryParameters).map(([name, schema]) => ({
+        parameters: Object.entries(listQuerySchema.shape).map(([name, schema]) => ({
           name,
           in: 'query',
           required: false,
@@ -172,6 +207,8 @@ function operation(route: ApiRoute) {
   return {
     operationId: route.operationId,
     summary: route.summary,
+    description: OPERATION_DOCS[route.operationId].description,
+    tags: [OPERATION_DOCS[route.operationId].tag],
     ...(route.authorizer === 'none' ? { security: [] } : {}),
     ...inputs,
     responses: {
@@ -185,30 +222,71 @@ function operation(route: ApiRoute) {
   };
 }
 
-const errorSchema = {
-  type: 'object',
-  required: ['error', 'requestId'],
-  additionalProperties: false,
-  properties: {
-    error: {
+export interface OpenApiDocumentOptions {
+  /**
+   * The base URL the answering server is reached at, listed first among the servers (local mode: the local
+   * server's own URL). Without it, the document lists the deployed stage as a server variable.
+   */
+  servedAt?: string;
+}
+
+/** POST /v1/sessions: each entry is a SessionRequest with its streamName, each answer a Session or an entry error. */
+function batchSchemas(): Record<string, unknown> {
+  const single = requestSchema(sessionRequestBodySchema) as { properties: object; required?: string[] };
+  return {
+    SessionBatchRequest: {
       type: 'object',
-      required: ['code', 'message'],
+      required: ['sessions'],
       additionalProperties: false,
       properties: {
-        code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
-        message: { type: 'string' },
-        reason: { type: 'string', description: 'The KVS exception name, for STREAM_NOT_PLAYABLE' },
+        sessions: {
+          type: 'array',
+          minItems: 1,
+          maxItems: MAX_BATCH_SESSIONS,
+          items: {
+            ...single,
+            description: 'The body of createSession, plus the stream',
+            required: ['streamName', ...(single.required ?? [])],
+            properties: { streamName: jsonSchema(streamNameSchema, 'input'), ...single.properties },
+          },
+        },
       },
     },
-    requestId: { type: 'string' },
-  },
-};
+    SessionEntryError: {
+      type: 'object',
+      required: ['streamName', 'error'],
+      additionalProperties: false,
+      properties: {
+        streamName: { type: 'string' },
+        error: (errorSchema.properties as { error: object }).error,
+        retryAfterSeconds: { type: 'integer', minimum: 0, description: 'For THROTTLED: seconds to wait' },
+      },
+    },
+    SessionBatch: {
+      type: 'object',
+      required: ['sessions'],
+      additionalProperties: false,
+      properties: {
+        sessions: {
+          type: 'array',
+          items: {
+            oneOf: [
+              { $ref: '#/components/schemas/Session' },
+              { $ref: '#/components/schemas/SessionEntryError' },
+            ],
+          },
+        },
+      },
+    },
+  };
+}
 
-export function openApiDocument(): Record<string, unknown> {
+export function openApiDocument(options: OpenApiDocumentOptions = {}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
     paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
   }
+  const tags = [...new Set(ROUTES.map((r) => OPERATION_DOCS[r.operationId].tag))];
   return {
     openapi: '3.1.1',
     info: {
@@ -218,38 +296,20 @@ export function openApiDocument(): Record<string, unknown> {
       description:
         'Clients call with a bearer JWT from a configured identity provider; the broker checks the grants it ' +
         'carries and answers with a playback session URL. No AWS credentials ever reach the client.',
+      contact: { name: 'The operators of this API (quote the requestId of an answer)' },
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
-    servers: [
-      {
-        url: 'https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}',
-        description: 'A deployed stage (the stack output ApiUrl)',
-        variables: {
-          restApiId: { default: 'abcde12345', description: 'The REST API id' },
-          region: { default: 'us-east-1' },
-          stage: { default: 'prod' },
-        },
-      },
-      { url: 'http://127.0.0.1:3000', description: 'Local mode (npm start; PORT changes the port)' },
-    ],
-    security: [{ bearer: [] }],
+    servers: openApiServers(options.servedAt),
+    security: [{ bearer: [] }, { oauth2: [] }],
+    tags: tags.map((name) => ({ name, description: TAG_DESCRIPTIONS[name] })),
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      headers: {
-        CacheControl: {
-          description: 'A session URL is a bearer credential for its lifetime: never cached',
-          schema: { type: 'string', const: 'no-store' },
-        },
-        RetryAfter: {
-          required: true,
-          description: 'Seconds to wait',
-          schema: { type: 'integer', minimum: 0 },
-        },
-      },
+      securitySchemes: SECURITY_SCHEMES,
+      headers: COMPONENT_HEADERS,
       schemas: {
         SessionRequest: requestSchema(sessionRequestBodySchema),
         Session: jsonSchema(sessionSchema, 'output'),
+        ...batchSchemas(),
         StreamList: jsonSchema(catalogPageSchema, 'output'),
         WebrtcRequest: webrtcRequestSchema,
         WebrtcViewer: webrtcAnswerSchema,

@@ -30,12 +30,17 @@ export const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,256}$/;
 /** A stream name, a prefix ending in `*`, or `*` alone. */
 export const STREAM_PATTERN = /^(\*|[a-zA-Z0-9_.-]{1,255}\*|[a-zA-Z0-9_.-]{1,256})$/;
 
+/** An issuer's `scopePrefix` (and the Cognito trigger's): letters, digits or _.-/ */
+export const SCOPE_PREFIX = /^[a-zA-Z0-9_.\-/]+$/;
+
 export const KVS_MIN_EXPIRES_SECONDS = 300;
 /** Time the broker may spend on KVS calls, retries included, inside API Gateway's 29 s integration timeout. */
 export const KVS_BUDGET_MS = 25_000;
 export const KVS_MAX_EXPIRES_SECONDS = 43200;
 /** Highest `limits.maxGrantsPerToken` a config may set: the policy size test proves 8 KB up to here. */
 export const MAX_GRANTS_PER_TOKEN_CEILING = 100;
+/** Default of `limits.maxGrantsPerToken` (and of the Cognito trigger's `maxGrants`). */
+export const DEFAULT_MAX_GRANTS_PER_TOKEN = 100;
 
 /** A field path as messages name it: `issuers[0].jwksUri`. */
 export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
@@ -76,15 +81,22 @@ export function crossFieldIssues(config: CrossFieldInput): ConfigIssue[] {
       message: `2 calls x kvs.maxAttempts x kvs.timeoutMs is ${worstCaseMs} ms; it must stay within ${KVS_BUDGET_MS} ms (API Gateway gives up at 29 s)`,
     });
   }
+  issues.push(...issuerIssues(config.issuers));
+  return issues;
+}
+
+/** The rules between issuers: no issuer twice, no streamPrefix inside another's (what the authorizer checks). */
+export function issuerIssues(issuers: CrossFieldInput['issuers']): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
-  config.issuers.forEach((issuer, i) => {
+  issuers.forEach((issuer, i) => {
     if (seen.has(issuer.issuer)) issues.push({ path: ['issuers', i, 'issuer'], message: 'duplicate issuer' });
     seen.add(issuer.issuer);
   });
-  overlappingPrefixes(config.issuers).forEach(([i, j]) => {
+  overlappingPrefixes(issuers).forEach(([i, j]) => {
     issues.push({
       path: ['issuers', j, 'streamPrefix'],
-      message: `overlaps issuers[${i}].streamPrefix ("${config.issuers[i]!.streamPrefix}"): one issuer's tokens could reach the other's streams`,
+      message: `overlaps issuers[${i}].streamPrefix ("${issuers[i]!.streamPrefix}"): one issuer's tokens could reach the other's streams`,
     });
   });
   return issues;
