@@ -12,6 +12,7 @@ import {
   type SessionRequest,
   type StreamListing,
 } from './types';
+import { isWebrtcViewerAnswer, type WebrtcViewerAnswer } from './webrtc';
 
 /** The caller's JWT: a string, or a function asked before every request (so a refreshed token is used). */
 export type TokenSource = string | (() => string | Promise<string>);
@@ -52,6 +53,12 @@ export interface BrokerClient {
     options?: CallOptions,
   ): Promise<(Session | SessionFailure)[]>;
   listStreams(options?: ListStreamsOptions): Promise<StreamListing>;
+  /** A WebRTC viewer's signed connection to the stream's signaling channel (grant mode WEBRTC). */
+  webrtc(
+    streamName: string,
+    request?: { clientId?: string },
+    options?: CallOptions,
+  ): Promise<WebrtcViewerAnswer>;
 }
 
 const PLAYBACK_MODES = ['LIVE', 'LIVE_REPLAY', 'ON_DEMAND'];
@@ -187,6 +194,20 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
         );
       }
       return answer.sessions;
+    },
+    async webrtc(streamName, body = {}, call = {}) {
+      const answer = await request(
+        'POST',
+        `/v1/streams/${encodeURIComponent(streamName)}/webrtc`,
+        body,
+        call,
+      );
+      if (!isWebrtcViewerAnswer(answer))
+        throw new BrokerClientError(
+          'UNEXPECTED_RESPONSE',
+          'the WebRTC answer lacks signalingUrl or channelArn',
+        );
+      return answer;
     },
     async listStreams(call = {}) {
       const query = [

@@ -11,6 +11,14 @@ export type {
 export { BrokerClientError, BROKER_ERROR_CODES, isBrokerClientError, parseRetryAfter } from './errors';
 export type { BrokerClientErrorDetails, BrokerErrorCode, ClientErrorCode } from './errors';
 export { retryDelayMs } from './retry';
+export { connectWebrtcViewer, isWebrtcViewerAnswer } from './webrtc';
+export type {
+  KvsWebrtcSdk,
+  PeerConnectionLike,
+  SignalingClientLike,
+  ViewerConnection,
+  WebrtcViewerAnswer,
+} from './webrtc';
 export type { RetryNotice, RetryOptions } from './retry';
 export { createSessionRenewal } from './renewal';
 export type { SessionRenewal, SessionRenewalOptions } from './renewal';

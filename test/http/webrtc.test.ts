@@ -3,6 +3,7 @@
 // whose ConnectAsViewer WebSocket then checks the signed URL as KVS does. One broker per test, clock fixed at T0.
 import { describe, expect, it } from '@jest/globals';
 import { WebSocket } from 'ws';
+import { createBrokerClient } from '../../client/index';
 import { brokerPerTest, type BrokerFixture, type HttpResult } from '../support/broker-fixture';
 import { devIssuerConfig } from '../support/local-broker';
 
@@ -145,6 +146,19 @@ describe('POST /v1/streams/{streamName}/webrtc', () => {
     );
     expect((await postWebrtc(f, 'cam-1', token, { other: 1 })).json.error?.code).toBe('INVALID_REQUEST');
     expect((await postWebrtc(f, 'other-1', token)).json.error?.code).toBe('FORBIDDEN');
+  });
+
+  it('is served by the typed client: webrtc(stream) answers the signed connection', async () => {
+    const f = fixture();
+    const client = createBrokerClient({
+      baseUrl: f.broker.url,
+      token: await f.mint([{ stream: 'cam-2', modes: ['WEBRTC'] }]),
+    });
+    const answer = await client.webrtc('cam-2', { clientId: 'tablet-1' });
+    f.remember(answer.signalingUrl);
+    f.remember(new URL(answer.signalingUrl).searchParams.get('X-Amz-Signature')!);
+    expect(answer).toMatchObject({ protocol: 'WEBRTC', streamName: 'cam-2', clientId: 'tablet-1' });
+    expect(await openStatus(answer.signalingUrl)).toBe(101);
   });
 
   it('lists WEBRTC among the modes discovery answers', async () => {
