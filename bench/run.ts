@@ -11,7 +11,7 @@ import { buildBenchBundles, bytesByPackage, whoImports, type BuiltBundle } from 
 import { compareColdRoundRobin, writeEvent, type ColdComparison, type ColdTarget } from './cold';
 import { endToEnd } from './e2e';
 import * as f from './fixtures';
-import { callsPerWarmSession, coldInstancesOneStream, concurrentFirstRequests } from './kvs';
+import { callsPerWarmSession, coldInstancesOneStream, concurrentFirstRequests, gridVsSingles } from './kvs';
 import { median, round } from './stats';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -193,6 +193,7 @@ async function main(): Promise<void> {
     const warm = await callsPerWarmSession(emulator, f.streamNames(20));
     const concurrent = await concurrentFirstRequests(emulator, 'cam-150', 50);
     const coldInstances = await coldInstancesOneStream(quotaEmulator, 'cam-000', 20);
+    const grid = await gridVsSingles(16);
 
     // End to end.
     log(`end to end: local server vs floor server, c=${E2E.connections}, ${E2E.streams} streams`);
@@ -221,7 +222,7 @@ async function main(): Promise<void> {
       authorizerRate,
       authorizerPartsUs,
       handlerTime,
-      kvs: { warm, concurrent, coldInstances },
+      kvs: { warm, concurrent, coldInstances, grid },
       e2e,
     };
     mkdirSync(`${ROOT}bench/results`, { recursive: true });
@@ -354,6 +355,15 @@ function printReport(r: any): void {
     '',
     '20 of 20',
   );
+  if (k.grid) {
+    row(
+      `grid of ${k.grid.sessions} (POST /v1/sessions), fresh instance: ms (KVS calls; served)`,
+      `${k.grid.grid.ms} (${k.grid.grid.kvsCalls}; ${k.grid.grid.served})`,
+      `${k.grid.singles.ms} (${k.grid.singles.kvsCalls}; ${k.grid.singles.served})`,
+      round(k.grid.grid.ms / k.grid.singles.ms),
+      'reported (floor: 16 single requests at once)',
+    );
+  }
   const e = r.e2e;
   row(
     `end to end req/s, c=${e.connections}, ${e.streams} streams (floor: http + jose + 1 KVS call)`,
