@@ -290,9 +290,20 @@ async function main(): Promise<void> {
   }
 }
 
-const run = process.argv.includes('--print')
-  ? async () => console.log(render(JSON.parse(readFileSync(`${ROOT}bench/results/latest.json`, 'utf8'))))
-  : main;
+const HELP = `Usage: npm run bench [-- --print | --only=SECTIONS | -h | --help]
+
+Runs every figure beside its floor and writes bench/results/latest.json and latest.md (see bench/README.md).
+  --print              print the last results again, running nothing
+  --only=SECTIONS      run only these sections (comma-separated): cold, authorizer, handler, kvs, e2e
+  -h, --help           this text
+Environment: BENCH_QUICK=1 runs fewer rounds (for a quick look, not for figures).`;
+
+const args = process.argv.slice(2);
+const run = args.some((a) => a === '--help' || a === '-h')
+  ? async () => console.log(HELP)
+  : args.includes('--print')
+    ? async () => console.log(render(JSON.parse(readFileSync(`${ROOT}bench/results/latest.json`, 'utf8'))))
+    : main;
 run().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
