@@ -105,6 +105,7 @@ function apiGateway(
   config: BrokerConfig,
   emulator: KvsEmulator,
   ring: AuditRing,
+  baseUrl: string,
 ) {
   // One logger per function, as in AWS: a shared one would stamp the authorizer's lines with the broker's
   // function name and last request id (the broker's middleware sets them on its logger).
@@ -129,6 +130,7 @@ function apiGateway(
     ...(now ? { now } : {}),
     ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
     ...(options.checks ? { checks: options.checks } : {}),
+    servedAt: baseUrl,
   });
   return createLocalGateway({
     authorizer: createAuthorizer({
@@ -263,7 +265,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     options,
     config.local?.allowedHosts ?? [],
     baseUrl,
-    apiGateway(options, config, emulator, audit),
+    apiGateway(options, config, emulator, audit, baseUrl),
     usageRoutes(options, emulator, audit),
     devIssuer,
   );
