@@ -18,10 +18,13 @@ import { gatewayResponse } from '../lambda/contract/gateway-responses';
 import { parseConfig, type BrokerConfig } from '../lambda/core/config';
 import { SERVICE_NAME } from '../lambda/core/telemetry';
 import { createKvsAdapter } from '../lambda/kvs/adapter';
+import { needsViewerState } from '../lambda/core/config';
+import { createStateStore } from '../lambda/state/store';
 import { DEFAULT_LOCAL_STREAMS, defaultLocalConfig } from './default-config';
 import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, createDevIssuer, type DevIssuer } from './dev-issuer';
 import { startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
 import { createLocalGateway } from './gateway/gateway';
+import { LOCAL_STATE_CREDENTIALS, LOCAL_STATE_REGION, startStateServer } from './state-server';
 import { emulatorMedia } from './media/emulator-hook';
 import { cloudWatchApi, isCloudWatchCall } from './usage/api';
 import { AuditRing, AuditTapLogger } from './usage/audit-ring';
@@ -53,6 +56,17 @@ export interface LocalBrokerOptions {
   emulatorNow?: () => number;
   /** The broker's discovery limits (SECURITY.md). @default DISCOVERY_LIMITS */
   discoveryLimits?: BrokerOptions['discoveryLimits'];
+  /**
+   * The viewer-state table to use instead of starting an embedded one (another local broker's, as a second
+   * instance; or an endpoint that fails). Only read when the config asks for revocation or seats.
+   */
+  state?: LocalStateTable;
+}
+
+/** Where a local broker's viewer-state table is. */
+export interface LocalStateTable {
+  readonly endpoint: string;
+  readonly tableName: string;
 }
 
 export interface LocalBroker {
@@ -60,6 +74,8 @@ export interface LocalBroker {
   readonly config: BrokerConfig;
   readonly emulator: KvsEmulator;
   readonly devIssuer?: DevIssuer;
+  /** The viewer-state table, when the config asks for revocation or seats (README (Local mode)). */
+  readonly state?: LocalStateTable;
   /** The audit lines the handlers wrote (what the local Logs Insights answers from). */
   readonly audit: AuditRing;
   close(): Promise<void>;
@@ -91,7 +107,9 @@ async function startBackend(options: LocalBrokerOptions, host: string, baseUrl: 
     media: (...args) => media.hook!(...args),
   });
   media.hook = (options.media ?? emulatorMedia(options.emulatorNow))(emulator);
-  return { config, emulator };
+  const server = needsViewerState(config) && !options.state ? await startStateServer(host) : undefined;
+  const state = needsViewerState(config) ? (options.state ?? server) : undefined;
+  return { config, emulator, ...(state ? { state } : {}), closeState: () => server?.close() };
 }
 
 /** The deployed pieces, as the CDK construct wires them: authorizer and broker behind (local) API Gateway. */
@@ -100,6 +118,7 @@ function apiGateway(
   config: BrokerConfig,
   emulator: KvsEmulator,
   ring: AuditRing,
+  table: LocalStateTable | undefined,
 ) {
   // One logger per function, as in AWS: a shared one would stamp the authorizer's lines with the broker's
   // function name and last request id (the broker's middleware sets them on its logger).
@@ -128,6 +147,18 @@ function apiGateway(
       kvs,
       logger,
       metrics,
+      ...(table
+        ? {
+            state: createStateStore({
+              ...table,
+              region: LOCAL_STATE_REGION,
+              credentials: LOCAL_STATE_CREDENTIALS,
+              timeoutMs: config.state.timeoutMs,
+              maxAttempts: config.state.maxAttempts,
+              ...(now ? { now } : {}),
+            }),
+          }
+        : {}),
       ...(now ? { now } : {}),
       ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
     }),
@@ -225,7 +256,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     await new Promise((r) => server.close(r));
     throw error;
   }
-  const { config, emulator } = backend;
+  const { config, emulator, state } = backend;
   const devIssuer = options.devKey
     ? await createDevIssuer({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, privateJwk: options.devKey })
     : undefined;
@@ -233,7 +264,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   handle = localRoutes(
     options,
     baseUrl,
-    apiGateway(options, config, emulator, audit),
+    apiGateway(options, config, emulator, audit, state),
     usageRoutes(options, emulator, audit),
     devIssuer,
   );
@@ -243,11 +274,13 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     config,
     emulator,
     ...(devIssuer ? { devIssuer } : {}),
+    ...(state ? { state: { endpoint: state.endpoint, tableName: state.tableName } } : {}),
     audit,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await emulator.close();
+      await backend.closeState();
     },
   };
 }

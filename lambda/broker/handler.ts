@@ -11,15 +11,19 @@ import { routeOf, type OperationId } from '../contract/routes';
 import type { BrokerConfig } from '../core/config';
 import { BrokerError } from '../core/errors';
 import type { KvsAdapter } from '../kvs/adapter';
+import type { StateStore } from '../state/store';
 import { jsonErrors, jsonResponse } from './http';
 import { createSessionRoute } from './sessions';
 import { createStreamsRoute, type DiscoveryLimits } from './streams';
+import { createViewerControl } from './viewer-control';
 
 export interface BrokerOptions {
   config: BrokerConfig;
   kvs: KvsAdapter;
   logger: Logger;
   metrics: Metrics;
+  /** The viewer-state table (revocations, seats); required when the config asks for either. */
+  state?: StateStore;
   /** @default Date.now */
   now?: () => number;
   /** @default DISCOVERY_LIMITS */
@@ -32,17 +36,25 @@ export function createBrokerHandler(options: BrokerOptions) {
   const { config, kvs, logger, metrics } = options;
   const now = options.now ?? Date.now;
   let document: string | undefined;
+  const viewers = createViewerControl({
+    config,
+    logger,
+    now,
+    ...(options.state ? { state: options.state } : {}),
+  });
   // Every operation of the route table, or this does not compile.
   const operations: Record<OperationId, Operation> = {
-    createSession: createSessionRoute({ config, kvs, logger, metrics, now }),
+    createSession: createSessionRoute({ config, kvs, logger, metrics, now, viewers }),
     listStreams: createStreamsRoute({
       config,
       kvs,
       logger,
       metrics,
       now,
+      viewers,
       ...(options.discoveryLimits ? { limits: options.discoveryLimits } : {}),
     }),
+    createRevocation: viewers.revocationRoute,
     getOpenApiDocument: async (event) => {
       document ??= JSON.stringify(openApiDocument());
       return {

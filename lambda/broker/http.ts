@@ -58,8 +58,11 @@ export interface Caller {
   expMs: number;
 }
 
-/** The bearer token's claims, decoded without verification: the authorizer verified it and bound it by digest. */
-function tokenClaims(event: APIGatewayProxyEvent): Record<string, unknown> | undefined {
+/**
+ * The bearer token's claims, decoded without verification: the authorizer verified this very token (API Gateway
+ * caches its answer by the Authorization header) and bound it to its context by digest.
+ */
+export function tokenClaims(event: APIGatewayProxyEvent): Record<string, unknown> | undefined {
   const token = bearerToken(event.headers ?? {});
   if (!token) return undefined;
   try {

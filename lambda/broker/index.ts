@@ -1,7 +1,8 @@
 // Lambda entry for the broker: built once per cold start from the environment.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createKvsAdapter } from '../kvs/adapter';
-import { configFromEnv } from '../runtime/env';
+import { configFromEnv, stateTableFromEnv } from '../runtime/env';
+import { createStateStore } from '../state/store';
 import { SERVICE_NAME } from '../core/telemetry';
 import { createBrokerHandler } from './handler';
 import { brokerMetrics } from './metrics';
@@ -16,4 +17,14 @@ const kvs = createKvsAdapter({
   dataEndpointTtlMs: config.kvs.dataEndpointTtlSeconds * 1000,
 });
 
-export const handler = createBrokerHandler({ config, kvs, logger, metrics });
+const tableName = stateTableFromEnv(process.env);
+const state = tableName
+  ? createStateStore({
+      tableName,
+      region: process.env.AWS_REGION ?? 'us-east-1',
+      timeoutMs: config.state.timeoutMs,
+      maxAttempts: config.state.maxAttempts,
+    })
+  : undefined;
+
+export const handler = createBrokerHandler({ config, kvs, logger, metrics, ...(state ? { state } : {}) });

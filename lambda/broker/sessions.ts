@@ -11,6 +11,7 @@ import { parseSessionRequest, type Session, type SessionRequest } from '../core/
 import type { KvsAdapter } from '../kvs/adapter';
 import { callerFromEvent, errorResponse, jsonBody, jsonResponse, type Caller } from './http';
 import { countSession } from './metrics';
+import type { ViewerControl } from './viewer-control';
 
 export interface SessionRouteDeps {
   config: BrokerConfig;
@@ -18,6 +19,7 @@ export interface SessionRouteDeps {
   logger: Logger;
   metrics: Metrics;
   now: () => number;
+  viewers: ViewerControl;
 }
 
 /** What is known about a decision when it is audited: as much as was read before it was made or refused. */
@@ -49,6 +51,7 @@ function audit(
       tenant: tenantOf(deps.config.issuers.find((i) => i.issuer === caller?.issuer)),
       streamName: typeof streamName === 'string' ? streamName.slice(0, 256) : undefined,
       request,
+      viewerId: request?.viewerId,
       expiresAtMs: decided.expiresAtMs,
       sourceIp: identity?.sourceIp,
       userAgent: identity?.userAgent ?? undefined,
@@ -76,6 +79,7 @@ export function createSessionRoute(deps: SessionRouteDeps) {
         config.clockToleranceSeconds,
         config.issuers,
       ));
+      await deps.viewers.assertNotRevoked(event, caller);
       const request = (decided.request = parseSessionRequest(
         event.pathParameters?.streamName,
         jsonBody(event),
@@ -84,6 +88,8 @@ export function createSessionRoute(deps: SessionRouteDeps) {
       if (!isServed(config.streams, request.streamName)) throw forbidden('STREAM_NOT_SERVED', request);
       const decision = decide(caller.grants, request, nowMs, config.sessions, caller.expMs);
       if (!decision.allowed) throw forbidden(decision.reason, request);
+      // The seat before KVS: a refused viewer costs no KVS call.
+      await deps.viewers.takeSeat(caller, request.viewerId, decision.expiresAtMs);
       const url = await kvs.getStreamingSessionUrl(request, decision.expiresInSeconds);
       decided.expiresAtMs = decision.expiresAtMs;
       audit(deps, event, requestId, nowMs, decided);

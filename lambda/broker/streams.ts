@@ -12,6 +12,7 @@ import { isServed } from '../core/grants';
 import type { KvsAdapter, StreamPage } from '../kvs/adapter';
 import { callerFromEvent, jsonResponse, type Caller } from './http';
 import { countDiscovery } from './metrics';
+import type { ViewerControl } from './viewer-control';
 
 /** SECURITY.md: what one discovery request may cost. */
 export const DISCOVERY_LIMITS = {
@@ -33,6 +34,8 @@ export interface StreamsRouteDeps {
   logger: Logger;
   metrics: Metrics;
   now: () => number;
+  /** The revocation check (docs/api.md, Revocation). @default none: no issuer can revoke */
+  viewers?: Pick<ViewerControl, 'assertNotRevoked'>;
   /** @default DISCOVERY_LIMITS */
   limits?: DiscoveryLimits;
 }
@@ -139,6 +142,7 @@ export function createStreamsRoute(deps: StreamsRouteDeps) {
     let caller: Caller | undefined;
     try {
       caller = callerFromEvent(event, startMs, config.clockToleranceSeconds, config.issuers);
+      await deps.viewers?.assertNotRevoked(event, caller);
       const query = parseListQuery(event.queryStringParameters);
       const prefixes = prefixesFor(listingPrefixes(caller.grants), query);
       const { names, listedBefore } = await existingStreams(prefixes, startMs + limits.kvsBudgetMs);

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { catalogPageSchema, listQueryParameters } from '../core/discovery';
 import { ERROR_STATUS, type ErrorCode } from '../core/errors';
 import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/request';
+import { revocationRequestSchema, revocationSchema } from '../core/revocation';
 import { GATEWAY_ERROR_RESPONSES, GATEWAY_NATIVE_STATUS } from './gateway-responses';
 import { ROUTES, type ApiRoute, type OperationId } from './routes';
 
@@ -45,10 +46,13 @@ function requestSchema(schema: z.ZodType): Record<string, unknown> {
 const WHEN: Record<ErrorCode, string> = {
   INVALID_REQUEST: 'The body, path or query breaks a rule; the message names the field',
   UNAUTHORIZED: 'Token missing, malformed, bad signature, expired, wrong iss/aud/alg',
+  TOKEN_REVOKED: "The token's sub or jti was revoked",
   FORBIDDEN: 'No grant covers this stream, mode, protocol or time window',
   NOT_FOUND: 'No such stream, no fragments in the range, or no such route',
   STREAM_NOT_PLAYABLE: 'The stream cannot be played over DASH/HLS; error.reason names the KVS exception',
   THROTTLED: 'KVS or API throttling; wait Retry-After seconds',
+  SEAT_LIMIT: "Every seat of the caller's principal is held by another viewerId; wait Retry-After seconds",
+  STATE_UNAVAILABLE: 'The viewer-state table did not answer; nothing is granted without it (Retry-After)',
   INTERNAL_ERROR: 'The broker failed unexpectedly',
   UPSTREAM_ERROR: 'KVS or the authorizer refused the broker or failed',
   UPSTREAM_TIMEOUT: 'KVS or the broker did not answer in time',
@@ -60,10 +64,23 @@ const ERROR_CODES: Record<OperationId, readonly ErrorCode[]> = {
   listStreams: [
     'INVALID_REQUEST',
     'UNAUTHORIZED',
+    'TOKEN_REVOKED',
     'FORBIDDEN',
     'THROTTLED',
     'INTERNAL_ERROR',
     'UPSTREAM_ERROR',
+    'STATE_UNAVAILABLE',
+    'UPSTREAM_TIMEOUT',
+  ],
+  createRevocation: [
+    'INVALID_REQUEST',
+    'UNAUTHORIZED',
+    'TOKEN_REVOKED',
+    'FORBIDDEN',
+    'THROTTLED',
+    'INTERNAL_ERROR',
+    'UPSTREAM_ERROR',
+    'STATE_UNAVAILABLE',
     'UPSTREAM_TIMEOUT',
   ],
   // No token: only API Gateway itself (throttling, a web ACL) and an ailing Lambda stand in the way.
@@ -141,6 +158,14 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
           headers: noStore,
           schema: '#/components/schemas/StreamList',
         },
+      };
+    case 'createRevocation':
+      return {
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/RevocationRequest' } } },
+        },
+        ok: { description: 'Recorded', headers: noStore, schema: '#/components/schemas/Revocation' },
       };
     case 'getOpenApiDocument':
       return { ok: { description: 'This document (OpenAPI 3.1)', headers: {}, schema: undefined } };
@@ -233,6 +258,8 @@ export function openApiDocument(): Record<string, unknown> {
         SessionRequest: requestSchema(sessionRequestBodySchema),
         Session: jsonSchema(sessionSchema, 'output'),
         StreamList: jsonSchema(catalogPageSchema, 'output'),
+        RevocationRequest: jsonSchema(revocationRequestSchema, 'input'),
+        Revocation: jsonSchema(revocationSchema, 'output'),
         Error: errorSchema,
       },
     },

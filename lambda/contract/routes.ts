@@ -3,7 +3,7 @@
 
 export type HttpMethod = 'GET' | 'POST';
 
-export type OperationId = 'createSession' | 'listStreams' | 'getOpenApiDocument';
+export type OperationId = 'createSession' | 'listStreams' | 'createRevocation' | 'getOpenApiDocument';
 
 /**
  * What the authorizer's IAM policy lists for a route:
@@ -41,6 +41,15 @@ export const ROUTES: readonly ApiRoute[] = [
     authorizer: 'jwt',
     policy: 'any-caller',
     summary: 'The streams this token may open, and how',
+  },
+  {
+    operationId: 'createRevocation',
+    method: 'POST',
+    path: '/v1/revocations',
+    authorizer: 'jwt',
+    // Any valid token reaches the broker, which answers 403 unless the token holds its issuer's adminScope.
+    policy: 'any-caller',
+    summary: "Revoke a subject's tokens or one token of the caller's issuer",
   },
   {
     operationId: 'getOpenApiDocument',

@@ -2,11 +2,11 @@
 import type { IssuerConfig } from './config';
 import type { ErrorCode } from './errors';
 import type { SessionRequest } from './request';
-import { DISCOVERY_AUDIT, SESSION_AUDIT } from './telemetry';
+import { DISCOVERY_AUDIT, REVOCATION_AUDIT, SESSION_AUDIT } from './telemetry';
 
 export interface AuditEvent {
   /** `kvs-session` for a session decision, `kvs-discovery` for a GET /v1/streams answer. */
-  audit: typeof SESSION_AUDIT | typeof DISCOVERY_AUDIT;
+  audit: typeof SESSION_AUDIT | typeof DISCOVERY_AUDIT | typeof REVOCATION_AUDIT;
   time: string;
   /** As the client sees it in error bodies; a client can choose it (header `x-amzn-RequestId`), so never trust it. */
   requestId: string;
@@ -33,6 +33,12 @@ export interface AuditEvent {
   /** Discovery only: streams in the answer, and whether KVS calls or time ran out before all were listed. */
   streamsListed?: number;
   truncated?: boolean;
+  /** Sessions: the device's viewerId (docs/api.md, Seats), when the request carried one. */
+  viewerId?: string;
+  /** Revocations: what was revoked (a sub and the instant before which its tokens are, or one jti). */
+  revokedSub?: string;
+  revokedJti?: string;
+  revokedBefore?: string;
 }
 
 export interface AuditInput {
@@ -53,6 +59,10 @@ export interface AuditInput {
   reason?: string;
   streamsListed?: number;
   truncated?: boolean;
+  viewerId?: string;
+  revokedSub?: string;
+  revokedJti?: string;
+  revokedBeforeMs?: number;
 }
 
 /** The tenant of an issuer's callers: its `streamPrefix` when it confines them, else the issuer itself. */
@@ -101,7 +111,9 @@ export function auditEvent(input: AuditInput): AuditEvent {
   const outcome =
     input.errorCode === undefined
       ? 'GRANTED'
-      : ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'INTERNAL_ERROR'].includes(input.errorCode)
+      : ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'INTERNAL_ERROR', 'STATE_UNAVAILABLE'].includes(
+            input.errorCode,
+          )
         ? 'FAILED'
         : 'DENIED';
   const event: AuditEvent = {
@@ -127,6 +139,10 @@ export function auditEvent(input: AuditInput): AuditEvent {
     reason: input.reason,
     streamsListed: input.streamsListed,
     truncated: input.truncated,
+    viewerId: logSafe(input.viewerId),
+    revokedSub: logSafe(input.revokedSub),
+    revokedJti: logSafe(input.revokedJti),
+    revokedBefore: iso(input.revokedBeforeMs),
   };
   return Object.fromEntries(
     Object.entries(event).filter(([, v]) => v !== undefined),

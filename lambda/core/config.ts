@@ -9,6 +9,8 @@ import {
   KVS_MAX_EXPIRES_SECONDS,
   KVS_MIN_EXPIRES_SECONDS,
   MAX_GRANTS_PER_TOKEN_CEILING,
+  MAX_SEATS_PER_PRINCIPAL,
+  STATE_BUDGET_MS,
   STREAM_NAME,
   STREAM_PATTERN,
 } from './config-rules';
@@ -81,6 +83,15 @@ const issuerSchema = z.strictObject({
     .optional(),
   /** Refuse tokens issued longer ago than this (then `iat` is required). */
   maxTokenAgeSeconds: z.number().int().min(60).max(31_536_000).optional(),
+  // --- Viewer control (docs/api.md, Revocation) ---
+  /**
+   * The scope (in `scope` or `scp`) that lets a token of this issuer revoke this issuer's subjects and tokens.
+   * Absent: this issuer cannot revoke. Requires `maxTokenAgeSeconds`, which bounds how long a revocation is kept.
+   */
+  adminScope: z
+    .string()
+    .regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/, 'must be an OAuth2 scope token (RFC 6749 section 3.3)')
+    .optional(),
 });
 
 const localStreamSchema = z.strictObject({
@@ -142,6 +153,21 @@ export const configSchema = z
         maxGrantsPerToken: z.number().int().min(1).max(MAX_GRANTS_PER_TOKEN_CEILING).default(100),
       })
       .default({ maxGrantsPerToken: 100 }),
+    // --- Viewer control (docs/api.md, Seats) ---
+    viewers: z
+      .strictObject({
+        /** Viewers (viewerIds with an unexpired session) one principal may hold at once. Absent: no limit. */
+        seatsPerPrincipal: z.number().int().min(1).max(MAX_SEATS_PER_PRINCIPAL).optional(),
+      })
+      .default({}),
+    /** The viewer-state table's calls (revocations, seats): the KVS deadline rules, with their own numbers. */
+    state: z
+      .strictObject({
+        /** Per-attempt timeout of each DynamoDB call. */
+        timeoutMs: z.number().int().min(50).max(STATE_BUDGET_MS).default(1000),
+        maxAttempts: z.number().int().min(1).max(5).default(3),
+      })
+      .default({ timeoutMs: 1000, maxAttempts: 3 }),
     metrics: z
       .strictObject({
         /**
@@ -167,6 +193,13 @@ export type BrokerConfig = z.output<typeof configSchema>;
 export type BrokerConfigInput = z.input<typeof configSchema>;
 export type IssuerConfig = BrokerConfig['issuers'][number];
 export type LocalStreamConfig = NonNullable<BrokerConfig['local']>['streams'][number];
+
+/** Whether the broker needs the viewer-state table: an issuer can revoke (adminScope), or seats are limited. */
+export function needsViewerState(config: Pick<BrokerConfig, 'issuers' | 'viewers'>): boolean {
+  return (
+    config.issuers.some((i) => i.adminScope !== undefined) || config.viewers.seatsPerPrincipal !== undefined
+  );
+}
 
 /** A configuration document that cannot be used: raised once, at synth or cold start, never per request. */
 export class ConfigError extends Error {

@@ -8,6 +8,7 @@ import {
   STREAM_NAME,
 } from './config-rules';
 import { BrokerError } from './errors';
+import { VIEWER_ID } from './seats';
 
 /** KVS accepts at most 24 hours between StartTimestamp and EndTimestamp. */
 export const MAX_RANGE_MS = 24 * 60 * 60 * 1000;
@@ -59,6 +60,10 @@ export const sessionRequestBodySchema = z
       .enum(['ALWAYS', 'NEVER', 'ON_DISCONTINUITY'])
       .optional()
       .meta({ description: 'HLS only; default ALWAYS' }),
+    viewerId: z.string().regex(VIEWER_ID, 'must be 1 to 128 of a-z, A-Z, 0-9, _ . : -').optional().meta({
+      description:
+        "The device's stable id: one seat per viewerId while its session lasts (viewers.seatsPerPrincipal); renewals keep it",
+    }),
   })
   .meta({ id: 'SessionRequest', description: 'Body of POST /v1/streams/{streamName}/sessions' });
 
@@ -154,6 +159,7 @@ export function parseSessionRequest(streamName: unknown, body: unknown): Session
     ...(endMs !== undefined ? { endMs } : {}),
     ...(b.expiresInSeconds !== undefined ? { expiresInSeconds: b.expiresInSeconds } : {}),
     ...(b.maxFragmentResults !== undefined ? { maxFragmentResults: b.maxFragmentResults } : {}),
+    ...(b.viewerId !== undefined ? { viewerId: b.viewerId } : {}),
     displayFragmentTimestamp: b.displayFragmentTimestamp,
     ...(b.protocol === 'DASH' ? { displayFragmentNumber: b.displayFragmentNumber ?? 'NEVER' } : {}),
     ...(b.protocol === 'HLS'

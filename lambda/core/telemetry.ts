@@ -22,6 +22,8 @@ export const ERROR_CODE_DIMENSION = 'ErrorCode';
 export const SESSION_AUDIT = 'kvs-session';
 /** The `audit` field of the broker's discovery lines (GET /v1/streams, SECURITY.md). */
 export const DISCOVERY_AUDIT = 'kvs-discovery';
+/** The `audit` field of the broker's revocation lines (POST /v1/revocations, docs/api.md). */
+export const REVOCATION_AUDIT = 'kvs-revocation';
 /** The `audit` field of the stage's access log lines (lib/access-log.ts). */
 export const GATEWAY_AUDIT = 'kvs-gateway';
 

@@ -41,6 +41,7 @@ export const CONFIG_SCHEMA = {
           streamPrefix: { default: '', type: 'string', pattern: '^[a-zA-Z0-9_.-]{0,255}$' },
           typ: { type: 'string', pattern: '^[a-zA-Z0-9.+\\-/]{1,64}$' },
           maxTokenAgeSeconds: { type: 'integer', minimum: 60, maximum: 31536000 },
+          adminScope: { type: 'string', pattern: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,128}$' },
         },
         required: ['issuer', 'jwksUri', 'audience'],
         additionalProperties: false,
@@ -124,6 +125,21 @@ export const CONFIG_SCHEMA = {
       default: { maxGrantsPerToken: 100 },
       type: 'object',
       properties: { maxGrantsPerToken: { default: 100, type: 'integer', minimum: 1, maximum: 100 } },
+      additionalProperties: false,
+    },
+    viewers: {
+      default: {},
+      type: 'object',
+      properties: { seatsPerPrincipal: { type: 'integer', minimum: 1, maximum: 100 } },
+      additionalProperties: false,
+    },
+    state: {
+      default: { timeoutMs: 1000, maxAttempts: 3 },
+      type: 'object',
+      properties: {
+        timeoutMs: { default: 1000, type: 'integer', minimum: 50, maximum: 3000 },
+        maxAttempts: { default: 3, type: 'integer', minimum: 1, maximum: 5 },
+      },
       additionalProperties: false,
     },
     metrics: {

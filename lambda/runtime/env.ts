@@ -13,3 +13,11 @@ export function configFromEnv(env: Record<string, string | undefined>): BrokerCo
   if (!raw) throw new Error(`${CONFIG_ENV} is not set`);
   return validateConfig(JSON.parse(raw));
 }
+
+/** Name of the environment variable holding the viewer-state table's name (set by the construct when it makes one). */
+export const STATE_TABLE_ENV = 'KVS_BROKER_STATE_TABLE';
+
+/** The viewer-state table's name, when the construct made one. */
+export function stateTableFromEnv(env: Record<string, string | undefined>): string | undefined {
+  return env[STATE_TABLE_ENV] || undefined;
+}
