@@ -26,7 +26,7 @@ const LAMBDA_BOUNDARY = [
 const CORE_BOUNDARY = [
   ...LAMBDA_BOUNDARY,
   {
-    regex: '^\\.\\./(authorizer|broker|kvs|runtime)(/|$)',
+    regex: '^\\.\\./(authorizer|broker|kvs|runtime|state)(/|$)',
     message: 'lambda/core is the pure domain: handlers, adapters and runtime import it, never the reverse.',
   },
   {

@@ -5,7 +5,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { TABLE_KEY } from '../lambda/state/store';
+import { TABLE_KEY } from '../lambda/core/state-table';
 
 type Dynalite = (options: {
   createTableMs?: number;

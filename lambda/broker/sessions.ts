@@ -4,6 +4,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { auditEvent, tenantOf } from '../core/audit';
 import type { BrokerConfig } from '../core/config';
+import { STATE_BUDGET_MS } from '../core/config-rules';
 import { decide, forbidden } from '../core/decision';
 import { toBrokerError, type BrokerError } from '../core/errors';
 import { isServed } from '../core/grants';
@@ -79,7 +80,9 @@ export function createSessionRoute(deps: SessionRouteDeps) {
         config.clockToleranceSeconds,
         config.issuers,
       ));
-      await deps.viewers.assertNotRevoked(event, caller);
+      // One deadline for every viewer-state call of this request, as for its KVS calls.
+      const stateDeadlineMs = nowMs + STATE_BUDGET_MS;
+      await deps.viewers.assertNotRevoked(event, caller, stateDeadlineMs);
       const request = (decided.request = parseSessionRequest(
         event.pathParameters?.streamName,
         jsonBody(event),
@@ -89,7 +92,7 @@ export function createSessionRoute(deps: SessionRouteDeps) {
       const decision = decide(caller.grants, request, nowMs, config.sessions, caller.expMs);
       if (!decision.allowed) throw forbidden(decision.reason, request);
       // The seat before KVS: a refused viewer costs no KVS call.
-      await deps.viewers.takeSeat(caller, request.viewerId, decision.expiresAtMs);
+      await deps.viewers.takeSeat(caller, request.viewerId, decision.expiresAtMs, stateDeadlineMs);
       const url = await kvs.getStreamingSessionUrl(request, decision.expiresInSeconds);
       decided.expiresAtMs = decision.expiresAtMs;
       audit(deps, event, requestId, nowMs, decided);

@@ -5,6 +5,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { auditEvent, tenantOf } from '../core/audit';
 import type { BrokerConfig } from '../core/config';
+import { STATE_BUDGET_MS } from '../core/config-rules';
 import { buildCatalog, listingPrefixes, pageOf, parseListQuery, prefixesFor } from '../core/discovery';
 import { BrokerError, toBrokerError } from '../core/errors';
 import { DISCOVERY_AUDIT } from '../core/telemetry';
@@ -142,7 +143,7 @@ export function createStreamsRoute(deps: StreamsRouteDeps) {
     let caller: Caller | undefined;
     try {
       caller = callerFromEvent(event, startMs, config.clockToleranceSeconds, config.issuers);
-      await deps.viewers?.assertNotRevoked(event, caller);
+      await deps.viewers?.assertNotRevoked(event, caller, startMs + STATE_BUDGET_MS);
       const query = parseListQuery(event.queryStringParameters);
       const prefixes = prefixesFor(listingPrefixes(caller.grants), query);
       const { names, listedBefore } = await existingStreams(prefixes, startMs + limits.kvsBudgetMs);

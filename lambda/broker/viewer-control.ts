@@ -4,7 +4,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { auditEvent, tenantOf } from '../core/audit';
-import { needsViewerState, type BrokerConfig } from '../core/config';
+import type { BrokerConfig } from '../core/config';
+import { needsViewerState, STATE_BUDGET_MS } from '../core/config-rules';
 import { BrokerError, toBrokerError } from '../core/errors';
 import {
   holdsAdminScope,
@@ -28,10 +29,13 @@ export interface ViewerControlDeps {
 }
 
 export interface ViewerControl {
-  /** The per-request check of every route that answers a token: TOKEN_REVOKED, or STATE_UNAVAILABLE (fail closed). */
-  assertNotRevoked(event: APIGatewayProxyEvent, caller: Caller): Promise<void>;
+  /**
+   * The per-request check of every route that answers a token: TOKEN_REVOKED, or STATE_UNAVAILABLE (fail closed).
+   * `deadlineMs`: the request's one deadline for all its table calls (stateDeadline).
+   */
+  assertNotRevoked(event: APIGatewayProxyEvent, caller: Caller, deadlineMs?: number): Promise<void>;
   /** Takes or renews the seat of `viewerId` until `untilMs`; SEAT_LIMIT when every seat is held. No limit: no-op. */
-  takeSeat(caller: Caller, viewerId: string | undefined, untilMs: number): Promise<void>;
+  takeSeat(caller: Caller, viewerId: string | undefined, untilMs: number, deadlineMs?: number): Promise<void>;
   /** POST /v1/revocations. */
   revocationRoute(event: APIGatewayProxyEvent, requestId: string): Promise<APIGatewayProxyResult>;
 }
@@ -57,10 +61,14 @@ export function createViewerControl(deps: ViewerControlDeps): ViewerControl {
   const revocations = state ? createRevocationCheck(state, now) : undefined;
   const issuerOf = (caller: Caller) => config.issuers.find((i) => i.issuer === caller.issuer);
 
-  async function assertNotRevoked(event: APIGatewayProxyEvent, caller: Caller): Promise<void> {
+  async function assertNotRevoked(
+    event: APIGatewayProxyEvent,
+    caller: Caller,
+    deadlineMs?: number,
+  ): Promise<void> {
     // Only an issuer with adminScope can have revocations: the others' tokens cost no read.
     if (!revocations || !issuerOf(caller)?.adminScope) return;
-    await revocations.assertNotRevoked(tokenIdentity(caller, tokenClaims(event)));
+    await revocations.assertNotRevoked(tokenIdentity(caller, tokenClaims(event)), deadlineMs);
   }
 
   function audit(
@@ -96,7 +104,7 @@ export function createViewerControl(deps: ViewerControlDeps): ViewerControl {
   }
 
   async function revoke(event: APIGatewayProxyEvent, nowMs: number, caller: Caller) {
-    await assertNotRevoked(event, caller);
+    await assertNotRevoked(event, caller, nowMs + STATE_BUDGET_MS);
     const issuer = issuerOf(caller);
     if (!revocations || !issuer || !holdsAdminScope(issuer, tokenClaims(event) ?? {})) {
       throw new BrokerError('FORBIDDEN', "Only a token holding its issuer's admin scope may revoke");
@@ -117,16 +125,13 @@ export function createViewerControl(deps: ViewerControlDeps): ViewerControl {
   return {
     assertNotRevoked,
 
-    async takeSeat(caller, viewerId, untilMs) {
+    async takeSeat(caller, viewerId, untilMs, deadlineMs) {
       const limit = config.viewers.seatsPerPrincipal;
       if (limit === undefined || !state) return;
-      const decision = await state.takeSeat({
-        issuer: caller.issuer,
-        sub: caller.sub,
-        viewer: seatOf(viewerId),
-        untilMs,
-        limit,
-      });
+      const decision = await state.takeSeat(
+        { issuer: caller.issuer, sub: caller.sub, viewer: seatOf(viewerId), untilMs, limit },
+        deadlineMs,
+      );
       if (!decision.granted) throw seatLimit(decision.retryAfterSeconds);
     },
 

@@ -32,10 +32,11 @@ export const KVS_MIN_EXPIRES_SECONDS = 300;
 export const KVS_BUDGET_MS = 25_000;
 export const KVS_MAX_EXPIRES_SECONDS = 43200;
 /**
- * Time all the viewer-state (DynamoDB) calls of one request may take, waits included. With KVS_BUDGET_MS it stays
- * inside API Gateway's 29 s integration timeout (25 s + 3 s).
+ * Time all the viewer-state (DynamoDB) calls of one request may take (revocation read and seat write), waits
+ * included. They come before the KVS calls: 2 s + KVS_BUDGET_MS stays inside the broker's 28 s function timeout and
+ * API Gateway's 29 s integration timeout.
  */
-export const STATE_BUDGET_MS = 3_000;
+export const STATE_BUDGET_MS = 2_000;
 /** Highest `viewers.seatsPerPrincipal`: the seats of one principal live in one item (lambda/core/seats.ts). */
 export const MAX_SEATS_PER_PRINCIPAL = 100;
 /** Highest `limits.maxGrantsPerToken` a config may set: the policy size test proves 8 KB up to here. */
@@ -127,4 +128,14 @@ export function overlappingPrefixes(issuers: readonly { streamPrefix: string }[]
     }),
   );
   return pairs;
+}
+
+/** Whether the broker needs the viewer-state table: an issuer can revoke (adminScope), or seats are limited. */
+export function needsViewerState(config: {
+  issuers: readonly { adminScope?: string }[];
+  viewers: { seatsPerPrincipal?: number };
+}): boolean {
+  return (
+    config.issuers.some((i) => i.adminScope !== undefined) || config.viewers.seatsPerPrincipal !== undefined
+  );
 }

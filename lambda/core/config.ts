@@ -164,10 +164,10 @@ export const configSchema = z
     state: z
       .strictObject({
         /** Per-attempt timeout of each DynamoDB call. */
-        timeoutMs: z.number().int().min(50).max(STATE_BUDGET_MS).default(1000),
+        timeoutMs: z.number().int().min(50).max(STATE_BUDGET_MS).default(500),
         maxAttempts: z.number().int().min(1).max(5).default(3),
       })
-      .default({ timeoutMs: 1000, maxAttempts: 3 }),
+      .default({ timeoutMs: 500, maxAttempts: 3 }),
     metrics: z
       .strictObject({
         /**
@@ -193,13 +193,6 @@ export type BrokerConfig = z.output<typeof configSchema>;
 export type BrokerConfigInput = z.input<typeof configSchema>;
 export type IssuerConfig = BrokerConfig['issuers'][number];
 export type LocalStreamConfig = NonNullable<BrokerConfig['local']>['streams'][number];
-
-/** Whether the broker needs the viewer-state table: an issuer can revoke (adminScope), or seats are limited. */
-export function needsViewerState(config: Pick<BrokerConfig, 'issuers' | 'viewers'>): boolean {
-  return (
-    config.issuers.some((i) => i.adminScope !== undefined) || config.viewers.seatsPerPrincipal !== undefined
-  );
-}
 
 /** A configuration document that cannot be used: raised once, at synth or cold start, never per request. */
 export class ConfigError extends Error {

@@ -134,10 +134,10 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
     },
     state: {
-      default: { timeoutMs: 1000, maxAttempts: 3 },
+      default: { timeoutMs: 500, maxAttempts: 3 },
       type: 'object',
       properties: {
-        timeoutMs: { default: 1000, type: 'integer', minimum: 50, maximum: 3000 },
+        timeoutMs: { default: 500, type: 'integer', minimum: 50, maximum: 2000 },
         maxAttempts: { default: 3, type: 'integer', minimum: 1, maximum: 5 },
       },
       additionalProperties: false,

@@ -18,7 +18,7 @@ type Lookup = { beforeMs: number } | undefined;
 
 export interface RevocationCheck {
   /** Throws TOKEN_REVOKED for a revoked token, STATE_UNAVAILABLE when the table cannot say (fail closed). */
-  assertNotRevoked(token: TokenIdentity): Promise<void>;
+  assertNotRevoked(token: TokenIdentity, deadlineMs?: number): Promise<void>;
   /** Records a revocation in the table and in this instance's cache. */
   revoke(record: RevocationRecord): Promise<void>;
 }
@@ -37,14 +37,14 @@ export function createRevocationCheck(
     if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   }
 
-  function lookup(key: string): Promise<Lookup> {
+  function lookup(key: string, deadlineMs?: number): Promise<Lookup> {
     const hit = cache.get(key);
     if (hit && hit.expiresAtMs > now()) return Promise.resolve(hit.value);
     let pending = inFlight.get(key);
     if (!pending) {
       // A failed read is not cached: the next request asks again.
       pending = store
-        .readRevocation(key)
+        .readRevocation(key, deadlineMs)
         .then((value) => {
           remember(key, value);
           return value;
@@ -56,12 +56,12 @@ export function createRevocationCheck(
   }
 
   return {
-    async assertNotRevoked(token) {
+    async assertNotRevoked(token, deadlineMs) {
       const [bySub, byJti] = await Promise.all([
-        lookup(revocationKey(token.issuer, { kind: 'sub', sub: token.sub })),
+        lookup(revocationKey(token.issuer, { kind: 'sub', sub: token.sub }), deadlineMs),
         token.jti === undefined
           ? undefined
-          : lookup(revocationKey(token.issuer, { kind: 'jti', jti: token.jti })),
+          : lookup(revocationKey(token.issuer, { kind: 'jti', jti: token.jti }), deadlineMs),
       ]);
       const state = {
         ...(bySub ? { subBeforeMs: bySub.beforeMs } : {}),

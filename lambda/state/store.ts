@@ -16,9 +16,9 @@ import type { RevocationRecord } from '../core/revocation';
 import { seatsExpiresAtS, seatsKey, takeSeat, type SeatDecision, type Seats } from '../core/seats';
 import { withRetries, type RetryContext } from '../kvs/retry';
 
-/** The table's key attribute and its TTL attribute (epoch seconds), as the construct creates them. */
-export const TABLE_KEY = 'pk';
-export const TABLE_TTL_ATTRIBUTE = 'expiresAt';
+import { TABLE_KEY, TABLE_TTL_ATTRIBUTE } from '../core/state-table';
+
+export { TABLE_KEY, TABLE_TTL_ATTRIBUTE };
 
 /** Attempts at a seat write that lost a race to another instance; each loss means another request won. */
 const SEAT_WRITE_ROUNDS = 8;
@@ -34,7 +34,7 @@ export interface StateStoreOptions {
   timeoutMs: number;
   /** Attempts per call for transient failures and throttling. */
   maxAttempts: number;
-  /** @default STATE_BUDGET_MS */
+  /** Time a call may take, retries included, when the caller names no deadline. @default STATE_BUDGET_MS */
   budgetMs?: number;
   /** @default Date.now */
   now?: () => number;
@@ -59,7 +59,7 @@ export interface StateStore {
   readRevocation(key: string, deadlineMs?: number): Promise<{ beforeMs: number } | undefined>;
   putRevocation(record: RevocationRecord): Promise<void>;
   /** Takes or renews a seat, or says when the earliest seat frees; never hands out more than `limit`. */
-  takeSeat(request: SeatRequest): Promise<SeatDecision>;
+  takeSeat(request: SeatRequest, deadlineMs?: number): Promise<SeatDecision>;
 }
 
 function stateUnavailable(failure: { name: string; message?: string }): BrokerError {
@@ -209,8 +209,8 @@ export function createStateStore(options: StateStoreOptions): StateStore {
       );
     },
 
-    async takeSeat(request) {
-      const ctx = retry();
+    async takeSeat(request, deadlineMs) {
+      const ctx = retry(deadlineMs);
       for (let round = 1; ; round += 1) {
         const item = await getItem(seatsKey(request.issuer, request.sub), ctx);
         const decision = takeSeat(seatsFrom(item), request.viewer, request.untilMs, now(), request.limit);

@@ -21,6 +21,8 @@ export function viewerConfig(options: { seatsPerPrincipal?: number; jwksBaseUrl?
       throttlingBurstLimit: 10000,
       ipRateLimit: false,
     },
+    // The longest per-attempt timeout: 50 racing requests on a loaded test machine must not time out dynalite.
+    state: { timeoutMs: 2000, maxAttempts: 3 },
     ...(options.seatsPerPrincipal !== undefined
       ? { viewers: { seatsPerPrincipal: options.seatsPerPrincipal } }
       : {}),

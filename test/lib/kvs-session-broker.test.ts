@@ -99,11 +99,13 @@ describe('routes', () => {
     expect(template.toJSON().Resources[resourceId].Properties.PathPart).toBe(pathPart);
   });
 
-  it('builds exactly /v1/streams, /v1/streams/{streamName}/sessions and /openapi.json', () => {
+  it('builds exactly /v1/streams, /v1/streams/{streamName}/sessions, /v1/revocations and /openapi.json', () => {
     const parts = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
       (r) => r.Properties.PathPart,
     );
-    expect(parts.sort()).toEqual(['openapi.json', 'sessions', 'streams', 'v1', '{streamName}'].sort());
+    expect(parts.sort()).toEqual(
+      ['openapi.json', 'revocations', 'sessions', 'streams', 'v1', '{streamName}'].sort(),
+    );
   });
 
   it('serves GET /openapi.json from the broker without the authorizer (docs/api.md: no token needed)', () => {
@@ -316,7 +318,7 @@ describe('gateway responses', () => {
 describe('CORS', () => {
   it('answers preflight on every resource of the route table for the configured origin, without authorization, cached an hour', () => {
     const options = Object.values(methods(template, 'OPTIONS'));
-    expect(options).toHaveLength(3);
+    expect(options).toHaveLength(4);
     for (const method of options) {
       expect(method.Properties).toMatchObject({
         AuthorizationType: 'NONE',

@@ -40,7 +40,7 @@ describe('parseConfig', () => {
       sessions: { defaultExpiresSeconds: 300, maxExpiresSeconds: 3600, capAtTokenExpiry: false },
       limits: { maxGrantsPerToken: 100 },
       viewers: {},
-      state: { timeoutMs: 1000, maxAttempts: 3 },
+      state: { timeoutMs: 500, maxAttempts: 3 },
       metrics: { perStreamDimensions: false },
       streams: ['*'],
       clockToleranceSeconds: 30,

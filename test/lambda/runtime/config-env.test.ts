@@ -43,7 +43,7 @@ const DOCUMENTS: Record<string, unknown> = {
   'adminScope without maxTokenAgeSeconds': { issuers: [{ ...issuer, adminScope: 'kvs:admin' }] },
   'adminScope with a space': { issuers: [{ ...issuer, adminScope: 'kvs admin', maxTokenAgeSeconds: 60 }] },
   'no seats': { issuers: [issuer], viewers: { seatsPerPrincipal: 0 } },
-  'state timeout over its budget': { issuers: [issuer], state: { timeoutMs: 3001 } },
+  'state timeout over its budget': { issuers: [issuer], state: { timeoutMs: 2001 } },
   'no issuers': { issuers: [] },
   'not an object': ['issuers'],
   'unknown top-level field': { issuers: [issuer], extra: 1 },
@@ -144,7 +144,7 @@ describe('lambda/runtime config check', () => {
         kvs: { timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 },
         limits: { maxGrantsPerToken: 100 },
         viewers: {},
-        state: { timeoutMs: 1000, maxAttempts: 3 },
+        state: { timeoutMs: 500, maxAttempts: 3 },
         metrics: { perStreamDimensions: false },
       },
     });
