@@ -20,6 +20,7 @@ import { SERVICE_NAME } from '../lambda/core/telemetry';
 import { createKvsAdapter } from '../lambda/kvs/adapter';
 import { needsViewerState } from '../lambda/core/config';
 import { createStateStore } from '../lambda/state/store';
+import { kvsAdapterOptions } from '../lambda/kvs/options';
 import { DEFAULT_LOCAL_STREAMS, defaultLocalConfig } from './default-config';
 import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, createDevIssuer, type DevIssuer } from './dev-issuer';
 import { startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
@@ -56,6 +57,8 @@ export interface LocalBrokerOptions {
   emulatorNow?: () => number;
   /** The broker's discovery limits (SECURITY.md). @default DISCOVERY_LIMITS */
   discoveryLimits?: BrokerOptions['discoveryLimits'];
+  /** The broker's token checks (revocation, seats). @default [] */
+  checks?: BrokerOptions['checks'];
   /**
    * The viewer-state table to use instead of starting an embedded one (another local broker's, as a second
    * instance; or an endpoint that fails). Only read when the config asks for revocation or seats.
@@ -126,15 +129,35 @@ function apiGateway(
   const authorizerLogger = new AuditTapLogger({ serviceName: SERVICE_NAME }, ring);
   const metrics = brokerMetrics(logger);
   const now = options.now;
-  const kvs = createKvsAdapter({
-    region: emulator.region,
-    endpoint: emulator.endpoint,
-    credentials: { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator' },
-    timeoutMs: config.kvs.timeoutMs,
-    maxAttempts: config.kvs.maxAttempts,
-    dataEndpointTtlMs: config.kvs.dataEndpointTtlSeconds * 1000,
-    // One clock for the handlers and the adapter: the broker sets KVS deadlines on it (discovery's 3 s budget).
+  const kvs = createKvsAdapter(
+    kvsAdapterOptions(config, {
+      region: emulator.region,
+      endpoint: emulator.endpoint,
+      credentials: { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator' },
+      // One clock for the handlers and the adapter: the broker sets KVS deadlines on it (discovery's 3 s budget).
+      now,
+    }),
+  );
+  const broker = createBrokerHandler({
+    config,
+    kvs,
+    logger,
+    metrics,
+    ...(table
+      ? {
+          state: createStateStore({
+            ...table,
+            region: LOCAL_STATE_REGION,
+            credentials: LOCAL_STATE_CREDENTIALS,
+            timeoutMs: config.state.timeoutMs,
+            maxAttempts: config.state.maxAttempts,
+            ...(now ? { now } : {}),
+          }),
+        }
+      : {}),
     ...(now ? { now } : {}),
+    ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
+    ...(options.checks ? { checks: options.checks } : {}),
   });
   return createLocalGateway({
     authorizer: createAuthorizer({
@@ -142,26 +165,7 @@ function apiGateway(
       logger: authorizerLogger,
       ...(now ? { now: () => new Date(now()) } : {}),
     }),
-    broker: createBrokerHandler({
-      config,
-      kvs,
-      logger,
-      metrics,
-      ...(table
-        ? {
-            state: createStateStore({
-              ...table,
-              region: LOCAL_STATE_REGION,
-              credentials: LOCAL_STATE_CREDENTIALS,
-              timeoutMs: config.state.timeoutMs,
-              maxAttempts: config.state.maxAttempts,
-              ...(now ? { now } : {}),
-            }),
-          }
-        : {}),
-      ...(now ? { now } : {}),
-      ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
-    }),
+    broker: (event, context) => broker(event, context),
     authorizerCacheTtlSeconds: config.api.authorizerCacheTtlSeconds,
     throttle: { rateLimit: config.api.throttlingRateLimit, burstLimit: config.api.throttlingBurstLimit },
     ipRateLimit: config.api.ipRateLimit,

@@ -1,49 +1,42 @@
-// Viewer control glue (docs/api.md, Revocation and Seats): the per-request revocation check every token-answering
-// route runs, the seat a session takes, and POST /v1/revocations. Rules in lambda/core (revocation.ts, seats.ts);
-// DynamoDB behind lambda/state.
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { auditEvent, tenantOf } from '../core/audit';
+// Viewer control glue (docs/api.md, Revocation and Seats): the revocation check every token route runs (a pipeline
+// TokenCheck), the seat a session takes (RouteDeps.seats), and POST /v1/revocations. Rules in lambda/core
+// (revocation.ts, seats.ts); DynamoDB behind lambda/state.
 import type { BrokerConfig } from '../core/config';
 import { needsViewerState, STATE_BUDGET_MS } from '../core/config-rules';
-import { BrokerError, toBrokerError } from '../core/errors';
+import { BrokerError } from '../core/errors';
 import {
   holdsAdminScope,
   parseRevocationRequest,
   revocationRecord,
-  type RevocationRecord,
   type TokenIdentity,
 } from '../core/revocation';
 import { seatLimit, seatOf } from '../core/seats';
 import { REVOCATION_AUDIT } from '../core/telemetry';
 import { createRevocationCheck } from '../state/revocation-cache';
 import type { StateStore } from '../state/store';
-import { callerFromEvent, jsonBody, jsonResponse, tokenClaims, type Caller } from './http';
+import type { Caller } from './http';
+import type { SeatKeeper, TokenCheck, TokenRoute } from './pipeline';
 
 export interface ViewerControlDeps {
   config: BrokerConfig;
   /** Required when the config asks for revocation or seats (needsViewerState). */
   state?: StateStore;
-  logger: Logger;
   now: () => number;
 }
 
 export interface ViewerControl {
-  /**
-   * The per-request check of every route that answers a token: TOKEN_REVOKED, or STATE_UNAVAILABLE (fail closed).
-   * `deadlineMs`: the request's one deadline for all its table calls (stateDeadline).
-   */
-  assertNotRevoked(event: APIGatewayProxyEvent, caller: Caller, deadlineMs?: number): Promise<void>;
-  /** Takes or renews the seat of `viewerId` until `untilMs`; SEAT_LIMIT when every seat is held. No limit: no-op. */
-  takeSeat(caller: Caller, viewerId: string | undefined, untilMs: number, deadlineMs?: number): Promise<void>;
+  /** TOKEN_REVOKED, or STATE_UNAVAILABLE when the table cannot say (fail closed). No revocable issuer: no read. */
+  check: TokenCheck;
+  /** Takes or renews a session's seat; SEAT_LIMIT when every seat is held. Absent when seats are unlimited. */
+  seats?: SeatKeeper;
   /** POST /v1/revocations. */
-  revocationRoute(event: APIGatewayProxyEvent, requestId: string): Promise<APIGatewayProxyResult>;
+  revocationRoute: TokenRoute<unknown>;
 }
 
 /** The token's identity for revocation: sub and issuer from the authorizer, iat and jti from the verified token. */
-function tokenIdentity(caller: Caller, claims: Record<string, unknown> | undefined): TokenIdentity {
-  const iat = claims?.iat;
-  const jti = claims?.jti;
+function tokenIdentity(caller: Caller): TokenIdentity {
+  const iat = caller.claims?.iat;
+  const jti = caller.claims?.jti;
   return {
     issuer: caller.issuer,
     sub: caller.sub,
@@ -52,105 +45,72 @@ function tokenIdentity(caller: Caller, claims: Record<string, unknown> | undefin
   };
 }
 
-// eslint-disable-next-line max-lines-per-function -- a factory: the check, the seat and the route share the cache
+const FORBIDDEN_MESSAGE = "Only a token holding its issuer's admin scope may revoke";
+
 export function createViewerControl(deps: ViewerControlDeps): ViewerControl {
-  const { config, state, logger, now } = deps;
+  const { config, state, now } = deps;
   if (needsViewerState(config) && !state) {
     throw new Error('The configuration asks for revocation or seats, but no viewer-state table was given');
   }
   const revocations = state ? createRevocationCheck(state, now) : undefined;
   const issuerOf = (caller: Caller) => config.issuers.find((i) => i.issuer === caller.issuer);
+  const limit = config.viewers.seatsPerPrincipal;
 
-  async function assertNotRevoked(
-    event: APIGatewayProxyEvent,
-    caller: Caller,
-    deadlineMs?: number,
-  ): Promise<void> {
-    // Only an issuer with adminScope can have revocations: the others' tokens cost no read.
-    if (!revocations || !issuerOf(caller)?.adminScope) return;
-    await revocations.assertNotRevoked(tokenIdentity(caller, tokenClaims(event)), deadlineMs);
-  }
-
-  function audit(
-    event: APIGatewayProxyEvent,
-    requestId: string,
-    nowMs: number,
-    caller: Caller | undefined,
-    outcome: { record: RevocationRecord } | { error: BrokerError },
-  ): void {
-    const identity = event.requestContext?.identity;
-    const error = 'error' in outcome ? outcome.error : undefined;
-    const record = 'record' in outcome ? outcome.record : undefined;
-    logger.info('revocation', {
-      ...auditEvent({
-        audit: REVOCATION_AUDIT,
+  const revocationRoute: TokenRoute<unknown> = {
+    auth: 'jwt',
+    // One `kvs-revocation` line per request, granted or refused; no metric of its own (rare, operator-driven).
+    audit: { kind: REVOCATION_AUDIT, message: 'revocation', count: () => undefined },
+    // The body is read once the caller is known to be an admin: a non-admin learns nothing of its rules.
+    parse: ({ body }) => body,
+    async handle({ input, caller, nowMs }) {
+      const issuer = issuerOf(caller);
+      if (!revocations || !issuer || !holdsAdminScope(issuer, caller.claims ?? {})) {
+        throw new BrokerError('FORBIDDEN', FORBIDDEN_MESSAGE);
+      }
+      const request = parseRevocationRequest(input, nowMs, config.clockToleranceSeconds);
+      const record = revocationRecord(request, {
+        // The config rules make maxTokenAgeSeconds required beside adminScope.
+        issuer: { ...issuer, maxTokenAgeSeconds: issuer.maxTokenAgeSeconds! },
+        revokedBy: caller.sub,
         nowMs,
-        requestId,
-        extendedRequestId: event.requestContext?.extendedRequestId,
-        issuer: caller?.issuer,
-        sub: caller?.sub,
-        tenant: tenantOf(caller ? issuerOf(caller) : undefined),
-        sourceIp: identity?.sourceIp,
-        userAgent: identity?.userAgent ?? undefined,
-        errorCode: error?.code,
-        reason: error ? (error.reason ?? error.detail) : undefined,
-        ...(record?.kind === 'sub'
+        clockToleranceSeconds: config.clockToleranceSeconds,
+        authorizerCacheTtlSeconds: config.api.authorizerCacheTtlSeconds,
+      });
+      await revocations.revoke(record);
+      const sub = record.kind === 'sub';
+      return {
+        body: {
+          json: {
+            revoked: sub ? { sub: record.subject } : { jti: record.subject },
+            before: new Date(record.beforeMs).toISOString(),
+            keptUntil: new Date(record.expiresAtS * 1000).toISOString(),
+          },
+        },
+        audit: sub
           ? { revokedSub: record.subject, revokedBeforeMs: record.beforeMs }
-          : record
-            ? { revokedJti: record.subject }
-            : {}),
-      }),
-    });
-  }
-
-  async function revoke(event: APIGatewayProxyEvent, nowMs: number, caller: Caller) {
-    await assertNotRevoked(event, caller, nowMs + STATE_BUDGET_MS);
-    const issuer = issuerOf(caller);
-    if (!revocations || !issuer || !holdsAdminScope(issuer, tokenClaims(event) ?? {})) {
-      throw new BrokerError('FORBIDDEN', "Only a token holding its issuer's admin scope may revoke");
-    }
-    const request = parseRevocationRequest(jsonBody(event), nowMs, config.clockToleranceSeconds);
-    const record = revocationRecord(request, {
-      // The config rules make maxTokenAgeSeconds required beside adminScope.
-      issuer: { ...issuer, maxTokenAgeSeconds: issuer.maxTokenAgeSeconds! },
-      revokedBy: caller.sub,
-      nowMs,
-      clockToleranceSeconds: config.clockToleranceSeconds,
-      authorizerCacheTtlSeconds: config.api.authorizerCacheTtlSeconds,
-    });
-    await revocations.revoke(record);
-    return record;
-  }
+          : { revokedJti: record.subject },
+      };
+    },
+  };
 
   return {
-    assertNotRevoked,
-
-    async takeSeat(caller, viewerId, untilMs, deadlineMs) {
-      const limit = config.viewers.seatsPerPrincipal;
-      if (limit === undefined || !state) return;
-      const decision = await state.takeSeat(
-        { issuer: caller.issuer, sub: caller.sub, viewer: seatOf(viewerId), untilMs, limit },
-        deadlineMs,
-      );
-      if (!decision.granted) throw seatLimit(decision.retryAfterSeconds);
+    // One deadline for every table call of a request: its start + STATE_BUDGET_MS (the seat uses the same).
+    async check(caller, context) {
+      // Only an issuer with adminScope can have revocations: the others' tokens cost no read.
+      if (!revocations || !issuerOf(caller)?.adminScope) return;
+      await revocations.assertNotRevoked(tokenIdentity(caller), context.nowMs + STATE_BUDGET_MS);
     },
-
-    async revocationRoute(event, requestId) {
-      const nowMs = now();
-      let caller: Caller | undefined;
-      try {
-        caller = callerFromEvent(event, nowMs, config.clockToleranceSeconds, config.issuers);
-        const record = await revoke(event, nowMs, caller);
-        audit(event, requestId, nowMs, caller, { record });
-        return jsonResponse(event, config.cors, 200, {
-          revoked: record.kind === 'sub' ? { sub: record.subject } : { jti: record.subject },
-          before: new Date(record.beforeMs).toISOString(),
-          keptUntil: new Date(record.expiresAtS * 1000).toISOString(),
-        });
-      } catch (error) {
-        audit(event, requestId, nowMs, caller, { error: toBrokerError(error) });
-        throw error;
-      }
-    },
+    ...(limit !== undefined && state
+      ? {
+          async seats(caller, viewerId, untilMs, nowMs) {
+            const decision = await state.takeSeat(
+              { issuer: caller.issuer, sub: caller.sub, viewer: seatOf(viewerId), untilMs, limit },
+              nowMs + STATE_BUDGET_MS,
+            );
+            if (!decision.granted) throw seatLimit(decision.retryAfterSeconds);
+          },
+        }
+      : {}),
+    revocationRoute,
   };
 }

@@ -1,11 +1,12 @@
 // The OpenAPI 3.1 document of the REST API, generated whole from the route table, the schemas the broker validates
-// and answers with, and the error tables, so it cannot drift from what the API does. Served at GET /openapi.json;
-// `npm run openapi` writes docs/openapi.json.
+// and answers with, and the error tables, so it cannot drift from what the API does. `npm run schemas` writes
+// docs/openapi.json, which the broker serves at GET /openapi.json as it is committed (no zod in the Lambda).
 import * as z from 'zod';
-import { catalogPageSchema, listQueryParameters } from '../core/discovery';
+import { MAX_BATCH_SESSIONS } from '../core/batch';
 import { ERROR_STATUS, type ErrorCode } from '../core/errors';
-import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/request';
-import { revocationRequestSchema, revocationSchema } from '../core/revocation';
+import { catalogPageSchema, listQuerySchema } from '../core/schemas/discovery';
+import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/schemas/session';
+import { revocationRequestSchema, revocationSchema } from '../core/schemas/revocation';
 import { GATEWAY_ERROR_RESPONSES, GATEWAY_NATIVE_STATUS } from './gateway-responses';
 import { ROUTES, type ApiRoute, type OperationId } from './routes';
 
@@ -58,31 +59,26 @@ const WHEN: Record<ErrorCode, string> = {
   UPSTREAM_TIMEOUT: 'KVS or the broker did not answer in time',
 };
 
+/** What ends a token route's request, whatever it decides: the caller, the token checks (revocation), the body. */
+const TOKEN_ROUTE_CODES: readonly ErrorCode[] = [
+  'INVALID_REQUEST',
+  'UNAUTHORIZED',
+  'TOKEN_REVOKED',
+  'FORBIDDEN',
+  'THROTTLED',
+  'INTERNAL_ERROR',
+  'UPSTREAM_ERROR',
+  'STATE_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+];
+
 /** The codes each operation can answer (besides 200), whoever answers: the broker or API Gateway. */
 const ERROR_CODES: Record<OperationId, readonly ErrorCode[]> = {
   createSession: Object.keys(ERROR_STATUS) as ErrorCode[],
-  listStreams: [
-    'INVALID_REQUEST',
-    'UNAUTHORIZED',
-    'TOKEN_REVOKED',
-    'FORBIDDEN',
-    'THROTTLED',
-    'INTERNAL_ERROR',
-    'UPSTREAM_ERROR',
-    'STATE_UNAVAILABLE',
-    'UPSTREAM_TIMEOUT',
-  ],
-  createRevocation: [
-    'INVALID_REQUEST',
-    'UNAUTHORIZED',
-    'TOKEN_REVOKED',
-    'FORBIDDEN',
-    'THROTTLED',
-    'INTERNAL_ERROR',
-    'UPSTREAM_ERROR',
-    'STATE_UNAVAILABLE',
-    'UPSTREAM_TIMEOUT',
-  ],
+  // A refused or failed entry is answered in its place in the 200; these end the whole request.
+  createSessions: TOKEN_ROUTE_CODES,
+  listStreams: TOKEN_ROUTE_CODES,
+  createRevocation: TOKEN_ROUTE_CODES,
   // No token: only API Gateway itself (throttling, a web ACL) and an ailing Lambda stand in the way.
   getOpenApiDocument: ['FORBIDDEN', 'THROTTLED', 'INTERNAL_ERROR', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
 };
@@ -145,9 +141,22 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
         },
         ok: { description: 'Granted', headers: noStore, schema: '#/components/schemas/Session' },
       };
+    case 'createSessions':
+      return {
+        requestBody: {
+          required: true,
+          description: `1 to ${MAX_BATCH_SESSIONS} sessions, each the body of createSession plus its streamName`,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/SessionBatchRequest' } } },
+        },
+        ok: {
+          description: 'Each entry in the order asked: its session, or why it was refused',
+          headers: noStore,
+          schema: '#/components/schemas/SessionBatch',
+        },
+      };
     case 'listStreams':
       return {
-        parameters: Object.entries(listQueryParameters).map(([name, schema]) => ({
+        parameters: Object.entries(listQuerySchema.shape).map(([name, schema]) => ({
           name,
           in: 'query',
           required: false,
@@ -211,6 +220,57 @@ const errorSchema = {
   },
 };
 
+/** POST /v1/sessions: each entry is a SessionRequest with its streamName, each answer a Session or an entry error. */
+function batchSchemas(): Record<string, unknown> {
+  const single = requestSchema(sessionRequestBodySchema) as { properties: object; required?: string[] };
+  return {
+    SessionBatchRequest: {
+      type: 'object',
+      required: ['sessions'],
+      additionalProperties: false,
+      properties: {
+        sessions: {
+          type: 'array',
+          minItems: 1,
+          maxItems: MAX_BATCH_SESSIONS,
+          items: {
+            ...single,
+            description: 'The body of createSession, plus the stream',
+            required: ['streamName', ...(single.required ?? [])],
+            properties: { streamName: jsonSchema(streamNameSchema, 'input'), ...single.properties },
+          },
+        },
+      },
+    },
+    SessionEntryError: {
+      type: 'object',
+      required: ['streamName', 'error'],
+      additionalProperties: false,
+      properties: {
+        streamName: { type: 'string' },
+        error: (errorSchema.properties as { error: object }).error,
+        retryAfterSeconds: { type: 'integer', minimum: 0, description: 'For THROTTLED: seconds to wait' },
+      },
+    },
+    SessionBatch: {
+      type: 'object',
+      required: ['sessions'],
+      additionalProperties: false,
+      properties: {
+        sessions: {
+          type: 'array',
+          items: {
+            oneOf: [
+              { $ref: '#/components/schemas/Session' },
+              { $ref: '#/components/schemas/SessionEntryError' },
+            ],
+          },
+        },
+      },
+    },
+  };
+}
+
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
@@ -257,6 +317,7 @@ export function openApiDocument(): Record<string, unknown> {
       schemas: {
         SessionRequest: requestSchema(sessionRequestBodySchema),
         Session: jsonSchema(sessionSchema, 'output'),
+        ...batchSchemas(),
         StreamList: jsonSchema(catalogPageSchema, 'output'),
         RevocationRequest: jsonSchema(revocationRequestSchema, 'input'),
         Revocation: jsonSchema(revocationSchema, 'output'),

@@ -1,6 +1,6 @@
 // The audit line (README (Observability and audit)): one per decision, granted or denied. Never a JWT, a session URL or its token.
 import type { IssuerConfig } from './config';
-import type { ErrorCode } from './errors';
+import { ERROR_STATUS, type ErrorCode } from './errors';
 import type { SessionRequest } from './request';
 import { DISCOVERY_AUDIT, REVOCATION_AUDIT, SESSION_AUDIT } from './telemetry';
 
@@ -65,6 +65,54 @@ export interface AuditInput {
   revokedBeforeMs?: number;
 }
 
+/**
+ * The parts of an API Gateway event an audit line names: a proxy event (broker) and a REQUEST authorizer event both
+ * have this shape, so the broker and the authorizer build their audit fields with the same function.
+ */
+export interface AuditedRequest {
+  requestContext?: {
+    requestId?: string;
+    extendedRequestId?: string;
+    identity?: { sourceIp?: string; userAgent?: string | null };
+  };
+  pathParameters?: { [name: string]: string | undefined } | null;
+}
+
+/** Who asked, as far as it is known when the line is written (nothing before the token was read). */
+export interface AuditedCaller {
+  issuer?: string;
+  sub?: string;
+}
+
+/** The fields of an audit line that describe the request and its caller, whatever the route decides. */
+export type AuditFields = Pick<
+  AuditInput,
+  'requestId' | 'extendedRequestId' | 'issuer' | 'sub' | 'tenant' | 'streamName' | 'sourceIp' | 'userAgent'
+>;
+
+/**
+ * THE audit fields of a request (README (Observability and audit)): request ids, caller, tenant (from the issuer's
+ * config), the path's stream, source IP and user agent. Pure; auditEvent makes them safe to log.
+ */
+export function auditFields(
+  request: AuditedRequest,
+  caller: AuditedCaller | undefined,
+  issuers: readonly Pick<IssuerConfig, 'issuer' | 'streamPrefix'>[],
+): AuditFields {
+  const context = request.requestContext;
+  const streamName = request.pathParameters?.streamName;
+  return {
+    requestId: context?.requestId ?? '',
+    extendedRequestId: context?.extendedRequestId,
+    issuer: caller?.issuer,
+    sub: caller?.sub,
+    tenant: tenantOf(issuers.find((i) => i.issuer === caller?.issuer)),
+    streamName: typeof streamName === 'string' ? streamName : undefined,
+    sourceIp: context?.identity?.sourceIp,
+    userAgent: context?.identity?.userAgent ?? undefined,
+  };
+}
+
 /** The tenant of an issuer's callers: its `streamPrefix` when it confines them, else the issuer itself. */
 export function tenantOf(
   issuer: Pick<IssuerConfig, 'issuer' | 'streamPrefix'> | undefined,
@@ -86,9 +134,15 @@ const UNSAFE_LOG_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** Non-global copies for `test`: a global regex keeps state (lastIndex) from one call to the next. */
+const UNSAFE_LOG_CHAR = new RegExp(UNSAFE_LOG_CHARS.source, 'u');
+const A_LONE_SURROGATE = new RegExp(LONE_SURROGATE.source);
+/** Text that logSafe returns unchanged at a glance: printable ASCII only, at most LOG_TEXT_MAX characters. */
+const PLAIN_ASCII = new RegExp(`^[\\x20-\\x7e]{0,${LOG_TEXT_MAX}}$`);
+
 /** Whether text holds a character logSafe would replace (for text that must pass unchanged, or be refused). */
 export function hasUnsafeLogChars(text: string): boolean {
-  return new RegExp(UNSAFE_LOG_CHARS.source, 'u').test(text) || new RegExp(LONE_SURROGATE.source).test(text);
+  return UNSAFE_LOG_CHAR.test(text) || A_LONE_SURROGATE.test(text);
 }
 
 /**
@@ -98,24 +152,22 @@ export function hasUnsafeLogChars(text: string): boolean {
  */
 export function logSafe(text: string | null | undefined): string | undefined {
   if (text === null || text === undefined) return undefined;
-  const clean = String(text).replace(LONE_SURROGATE, '\ufffd').replace(UNSAFE_LOG_CHARS, '\ufffd');
+  const value = String(text);
+  // Fast paths (most text): nothing to replace, and short enough (n UTF-16 units are at most n code points).
+  if (PLAIN_ASCII.test(value)) return value;
+  if (value.length <= LOG_TEXT_MAX && !hasUnsafeLogChars(value)) return value;
+  const clean = value.replace(LONE_SURROGATE, '\ufffd').replace(UNSAFE_LOG_CHARS, '\ufffd');
   const points = [...clean];
   return points.length > LOG_TEXT_MAX ? `${points.slice(0, LOG_TEXT_MAX - 1).join('')}…` : clean;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
-/** DENIED is the caller's doing (4xx); FAILED is ours or upstream's (5xx). */
+/** DENIED is the caller's doing (4xx); FAILED is ours or upstream's (5xx, from the status table). */
 export function auditEvent(input: AuditInput): AuditEvent {
   const { request } = input;
   const outcome =
-    input.errorCode === undefined
-      ? 'GRANTED'
-      : ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'INTERNAL_ERROR', 'STATE_UNAVAILABLE'].includes(
-            input.errorCode,
-          )
-        ? 'FAILED'
-        : 'DENIED';
+    input.errorCode === undefined ? 'GRANTED' : ERROR_STATUS[input.errorCode] >= 500 ? 'FAILED' : 'DENIED';
   const event: AuditEvent = {
     audit: input.audit ?? SESSION_AUDIT,
     time: new Date(input.nowMs).toISOString(),
@@ -139,7 +191,7 @@ export function auditEvent(input: AuditInput): AuditEvent {
     reason: input.reason,
     streamsListed: input.streamsListed,
     truncated: input.truncated,
-    viewerId: logSafe(input.viewerId),
+    viewerId: logSafe(input.viewerId ?? request?.viewerId),
     revokedSub: logSafe(input.revokedSub),
     revokedJti: logSafe(input.revokedJti),
     revokedBefore: iso(input.revokedBeforeMs),

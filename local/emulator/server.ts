@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createDispatcher } from './dispatch';
 import type { MediaHook } from './media-gate';
 import type { OperationContext } from './operations';
@@ -34,7 +35,14 @@ export interface KvsEmulatorOptions {
   media?: MediaHook;
   /** One structured line per request (never the session token). @default no logging */
   log?: (line: object) => void;
+  /**
+   * How a stream's `latencyMs` is waited out; the signal aborts when the emulator closes. Tests pass a gate they
+   * open themselves, so latency costs no real time. @default node:timers/promises setTimeout
+   */
+  delay?: LatencyDelay;
 }
+
+export type LatencyDelay = (ms: number, signal: AbortSignal) => Promise<unknown>;
 
 export interface KvsEmulator {
   /** Base URL for the SDK clients' `endpoint`, e.g. `http://127.0.0.1:41234`; also the DataEndpoint returned. */
@@ -67,6 +75,7 @@ const OPTION_KEYS = new Set([
   'accountId',
   'media',
   'log',
+  'delay',
 ]);
 function checkOptions(options: KvsEmulatorOptions): void {
   const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.has(k));
@@ -129,6 +138,7 @@ export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<Kvs
       now,
       media: options.media,
       closing: closing.signal,
+      delay: options.delay ?? ((ms, signal) => sleep(ms, undefined, { signal })),
       log: neverThrowing(options.log),
       context,
     }),

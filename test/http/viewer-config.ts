@@ -22,7 +22,7 @@ export function viewerConfig(options: { seatsPerPrincipal?: number; jwksBaseUrl?
       ipRateLimit: false,
     },
     // The longest per-attempt timeout: 50 racing requests on a loaded test machine must not time out dynalite.
-    state: { timeoutMs: 2000, maxAttempts: 3 },
+    state: { timeoutMs: 2000, maxAttempts: 5 },
     ...(options.seatsPerPrincipal !== undefined
       ? { viewers: { seatsPerPrincipal: options.seatsPerPrincipal } }
       : {}),

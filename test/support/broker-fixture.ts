@@ -3,7 +3,12 @@
 // Every test using it also proves README (Observability and audit) on what it did: no JWT and no session URL reached the log.
 import { afterEach, beforeEach, expect } from '@jest/globals';
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { startLocalBroker, type LocalBroker, type LocalStateTable } from '../../local/app';
+import {
+  startLocalBroker,
+  type LocalBroker,
+  type LocalBrokerOptions,
+  type LocalStateTable,
+} from '../../local/app';
 import { generateDevKey, type MintOptions } from '../../local/dev-issuer';
 import { testClock, type TestClock } from './clock';
 import { auditLines, captureOutput, serveJwks, type Captured } from './local-broker';
@@ -41,6 +46,8 @@ export interface BrokerFixture {
     headers?: Record<string, string>,
   ): Promise<HttpResult>;
   get(path: string, token?: string, headers?: Record<string, string>): Promise<HttpResult>;
+  /** Any request to the broker (session URLs in the answer are remembered for the no-secrets check). */
+  request(path: string, init: RequestInit): Promise<HttpResult>;
   /** The audit lines written for one API Gateway request id (authorizer and broker). */
   audit(requestId: string | undefined): Record<string, unknown>[];
 }
@@ -56,6 +63,8 @@ export interface FixtureOptions {
   startMs?: number;
   /** A viewer-state table to use instead of the embedded one local mode starts (a failing endpoint...). */
   state?: LocalStateTable;
+  /** The broker's token checks (lambda/broker/pipeline.ts TokenCheck). @default [] */
+  checks?: LocalBrokerOptions['checks'];
 }
 
 let devKey: JWK | undefined;
@@ -79,6 +88,7 @@ export function brokerPerTest(options: FixtureOptions): () => BrokerFixture {
         now: clock.now,
         emulatorNow: emulatorClock.now,
         ...(options.state ? { state: options.state } : {}),
+        ...(options.checks ? { checks: options.checks } : {}),
       });
       await options.setup?.(broker);
     } catch (error) {
@@ -96,6 +106,9 @@ export function brokerPerTest(options: FixtureOptions): () => BrokerFixture {
       const text = await res.text();
       const json = (text.length > 0 ? JSON.parse(text) : {}) as HttpResult['json'];
       if (typeof json.url === 'string') urls.push(json.url);
+      if (Array.isArray(json.sessions))
+        for (const entry of json.sessions as { url?: unknown }[])
+          if (typeof entry?.url === 'string') urls.push(entry.url);
       return { status: res.status, headers, json };
     };
     const auth = (token: string | undefined): Record<string, string> =>
@@ -127,6 +140,7 @@ export function brokerPerTest(options: FixtureOptions): () => BrokerFixture {
           ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
         }),
       get: (path, token, headers = {}) => request(path, { headers: { ...auth(token), ...headers } }),
+      request,
       audit: (requestId) => auditLines(captured).filter((l) => l.requestId === requestId),
     };
   });

@@ -19,6 +19,7 @@ describe('route table', () => {
         methods: ['POST'],
       },
       { path: '/v1/streams', segments: ['v1', 'streams'], methods: ['GET'] },
+      { path: '/v1/sessions', segments: ['v1', 'sessions'], methods: ['POST'] },
       { path: '/v1/revocations', segments: ['v1', 'revocations'], methods: ['POST'] },
       { path: '/openapi.json', segments: ['openapi.json'], methods: ['GET'] },
     ]);
@@ -37,16 +38,17 @@ describe('route table', () => {
 });
 
 describe('policyResources', () => {
-  it('lists discovery and revocation, then the session route of each stream pattern; never the open route', () => {
+  it('lists discovery, revocation, the grid, then the session route of each stream pattern; never the open route', () => {
     expect(policyResources(STAGE, ['cam-1', 'site7-*', 'cam-1'])).toEqual([
       `${STAGE}/GET/v1/streams`,
       `${STAGE}/POST/v1/revocations`,
+      `${STAGE}/POST/v1/sessions`,
       `${STAGE}/POST/v1/streams/cam-1/sessions`,
       `${STAGE}/POST/v1/streams/site7-*/sessions`,
     ]);
   });
 
-  it('lists the routes open to any caller alone for a token without grants (revocation answers 403 to non-admins)', () => {
+  it('lists discovery and revocation alone for a token without grants (the grid needs a grant; revocation answers 403 to non-admins)', () => {
     expect(policyResources(STAGE, [])).toEqual([`${STAGE}/GET/v1/streams`, `${STAGE}/POST/v1/revocations`]);
   });
 });
