@@ -228,3 +228,78 @@ export const CONFIG_SCHEMA = {
   required: ['issuers'],
   additionalProperties: false,
 };
+// The authorizer's sections only (scripts/config-schema.ts authorizerConfigSchemaDocument).
+export const AUTHORIZER_CONFIG_SCHEMA = {
+  type: 'object',
+  properties: {
+    issuers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          issuer: { type: 'string', minLength: 1 },
+          jwksUri: { type: 'string', format: 'uri' },
+          audience: { type: 'string', minLength: 1 },
+          audienceClaim: { default: 'aud', type: 'string', enum: ['aud', 'client_id'] },
+          algorithms: {
+            default: ['RS256', 'ES256'],
+            type: 'array',
+            items: {
+              type: 'string',
+              enum: [
+                'RS256',
+                'RS384',
+                'RS512',
+                'PS256',
+                'PS384',
+                'PS512',
+                'ES256',
+                'ES384',
+                'ES512',
+                'EdDSA',
+                'Ed25519',
+              ],
+            },
+            minItems: 1,
+          },
+          grantsFrom: { default: 'claim', type: 'string', enum: ['claim', 'scope'] },
+          grantsClaim: { default: 'kvs', type: 'string', minLength: 1 },
+          scopePrefix: {
+            default: 'kvs',
+            type: 'string',
+            'x-messages': { pattern: 'must be letters, digits or _.-/' },
+            pattern: '^[a-zA-Z0-9_.\\-/]+$',
+          },
+          streamPrefix: {
+            default: '',
+            type: 'string',
+            'x-messages': { pattern: 'must be empty or up to 255 of [a-zA-Z0-9_.-]' },
+            pattern: '^[a-zA-Z0-9_.-]{0,255}$',
+          },
+          typ: {
+            type: 'string',
+            'x-messages': { pattern: 'must be a media type such as at+jwt' },
+            pattern: '^[a-zA-Z0-9.+\\-/]{1,64}$',
+          },
+          maxTokenAgeSeconds: { type: 'integer', minimum: 60, maximum: 31536000 },
+          adminScope: {
+            type: 'string',
+            'x-messages': { pattern: 'must be an OAuth2 scope token (RFC 6749 section 3.3)' },
+            pattern: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,128}$',
+          },
+        },
+        required: ['issuer', 'jwksUri', 'audience'],
+        additionalProperties: false,
+      },
+      minItems: 1,
+    },
+    clockToleranceSeconds: { default: 30, type: 'integer', minimum: 0, maximum: 300 },
+    limits: {
+      default: { maxGrantsPerToken: 100 },
+      type: 'object',
+      properties: { maxGrantsPerToken: { default: 100, type: 'integer', minimum: 1, maximum: 100 } },
+      additionalProperties: false,
+    },
+  },
+  required: ['issuers'],
+};

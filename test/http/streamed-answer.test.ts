@@ -22,7 +22,7 @@ it('sends a streamed body chunk by chunk, the first before the handler has writt
     authorizerCacheTtlSeconds: 0,
     throttle: { rateLimit: 1000, burstLimit: 1000 },
     corsAllowOrigins: [],
-    ipRateLimit: false,
+    rateLimits: { tokenRateLimit: false, ipRateLimit: false },
   });
   server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
