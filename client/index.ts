@@ -11,6 +11,8 @@ export type {
 export { BrokerClientError, BROKER_ERROR_CODES, isBrokerClientError, parseRetryAfter } from './errors';
 export type { BrokerClientErrorDetails, BrokerErrorCode, ClientErrorCode } from './errors';
 export { retryDelayMs } from './retry';
+export { localStorageViewerIdStore, newViewerId, VIEWER_ID_KEY } from './viewer-id';
+export type { ViewerIdStore } from './viewer-id';
 export type { RetryNotice, RetryOptions } from './retry';
 export { createSessionRenewal } from './renewal';
 export type { SessionRenewal, SessionRenewalOptions } from './renewal';
