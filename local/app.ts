@@ -59,8 +59,10 @@ export interface LocalBrokerOptions {
   emulatorNow?: () => number;
   /** The broker's discovery limits (SECURITY.md). @default DISCOVERY_LIMITS */
   discoveryLimits?: BrokerOptions['discoveryLimits'];
-  /** The broker's token checks (revocation, seats). @default [] */
+  /** The broker's token checks (revocation). @default [] */
   checks?: BrokerOptions['checks'];
+  /** The broker's session checks (seats). @default [] */
+  sessionChecks?: BrokerOptions['sessionChecks'];
   /**
    * The viewer-state table to use instead of starting an embedded one (another local broker's, as a second
    * instance; or an endpoint that fails). Only read when the config asks for revocation or seats.
@@ -161,6 +163,7 @@ function apiGateway(
     ...(now ? { now } : {}),
     ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
     ...(options.checks ? { checks: options.checks } : {}),
+    ...(options.sessionChecks ? { sessionChecks: options.sessionChecks } : {}),
     servedAt: baseUrl,
   });
   return createLocalGateway({

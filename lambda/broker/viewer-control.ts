@@ -1,5 +1,5 @@
 // Viewer control glue (docs/api.md, Revocation and Seats): the revocation check every token route runs (a pipeline
-// TokenCheck), the seat a session takes (RouteDeps.seats), and POST /v1/revocations. Rules in lambda/core
+// TokenCheck), the seat a granted session takes (a pipeline SessionCheck), and POST /v1/revocations. Rules in lambda/core
 // (revocation.ts, seats.ts); DynamoDB behind lambda/state.
 import type { BrokerConfig } from '../core/config';
 import { needsViewerState, STATE_BUDGET_MS } from '../core/config-rules';
@@ -15,7 +15,7 @@ import { REVOCATION_AUDIT } from '../core/telemetry';
 import { createRevocationCheck } from '../state/revocation-cache';
 import type { StateStore } from '../state/store';
 import type { Caller } from './http';
-import type { SeatKeeper, TokenCheck, TokenRoute } from './pipeline';
+import type { SessionCheck, TokenCheck, TokenRoute } from './pipeline';
 
 export interface ViewerControlDeps {
   config: BrokerConfig;
@@ -28,7 +28,7 @@ export interface ViewerControl {
   /** TOKEN_REVOKED, or STATE_UNAVAILABLE when the table cannot say (fail closed). No revocable issuer: no read. */
   check: TokenCheck;
   /** Takes or renews a session's seat; SEAT_LIMIT when every seat is held. Absent when seats are unlimited. */
-  seats?: SeatKeeper;
+  seats?: SessionCheck;
   /** POST /v1/revocations. */
   revocationRoute: TokenRoute<unknown>;
 }
@@ -42,6 +42,23 @@ function tokenIdentity(caller: Caller): TokenIdentity {
     sub: caller.sub,
     ...(typeof iat === 'number' && Number.isFinite(iat) ? { iatS: iat } : {}),
     ...(typeof jti === 'string' && jti !== '' ? { jti } : {}),
+  };
+}
+
+/** The seat of each granted session, under the request's one viewer-state deadline; SEAT_LIMIT when all are held. */
+function seatCheck(state: StateStore, limit: number): SessionCheck {
+  return async (caller, { request, expiresAtMs, nowMs }) => {
+    const decision = await state.takeSeat(
+      {
+        issuer: caller.issuer,
+        sub: caller.sub,
+        viewer: seatOf(request.viewerId),
+        untilMs: expiresAtMs,
+        limit,
+      },
+      nowMs + STATE_BUDGET_MS,
+    );
+    if (!decision.granted) throw seatLimit(decision.retryAfterSeconds);
   };
 }
 
@@ -100,17 +117,7 @@ export function createViewerControl(deps: ViewerControlDeps): ViewerControl {
       if (!revocations || !issuerOf(caller)?.adminScope) return;
       await revocations.assertNotRevoked(tokenIdentity(caller), context.nowMs + STATE_BUDGET_MS);
     },
-    ...(limit !== undefined && state
-      ? {
-          async seats(caller, viewerId, untilMs, nowMs) {
-            const decision = await state.takeSeat(
-              { issuer: caller.issuer, sub: caller.sub, viewer: seatOf(viewerId), untilMs, limit },
-              nowMs + STATE_BUDGET_MS,
-            );
-            if (!decision.granted) throw seatLimit(decision.retryAfterSeconds);
-          },
-        }
-      : {}),
+    ...(limit !== undefined && state ? { seats: seatCheck(state, limit) } : {}),
     revocationRoute,
   };
 }

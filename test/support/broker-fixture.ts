@@ -65,6 +65,8 @@ export interface FixtureOptions {
   state?: LocalStateTable;
   /** The broker's token checks (lambda/broker/pipeline.ts TokenCheck). @default [] */
   checks?: LocalBrokerOptions['checks'];
+  /** The broker's session checks (lambda/broker/pipeline.ts SessionCheck). @default [] */
+  sessionChecks?: LocalBrokerOptions['sessionChecks'];
 }
 
 let devKey: JWK | undefined;
@@ -89,6 +91,7 @@ export function brokerPerTest(options: FixtureOptions): () => BrokerFixture {
         emulatorNow: emulatorClock.now,
         ...(options.state ? { state: options.state } : {}),
         ...(options.checks ? { checks: options.checks } : {}),
+        ...(options.sessionChecks ? { sessionChecks: options.sessionChecks } : {}),
       });
       await options.setup?.(broker);
     } catch (error) {
