@@ -22,6 +22,7 @@ import { DEFAULT_LOCAL_STREAMS, defaultLocalConfig } from './default-config';
 import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, createDevIssuer, type DevIssuer } from './dev-issuer';
 import { startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
 import { createLocalGateway } from './gateway/gateway';
+import { createArchiveMedia } from './media/archive';
 import { emulatorMedia } from './media/emulator-hook';
 import { cloudWatchApi, isCloudWatchCall } from './usage/api';
 import { AuditRing, AuditTapLogger } from './usage/audit-ring';
@@ -89,6 +90,7 @@ async function startBackend(options: LocalBrokerOptions, host: string, baseUrl: 
     enforceQuotas: config.local?.enforceQuotas ?? true,
     ...(options.emulatorNow ? { now: options.emulatorNow } : {}),
     media: (...args) => media.hook!(...args),
+    archive: createArchiveMedia(),
   });
   media.hook = (options.media ?? emulatorMedia(options.emulatorNow))(emulator);
   return { config, emulator };
