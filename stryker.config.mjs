@@ -1,18 +1,22 @@
-// Mutation testing of the domain (lambda/core) against its unit tests (test/lambda/core). Run with
-// `npx stryker run` through scripts/node24.sh (see docs/ARCHITECTURE.md); limit to some files with
-// `--mutate lambda/core/cors.ts,lambda/core/bearer.ts`. The full run takes about 15 minutes on 2 cores.
+// Mutation testing of the domain (lambda/core), the HTTP contract (lambda/contract) and the KVS adapter (lambda/kvs)
+// against their own tests (test/lambda/core, test/lambda/contract, test/lambda/kvs). Run with `npm run mutation`
+// (see docs/ARCHITECTURE.md); limit to some files with `-- --mutate lambda/core/cors.ts,lambda/kvs/retry.ts`.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-  mutate: ['lambda/core/**/*.ts'],
+  mutate: ['lambda/core/**/*.ts', 'lambda/contract/**/*.ts', 'lambda/kvs/**/*.ts'],
   testRunner: 'jest',
   // Jest runs in ESM mode (@middy/core 7 is ESM-only), as in `npm run test:jest`.
   testRunnerNodeArgs: ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning'],
   jest: {
     projectType: 'custom',
     configFile: 'jest.config.js',
-    // Only the domain's unit tests: the HTTP and CDK suites are slow and would hide weak unit tests.
-    // No global setup: the unit tests need no Lambda bundles (and an instrumented core would break their budgets).
-    config: { testMatch: ['<rootDir>/test/lambda/core/**/*.test.ts'], reporters: ['default'], globalSetup: null },
+    // Only the mutated folders' own tests: the HTTP and CDK suites are slow and would hide weak unit tests.
+    // No global setup: these tests need no Lambda bundles (and an instrumented core would break their budgets).
+    config: {
+      testMatch: ['<rootDir>/test/lambda/{core,contract,kvs}/**/*.test.ts'],
+      reporters: ['default'],
+      globalSetup: null,
+    },
     enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',

@@ -5,6 +5,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { createBrokerHandler } from '../lambda/broker/handler';
 import { createKvsAdapter } from '../lambda/kvs/adapter';
+import { kvsAdapterOptions } from '../lambda/kvs/options';
 import { parseSessionRequest } from '../lambda/core/request';
 import { validateConfig } from '../lambda/runtime/validate';
 import type { KvsEmulator } from '../local/emulator';
@@ -14,14 +15,13 @@ import { round } from './stats';
 const config = validateConfig(deployedConfig('https://idp.bench.example/jwks'));
 
 function adapter(emulator: KvsEmulator) {
-  return createKvsAdapter({
-    region: REGION,
-    endpoint: emulator.endpoint,
-    credentials: { accessKeyId: AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: AWS_ENV.AWS_SECRET_ACCESS_KEY },
-    timeoutMs: config.kvs.timeoutMs,
-    maxAttempts: config.kvs.maxAttempts,
-    dataEndpointTtlMs: config.kvs.dataEndpointTtlSeconds * 1000,
-  });
+  return createKvsAdapter(
+    kvsAdapterOptions(config, {
+      region: REGION,
+      endpoint: emulator.endpoint,
+      credentials: { accessKeyId: AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: AWS_ENV.AWS_SECRET_ACCESS_KEY },
+    }),
+  );
 }
 
 function calls(emulator: KvsEmulator): number {

@@ -18,6 +18,7 @@ import { gatewayResponse } from '../lambda/contract/gateway-responses';
 import { parseConfig, type BrokerConfig } from '../lambda/core/config';
 import { SERVICE_NAME } from '../lambda/core/telemetry';
 import { createKvsAdapter } from '../lambda/kvs/adapter';
+import { kvsAdapterOptions } from '../lambda/kvs/options';
 import { DEFAULT_LOCAL_STREAMS, defaultLocalConfig } from './default-config';
 import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, createDevIssuer, type DevIssuer } from './dev-issuer';
 import { startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
@@ -54,6 +55,8 @@ export interface LocalBrokerOptions {
   emulatorNow?: () => number;
   /** The broker's discovery limits (SECURITY.md). @default DISCOVERY_LIMITS */
   discoveryLimits?: BrokerOptions['discoveryLimits'];
+  /** The broker's token checks (revocation, seats). @default [] */
+  checks?: BrokerOptions['checks'];
 }
 
 export interface LocalBroker {
@@ -109,15 +112,23 @@ function apiGateway(
   const authorizerLogger = new AuditTapLogger({ serviceName: SERVICE_NAME }, ring);
   const metrics = brokerMetrics(logger);
   const now = options.now;
-  const kvs = createKvsAdapter({
-    region: emulator.region,
-    endpoint: emulator.endpoint,
-    credentials: { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator' },
-    timeoutMs: config.kvs.timeoutMs,
-    maxAttempts: config.kvs.maxAttempts,
-    dataEndpointTtlMs: config.kvs.dataEndpointTtlSeconds * 1000,
-    // One clock for the handlers and the adapter: the broker sets KVS deadlines on it (discovery's 3 s budget).
+  const kvs = createKvsAdapter(
+    kvsAdapterOptions(config, {
+      region: emulator.region,
+      endpoint: emulator.endpoint,
+      credentials: { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator' },
+      // One clock for the handlers and the adapter: the broker sets KVS deadlines on it (discovery's 3 s budget).
+      now,
+    }),
+  );
+  const broker = createBrokerHandler({
+    config,
+    kvs,
+    logger,
+    metrics,
     ...(now ? { now } : {}),
+    ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
+    ...(options.checks ? { checks: options.checks } : {}),
   });
   return createLocalGateway({
     authorizer: createAuthorizer({
@@ -125,14 +136,7 @@ function apiGateway(
       logger: authorizerLogger,
       ...(now ? { now: () => new Date(now()) } : {}),
     }),
-    broker: createBrokerHandler({
-      config,
-      kvs,
-      logger,
-      metrics,
-      ...(now ? { now } : {}),
-      ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
-    }),
+    broker: (event, context) => broker(event, context),
     authorizerCacheTtlSeconds: config.api.authorizerCacheTtlSeconds,
     throttle: { rateLimit: config.api.throttlingRateLimit, burstLimit: config.api.throttlingBurstLimit },
     ipRateLimit: config.api.ipRateLimit,

@@ -1,18 +1,27 @@
-// The broker Lambda: one router over the contract's route table (lambda/contract/routes.ts), each operation thin
-// glue: event -> core -> KVS -> JSON.
+// The broker Lambda: one router over the contract's route table (lambda/contract/routes.ts). Each operation is a
+// route of the pipeline (pipeline.ts): parse, handle; the caller, checks, audit, metrics, errors, CORS and
+// Cache-Control are the pipeline's, the same for every route.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { executionModeStreamifyResponse } from '@middy/core/executionModeStreamifyResponse';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { openApiDocument } from '../contract/openapi';
-import { routeOf, type OperationId } from '../contract/routes';
+import { ROUTES, routeOf, type OperationId } from '../contract/routes';
 import type { BrokerConfig } from '../core/config';
-import { BrokerError } from '../core/errors';
 import type { KvsAdapter } from '../kvs/adapter';
-import { jsonErrors, jsonResponse } from './http';
-import { createSessionRoute } from './sessions';
+import {
+  errorAnswer,
+  noRoute,
+  runRoute,
+  type OpenRoute,
+  type PipelineResult,
+  type Route,
+  type TokenCheck,
+} from './pipeline';
+import { createSession } from './sessions';
 import { createStreamsRoute, type DiscoveryLimits } from './streams';
 
 export interface BrokerOptions {
@@ -24,46 +33,71 @@ export interface BrokerOptions {
   now?: () => number;
   /** @default DISCOVERY_LIMITS */
   discoveryLimits?: DiscoveryLimits;
+  /**
+   * Run on every token route once the caller is known, before parsing and deciding (revocation, seats); a check
+   * refuses by throwing a BrokerError. @default []
+   */
+  checks?: readonly TokenCheck[];
 }
 
-type Operation = (event: APIGatewayProxyEvent, requestId: string) => Promise<APIGatewayProxyResult>;
-
-export function createBrokerHandler(options: BrokerOptions) {
-  const { config, kvs, logger, metrics } = options;
-  const now = options.now ?? Date.now;
+/** GET /openapi.json: the document, built once per instance, cacheable (it holds no secret). */
+function openApiRoute(): OpenRoute<void> {
   let document: string | undefined;
-  // Every operation of the route table, or this does not compile.
-  const operations: Record<OperationId, Operation> = {
-    createSession: createSessionRoute({ config, kvs, logger, metrics, now }),
-    listStreams: createStreamsRoute({
-      config,
-      kvs,
-      logger,
-      metrics,
-      now,
-      ...(options.discoveryLimits ? { limits: options.discoveryLimits } : {}),
-    }),
-    getOpenApiDocument: async (event) => {
+  return {
+    auth: 'none',
+    parse: () => undefined,
+    handle: async () => {
       document ??= JSON.stringify(openApiDocument());
-      return {
-        ...jsonResponse(event, config.cors, 200, null, { 'Cache-Control': 'max-age=300' }),
-        body: document,
-      };
+      return { body: { text: document }, headers: { 'Cache-Control': 'max-age=300' } };
     },
   };
+}
 
-  async function route(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
-    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
-    const operation = routeOf(event.httpMethod, event.resource);
-    if (!operation) throw new BrokerError('NOT_FOUND', `No route ${event.httpMethod} ${event.path}`);
-    return operations[operation.operationId](event, requestId);
+/** Every operation of the route table, or this does not compile; each one's `auth` is its row's authorizer. */
+function brokerRoutes(options: BrokerOptions): Record<OperationId, Route> {
+  const routes: Record<OperationId, Route> = {
+    createSession,
+    listStreams: createStreamsRoute(options.discoveryLimits),
+    getOpenApiDocument: openApiRoute(),
+  };
+  for (const row of ROUTES) {
+    if (routes[row.operationId].auth !== row.authorizer)
+      throw new TypeError(
+        `route ${row.operationId}: auth is not the route table's authorizer ${row.authorizer}`,
+      );
   }
+  return routes;
+}
 
+/** The router and pipeline, without the Lambda middleware: event -> answer (a body string, or a stream). */
+export function createBrokerRouter(options: BrokerOptions) {
+  const routes = brokerRoutes(options);
+  const pipeline = { ...options, now: options.now ?? Date.now };
+  return async function route(event: APIGatewayProxyEvent, context: Context): Promise<PipelineResult> {
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    const row = routeOf(event.httpMethod, event.resource);
+    if (!row) return errorAnswer(event, options.config, noRoute(event), requestId);
+    return runRoute(pipeline, row, routes[row.operationId], event, requestId);
+  };
+}
+
+/**
+ * The broker's Lambda handler. `buffered` (API Gateway's default integration): every body is a string. `stream`: a
+ * Lambda that streams its answer (awslambda.streamifyResponse, for API Gateway REST response streaming), which a
+ * route whose body is a stream (`{ stream }`) needs; string bodies are written to the stream as they are.
+ */
+export function createBrokerHandler(
+  options: BrokerOptions,
+  responseMode: 'buffered' | 'stream' = 'buffered',
+) {
+  const route = createBrokerRouter(options);
   return (
-    middy<APIGatewayProxyEvent, APIGatewayProxyResult>(route)
-      .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
-      // One EMF flush per invocation, after the error middleware below has answered (middy runs `after` in reverse).
-      .use(logMetrics(metrics, { captureColdStartMetric: true }))
-      .use(jsonErrors({ logger, cors: config.cors }))
+    middy<APIGatewayProxyEvent, PipelineResult>(
+      route,
+      responseMode === 'stream' ? { executionMode: executionModeStreamifyResponse } : {},
+    )
+      .use(injectLambdaContext(options.logger, { resetKeys: true, logEvent: false }))
+      // One EMF flush per invocation (ColdStart and the invocation's metrics; decisions flush as their own lines).
+      .use(logMetrics(options.metrics, { captureColdStartMetric: true }))
   );
 }

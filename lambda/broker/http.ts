@@ -1,12 +1,10 @@
-// HTTP glue shared by the broker's routes: JSON responses, CORS, the authorizer context, and the error middleware.
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+// HTTP glue of the route pipeline (pipeline.ts): response headers, the caller from the authorizer context, the body.
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { decodeJwt } from 'jose';
 import { bearerToken, headerValue } from '../core/bearer';
 import type { IssuerConfig } from '../core/config';
 import { corsHeaders } from '../core/cors';
-import { BrokerError, errorBody, toBrokerError } from '../core/errors';
+import { BrokerError } from '../core/errors';
 import type { Grant } from '../core/grants';
 import { contextGrants } from '../core/policy';
 
@@ -14,40 +12,21 @@ export interface CorsOptions {
   allowOrigins: readonly string[];
 }
 
-/** Every answer is JSON and never cached: a session URL is a bearer credential for its lifetime. */
-export function jsonResponse(
+/**
+ * The headers of every answer: JSON and never cached (a session URL is a bearer credential for its lifetime), CORS
+ * for an allowed origin, then the route's own (a stream's Content-Type, a cacheable document's Cache-Control).
+ */
+export function responseHeaders(
   event: APIGatewayProxyEvent,
   cors: CorsOptions,
-  statusCode: number,
-  body: unknown,
   extraHeaders: Record<string, string> = {},
-): APIGatewayProxyResult {
+): Record<string, string> {
   return {
-    statusCode,
-    headers: {
-      'Content-Type': 'application/json',
-      'Cache-Control': 'no-store',
-      ...corsHeaders(headerValue(event.headers ?? {}, 'origin'), cors.allowOrigins),
-      ...extraHeaders,
-    },
-    body: JSON.stringify(body),
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-store',
+    ...corsHeaders(headerValue(event.headers ?? {}, 'origin'), cors.allowOrigins),
+    ...extraHeaders,
   };
-}
-
-export function errorResponse(
-  event: APIGatewayProxyEvent,
-  cors: CorsOptions,
-  error: unknown,
-  requestId: string,
-): APIGatewayProxyResult {
-  const e = toBrokerError(error);
-  return jsonResponse(
-    event,
-    cors,
-    e.status,
-    errorBody(e, requestId),
-    e.retryAfterSeconds !== undefined ? { 'Retry-After': String(e.retryAfterSeconds) } : {},
-  );
 }
 
 export interface Caller {
@@ -116,26 +95,4 @@ export function jsonBody(event: APIGatewayProxyEvent): unknown {
   } catch {
     throw new BrokerError('INVALID_REQUEST', 'body: must be valid JSON');
   }
-}
-
-/**
- * Last line of defence (middy's "expose or hide"): any error that escaped a route becomes the contract's JSON error.
- * BrokerErrors carry their code out; anything else is logged in full and answered as INTERNAL_ERROR.
- */
-export function jsonErrors(options: {
-  logger: Logger;
-  cors: CorsOptions;
-}): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
-  return {
-    onError: async (request) => {
-      const e = toBrokerError(request.error);
-      if (e.code === 'INTERNAL_ERROR') options.logger.error('unhandled error', { detail: e.detail });
-      request.response = errorResponse(
-        request.event,
-        options.cors,
-        e,
-        request.event.requestContext?.requestId ?? request.context.awsRequestId,
-      );
-    },
-  };
 }

@@ -32,22 +32,23 @@ export function brokerMetrics(logger: Logger): Metrics {
 }
 
 /**
- * One session decision. Default dimensions only (`service`), so the metric count does not grow with the streams;
- * `metrics.perStreamDimensions` adds StreamName to SessionsIssued (one invocation makes one decision, so the
- * dimension is the invocation's). ErrorCode has a fixed, small set of values.
+ * One session decision, as its own EMF line (Powertools' singleMetric): a batch request makes several decisions,
+ * each with its own dimensions. Default dimensions only (`service`), so the metric count does not grow with the
+ * streams; `metrics.perStreamDimensions` adds StreamName to SessionsIssued. ErrorCode has a fixed, small set of values.
  */
 export function countSession(
   metrics: Metrics,
   config: Pick<BrokerConfig, 'metrics'>,
   decision: { streamName: string } | { errorCode: ErrorCode },
 ): void {
+  const single = metrics.singleMetric();
   if ('errorCode' in decision) {
-    metrics.addDimension(ERROR_CODE_DIMENSION, decision.errorCode);
-    metrics.addMetric(SESSIONS_DENIED, MetricUnit.Count, 1);
+    single.addDimension(ERROR_CODE_DIMENSION, decision.errorCode);
+    single.addMetric(SESSIONS_DENIED, MetricUnit.Count, 1);
     return;
   }
-  if (config.metrics.perStreamDimensions) metrics.addDimension(STREAM_NAME_DIMENSION, decision.streamName);
-  metrics.addMetric(SESSIONS_ISSUED, MetricUnit.Count, 1);
+  if (config.metrics.perStreamDimensions) single.addDimension(STREAM_NAME_DIMENSION, decision.streamName);
+  single.addMetric(SESSIONS_ISSUED, MetricUnit.Count, 1);
 }
 
 /** One discovery answer, granted or refused (the audit line says which). */

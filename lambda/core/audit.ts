@@ -1,6 +1,6 @@
 // The audit line (README (Observability and audit)): one per decision, granted or denied. Never a JWT, a session URL or its token.
 import type { IssuerConfig } from './config';
-import type { ErrorCode } from './errors';
+import { ERROR_STATUS, type ErrorCode } from './errors';
 import type { SessionRequest } from './request';
 import { DISCOVERY_AUDIT, SESSION_AUDIT } from './telemetry';
 
@@ -55,6 +55,54 @@ export interface AuditInput {
   truncated?: boolean;
 }
 
+/**
+ * The parts of an API Gateway event an audit line names: a proxy event (broker) and a REQUEST authorizer event both
+ * have this shape, so the broker and the authorizer build their audit fields with the same function.
+ */
+export interface AuditedRequest {
+  requestContext?: {
+    requestId?: string;
+    extendedRequestId?: string;
+    identity?: { sourceIp?: string; userAgent?: string | null };
+  };
+  pathParameters?: { [name: string]: string | undefined } | null;
+}
+
+/** Who asked, as far as it is known when the line is written (nothing before the token was read). */
+export interface AuditedCaller {
+  issuer?: string;
+  sub?: string;
+}
+
+/** The fields of an audit line that describe the request and its caller, whatever the route decides. */
+export type AuditFields = Pick<
+  AuditInput,
+  'requestId' | 'extendedRequestId' | 'issuer' | 'sub' | 'tenant' | 'streamName' | 'sourceIp' | 'userAgent'
+>;
+
+/**
+ * THE audit fields of a request (README (Observability and audit)): request ids, caller, tenant (from the issuer's
+ * config), the path's stream, source IP and user agent. Pure; auditEvent makes them safe to log.
+ */
+export function auditFields(
+  request: AuditedRequest,
+  caller: AuditedCaller | undefined,
+  issuers: readonly Pick<IssuerConfig, 'issuer' | 'streamPrefix'>[],
+): AuditFields {
+  const context = request.requestContext;
+  const streamName = request.pathParameters?.streamName;
+  return {
+    requestId: context?.requestId ?? '',
+    extendedRequestId: context?.extendedRequestId,
+    issuer: caller?.issuer,
+    sub: caller?.sub,
+    tenant: tenantOf(issuers.find((i) => i.issuer === caller?.issuer)),
+    streamName: typeof streamName === 'string' ? streamName : undefined,
+    sourceIp: context?.identity?.sourceIp,
+    userAgent: context?.identity?.userAgent ?? undefined,
+  };
+}
+
 /** The tenant of an issuer's callers: its `streamPrefix` when it confines them, else the issuer itself. */
 export function tenantOf(
   issuer: Pick<IssuerConfig, 'issuer' | 'streamPrefix'> | undefined,
@@ -95,15 +143,11 @@ export function logSafe(text: string | null | undefined): string | undefined {
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
-/** DENIED is the caller's doing (4xx); FAILED is ours or upstream's (5xx). */
+/** DENIED is the caller's doing (4xx); FAILED is ours or upstream's (5xx, from the status table). */
 export function auditEvent(input: AuditInput): AuditEvent {
   const { request } = input;
   const outcome =
-    input.errorCode === undefined
-      ? 'GRANTED'
-      : ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'INTERNAL_ERROR'].includes(input.errorCode)
-        ? 'FAILED'
-        : 'DENIED';
+    input.errorCode === undefined ? 'GRANTED' : ERROR_STATUS[input.errorCode] >= 500 ? 'FAILED' : 'DENIED';
   const event: AuditEvent = {
     audit: input.audit ?? SESSION_AUDIT,
     time: new Date(input.nowMs).toISOString(),

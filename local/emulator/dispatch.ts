@@ -2,7 +2,6 @@
 // injected latency and faults, answers failures as KVS errors, and logs one line per request.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { readBody } from '../http/body';
 import { KvsError, writeKvsError } from './errors';
 import {
@@ -31,6 +30,8 @@ export interface DispatchDeps {
   media: MediaHook | undefined;
   /** Aborted when the emulator closes: requests waiting out a latency just go away. */
   closing: AbortSignal;
+  /** Waits out a stream's latency (KvsEmulatorOptions.delay). */
+  delay: (ms: number, signal: AbortSignal) => Promise<unknown>;
   /** Never throws (a failing logger must not take requests down with it). */
   log: (line: object) => void;
   context: () => OperationContext;
@@ -95,8 +96,7 @@ async function handleApi(
   const decision = deps.quotas?.tryAcquire(op.name, streamName);
   if (decision && !decision.ok) throw throttled(op.name, decision, streamName);
   const stream = ref === undefined ? undefined : deps.registry.resolve(ref);
-  if (stream !== undefined && stream.latencyMs > 0)
-    await sleep(stream.latencyMs, undefined, { signal: deps.closing });
+  if (stream !== undefined && stream.latencyMs > 0) await deps.delay(stream.latencyMs, deps.closing);
   if (stream?.fault === 'NotAuthorizedException') {
     throw new KvsError(
       'NotAuthorizedException',

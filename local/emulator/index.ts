@@ -1,5 +1,5 @@
 // Public surface of the local Kinesis Video Streams emulator.
-export { startKvsEmulator, type KvsEmulator, type KvsEmulatorOptions } from './server';
+export { startKvsEmulator, type KvsEmulator, type KvsEmulatorOptions, type LatencyDelay } from './server';
 export type { StreamConfig, Stream, StreamFault, Recording } from './streams';
 export { isRecording, type ArchiveMedia, type Clip, type ImageFormat, type ImageOptions } from './archive';
 export type { MediaHook } from './media-gate';

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ArchiveMedia } from './archive';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createDispatcher } from './dispatch';
 import type { MediaHook } from './media-gate';
 import type { OperationContext } from './operations';
@@ -37,7 +38,14 @@ export interface KvsEmulatorOptions {
   archive?: ArchiveMedia;
   /** One structured line per request (never the session token). @default no logging */
   log?: (line: object) => void;
+  /**
+   * How a stream's `latencyMs` is waited out; the signal aborts when the emulator closes. Tests pass a gate they
+   * open themselves, so latency costs no real time. @default node:timers/promises setTimeout
+   */
+  delay?: LatencyDelay;
 }
+
+export type LatencyDelay = (ms: number, signal: AbortSignal) => Promise<unknown>;
 
 export interface KvsEmulator {
   /** Base URL for the SDK clients' `endpoint`, e.g. `http://127.0.0.1:41234`; also the DataEndpoint returned. */
@@ -71,6 +79,7 @@ const OPTION_KEYS = new Set([
   'media',
   'archive',
   'log',
+  'delay',
 ]);
 function checkOptions(options: KvsEmulatorOptions): void {
   const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.has(k));
@@ -148,6 +157,7 @@ export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<Kvs
       now,
       media: options.media,
       closing: closing.signal,
+      delay: options.delay ?? ((ms, signal) => sleep(ms, undefined, { signal })),
       log: neverThrowing(options.log),
       context,
     }),

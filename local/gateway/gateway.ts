@@ -2,6 +2,9 @@
 // cache, IAM policy evaluation, proxy events, stage throttling, CORS preflight and JSON gateway responses.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream } from 'node:stream/web';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { gatewayResponse } from '../../lambda/contract/gateway-responses';
 import { ROUTES, type ApiRoute } from '../../lambda/contract/routes';
@@ -25,7 +28,9 @@ import { ipRateLimiter } from './ip-rate-limit';
 import { RouteTable } from './routing';
 
 export type { AuthorizerHandler } from './authorizer-cache';
-export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+/** A proxy result whose body may stream (a Lambda that streams its answer, API Gateway REST response streaming). */
+export type ProxyResult = Omit<APIGatewayProxyResult, 'body'> & { body: string | Readable | ReadableStream };
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>;
 
 /** The gateway responses this stand-in produces (a subset of the deployed API's). */
 type GatewayResponseType =
@@ -107,11 +112,11 @@ async function authorized(
 }
 
 /** A routed request through throttling, the body cap, the authorizer and the broker. */
-async function invoke(g: Gateway, req: IncomingMessage, r: GatewayRequest): Promise<APIGatewayProxyResult> {
+async function invoke(g: Gateway, req: IncomingMessage, r: GatewayRequest): Promise<ProxyResult> {
   if (!g.admit()) throw new GatewayRefusal('THROTTLED');
   const body = await readBody(req, g.maxBodyBytes, () => new GatewayRefusal('REQUEST_TOO_LARGE'));
   const context = await authorized(g, r, requestContext(g.stage, r, req.socket.remoteAddress ?? '127.0.0.1'));
-  let result: APIGatewayProxyResult;
+  let result: ProxyResult;
   try {
     result = await g.options.broker(proxyEvent(r, context, body), lambdaContext('broker', r.requestId));
   } catch {
@@ -165,12 +170,18 @@ export function createLocalGateway(options: LocalGatewayOptions) {
     const requestId = randomUUID();
     const headers = headersOf(req);
     const cors = corsHeaders(headers.origin, options.corsAllowOrigins);
-    const send = (result: { statusCode: number; headers?: Record<string, unknown>; body?: string }) => {
+    const send = async (result: {
+      statusCode: number;
+      headers?: Record<string, unknown>;
+      body?: ProxyResult['body'];
+    }) => {
       const resultHeaders = Object.fromEntries(
         Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]),
       );
       res.writeHead(result.statusCode, { ...cors, ...resultHeaders, 'x-amzn-RequestId': requestId });
-      res.end(result.body);
+      if (result.body === undefined || typeof result.body === 'string') res.end(result.body);
+      // A streamed answer goes out as it is read (response streaming); a failure mid-body cuts the connection.
+      else await pipeline(result.body instanceof Readable ? result.body : Readable.fromWeb(result.body), res);
     };
     try {
       if (requestLineAndHeaderBytes(req) > API_GATEWAY_MAX_HEADER_BYTES)
@@ -180,14 +191,14 @@ export function createLocalGateway(options: LocalGatewayOptions) {
       const method = req.method ?? 'GET';
       const preflight =
         method === 'OPTIONS' && options.corsAllowOrigins.length > 0 && routes.preflight(url.pathname);
-      if (preflight) return send({ statusCode: 204, headers: preflight });
+      if (preflight) return await send({ statusCode: 204, headers: preflight });
       const matched = routes.match(method, url.pathname);
       if (!matched) throw new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN');
       if (matched === 'BAD_REQUEST_PARAMETERS') throw new GatewayRefusal(matched);
       // extendedRequestId: API Gateway's own id, which a client cannot choose (unlike requestId, which a client can
       // set with x-amzn-RequestId); audit lines correlate by it.
       const extendedRequestId = randomBytes(12).toString('base64');
-      send(
+      await send(
         await invoke(gateway, req, {
           requestId,
           extendedRequestId,
@@ -200,7 +211,7 @@ export function createLocalGateway(options: LocalGatewayOptions) {
       );
     } catch (error) {
       if (!(error instanceof GatewayRefusal)) throw error;
-      send(gatewayResponse(error.type, requestId));
+      await send(gatewayResponse(error.type, requestId));
     }
   };
 }

@@ -12,6 +12,7 @@ import { AUTHORIZER_REFUSALS } from '../../lambda/authorizer/refusals';
 import { parseConfig, PLAYBACK_MODES, PROTOCOLS } from '../../lambda/core/config';
 import { decide } from '../../lambda/core/decision';
 import { readGrants } from '../../lambda/core/grants';
+import { hasUnsafeLogChars } from '../../lambda/core/audit';
 import type { SessionRequest } from '../../lambda/core/request';
 import { auditLines, captureOutput, type Captured } from '../support/local-broker';
 import { signingKey, signToken, type SigningKey } from '../support/jwks-server';
@@ -67,6 +68,11 @@ function entryCovers(entry: unknown, r: SessionRequest, prefix: string): boolean
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return false;
   const g = entry as Record<string, unknown>;
   if ('extra' in g || typeof g.stream !== 'string' || !/^(\*|[a-z]+\*?)$/.test(g.stream)) return false;
+  // A malformed field makes the whole entry no grant (the generator's invalid values, named one by one).
+  const validList = (v: unknown, allowed: readonly string[]) =>
+    v === undefined || (Array.isArray(v) && v.length > 0 && v.every((x) => allowed.includes(x as string)));
+  if (!validList(g.modes, PLAYBACK_MODES) || !validList(g.protocols, PROTOCOLS)) return false;
+  if (g.from === -1 || g.maxExpiresSeconds === 1.5) return false;
   const stem = g.stream.endsWith('*') ? g.stream.slice(0, -1) : undefined;
   if (stem === undefined ? g.stream !== r.streamName : !r.streamName.startsWith(stem)) return false;
   if (!r.streamName.startsWith(prefix)) return false;
@@ -97,7 +103,7 @@ const arbRequest: fc.Arbitrary<SessionRequest> = fc
   }));
 
 describe('from claims to decision', () => {
-  it('never allows what no claim entry covers, within the issuer streamPrefix (property)', () => {
+  it('allows exactly what some claim entry covers, within the issuer streamPrefix (property, both ways)', () => {
     const source = (streamPrefix: string) => ({
       grantsFrom: 'claim' as const,
       grantsClaim: 'kvs',
@@ -113,7 +119,8 @@ describe('from claims to decision', () => {
           const { grants } = readGrants({ kvs: entries }, source(prefix));
           const decision = decide(grants, request, NOW, limits);
           const covered = entries.some((e) => entryCovers(e, request, prefix));
-          if (decision.allowed) expect(covered).toBe(true);
+          // Both ways: an over-grant (allowed, not covered) and an under-grant (covered, refused) both fail.
+          expect(decision.allowed).toBe(covered);
         },
       ),
       { numRuns: 5000 },
@@ -157,6 +164,21 @@ describe('the authorizer on generated tokens and events', () => {
     },
     { requiredKeys: ['iss', 'aud', 'sub', 'exp'] },
   );
+  /**
+   * Whether a token's claims meet docs/tokens.md, written out independently of the authorizer: this issuer, its
+   * audience, a sub fit for the principalId, exp/nbf/iat within the 30 s tolerance, at most 100 grant entries.
+   */
+  const acceptable = (c: Record<string, unknown>): boolean =>
+    c.iss === ISSUER &&
+    (c.aud === 'aud' || (Array.isArray(c.aud) && c.aud.includes('aud'))) &&
+    typeof c.sub === 'string' &&
+    /^[^"\\]{1,256}$/.test(c.sub) &&
+    !hasUnsafeLogChars(c.sub) &&
+    typeof c.exp === 'number' &&
+    c.exp > NOW_S - 30 &&
+    (c.nbf === undefined || (c.nbf as number) <= NOW_S + 30) &&
+    (c.iat === undefined || (c.iat as number) <= NOW_S + 30) &&
+    (Array.isArray(c.kvs) ? c.kvs.length : c.kvs === undefined ? 0 : 1) <= 100;
   const header = mostly(
     claims.map((c) => ({ kind: 'signed' as const, c })),
     fc.string().map((s) => ({ kind: 'raw' as const, s })),
@@ -166,7 +188,7 @@ describe('the authorizer on generated tokens and events', () => {
     fc.string(),
   );
 
-  it('answers an Allow under 8 KB within the stage, or throws Unauthorized with an audited reason (property)', async () => {
+  it('answers an Allow under 8 KB within the stage to every acceptable token, and Unauthorized with an audited reason to the rest (property)', async () => {
     await fc.assert(
       fc.asyncProperty(header, methodArn, async (h, arn) => {
         const bearer = h.kind === 'signed' ? `Bearer ${await signToken(key, h.c as JWTPayload)}` : h.s;
@@ -177,15 +199,19 @@ describe('the authorizer on generated tokens and events', () => {
           pathParameters: { streamName: 'cam-1' },
           requestContext: { requestId: 'r', extendedRequestId: 'e', identity: { sourceIp: '203.0.113.7' } },
         } as unknown as APIGatewayRequestAuthorizerEvent;
+        // The other side: a well-formed token for a method of this stage is never refused.
+        const shouldAllow = h.kind === 'signed' && acceptable(h.c) && arn.startsWith(`${STAGE}/`);
         let policy;
         try {
           policy = await authorize(event);
         } catch (error) {
+          expect(shouldAllow).toBe(false);
           expect(error).toEqual(new Error('Unauthorized'));
           expect(AUTHORIZER_REFUSALS).toContain(auditLines(captured).at(-1)?.reason);
           captured.lines.length = 0;
           return;
         }
+        expect(shouldAllow).toBe(true);
         expect(Buffer.byteLength(JSON.stringify(policy))).toBeLessThan(8192);
         expect(policy.policyDocument.Statement).toEqual([
           { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: expect.any(Array) },

@@ -3,7 +3,7 @@
 // Every test using it also proves README (Observability and audit) on what it did: no JWT and no session URL reached the log.
 import { afterEach, beforeEach, expect } from '@jest/globals';
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { startLocalBroker, type LocalBroker } from '../../local/app';
+import { startLocalBroker, type LocalBroker, type LocalBrokerOptions } from '../../local/app';
 import { generateDevKey, type MintOptions } from '../../local/dev-issuer';
 import { testClock, type TestClock } from './clock';
 import { auditLines, captureOutput, serveJwks, type Captured } from './local-broker';
@@ -54,6 +54,8 @@ export interface FixtureOptions {
   separateEmulatorClock?: TestClock;
   /** @default T0 */
   startMs?: number;
+  /** The broker's token checks (lambda/broker/pipeline.ts TokenCheck). @default [] */
+  checks?: LocalBrokerOptions['checks'];
 }
 
 let devKey: JWK | undefined;
@@ -76,6 +78,7 @@ export function brokerPerTest(options: FixtureOptions): () => BrokerFixture {
         config: options.config,
         now: clock.now,
         emulatorNow: emulatorClock.now,
+        ...(options.checks ? { checks: options.checks } : {}),
       });
       await options.setup?.(broker);
     } catch (error) {

@@ -4,8 +4,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { createStreamsRoute } from '../../../lambda/broker/streams';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { createBrokerRouter } from '../../../lambda/broker/handler';
 import { parseConfig } from '../../../lambda/core/config';
 import { BrokerError } from '../../../lambda/core/errors';
 import type { LocalBroker } from '../../../local/app';
@@ -122,7 +122,7 @@ describe('the time budget of one discovery request', () => {
     const config = parseConfig({
       issuers: [{ issuer: 'i', jwksUri: 'https://i.example/jwks', audience: 'a' }],
     });
-    const handler = createStreamsRoute({
+    const handler = createBrokerRouter({
       config,
       kvs,
       logger: new Logger({ logLevel: 'SILENT' }),
@@ -130,6 +130,8 @@ describe('the time budget of one discovery request', () => {
       now: () => clock.now,
     });
     const event = {
+      httpMethod: 'GET',
+      resource: '/v1/streams',
       queryStringParameters: null,
       headers: {},
       requestContext: {
@@ -143,7 +145,12 @@ describe('the time budget of one discovery request', () => {
     } as unknown as APIGatewayProxyEvent;
     return {
       clock,
-      answer: async () => JSON.parse((await handler(event, 'req-1')).body) as Record<string, unknown>,
+      answer: async () => {
+        const res = await handler(event, { awsRequestId: 'req-1' } as Context);
+        const json = JSON.parse(res.body as string) as Record<string, unknown> & { error?: { code: string } };
+        if (json.error) throw json.error;
+        return json;
+      },
     };
   }
 
@@ -167,13 +174,13 @@ describe('the time budget of one discovery request', () => {
     expect(
       await route(1)
         .answer()
-        .catch((e: BrokerError) => e.code),
+        .catch((e: { code: string }) => e.code),
     ).toBe('UPSTREAM_TIMEOUT');
     // a timeout with time left is KVS failing, not the budget: the caller gets the 504 as well
     expect(
       await route(3)
         .answer()
-        .catch((e: BrokerError) => e.code),
+        .catch((e: { code: string }) => e.code),
     ).toBe('UPSTREAM_TIMEOUT');
   });
 });

@@ -1,10 +1,11 @@
 // The KVS adapter against the emulator over HTTP with the real SDK clients: data-endpoint cache and single flight,
 // retries with full jitter under one deadline, and many cold instances on one stream within KVS's quotas.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { BrokerError } from '../../../lambda/core/errors';
 import { parseSessionRequest } from '../../../lambda/core/request';
 import { createKvsAdapter, type KvsAdapter, type KvsAdapterOptions } from '../../../lambda/kvs/adapter';
 import { startKvsEmulator, type KvsEmulator, type KvsEmulatorOptions } from '../../../local/emulator';
+import { latencyGate } from '../../support/latency-gate';
 
 const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 const live = (stream: string) => parseSessionRequest(stream, undefined);
@@ -134,24 +135,41 @@ describe('retries', () => {
   });
 
   it('gives every attempt of a request the same deadline: a slow KVS costs budgetMs, not attempts x timeout', async () => {
+    // The emulator holds each attempt (latency gate) while fake timers move the clock: 3 attempts of 1 s would take
+    // 3 s; the 2.5 s deadline ends the third one early. No real time passes.
+    const gate = latencyGate();
     const slow = await startEmulator({
-      streams: [{ name: 'cam-slow', latencyMs: 1500 }],
+      streams: [{ name: 'cam-slow', latencyMs: 60_000 }],
       enforceQuotas: false,
+      delay: gate.delay,
     });
-    // Real time, bounded: 3 attempts of 1 s would take 3 s; the 2.5 s deadline ends the third one early.
-    const kvs = adapter(slow, {
-      now: Date.now,
-      timeoutMs: 1000,
-      maxAttempts: 3,
-      budgetMs: 2500,
-      random: () => 0,
+    jest.useFakeTimers({
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance'],
     });
-    const started = Date.now();
-    expect(await outcome(kvs.getStreamingSessionUrl(live('cam-slow'), 300))).toBe('UPSTREAM_TIMEOUT');
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(2400);
-    expect(elapsed).toBeLessThan(2950); // without the shared deadline: 3 x 1000 ms at least
-    expect(slow.stats().requests.GetDataEndpoint).toBe(3);
+    try {
+      const kvs = adapter(slow, {
+        now: Date.now,
+        timeoutMs: 1000,
+        maxAttempts: 3,
+        budgetMs: 2500,
+        random: () => 0,
+      });
+      const started = Date.now();
+      const result = outcome(kvs.getStreamingSessionUrl(live('cam-slow'), 300));
+      for (const [attempt, ms] of [
+        [1, 1000],
+        [2, 1000],
+        [3, 500],
+      ] as const) {
+        await gate.waitsFor(attempt);
+        await jest.advanceTimersByTimeAsync(ms);
+      }
+      expect(await result).toBe('UPSTREAM_TIMEOUT');
+      expect(Date.now() - started).toBe(2500);
+      expect(slow.stats().requests.GetDataEndpoint).toBe(3);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 

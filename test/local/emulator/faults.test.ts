@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
   DescribeStreamCommand,
   GetDataEndpointCommand,
@@ -10,14 +10,19 @@ import {
 } from '@aws-sdk/client-kinesis-video-archived-media';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startKvsEmulator, type KvsEmulator } from '../../../local/emulator/index';
+import { latencyGate, type LatencyGate } from '../../support/latency-gate';
 import { credentials, clientsFor, errorOf } from './support';
 
 describe('KVS emulator fault injection, latency and run-time streams', () => {
   let emu: KvsEmulator;
   let clients: ReturnType<typeof clientsFor>;
+  // Latency is held by a gate the tests open: no test here waits in real time.
+  let gate: LatencyGate;
 
   beforeAll(async () => {
+    gate = latencyGate();
     emu = await startKvsEmulator({
+      delay: gate.delay,
       streams: [
         { name: 'cam-ok' },
         { name: 'cam-denied', fault: 'NotAuthorizedException' },
@@ -72,26 +77,44 @@ describe('KVS emulator fault injection, latency and run-time streams', () => {
     expect((emu.stats().requests.DescribeStream ?? 0) - before).toBe(2);
   });
 
-  it('delays answers for a slow stream, so a client timeout fires', async () => {
-    const impatient = new KinesisVideoClient({
-      endpoint: emu.endpoint,
-      region: 'us-east-1',
-      credentials,
-      maxAttempts: 1,
-      // Without throwOnRequestTimeout, @smithy/node-http-handler 4.x only warns when requestTimeout passes.
-      requestHandler: new NodeHttpHandler({ requestTimeout: 100, throwOnRequestTimeout: true }),
+  it('holds answers for a slow stream, so a client timeout fires (fake timers: the 100 ms pass in no real time)', async () => {
+    jest.useFakeTimers({
+      doNotFake: ['Date', 'nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance'],
     });
-    const started = Date.now();
-    const err = await errorOf(impatient.send(new DescribeStreamCommand({ StreamName: 'cam-slow' })));
-    expect(err.name).toBe('TimeoutError');
-    expect(Date.now() - started).toBeLessThan(900);
+    try {
+      const impatient = new KinesisVideoClient({
+        endpoint: emu.endpoint,
+        region: 'us-east-1',
+        credentials,
+        maxAttempts: 1,
+        // Without throwOnRequestTimeout, @smithy/node-http-handler 4.x only warns when requestTimeout passes.
+        requestHandler: new NodeHttpHandler({ requestTimeout: 100, throwOnRequestTimeout: true }),
+      });
+      const held = gate.waits.length;
+      const pending = errorOf(impatient.send(new DescribeStreamCommand({ StreamName: 'cam-slow' })));
+      await gate.waitsFor(held + 1); // the request reached the emulator, which holds it for the stream's latency
+      expect(gate.waits.at(-1)).toBe(1000);
+      await jest.advanceTimersByTimeAsync(100);
+      expect((await pending).name).toBe('TimeoutError');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
-  it('answers a slow stream after its latency', async () => {
+  it('answers a slow stream once its latency has passed, not before', async () => {
     emu.putStream({ name: 'cam-slow-ish', latencyMs: 150 });
-    const started = Date.now();
-    await describeOf('cam-slow-ish');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    const held = gate.waits.length;
+    let answered = false;
+    const answer = describeOf('cam-slow-ish').then((out) => {
+      answered = true;
+      return out;
+    });
+    await gate.waitsFor(held + 1);
+    expect(gate.waits.at(-1)).toBe(150);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false);
+    gate.open();
+    await expect(answer).resolves.toHaveProperty('StreamInfo.StreamName', 'cam-slow-ish');
   });
 
   it('adds, updates and deletes streams at run time', async () => {
