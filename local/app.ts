@@ -17,7 +17,8 @@ import { brokerMetrics } from '../lambda/broker/metrics';
 import { gatewayResponse } from '../lambda/contract/gateway-responses';
 import { parseConfig, type BrokerConfig } from '../lambda/core/config';
 import { SERVICE_NAME } from '../lambda/core/telemetry';
-import { createKvsAdapter } from '../lambda/kvs/adapter';
+import { createKvsAdapter, createKvsClients } from '../lambda/kvs/adapter';
+import { createArchiveAdapter } from '../lambda/kvs/archive';
 import { kvsAdapterOptions } from '../lambda/kvs/options';
 import { DEFAULT_LOCAL_STREAMS, defaultLocalConfig } from './default-config';
 import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, createDevIssuer, type DevIssuer } from './dev-issuer';
@@ -112,18 +113,20 @@ function apiGateway(
   const authorizerLogger = new AuditTapLogger({ serviceName: SERVICE_NAME }, ring);
   const metrics = brokerMetrics(logger);
   const now = options.now;
-  const kvs = createKvsAdapter(
-    kvsAdapterOptions(config, {
-      region: emulator.region,
-      endpoint: emulator.endpoint,
-      credentials: { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator' },
-      // One clock for the handlers and the adapter: the broker sets KVS deadlines on it (discovery's 3 s budget).
-      now,
-    }),
-  );
+  const kvsOptions = kvsAdapterOptions(config, {
+    region: emulator.region,
+    endpoint: emulator.endpoint,
+    credentials: { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator' },
+    // One clock for the handlers and the adapter: the broker sets KVS deadlines on it (discovery's 3 s budget).
+    now,
+  });
+  // One data-endpoint cache for the session and the archive calls, as in the deployed broker.
+  const clients = createKvsClients(kvsOptions);
+  const kvs = createKvsAdapter(kvsOptions, clients);
   const broker = createBrokerHandler({
     config,
     kvs,
+    archive: createArchiveAdapter(clients),
     logger,
     metrics,
     ...(now ? { now } : {}),

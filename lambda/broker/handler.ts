@@ -12,6 +12,7 @@ import { openApiDocument } from '../contract/openapi';
 import { ROUTES, routeOf, type OperationId } from '../contract/routes';
 import type { BrokerConfig } from '../core/config';
 import type { KvsAdapter } from '../kvs/adapter';
+import type { ArchiveAdapter } from '../kvs/archive';
 import {
   errorAnswer,
   noRoute,
@@ -21,12 +22,15 @@ import {
   type Route,
   type TokenCheck,
 } from './pipeline';
+import { getClip, getImages, getTimeline } from './archive';
 import { createSession } from './sessions';
 import { createStreamsRoute, type DiscoveryLimits } from './streams';
 
 export interface BrokerOptions {
   config: BrokerConfig;
   kvs: KvsAdapter;
+  /** The archive calls of the timeline, images and clip routes (share the KVS clients with `kvs`). */
+  archive?: ArchiveAdapter;
   logger: Logger;
   metrics: Metrics;
   /** @default Date.now */
@@ -58,6 +62,9 @@ function brokerRoutes(options: BrokerOptions): Record<OperationId, Route> {
   const routes: Record<OperationId, Route> = {
     createSession,
     listStreams: createStreamsRoute(options.discoveryLimits),
+    getTimeline,
+    getImages,
+    getClip,
     getOpenApiDocument: openApiRoute(),
   };
   for (const row of ROUTES) {

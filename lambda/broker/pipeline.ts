@@ -11,12 +11,15 @@ import { auditEvent, auditFields, type AuditEvent, type AuditInput } from '../co
 import type { BrokerConfig } from '../core/config';
 import { BrokerError, errorBody, toBrokerError } from '../core/errors';
 import type { KvsAdapter } from '../kvs/adapter';
+import type { ArchiveAdapter } from '../kvs/archive';
 import { callerFromEvent, jsonBody, responseHeaders, type Caller } from './http';
 
 /** What every route may use: the parsed config, the KVS adapter and the clock. */
 export interface RouteDeps {
   config: BrokerConfig;
   kvs: KvsAdapter;
+  /** The archive calls (timeline, images, clip); without it those routes answer 404. */
+  archive?: ArchiveAdapter;
   now: () => number;
 }
 
@@ -191,7 +194,12 @@ async function decide(
 ): Promise<RouteAnswer> {
   const { config } = options;
   const { requestId, nowMs } = known;
-  const deps = { config, kvs: options.kvs, now: options.now };
+  const deps = {
+    config,
+    kvs: options.kvs,
+    ...(options.archive ? { archive: options.archive } : {}),
+    now: options.now,
+  };
   if (route.auth === 'none') {
     const input: unknown = route.parse(routeInput(event, row));
     known.described = route.describe?.(input) ?? {};

@@ -2,6 +2,13 @@
 // and answers with, and the error tables, so it cannot drift from what the API does. Served at GET /openapi.json;
 // `npm run openapi` writes docs/openapi.json.
 import * as z from 'zod';
+import {
+  clipQuerySchema,
+  imagesQuerySchema,
+  imagesSchema,
+  timelineQuerySchema,
+  timelineSchema,
+} from '../core/archive';
 import { catalogPageSchema, listQueryParameters } from '../core/discovery';
 import { ERROR_STATUS, type ErrorCode } from '../core/errors';
 import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/request';
@@ -66,6 +73,9 @@ const ERROR_CODES: Record<OperationId, readonly ErrorCode[]> = {
     'UPSTREAM_ERROR',
     'UPSTREAM_TIMEOUT',
   ],
+  getTimeline: Object.keys(ERROR_STATUS).filter((c) => c !== 'STREAM_NOT_PLAYABLE') as ErrorCode[],
+  getImages: Object.keys(ERROR_STATUS) as ErrorCode[],
+  getClip: Object.keys(ERROR_STATUS) as ErrorCode[],
   // No token: only API Gateway itself (throttling, a web ACL) and an ailing Lambda stand in the way.
   getOpenApiDocument: ['FORBIDDEN', 'THROTTLED', 'INTERNAL_ERROR', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
 };
@@ -142,14 +152,51 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
           schema: '#/components/schemas/StreamList',
         },
       };
+    case 'getTimeline':
+      return archiveDetails(timelineQuerySchema, {
+        description: 'Intervals with media, sorted; truncated: complete up to `to`, continue from there',
+        headers: noStore,
+        schema: '#/components/schemas/Timeline',
+      });
+    case 'getImages':
+      return archiveDetails(imagesQuerySchema, {
+        description: 'One page of images; per-image NO_MEDIA or MEDIA_ERROR',
+        headers: noStore,
+        schema: '#/components/schemas/Images',
+      });
+    case 'getClip':
+      return archiveDetails(clipQuerySchema, {
+        description: 'The MP4 file (GetClip: at most 200 fragments or 100 MB), streamed, as an attachment',
+        headers: { 'Content-Disposition': { schema: { type: 'string' } } },
+        schema: undefined,
+        contentType: 'video/mp4',
+      });
     case 'getOpenApiDocument':
       return { ok: { description: 'This document (OpenAPI 3.1)', headers: {}, schema: undefined } };
   }
 }
 
+/** An archive route: the stream in the path, its query parameters, and its 200. */
+function archiveDetails(query: z.ZodObject, ok: Record<string, unknown>): Record<string, unknown> {
+  const properties = jsonSchema(query, 'input').properties as Record<string, Record<string, unknown>>;
+  const required = ['from', 'to'];
+  return {
+    parameters: [
+      { name: 'streamName', in: 'path', required: true, schema: jsonSchema(streamNameSchema, 'input') },
+      ...Object.entries(properties).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: required.includes(name),
+        schema,
+      })),
+    ],
+    ok,
+  };
+}
+
 function operation(route: ApiRoute) {
   const { ok, ...inputs } = operationDetails(route) as {
-    ok: { description: string; headers: object; schema?: string };
+    ok: { description: string; headers: object; schema?: string; contentType?: string };
   };
   return {
     operationId: route.operationId,
@@ -160,7 +207,9 @@ function operation(route: ApiRoute) {
       '200': {
         description: ok.description,
         headers: ok.headers,
-        content: { 'application/json': { schema: ok.schema ? { $ref: ok.schema } : { type: 'object' } } },
+        content: ok.contentType
+          ? { [ok.contentType]: { schema: { type: 'string', contentMediaType: ok.contentType } } }
+          : { 'application/json': { schema: ok.schema ? { $ref: ok.schema } : { type: 'object' } } },
       },
       ...errorResponses(route),
     },
@@ -233,6 +282,8 @@ export function openApiDocument(): Record<string, unknown> {
         SessionRequest: requestSchema(sessionRequestBodySchema),
         Session: jsonSchema(sessionSchema, 'output'),
         StreamList: jsonSchema(catalogPageSchema, 'output'),
+        Timeline: jsonSchema(timelineSchema, 'output'),
+        Images: jsonSchema(imagesSchema, 'output'),
         Error: errorSchema,
       },
     },

@@ -3,7 +3,8 @@
 
 export type HttpMethod = 'GET' | 'POST';
 
-export type OperationId = 'createSession' | 'listStreams' | 'getOpenApiDocument';
+export type OperationId =
+  'createSession' | 'listStreams' | 'getTimeline' | 'getImages' | 'getClip' | 'getOpenApiDocument';
 
 /**
  * What the authorizer's IAM policy lists for a route:
@@ -41,6 +42,30 @@ export const ROUTES: readonly ApiRoute[] = [
     authorizer: 'jwt',
     policy: 'any-caller',
     summary: 'The streams this token may open, and how',
+  },
+  {
+    operationId: 'getTimeline',
+    method: 'GET',
+    path: '/v1/streams/{streamName}/timeline',
+    authorizer: 'jwt',
+    policy: 'each-grant',
+    summary: 'Where the archive has media in a range (its gaps)',
+  },
+  {
+    operationId: 'getImages',
+    method: 'GET',
+    path: '/v1/streams/{streamName}/images',
+    authorizer: 'jwt',
+    policy: 'each-grant',
+    summary: 'Thumbnails of a range, base64 in JSON',
+  },
+  {
+    operationId: 'getClip',
+    method: 'GET',
+    path: '/v1/streams/{streamName}/clip',
+    authorizer: 'jwt',
+    policy: 'each-grant',
+    summary: 'An MP4 file of a range, streamed',
   },
   {
     operationId: 'getOpenApiDocument',
@@ -91,9 +116,29 @@ export function routeOf(method: string, resource: string): ApiRoute | undefined 
   return ROUTES.find((r) => r.method === method && r.path === resource);
 }
 
+/** `/v1/streams/{streamName}/`: every `each-grant` route lies under it. */
+const STREAM_ROUTES_PREFIX = `/v1/streams/{${STREAM_NAME_PARAMETER}}/`;
+
+/**
+ * The `each-grant` resources of one stream pattern, per method: the route itself when the method has one, else
+ * `{METHOD}/v1/streams/{pattern}/*` for its several (GET: timeline, images, clip), so the policy grows by one
+ * resource per method and grant, not per route, and never allows a method the table does not list.
+ */
+function streamResources(stageArn: string, pattern: string, routes: readonly ApiRoute[]): string[] {
+  const byMethod = new Map<HttpMethod, ApiRoute[]>();
+  for (const r of routes) byMethod.set(r.method, [...(byMethod.get(r.method) ?? []), r]);
+  const at = (path: string) => path.replace(`{${STREAM_NAME_PARAMETER}}`, pattern);
+  return [...byMethod].map(([method, rs]) =>
+    rs.length === 1
+      ? `${stageArn}/${method}${at(rs[0]!.path)}`
+      : `${stageArn}/${method}${at(STREAM_ROUTES_PREFIX)}*`,
+  );
+}
+
 /**
  * The execute-api resources (`{stageArn}/{METHOD}{path}`) a token with these stream patterns may invoke:
- * `each-grant` routes once per pattern, `any-caller` routes once. Open routes need no policy.
+ * `any-caller` routes once, then the `each-grant` routes of each pattern (streamResources). Open routes need no
+ * policy.
  */
 export function policyResources(stageArn: string, streamPatterns: readonly string[]): string[] {
   const resources = new Set<string>();
@@ -101,11 +146,11 @@ export function policyResources(stageArn: string, streamPatterns: readonly strin
   // Routes open to any caller first: the policy reads as "discovery, then each granted stream".
   for (const route of guarded.filter((r) => r.policy !== 'each-grant'))
     resources.add(`${stageArn}/${route.method}${route.path}`);
+  const perStream = guarded.filter((r) => r.policy === 'each-grant');
+  if (perStream.some((r) => !r.path.startsWith(STREAM_ROUTES_PREFIX)))
+    throw new TypeError(`every each-grant route must lie under ${STREAM_ROUTES_PREFIX}`);
   for (const pattern of streamPatterns) {
-    for (const route of guarded.filter((r) => r.policy === 'each-grant'))
-      resources.add(
-        `${stageArn}/${route.method}${route.path.replace(`{${STREAM_NAME_PARAMETER}}`, pattern)}`,
-      );
+    for (const resource of streamResources(stageArn, pattern, perStream)) resources.add(resource);
   }
   return [...resources];
 }

@@ -63,7 +63,9 @@ describe('authorizer on a REQUEST event', () => {
             Resource: [
               `${STAGE}/GET/v1/streams`,
               `${STAGE}/POST/v1/streams/cam-lobby/sessions`,
+              `${STAGE}/GET/v1/streams/cam-lobby/*`,
               `${STAGE}/POST/v1/streams/site7-*/sessions`,
+              `${STAGE}/GET/v1/streams/site7-*/*`,
             ],
           },
         ],

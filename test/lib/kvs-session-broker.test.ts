@@ -9,7 +9,8 @@ import { auditEvent } from '../../lambda/core/audit';
 import type { BrokerConfig } from '../../lambda/core/config';
 import { ESM_REQUIRE_BANNER, LAMBDA_BUNDLES } from '../../lib/lambda-bundles';
 import { KvsSessionBroker } from '../../lib/kvs-session-broker';
-import { PLAYBACK_ACTIONS } from '../../lib/stream-permissions';
+import { apiResources } from '../../lambda/contract/routes';
+import { ARCHIVE_ACTIONS, PLAYBACK_ACTIONS } from '../../lib/stream-permissions';
 import { asList, ISSUER, newStack, render, testConfig, type PolicyStatementJson } from './fixtures';
 
 let broker: KvsSessionBroker;
@@ -103,7 +104,9 @@ describe('routes', () => {
     const parts = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
       (r) => r.Properties.PathPart,
     );
-    expect(parts.sort()).toEqual(['openapi.json', 'sessions', 'streams', 'v1', '{streamName}'].sort());
+    expect(parts.sort()).toEqual(
+      ['openapi.json', 'sessions', 'timeline', 'images', 'clip', 'streams', 'v1', '{streamName}'].sort(),
+    );
   });
 
   it('serves GET /openapi.json from the broker without the authorizer (docs/api.md: no token needed)', () => {
@@ -211,7 +214,7 @@ describe('IAM', () => {
       asList(s.Action).some((a) => a.startsWith('kinesisvideo:Get')),
     );
     expect(playback).toHaveLength(1);
-    expect(asList(playback[0]!.Action).sort()).toEqual([...PLAYBACK_ACTIONS].sort());
+    expect(asList(playback[0]!.Action).sort()).toEqual([...PLAYBACK_ACTIONS, ...ARCHIVE_ACTIONS].sort());
     expect(asList(playback[0]!.Resource).map(render).sort()).toEqual([
       'arn:${AWS::Partition}:kinesisvideo:${AWS::Region}:${AWS::AccountId}:stream/cam-1/*',
       'arn:${AWS::Partition}:kinesisvideo:${AWS::Region}:${AWS::AccountId}:stream/site7-*',
@@ -225,7 +228,7 @@ describe('IAM', () => {
     const list = kvs.filter((s) => asList(s.Action).includes('kinesisvideo:ListStreams'));
     expect(list).toEqual([expect.objectContaining({ Action: 'kinesisvideo:ListStreams', Resource: '*' })]);
     const actions = kvs.flatMap((s) => asList(s.Action)).sort();
-    expect(actions).toEqual([...PLAYBACK_ACTIONS, 'kinesisvideo:ListStreams'].sort());
+    expect(actions).toEqual([...PLAYBACK_ACTIONS, ...ARCHIVE_ACTIONS, 'kinesisvideo:ListStreams'].sort());
   });
 
   it('has no wildcard action in any policy, and the authorizer no KVS permission at all', () => {
@@ -316,7 +319,7 @@ describe('gateway responses', () => {
 describe('CORS', () => {
   it('answers preflight on every resource of the route table for the configured origin, without authorization, cached an hour', () => {
     const options = Object.values(methods(template, 'OPTIONS'));
-    expect(options).toHaveLength(3);
+    expect(options).toHaveLength(apiResources().length);
     for (const method of options) {
       expect(method.Properties).toMatchObject({
         AuthorizationType: 'NONE',

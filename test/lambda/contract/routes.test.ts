@@ -19,6 +19,11 @@ describe('route table', () => {
         methods: ['POST'],
       },
       { path: '/v1/streams', segments: ['v1', 'streams'], methods: ['GET'] },
+      ...['timeline', 'images', 'clip'].map((leaf) => ({
+        path: `/v1/streams/{streamName}/${leaf}`,
+        segments: ['v1', 'streams', '{streamName}', leaf],
+        methods: ['GET'],
+      })),
       { path: '/openapi.json', segments: ['openapi.json'], methods: ['GET'] },
     ]);
     expect(pathSegments('/')).toEqual([]);
@@ -36,11 +41,13 @@ describe('route table', () => {
 });
 
 describe('policyResources', () => {
-  it('lists discovery, then the session route of each stream pattern; never the open route', () => {
+  it('lists discovery, then per stream pattern the session route and its GET routes; never the open route', () => {
     expect(policyResources(STAGE, ['cam-1', 'site7-*', 'cam-1'])).toEqual([
       `${STAGE}/GET/v1/streams`,
       `${STAGE}/POST/v1/streams/cam-1/sessions`,
+      `${STAGE}/GET/v1/streams/cam-1/*`,
       `${STAGE}/POST/v1/streams/site7-*/sessions`,
+      `${STAGE}/GET/v1/streams/site7-*/*`,
     ]);
   });
 

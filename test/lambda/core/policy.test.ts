@@ -30,7 +30,9 @@ describe('allowPolicy', () => {
             Resource: [
               `${STAGE}/GET/v1/streams`,
               `${STAGE}/POST/v1/streams/cam-1/sessions`,
+              `${STAGE}/GET/v1/streams/cam-1/*`,
               `${STAGE}/POST/v1/streams/site7-*/sessions`,
+              `${STAGE}/GET/v1/streams/site7-*/*`,
             ],
           },
         ],
@@ -119,16 +121,16 @@ describe('allowPolicy size bound', () => {
     const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants })!;
     expect(bytes(policy)).toBeLessThan(MAX_ANSWER_BYTES);
     expect(policy.context.grants === JSON.stringify(grants)).toBe(true);
-    // The longest merge that fits: stem0..stem9 stay exact, stem10..stem19 become stem1*.
+    // Two resources a grant (the session route and the stream's GET routes) do not fit exact: the longest merge
+    // that fits is the shared stem.
     expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
       `${LONG_STAGE}/GET/v1/streams`,
-      ...Array.from({ length: 10 }, (_, i) => `${LONG_STAGE}/POST/v1/streams/${stem}${i}/sessions`),
-      `${LONG_STAGE}/POST/v1/streams/${stem}1*/sessions`,
+      `${LONG_STAGE}/POST/v1/streams/${stem}*/sessions`,
+      `${LONG_STAGE}/GET/v1/streams/${stem}*/*`,
     ]);
     for (const g of grants) expect(allows(policy, g.stream)).toBe(true);
     // Wider at the gateway (the broker's exact grant check refuses the rest with the same 403), within the merge.
-    expect(allows(policy, `${stem}1x`)).toBe(true);
-    expect(allows(policy, `${stem}2x`)).toBe(false);
+    expect(allows(policy, `${stem}2x`)).toBe(true);
     expect(allows(policy, 'cam-1')).toBe(false);
   });
 
@@ -138,7 +140,9 @@ describe('allowPolicy size bound', () => {
     expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
       `${LONG_STAGE}/GET/v1/streams`,
       `${LONG_STAGE}/POST/v1/streams/cam-1/sessions`,
+      `${LONG_STAGE}/GET/v1/streams/cam-1/*`,
       `${LONG_STAGE}/POST/v1/streams/cam-2/sessions`,
+      `${LONG_STAGE}/GET/v1/streams/cam-2/*`,
     ]);
   });
 
