@@ -1,14 +1,11 @@
 // Bundles for the benchmarks: the deployed ones (scripts/build.ts), their floors, and measured variants of the
 // deployed ones (a change the lead may make elsewhere, built here with an esbuild plugin so that its bytes and its
 // cold start are measured before anyone edits the source). Each comes with its esbuild metafile.
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import * as z from 'zod';
 import { LAMBDA_BUNDLES, type LambdaBundleName } from '../lib/lambda-bundles';
 import * as configModule from '../lambda/core/config';
-import { STREAM_NAME } from '../lambda/core/config-rules';
-import { sessionRequestBodySchema } from '../lambda/core/request';
 import { buildLambdaBundles, lambdaBuildOptions } from '../scripts/build';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -38,41 +35,6 @@ function configConstantsModule(): string {
   return lines.join('\n');
 }
 
-/**
- * lambda/core/request.ts with its zod schema replaced by the JSON Schema zod generates from it, checked by
- * lambda/runtime/validate.ts (what the config already does at cold start). Error texts are not kept exactly.
- */
-function requestWithoutZod(): string {
-  const source = readFileSync(`${ROOT}lambda/core/request.ts`, 'utf8');
-  const generated = z.toJSONSchema(sessionRequestBodySchema, { io: 'input' }) as {
-    $defs: Record<string, unknown>;
-  };
-  const schema = JSON.stringify(generated.$defs.SessionRequest);
-  // From the first schema to the types: the request body, the path parameter and the response schemas.
-  const start = source.indexOf('const isoWithZone');
-  const end = source.indexOf('export type Session =');
-  if (start < 0 || end < 0)
-    throw new Error('bench: lambda/core/request.ts no longer has the expected schema');
-  const replacement = `import { checkJsonSchema } from '${ROOT}lambda/runtime/validate';
-const __schema = ${schema};
-const __streamName = ${JSON.stringify(STREAM_NAME.source)};
-export const streamNameSchema = {
-  safeParse(value: unknown): any {
-    return { success: typeof value === 'string' && new RegExp(__streamName).test(value) };
-  },
-};
-export const sessionRequestBodySchema = {
-  safeParse(value: unknown): any {
-    const r = checkJsonSchema(__schema, value);
-    return r.issues.length
-      ? { success: false, error: { issues: r.issues.map((message) => ({ code: 'custom', path: [], message })) } }
-      : { success: true, data: r.value };
-  },
-};
-`;
-  return (source.slice(0, start) + replacement + source.slice(end)).replace("import * as z from 'zod';", '');
-}
-
 function variantPlugin(variants: readonly Variant[]): Plugin {
   return {
     name: 'bench-variants',
@@ -82,16 +44,7 @@ function variantPlugin(variants: readonly Variant[]): Plugin {
           contents: configConstantsModule(),
           loader: 'ts',
         }));
-        // The broker serves the committed OpenAPI document instead of generating it from the zod schemas.
-        b.onLoad({ filter: /lambda[\\/]contract[\\/]openapi\.ts$/ }, () => ({
-          contents: `export function openApiDocument() { return ${readFileSync(`${ROOT}docs/openapi.json`, 'utf8')}; }`,
-          loader: 'ts',
-        }));
-        b.onLoad({ filter: /lambda[\\/]core[\\/]request\.ts$/ }, () => ({
-          contents: requestWithoutZod(),
-          loader: 'ts',
-          resolveDir: `${ROOT}lambda/core`,
-        }));
+        // The broker already serves the committed OpenAPI document and checks requests without zod.
       }
       if (variants.includes('leanRuntime')) {
         b.onResolve({ filter: /^@aws-lambda-powertools\/logger(\/middleware)?$/ }, () => ({

@@ -8,7 +8,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/executionModeStreamifyResponse';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { openApiDocument } from '../contract/openapi';
+import { openApiJson } from '../contract/openapi-document';
 import { ROUTES, routeOf, type OperationId } from '../contract/routes';
 import type { BrokerConfig } from '../core/config';
 import type { KvsAdapter } from '../kvs/adapter';
@@ -23,6 +23,7 @@ import {
   type TokenCheck,
 } from './pipeline';
 import { getClip, getImages, getTimeline } from './archive';
+import { createSessions } from './batch-sessions';
 import { createSession } from './sessions';
 import { createStreamsRoute, type DiscoveryLimits } from './streams';
 
@@ -44,14 +45,14 @@ export interface BrokerOptions {
   checks?: readonly TokenCheck[];
 }
 
-/** GET /openapi.json: the document, built once per instance, cacheable (it holds no secret). */
+/** GET /openapi.json: the committed document, read once per instance, cacheable (it holds no secret). */
 function openApiRoute(): OpenRoute<void> {
   let document: string | undefined;
   return {
     auth: 'none',
     parse: () => undefined,
     handle: async () => {
-      document ??= JSON.stringify(openApiDocument());
+      document ??= openApiJson();
       return { body: { text: document }, headers: { 'Cache-Control': 'max-age=300' } };
     },
   };
@@ -61,6 +62,7 @@ function openApiRoute(): OpenRoute<void> {
 function brokerRoutes(options: BrokerOptions): Record<OperationId, Route> {
   const routes: Record<OperationId, Route> = {
     createSession,
+    createSessions,
     listStreams: createStreamsRoute(options.discoveryLimits),
     getTimeline,
     getImages,

@@ -1,17 +1,12 @@
 // The OpenAPI 3.1 document of the REST API, generated whole from the route table, the schemas the broker validates
-// and answers with, and the error tables, so it cannot drift from what the API does. Served at GET /openapi.json;
-// `npm run openapi` writes docs/openapi.json.
+// and answers with, and the error tables, so it cannot drift from what the API does. `npm run schemas` writes
+// docs/openapi.json, which the broker serves at GET /openapi.json as it is committed (no zod in the Lambda).
 import * as z from 'zod';
-import {
-  clipQuerySchema,
-  imagesQuerySchema,
-  imagesSchema,
-  timelineQuerySchema,
-  timelineSchema,
-} from '../core/archive';
-import { catalogPageSchema, listQueryParameters } from '../core/discovery';
+import { MAX_BATCH_SESSIONS } from '../core/batch';
 import { ERROR_STATUS, type ErrorCode } from '../core/errors';
-import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/request';
+import { catalogPageSchema, listQuerySchema } from '../core/schemas/discovery';
+import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/schemas/session';
+import { archiveComponentSchemas, archiveOperationDetails } from './openapi-archive';
 import { GATEWAY_ERROR_RESPONSES, GATEWAY_NATIVE_STATUS } from './gateway-responses';
 import { ROUTES, type ApiRoute, type OperationId } from './routes';
 
@@ -64,6 +59,16 @@ const WHEN: Record<ErrorCode, string> = {
 /** The codes each operation can answer (besides 200), whoever answers: the broker or API Gateway. */
 const ERROR_CODES: Record<OperationId, readonly ErrorCode[]> = {
   createSession: Object.keys(ERROR_STATUS) as ErrorCode[],
+  // A refused or failed entry is answered in its place in the 200; these end the whole request.
+  createSessions: [
+    'INVALID_REQUEST',
+    'UNAUTHORIZED',
+    'FORBIDDEN',
+    'THROTTLED',
+    'INTERNAL_ERROR',
+    'UPSTREAM_ERROR',
+    'UPSTREAM_TIMEOUT',
+  ],
   listStreams: [
     'INVALID_REQUEST',
     'UNAUTHORIZED',
@@ -138,9 +143,22 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
         },
         ok: { description: 'Granted', headers: noStore, schema: '#/components/schemas/Session' },
       };
+    case 'createSessions':
+      return {
+        requestBody: {
+          required: true,
+          description: `1 to ${MAX_BATCH_SESSIONS} sessions, each the body of createSession plus its streamName`,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/SessionBatchRequest' } } },
+        },
+        ok: {
+          description: 'Each entry in the order asked: its session, or why it was refused',
+          headers: noStore,
+          schema: '#/components/schemas/SessionBatch',
+        },
+      };
     case 'listStreams':
       return {
-        parameters: Object.entries(listQueryParameters).map(([name, schema]) => ({
+        parameters: Object.entries(listQuerySchema.shape).map(([name, schema]) => ({
           name,
           in: 'query',
           required: false,
@@ -153,45 +171,12 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
         },
       };
     case 'getTimeline':
-      return archiveDetails(timelineQuerySchema, {
-        description: 'Intervals with media, sorted; truncated: complete up to `to`, continue from there',
-        headers: noStore,
-        schema: '#/components/schemas/Timeline',
-      });
     case 'getImages':
-      return archiveDetails(imagesQuerySchema, {
-        description: 'One page of images; per-image NO_MEDIA or MEDIA_ERROR',
-        headers: noStore,
-        schema: '#/components/schemas/Images',
-      });
     case 'getClip':
-      return archiveDetails(clipQuerySchema, {
-        description: 'The MP4 file (GetClip: at most 200 fragments or 100 MB), streamed, as an attachment',
-        headers: { 'Content-Disposition': { schema: { type: 'string' } } },
-        schema: undefined,
-        contentType: 'video/mp4',
-      });
+      return archiveOperationDetails(route.operationId, jsonSchema);
     case 'getOpenApiDocument':
       return { ok: { description: 'This document (OpenAPI 3.1)', headers: {}, schema: undefined } };
   }
-}
-
-/** An archive route: the stream in the path, its query parameters, and its 200. */
-function archiveDetails(query: z.ZodObject, ok: Record<string, unknown>): Record<string, unknown> {
-  const properties = jsonSchema(query, 'input').properties as Record<string, Record<string, unknown>>;
-  const required = ['from', 'to'];
-  return {
-    parameters: [
-      { name: 'streamName', in: 'path', required: true, schema: jsonSchema(streamNameSchema, 'input') },
-      ...Object.entries(properties).map(([name, schema]) => ({
-        name,
-        in: 'query',
-        required: required.includes(name),
-        schema,
-      })),
-    ],
-    ok,
-  };
 }
 
 function operation(route: ApiRoute) {
@@ -234,6 +219,57 @@ const errorSchema = {
     requestId: { type: 'string' },
   },
 };
+
+/** POST /v1/sessions: each entry is a SessionRequest with its streamName, each answer a Session or an entry error. */
+function batchSchemas(): Record<string, unknown> {
+  const single = requestSchema(sessionRequestBodySchema) as { properties: object; required?: string[] };
+  return {
+    SessionBatchRequest: {
+      type: 'object',
+      required: ['sessions'],
+      additionalProperties: false,
+      properties: {
+        sessions: {
+          type: 'array',
+          minItems: 1,
+          maxItems: MAX_BATCH_SESSIONS,
+          items: {
+            ...single,
+            description: 'The body of createSession, plus the stream',
+            required: ['streamName', ...(single.required ?? [])],
+            properties: { streamName: jsonSchema(streamNameSchema, 'input'), ...single.properties },
+          },
+        },
+      },
+    },
+    SessionEntryError: {
+      type: 'object',
+      required: ['streamName', 'error'],
+      additionalProperties: false,
+      properties: {
+        streamName: { type: 'string' },
+        error: (errorSchema.properties as { error: object }).error,
+        retryAfterSeconds: { type: 'integer', minimum: 0, description: 'For THROTTLED: seconds to wait' },
+      },
+    },
+    SessionBatch: {
+      type: 'object',
+      required: ['sessions'],
+      additionalProperties: false,
+      properties: {
+        sessions: {
+          type: 'array',
+          items: {
+            oneOf: [
+              { $ref: '#/components/schemas/Session' },
+              { $ref: '#/components/schemas/SessionEntryError' },
+            ],
+          },
+        },
+      },
+    },
+  };
+}
 
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -281,9 +317,9 @@ export function openApiDocument(): Record<string, unknown> {
       schemas: {
         SessionRequest: requestSchema(sessionRequestBodySchema),
         Session: jsonSchema(sessionSchema, 'output'),
+        ...batchSchemas(),
         StreamList: jsonSchema(catalogPageSchema, 'output'),
-        Timeline: jsonSchema(timelineSchema, 'output'),
-        Images: jsonSchema(imagesSchema, 'output'),
+        ...archiveComponentSchemas(jsonSchema),
         Error: errorSchema,
       },
     },

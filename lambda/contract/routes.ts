@@ -4,15 +4,23 @@
 export type HttpMethod = 'GET' | 'POST';
 
 export type OperationId =
-  'createSession' | 'listStreams' | 'getTimeline' | 'getImages' | 'getClip' | 'getOpenApiDocument';
+  | 'createSession'
+  | 'createSessions'
+  | 'listStreams'
+  | 'getTimeline'
+  | 'getImages'
+  | 'getClip'
+  | 'getOpenApiDocument';
 
 /**
  * What the authorizer's IAM policy lists for a route:
  * - `each-grant`: one resource per granted stream pattern, put in place of the `{streamName}` segment
  *   (API Gateway evaluates `*` in an execute-api resource as a wildcard, so `site7-*` covers `site7-door`);
- * - `any-caller`: the route itself, for every valid token.
+ * - `any-caller`: the route itself, for every valid token;
+ * - `any-grant`: the route itself, for every token with at least one grant (the broker decides per stream named in
+ *   the request, as POST /v1/sessions does for each entry).
  */
-export type PolicyScope = 'each-grant' | 'any-caller';
+export type PolicyScope = 'each-grant' | 'any-caller' | 'any-grant';
 
 export interface ApiRoute {
   readonly operationId: OperationId;
@@ -42,6 +50,15 @@ export const ROUTES: readonly ApiRoute[] = [
     authorizer: 'jwt',
     policy: 'any-caller',
     summary: 'The streams this token may open, and how',
+  },
+  {
+    operationId: 'createSessions',
+    method: 'POST',
+    path: '/v1/sessions',
+    authorizer: 'jwt',
+    // Streams are named in the body: the policy lets in any token with a grant, and the broker decides each entry.
+    policy: 'any-grant',
+    summary: 'Up to 16 playback URLs in one request (a camera grid)',
   },
   {
     operationId: 'getTimeline',
@@ -116,41 +133,36 @@ export function routeOf(method: string, resource: string): ApiRoute | undefined 
   return ROUTES.find((r) => r.method === method && r.path === resource);
 }
 
-/** `/v1/streams/{streamName}/`: every `each-grant` route lies under it. */
-const STREAM_ROUTES_PREFIX = `/v1/streams/{${STREAM_NAME_PARAMETER}}/`;
-
+/** The guarded routes' resource paths, computed once: `any-caller` and `any-grant` ones whole, `each-grant` ones split at the stream. */
+const GUARDED = ROUTES.filter((r) => r.authorizer === 'jwt');
+const pathsOf = (policy: PolicyScope) =>
+  GUARDED.filter((r) => r.policy === policy).map((r) => `/${r.method}${r.path}`);
+const ANY_CALLER_PATHS = pathsOf('any-caller');
+const ANY_GRANT_PATHS = pathsOf('any-grant');
 /**
- * The `each-grant` resources of one stream pattern, per method: the route itself when the method has one, else
- * `{METHOD}/v1/streams/{pattern}/*` for its several (GET: timeline, images, clip), so the policy grows by one
- * resource per method and grant, not per route, and never allows a method the table does not list.
+ * `each-grant` paths split at the stream, one per method: the route itself when the method has one, else
+ * `/{METHOD}/v1/streams/{streamName}/*` for its several (GET: timeline, images, clip). The policy grows by one
+ * resource per method and grant, not per route (it must stay under 8 KB), and never allows an unlisted method.
  */
-function streamResources(stageArn: string, pattern: string, routes: readonly ApiRoute[]): string[] {
-  const byMethod = new Map<HttpMethod, ApiRoute[]>();
-  for (const r of routes) byMethod.set(r.method, [...(byMethod.get(r.method) ?? []), r]);
-  const at = (path: string) => path.replace(`{${STREAM_NAME_PARAMETER}}`, pattern);
-  return [...byMethod].map(([method, rs]) =>
-    rs.length === 1
-      ? `${stageArn}/${method}${at(rs[0]!.path)}`
-      : `${stageArn}/${method}${at(STREAM_ROUTES_PREFIX)}*`,
-  );
-}
+const EACH_GRANT_PATHS = [
+  ...new Set(GUARDED.filter((r) => r.policy === 'each-grant').map((r) => r.method)),
+].map((method) => {
+  const routes = GUARDED.filter((r) => r.policy === 'each-grant' && r.method === method);
+  const path = routes.length === 1 ? routes[0]!.path : `/v1/streams/{${STREAM_NAME_PARAMETER}}/*`;
+  return `/${method}${path}`.split(`{${STREAM_NAME_PARAMETER}}`);
+});
 
 /**
  * The execute-api resources (`{stageArn}/{METHOD}{path}`) a token with these stream patterns may invoke:
- * `any-caller` routes once, then the `each-grant` routes of each pattern (streamResources). Open routes need no
- * policy.
+ * `each-grant` routes once per pattern, `any-caller` routes once, `any-grant` routes once when there is a pattern.
+ * Open routes need no policy.
  */
 export function policyResources(stageArn: string, streamPatterns: readonly string[]): string[] {
-  const resources = new Set<string>();
-  const guarded = ROUTES.filter((r) => r.authorizer === 'jwt');
-  // Routes open to any caller first: the policy reads as "discovery, then each granted stream".
-  for (const route of guarded.filter((r) => r.policy !== 'each-grant'))
-    resources.add(`${stageArn}/${route.method}${route.path}`);
-  const perStream = guarded.filter((r) => r.policy === 'each-grant');
-  if (perStream.some((r) => !r.path.startsWith(STREAM_ROUTES_PREFIX)))
-    throw new TypeError(`every each-grant route must lie under ${STREAM_ROUTES_PREFIX}`);
+  // Routes of the whole token first: the policy reads as "discovery, the grid, then each granted stream".
+  const resources = new Set<string>(ANY_CALLER_PATHS.map((path) => stageArn + path));
+  if (streamPatterns.length > 0) for (const path of ANY_GRANT_PATHS) resources.add(stageArn + path);
   for (const pattern of streamPatterns) {
-    for (const resource of streamResources(stageArn, pattern, perStream)) resources.add(resource);
+    for (const parts of EACH_GRANT_PATHS) resources.add(stageArn + parts.join(pattern));
   }
   return [...resources];
 }

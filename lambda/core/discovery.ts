@@ -1,39 +1,13 @@
 // GET /v1/streams (docs/api.md): which streams a caller may open, and how. Pure: the stream names that
 // exist are passed in by the handler, which fetched them with KVS ListStreams for `listingPrefixes(grants)`.
-import * as z from 'zod';
 import { PLAYBACK_MODES, PROTOCOLS } from './config-rules';
 import { BrokerError } from './errors';
 import { matchesStream, type Grant } from './grants';
+import { checkedQuery } from './input';
+import { LIST_QUERY_SCHEMA } from './request-schemas';
+import type { CatalogEntry, CatalogPage } from './schemas/discovery';
 
-/** Bounds of the `limit` query parameter (docs/api.md). */
-export const LIST_LIMIT = { min: 1, max: 1000, default: 100 } as const;
-
-/** The query of GET /v1/streams, as documented (parseListQuery applies it to the raw strings). */
-export const listQueryParameters = {
-  limit: z.number().int().min(LIST_LIMIT.min).max(LIST_LIMIT.max).default(LIST_LIMIT.default),
-  nextToken: z.string().meta({ description: 'The nextToken of the previous page' }),
-};
-
-const catalogEntrySchema = z.strictObject({
-  streamName: z.string(),
-  modes: z.array(z.enum(PLAYBACK_MODES)),
-  protocols: z.array(z.enum(PROTOCOLS)),
-});
-
-/** The 200 answer of GET /v1/streams. */
-export const catalogPageSchema = z
-  .strictObject({
-    streams: z.array(catalogEntrySchema),
-    nextToken: z.string().optional(),
-    truncated: z.literal(true).optional().meta({
-      description:
-        "The caller's grants need more stream listings than one request may make: this page holds what fit, and nextToken continues",
-    }),
-  })
-  .meta({ id: 'StreamList', description: 'One page, sorted by streamName' });
-
-export type CatalogEntry = z.output<typeof catalogEntrySchema>;
-export type CatalogPage = z.output<typeof catalogPageSchema>;
+export type { CatalogEntry, CatalogPage } from './schemas/discovery';
 
 export interface ListQuery {
   limit: number;
@@ -91,25 +65,11 @@ function decodeToken(token: string): Cursor | undefined {
   }
 }
 
+/** The query of GET /v1/streams, checked against its generated schema (schemas/discovery.ts). */
 export function parseListQuery(query: Record<string, string | undefined> | null | undefined): ListQuery {
-  const limitRaw = query?.limit;
-  let limit: number = LIST_LIMIT.default;
-  if (limitRaw !== undefined) {
-    if (
-      !/^\d{1,4}$/.test(limitRaw) ||
-      Number(limitRaw) < LIST_LIMIT.min ||
-      Number(limitRaw) > LIST_LIMIT.max
-    ) {
-      throw new BrokerError(
-        'INVALID_REQUEST',
-        `limit: must be an integer from ${LIST_LIMIT.min} to ${LIST_LIMIT.max}`,
-      );
-    }
-    limit = Number(limitRaw);
-  }
-  const tokenRaw = query?.nextToken;
-  if (tokenRaw === undefined) return { limit };
-  const cursor = decodeToken(tokenRaw);
+  const { limit, nextToken } = checkedQuery<{ limit: number; nextToken?: string }>(LIST_QUERY_SCHEMA, query);
+  if (nextToken === undefined) return { limit };
+  const cursor = decodeToken(nextToken);
   if (!cursor) throw new BrokerError('INVALID_REQUEST', 'nextToken: is not a token this API returned');
   return { limit, ...cursor };
 }

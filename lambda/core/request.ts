@@ -1,82 +1,16 @@
-// Request rules for POST /v1/streams/{streamName}/sessions (docs/api.md): one schema, strict.
-import * as z from 'zod';
-import {
-  KVS_MAX_EXPIRES_SECONDS,
-  KVS_MIN_EXPIRES_SECONDS,
-  PLAYBACK_MODES,
-  PROTOCOLS,
-  STREAM_NAME,
-} from './config-rules';
+// Request rules for POST /v1/streams/{streamName}/sessions (docs/api.md). The path and body are checked against
+// the JSON Schemas generated from the zod schemas of schemas/session.ts (request-schemas.ts, `npm run schemas`),
+// with zod's messages, so that no Lambda bundles zod; the rules between fields follow here.
+import { checked, checkedBody } from './input';
+import { SESSION_REQUEST_SCHEMA, STREAM_NAME_SCHEMA } from './request-schemas';
+import type { SessionRequestBody } from './schemas/session';
 import { BrokerError } from './errors';
+
+export type { Session } from './schemas/session';
 
 /** KVS accepts at most 24 hours between StartTimestamp and EndTimestamp. */
 export const MAX_RANGE_MS = 24 * 60 * 60 * 1000;
 
-const isoWithZone = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' });
-
-/** The `{streamName}` path parameter: KVS stream names. */
-export const streamNameSchema = z
-  .string()
-  .regex(STREAM_NAME)
-  .meta({ description: 'A Kinesis Video Streams stream name: 1..256 of a-z, A-Z, 0-9, _ . -' });
-
-export const sessionRequestBodySchema = z
-  .strictObject({
-    protocol: z.enum(PROTOCOLS).default('DASH'),
-    playbackMode: z.enum(PLAYBACK_MODES).default('LIVE'),
-    fragmentSelectorType: z.enum(['SERVER_TIMESTAMP', 'PRODUCER_TIMESTAMP']).default('SERVER_TIMESTAMP'),
-    startTimestamp: isoWithZone.optional().meta({ description: 'Forbidden for LIVE, required otherwise' }),
-    endTimestamp: isoWithZone.optional().meta({
-      description: 'Forbidden for LIVE, required for ON_DEMAND; after startTimestamp, within 24 h of it',
-    }),
-    expiresInSeconds: z
-      .number()
-      .int()
-      .min(KVS_MIN_EXPIRES_SECONDS)
-      .max(KVS_MAX_EXPIRES_SECONDS)
-      .optional()
-      .meta({
-        description:
-          "Default from the configuration; reduced to the caller's cap (the answer says what was granted)",
-      }),
-    maxFragmentResults: z
-      .number()
-      .int()
-      .min(1)
-      .max(5000)
-      .optional()
-      .meta({ description: 'Default: KVS default' }),
-    displayFragmentTimestamp: z.enum(['ALWAYS', 'NEVER']).default('NEVER'),
-    displayFragmentNumber: z
-      .enum(['ALWAYS', 'NEVER'])
-      .optional()
-      .meta({ description: 'DASH only; default NEVER' }),
-    containerFormat: z
-      .enum(['FRAGMENTED_MP4', 'MPEG_TS'])
-      .optional()
-      .meta({ description: 'HLS only; default FRAGMENTED_MP4' }),
-    discontinuityMode: z
-      .enum(['ALWAYS', 'NEVER', 'ON_DISCONTINUITY'])
-      .optional()
-      .meta({ description: 'HLS only; default ALWAYS' }),
-  })
-  .meta({ id: 'SessionRequest', description: 'Body of POST /v1/streams/{streamName}/sessions' });
-
-/** The 200 answer of POST /v1/streams/{streamName}/sessions. */
-export const sessionSchema = z
-  .strictObject({
-    url: z.url().meta({ description: 'Carries a session token: never log or store it' }),
-    protocol: z.enum(PROTOCOLS),
-    streamName: z.string(),
-    playbackMode: z.enum(PLAYBACK_MODES),
-    expiresAt: z.iso.datetime(),
-    expiresInSeconds: z.number().int().min(KVS_MIN_EXPIRES_SECONDS).max(KVS_MAX_EXPIRES_SECONDS),
-  })
-  .meta({ id: 'Session', description: 'A granted session (Cache-Control: no-store)' });
-
-export type Session = z.output<typeof sessionSchema>;
-
-type SessionRequestBody = z.output<typeof sessionRequestBodySchema>;
 export type FragmentSelectorType = SessionRequestBody['fragmentSelectorType'];
 
 /**
@@ -94,10 +28,7 @@ function invalid(field: string, message: string): BrokerError {
 }
 
 export function parseStreamName(value: unknown): string {
-  if (!streamNameSchema.safeParse(value).success) {
-    throw invalid('streamName', 'must be 1 to 256 characters of a-z, A-Z, 0-9, _ . -');
-  }
-  return value as string;
+  return checked<string>(STREAM_NAME_SCHEMA, value, 'streamName');
 }
 
 /**
@@ -105,19 +36,7 @@ export function parseStreamName(value: unknown): string {
  */
 export function parseSessionRequest(streamName: unknown, body: unknown): SessionRequest {
   const name = parseStreamName(streamName);
-  if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
-    throw invalid('body', 'must be a JSON object');
-  }
-  const result = sessionRequestBodySchema.safeParse(body ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    if (issue.code === 'unrecognized_keys') {
-      throw invalid(issue.keys.join(', '), 'unknown field');
-    }
-    const field = issue.path.map(String).join('.') || 'body';
-    throw invalid(field, issue.message);
-  }
-  const b = result.data;
+  const b = checkedBody<SessionRequestBody>(SESSION_REQUEST_SCHEMA, body);
 
   if (b.protocol === 'DASH') {
     if (b.containerFormat !== undefined) throw invalid('containerFormat', 'only allowed with protocol HLS');

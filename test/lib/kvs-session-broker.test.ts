@@ -80,32 +80,31 @@ describe('authorizer', () => {
 
 describe('routes', () => {
   it.each([
-    ['POST', 'sessions'],
-    ['GET', 'streams'],
-  ])('%s …/%s is behind the authorizer and proxies to the broker Lambda', (httpMethod, pathPart) => {
+    ['POST', 'sessions', 2], // /v1/streams/{streamName}/sessions and /v1/sessions
+    ['GET', 'streams', 1],
+  ])('%s …/%s is behind the authorizer and proxies to the broker Lambda', (httpMethod, pathPart, count) => {
     const found = Object.values(methods(template, httpMethod)).filter(
       (m) =>
         template.toJSON().Resources[(m.Properties.ResourceId as { Ref: string }).Ref].Properties.PathPart ===
         pathPart,
     );
-    expect(found).toHaveLength(1);
-    const method = found[0]!.Properties;
-    expect(method.AuthorizationType).toBe('CUSTOM');
-    expect(method.AuthorizerId).toEqual({ Ref: logicalId(broker.authorizer) });
-    expect(method.Integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
-    expect(render((method.Integration as { Uri: unknown }).Uri)).toContain(
-      `\${${logicalId(broker.brokerFunction)}.Arn}`,
-    );
-    const resourceId = (method.ResourceId as { Ref: string }).Ref;
-    expect(template.toJSON().Resources[resourceId].Properties.PathPart).toBe(pathPart);
+    expect(found).toHaveLength(count);
+    for (const { Properties: method } of found) {
+      expect(method.AuthorizationType).toBe('CUSTOM');
+      expect(method.AuthorizerId).toEqual({ Ref: logicalId(broker.authorizer) });
+      expect(method.Integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
+      expect(render((method.Integration as { Uri: unknown }).Uri)).toContain(
+        `\${${logicalId(broker.brokerFunction)}.Arn}`,
+      );
+    }
   });
 
-  it('builds exactly /v1/streams, /v1/streams/{streamName}/sessions and /openapi.json', () => {
+  it('builds exactly /v1/streams, /v1/streams/{streamName}/sessions, /v1/sessions and /openapi.json', () => {
     const parts = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
       (r) => r.Properties.PathPart,
     );
     expect(parts.sort()).toEqual(
-      ['openapi.json', 'sessions', 'timeline', 'images', 'clip', 'streams', 'v1', '{streamName}'].sort(),
+      ['openapi.json', 'sessions', 'sessions', 'timeline', 'images', 'clip', 'streams', 'v1', '{streamName}'].sort(),
     );
   });
 
@@ -149,9 +148,14 @@ describe('Lambda functions', () => {
     ['broker', () => broker.brokerFunction, LAMBDA_BUNDLES.broker],
   ])(
     'ship the %s as one minified ESM bundle with the require banner and a source map without sources content',
-    (_, fn, entry) => {
+    (name, fn, entry) => {
       const dir = assetDirectory(logicalId(fn()));
-      expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      // The broker reads the committed OpenAPI document from beside its bundle (scripts/build.ts).
+      expect(readdirSync(dir).sort()).toEqual([
+        'index.mjs',
+        'index.mjs.map',
+        ...(name === 'broker' ? ['openapi.json'] : []),
+      ]);
 
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
       expect(code.startsWith(`${ESM_REQUIRE_BANNER}\n`)).toBe(true);

@@ -34,7 +34,7 @@ const list = doc.paths['/v1/streams']!.get!;
 const self = doc.paths['/openapi.json']!.get!;
 
 describe('docs/openapi.json', () => {
-  it('is what the route table and the schemas generate (run `npm run openapi` after changing them)', () => {
+  it('is what the route table and the schemas generate (run `npm run schemas` after changing them)', () => {
     const committed = JSON.parse(readFileSync('docs/openapi.json', 'utf8')) as unknown;
     expect(committed).toEqual(openApiDocument());
   });
@@ -50,9 +50,10 @@ describe('docs/openapi.json', () => {
     expect(JSON.stringify(doc)).not.toMatch(/\.md\b|README/);
   });
 
-  it('lists the operations, the document itself open to anyone', () => {
+  it('lists the four operations, the document itself open to anyone', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/openapi.json',
+      '/v1/sessions',
       '/v1/streams',
       '/v1/streams/{streamName}/clip',
       '/v1/streams/{streamName}/images',

@@ -19,6 +19,7 @@ describe('route table', () => {
         methods: ['POST'],
       },
       { path: '/v1/streams', segments: ['v1', 'streams'], methods: ['GET'] },
+      { path: '/v1/sessions', segments: ['v1', 'sessions'], methods: ['POST'] },
       ...['timeline', 'images', 'clip'].map((leaf) => ({
         path: `/v1/streams/{streamName}/${leaf}`,
         segments: ['v1', 'streams', '{streamName}', leaf],
@@ -41,9 +42,10 @@ describe('route table', () => {
 });
 
 describe('policyResources', () => {
-  it('lists discovery, then per stream pattern the session route and its GET routes; never the open route', () => {
+  it('lists discovery, the grid, then per stream pattern the session route and its GET routes; never the open route', () => {
     expect(policyResources(STAGE, ['cam-1', 'site7-*', 'cam-1'])).toEqual([
       `${STAGE}/GET/v1/streams`,
+      `${STAGE}/POST/v1/sessions`,
       `${STAGE}/POST/v1/streams/cam-1/sessions`,
       `${STAGE}/GET/v1/streams/cam-1/*`,
       `${STAGE}/POST/v1/streams/site7-*/sessions`,
@@ -51,7 +53,7 @@ describe('policyResources', () => {
     ]);
   });
 
-  it('lists discovery alone for a token without grants', () => {
+  it('lists discovery alone for a token without grants (the grid needs a grant)', () => {
     expect(policyResources(STAGE, [])).toEqual([`${STAGE}/GET/v1/streams`]);
   });
 });

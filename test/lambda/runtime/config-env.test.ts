@@ -100,7 +100,7 @@ function runtimeVerdict(input: unknown): unknown {
 }
 
 describe('lambda/runtime config check', () => {
-  it('uses the schema generated from lambda/core/config.ts (run: tsx scripts/config-schema.ts)', async () => {
+  it('uses the schema generated from lambda/core/config.ts (run: npm run schemas)', async () => {
     expect(CONFIG_SCHEMA).toEqual(configSchemaDocument());
   });
 
@@ -142,7 +142,7 @@ describe('lambda/runtime config check', () => {
   it('fails the cold start on a malformed value, naming the field', () => {
     const env = { [CONFIG_ENV]: JSON.stringify({ issuers: [issuer], kvs: { maxAttempts: 0 } }) };
     expect(() => configFromEnv(env)).toThrow(
-      'Invalid kvs-session-broker configuration:\n  - kvs.maxAttempts: must be >= 1',
+      'Invalid kvs-session-broker configuration:\n  - kvs.maxAttempts: Too small: expected number to be >=1',
     );
     expect(() => configFromEnv({})).toThrow(`${CONFIG_ENV} is not set`);
     expect(() => configFromEnv({ [CONFIG_ENV]: '{' })).toThrow(SyntaxError);
