@@ -1,5 +1,4 @@
 // GetClip: an MP4 file of a timestamp range, streamed with backpressure, capped like KVS at 200 fragments or 100 MB.
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { checkPlayable } from './archived-media';
 import { fragmentsBetween, type ArchiveMedia } from './archive';
@@ -80,6 +79,19 @@ export function clipFragments(
   return kept;
 }
 
+/** Resolves when the socket drains or closes, leaving no listener behind (a clip waits here hundreds of times). */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** Writes the clip as it is built, waiting for the socket to drain; gives up quietly when the caller goes away. */
 export async function writeClip(
   res: ServerResponse,
@@ -97,7 +109,7 @@ export async function writeClip(
   for (const chunk of clip.chunks()) {
     if (res.destroyed) return sent;
     sent += chunk.length;
-    if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (!res.write(chunk)) await drainedOrClosed(res);
   }
   res.end();
   return sent;
