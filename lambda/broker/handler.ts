@@ -9,6 +9,7 @@ import middy from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/executionModeStreamifyResponse';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { openApiJson } from '../contract/openapi-document';
+import { servedOpenApiJson } from '../contract/openapi-servers';
 import { ROUTES, routeOf, type OperationId } from '../contract/routes';
 import type { BrokerConfig } from '../core/config';
 import type { KvsAdapter } from '../kvs/adapter';
@@ -20,6 +21,7 @@ import {
   type OpenRoute,
   type PipelineResult,
   type Route,
+  type SessionCheck,
   type TokenCheck,
 } from './pipeline';
 import { getClip, getImages, getTimeline } from './archive';
@@ -39,20 +41,30 @@ export interface BrokerOptions {
   /** @default DISCOVERY_LIMITS */
   discoveryLimits?: DiscoveryLimits;
   /**
-   * Run on every token route once the caller is known, before parsing and deciding (revocation, seats); a check
+   * Run on every token route once the caller is known, before parsing and deciding (revocation); a check
    * refuses by throwing a BrokerError. @default []
    */
   checks?: readonly TokenCheck[];
+  /**
+   * Run on each session the grants allow (single and grid entries alike), before KVS is asked for it (seats); a
+   * check refuses that session alone by throwing a BrokerError. @default []
+   */
+  sessionChecks?: readonly SessionCheck[];
+  /** The base URL this broker is reached at, listed first in GET /openapi.json's servers (local mode's own URL). */
+  servedAt?: string;
 }
 
-/** GET /openapi.json: the committed document, read once per instance, cacheable (it holds no secret). */
-function openApiRoute(): OpenRoute<void> {
+/**
+ * GET /openapi.json: the committed document, read once per instance, cacheable (it holds no secret); with the
+ * answering server's own URL first among its servers when the broker knows it (local mode).
+ */
+function openApiRoute(servedAt?: string): OpenRoute<void> {
   let document: string | undefined;
   return {
     auth: 'none',
     parse: () => undefined,
     handle: async () => {
-      document ??= openApiJson();
+      document ??= servedAt === undefined ? openApiJson() : servedOpenApiJson(openApiJson(), servedAt);
       return { body: { text: document }, headers: { 'Cache-Control': 'max-age=300' } };
     },
   };
@@ -63,11 +75,11 @@ function brokerRoutes(options: BrokerOptions): Record<OperationId, Route> {
   const routes: Record<OperationId, Route> = {
     createSession,
     createSessions,
-    listStreams: createStreamsRoute(options.discoveryLimits),
+    listStreams: createStreamsRoute(options.discoveryLimits, options.now),
     getTimeline,
     getImages,
     getClip,
-    getOpenApiDocument: openApiRoute(),
+    getOpenApiDocument: openApiRoute(options.servedAt),
   };
   for (const row of ROUTES) {
     if (routes[row.operationId].auth !== row.authorizer)
