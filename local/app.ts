@@ -18,7 +18,8 @@ import { gatewayResponse } from '../lambda/contract/gateway-responses';
 import { parseConfig, type BrokerConfig } from '../lambda/core/config';
 import { BrokerError, ERROR_STATUS, errorBody } from '../lambda/core/errors';
 import { SERVICE_NAME } from '../lambda/core/telemetry';
-import { createKvsAdapter } from '../lambda/kvs/adapter';
+import { createKvsAdapter, createKvsClients } from '../lambda/kvs/adapter';
+import { createArchiveAdapter } from '../lambda/kvs/archive';
 import { needsViewerState } from '../lambda/core/config';
 import { createStateStore } from '../lambda/state/store';
 import { kvsAdapterOptions } from '../lambda/kvs/options';
@@ -27,6 +28,7 @@ import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, createDevIssuer, type DevIssuer } 
 import { startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
 import { createLocalGateway } from './gateway/gateway';
 import { LOCAL_STATE_CREDENTIALS, LOCAL_STATE_REGION, startStateServer } from './state-server';
+import { createArchiveMedia } from './media/archive';
 import { hasAllowedHost, hasForeignOrigin } from './http/host-guard';
 import { emulatorMedia } from './media/emulator-hook';
 import { cloudWatchApi, isCloudWatchCall } from './usage/api';
@@ -112,6 +114,7 @@ async function startBackend(options: LocalBrokerOptions, host: string, baseUrl: 
     enforceQuotas: config.local?.enforceQuotas ?? true,
     ...(options.emulatorNow ? { now: options.emulatorNow } : {}),
     media: (...args) => media.hook!(...args),
+    archive: createArchiveMedia(),
   });
   media.hook = (options.media ?? emulatorMedia(options.emulatorNow))(emulator);
   const server = needsViewerState(config) && !options.state ? await startStateServer(host) : undefined;
@@ -134,18 +137,20 @@ function apiGateway(
   const authorizerLogger = new AuditTapLogger({ serviceName: SERVICE_NAME }, ring);
   const metrics = brokerMetrics(logger);
   const now = options.now;
-  const kvs = createKvsAdapter(
-    kvsAdapterOptions(config, {
-      region: emulator.region,
-      endpoint: emulator.endpoint,
-      credentials: { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator' },
-      // One clock for the handlers and the adapter: the broker sets KVS deadlines on it (discovery's 3 s budget).
-      now,
-    }),
-  );
+  const kvsOptions = kvsAdapterOptions(config, {
+    region: emulator.region,
+    endpoint: emulator.endpoint,
+    credentials: { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator' },
+    // One clock for the handlers and the adapter: the broker sets KVS deadlines on it (discovery's 3 s budget).
+    now,
+  });
+  // One data-endpoint cache for the session and the archive calls, as in the deployed broker.
+  const clients = createKvsClients(kvsOptions);
+  const kvs = createKvsAdapter(kvsOptions, clients);
   const broker = createBrokerHandler({
     config,
     kvs,
+    archive: createArchiveAdapter(clients),
     logger,
     metrics,
     ...(table

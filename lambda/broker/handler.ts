@@ -14,6 +14,7 @@ import { ROUTES, routeOf, type OperationId } from '../contract/routes';
 import type { BrokerConfig } from '../core/config';
 import type { KvsAdapter } from '../kvs/adapter';
 import type { StateStore } from '../state/store';
+import type { ArchiveAdapter } from '../kvs/archive';
 import {
   errorAnswer,
   noRoute,
@@ -24,6 +25,7 @@ import {
   type SessionCheck,
   type TokenCheck,
 } from './pipeline';
+import { getClip, getImages, getTimeline } from './archive';
 import { createSessions } from './batch-sessions';
 import { createSession } from './sessions';
 import { createStreamsRoute, type DiscoveryLimits } from './streams';
@@ -32,6 +34,8 @@ import { createViewerControl, type ViewerControl } from './viewer-control';
 export interface BrokerOptions {
   config: BrokerConfig;
   kvs: KvsAdapter;
+  /** The archive calls of the timeline, images and clip routes (share the KVS clients with `kvs`). */
+  archive?: ArchiveAdapter;
   logger: Logger;
   metrics: Metrics;
   /** @default Date.now */
@@ -77,6 +81,9 @@ function brokerRoutes(options: BrokerOptions, viewers: ViewerControl): Record<Op
     createSessions,
     listStreams: createStreamsRoute(options.discoveryLimits, options.now),
     createRevocation: viewers.revocationRoute,
+    getTimeline,
+    getImages,
+    getClip,
     getOpenApiDocument: openApiRoute(options.servedAt),
   };
   for (const row of ROUTES) {

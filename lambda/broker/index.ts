@@ -1,6 +1,7 @@
 // Lambda entry for the broker: built once per cold start from the environment.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createKvsAdapter } from '../kvs/adapter';
+import { createKvsAdapter, createKvsClients } from '../kvs/adapter';
+import { createArchiveAdapter } from '../kvs/archive';
 import { kvsAdapterOptions } from '../kvs/options';
 import { configFromEnv, stateTableFromEnv } from '../runtime/env';
 import { createStateStore } from '../state/store';
@@ -11,7 +12,11 @@ import { brokerMetrics } from './metrics';
 const config = configFromEnv(process.env);
 const logger = new Logger({ serviceName: SERVICE_NAME });
 const metrics = brokerMetrics(logger);
-const kvs = createKvsAdapter(kvsAdapterOptions(config, { region: process.env.AWS_REGION ?? 'us-east-1' }));
+const kvsOptions = kvsAdapterOptions(config, { region: process.env.AWS_REGION ?? 'us-east-1' });
+// One data-endpoint cache for the session and the archive calls.
+const clients = createKvsClients(kvsOptions);
+const kvs = createKvsAdapter(kvsOptions, clients);
+const archive = createArchiveAdapter(clients);
 
 const tableName = stateTableFromEnv(process.env);
 const state = tableName
@@ -23,4 +28,11 @@ const state = tableName
     })
   : undefined;
 
-export const handler = createBrokerHandler({ config, kvs, logger, metrics, ...(state ? { state } : {}) });
+export const handler = createBrokerHandler({
+  config,
+  kvs,
+  archive,
+  logger,
+  metrics,
+  ...(state ? { state } : {}),
+});

@@ -7,6 +7,7 @@ import { ERROR_STATUS, type ErrorCode } from '../core/errors';
 import { catalogPageSchema, listQuerySchema } from '../core/schemas/discovery';
 import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/schemas/session';
 import { revocationRequestSchema, revocationSchema } from '../core/schemas/revocation';
+import { archiveComponentSchemas, archiveOperationDetails } from './openapi-archive';
 import { GATEWAY_ERROR_RESPONSES, GATEWAY_NATIVE_STATUS } from './gateway-responses';
 import {
   COMPONENT_HEADERS,
@@ -87,6 +88,9 @@ const ERROR_CODES: Record<OperationId, readonly ErrorCode[]> = {
   createSessions: TOKEN_ROUTE_CODES,
   listStreams: TOKEN_ROUTE_CODES,
   createRevocation: TOKEN_ROUTE_CODES,
+  getTimeline: Object.keys(ERROR_STATUS).filter((c) => c !== 'STREAM_NOT_PLAYABLE') as ErrorCode[],
+  getImages: Object.keys(ERROR_STATUS) as ErrorCode[],
+  getClip: Object.keys(ERROR_STATUS) as ErrorCode[],
   // No token: only API Gateway itself (throttling, a web ACL) and an ailing Lambda stand in the way.
   getOpenApiDocument: ['FORBIDDEN', 'THROTTLED', 'INTERNAL_ERROR', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
 };
@@ -187,6 +191,10 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
         },
         ok: { description: 'Recorded', headers: noStore, schema: '#/components/schemas/Revocation' },
       };
+    case 'getTimeline':
+    case 'getImages':
+    case 'getClip':
+      return archiveOperationDetails(route.operationId, jsonSchema);
     case 'getOpenApiDocument':
       return { ok: { description: 'This document (OpenAPI 3.1)', headers: {}, schema: undefined } };
   }
@@ -194,7 +202,7 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
 
 function operation(route: ApiRoute) {
   const { ok, ...inputs } = operationDetails(route) as {
-    ok: { description: string; headers: object; schema?: string };
+    ok: { description: string; headers: object; schema?: string; contentType?: string };
   };
   return {
     operationId: route.operationId,
@@ -207,7 +215,9 @@ function operation(route: ApiRoute) {
       '200': {
         description: ok.description,
         headers: ok.headers,
-        content: { 'application/json': { schema: ok.schema ? { $ref: ok.schema } : { type: 'object' } } },
+        content: ok.contentType
+          ? { [ok.contentType]: { schema: { type: 'string', contentMediaType: ok.contentType } } }
+          : { 'application/json': { schema: ok.schema ? { $ref: ok.schema } : { type: 'object' } } },
       },
       ...errorResponses(route),
     },
@@ -305,6 +315,7 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): Record<st
         StreamList: jsonSchema(catalogPageSchema, 'output'),
         RevocationRequest: jsonSchema(revocationRequestSchema, 'input'),
         Revocation: jsonSchema(revocationSchema, 'output'),
+        ...archiveComponentSchemas(jsonSchema),
         Error: errorSchema,
       },
     },

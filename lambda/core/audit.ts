@@ -2,11 +2,11 @@
 import type { IssuerConfig } from './config';
 import { ERROR_STATUS, type ErrorCode } from './errors';
 import type { SessionRequest } from './request';
-import { DISCOVERY_AUDIT, REVOCATION_AUDIT, SESSION_AUDIT } from './telemetry';
+import { ARCHIVE_AUDIT, DISCOVERY_AUDIT, REVOCATION_AUDIT, SESSION_AUDIT } from './telemetry';
 
 export interface AuditEvent {
-  /** `kvs-session` for a session decision, `kvs-discovery` for a GET /v1/streams answer. */
-  audit: typeof SESSION_AUDIT | typeof DISCOVERY_AUDIT | typeof REVOCATION_AUDIT;
+  /** `kvs-session` for a session decision, `kvs-discovery` for a GET /v1/streams answer, `kvs-revocation`, `kvs-archive`. */
+  audit: typeof SESSION_AUDIT | typeof DISCOVERY_AUDIT | typeof REVOCATION_AUDIT | typeof ARCHIVE_AUDIT;
   time: string;
   /** As the client sees it in error bodies; a client can choose it (header `x-amzn-RequestId`), so never trust it. */
   requestId: string;
@@ -39,6 +39,17 @@ export interface AuditEvent {
   revokedSub?: string;
   revokedJti?: string;
   revokedBefore?: string;
+  /** Archive only: the KVS operation, its calls, and the images returned (never image or media bytes). */
+  kvsOperation?: string;
+  kvsCalls?: number;
+  imagesReturned?: number;
+}
+
+/** What an archive request reached: the KVS operation and the media range answered (after grant windows). */
+export interface ArchiveAccess {
+  operation: 'ListFragments' | 'GetImages' | 'GetClip';
+  fromMs: number;
+  toMs: number;
 }
 
 export interface AuditInput {
@@ -63,6 +74,9 @@ export interface AuditInput {
   revokedSub?: string;
   revokedJti?: string;
   revokedBeforeMs?: number;
+  archive?: ArchiveAccess;
+  kvsCalls?: number;
+  imagesReturned?: number;
 }
 
 /**
@@ -179,8 +193,8 @@ export function auditEvent(input: AuditInput): AuditEvent {
     stream: logSafe(request?.streamName ?? input.streamName),
     protocol: request?.protocol,
     playbackMode: request?.playbackMode,
-    mediaStart: iso(request?.startMs),
-    mediaEnd: iso(request?.endMs),
+    mediaStart: iso(request?.startMs ?? input.archive?.fromMs),
+    mediaEnd: iso(request?.endMs ?? input.archive?.toMs),
     expiresAt: iso(input.expiresAtMs),
     expiresInSeconds:
       input.expiresAtMs === undefined ? undefined : Math.round((input.expiresAtMs - input.nowMs) / 1000),
@@ -195,6 +209,9 @@ export function auditEvent(input: AuditInput): AuditEvent {
     revokedSub: logSafe(input.revokedSub),
     revokedJti: logSafe(input.revokedJti),
     revokedBefore: iso(input.revokedBeforeMs),
+    kvsOperation: input.archive?.operation,
+    kvsCalls: input.kvsCalls,
+    imagesReturned: input.imagesReturned,
   };
   return Object.fromEntries(
     Object.entries(event).filter(([, v]) => v !== undefined),

@@ -109,6 +109,17 @@ const localStreamSchema = z.strictObject({
   name: z.string().regex(STREAM_NAME, 'must be 1..256 of [a-zA-Z0-9_.-]'),
   dataRetentionInHours: z.number().int().min(0).max(87600).default(24),
   mediaType: z.string().min(1).default('video/h264'),
+  /** A motion-triggered camera: media only in the first forSeconds of every everySeconds (from the Unix epoch). */
+  recording: z
+    .strictObject({
+      everySeconds: z.number().int().min(2).max(86400),
+      forSeconds: z.number().int().min(1),
+    })
+    .refine((r) => r.forSeconds < r.everySeconds, {
+      message: 'forSeconds must be less than everySeconds',
+      path: ['forSeconds'],
+    })
+    .optional(),
 });
 
 export const configSchema = z

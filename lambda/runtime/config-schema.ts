@@ -206,6 +206,15 @@ export const CONFIG_SCHEMA = {
               },
               dataRetentionInHours: { default: 24, type: 'integer', minimum: 0, maximum: 87600 },
               mediaType: { default: 'video/h264', type: 'string', minLength: 1 },
+              recording: {
+                type: 'object',
+                properties: {
+                  everySeconds: { type: 'integer', minimum: 2, maximum: 86400 },
+                  forSeconds: { type: 'integer', maximum: 9007199254740991, minimum: 1 },
+                },
+                required: ['everySeconds', 'forSeconds'],
+                additionalProperties: false,
+              },
             },
             required: ['name'],
             additionalProperties: false,

@@ -10,7 +10,7 @@ import { auditEvent } from '../../lambda/core/audit';
 import type { BrokerConfig } from '../../lambda/core/config';
 import { ESM_REQUIRE_BANNER, LAMBDA_BUNDLES } from '../../lib/lambda-bundles';
 import { KvsSessionBroker } from '../../lib/kvs-session-broker';
-import { PLAYBACK_ACTIONS } from '../../lib/stream-permissions';
+import { ARCHIVE_ACTIONS, PLAYBACK_ACTIONS } from '../../lib/stream-permissions';
 import { asList, ISSUER, newStack, render, testConfig, type PolicyStatementJson } from './fixtures';
 
 let broker: KvsSessionBroker;
@@ -104,7 +104,18 @@ describe('routes', () => {
       (r) => r.Properties.PathPart,
     );
     expect(parts.sort()).toEqual(
-      ['openapi.json', 'revocations', 'sessions', 'sessions', 'streams', 'v1', '{streamName}'].sort(),
+      [
+        'openapi.json',
+        'revocations',
+        'sessions',
+        'sessions',
+        'timeline',
+        'images',
+        'clip',
+        'streams',
+        'v1',
+        '{streamName}',
+      ].sort(),
     );
   });
 
@@ -218,7 +229,7 @@ describe('IAM', () => {
       asList(s.Action).some((a) => a.startsWith('kinesisvideo:Get')),
     );
     expect(playback).toHaveLength(1);
-    expect(asList(playback[0]!.Action).sort()).toEqual([...PLAYBACK_ACTIONS].sort());
+    expect(asList(playback[0]!.Action).sort()).toEqual([...PLAYBACK_ACTIONS, ...ARCHIVE_ACTIONS].sort());
     expect(asList(playback[0]!.Resource).map(render).sort()).toEqual([
       'arn:${AWS::Partition}:kinesisvideo:${AWS::Region}:${AWS::AccountId}:stream/cam-1/*',
       'arn:${AWS::Partition}:kinesisvideo:${AWS::Region}:${AWS::AccountId}:stream/site7-*',
@@ -232,7 +243,7 @@ describe('IAM', () => {
     const list = kvs.filter((s) => asList(s.Action).includes('kinesisvideo:ListStreams'));
     expect(list).toEqual([expect.objectContaining({ Action: 'kinesisvideo:ListStreams', Resource: '*' })]);
     const actions = kvs.flatMap((s) => asList(s.Action)).sort();
-    expect(actions).toEqual([...PLAYBACK_ACTIONS, 'kinesisvideo:ListStreams'].sort());
+    expect(actions).toEqual([...PLAYBACK_ACTIONS, ...ARCHIVE_ACTIONS, 'kinesisvideo:ListStreams'].sort());
   });
 
   it('has no wildcard action in any policy, and the authorizer no KVS permission at all', () => {

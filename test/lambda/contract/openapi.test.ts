@@ -136,7 +136,10 @@ describe('docs/openapi.json', () => {
       '/v1/revocations',
       '/v1/sessions',
       '/v1/streams',
+      '/v1/streams/{streamName}/clip',
+      '/v1/streams/{streamName}/images',
       '/v1/streams/{streamName}/sessions',
+      '/v1/streams/{streamName}/timeline',
     ]);
     expect([session.operationId, list.operationId, self.operationId]).toEqual([
       'createSession',

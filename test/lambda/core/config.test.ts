@@ -170,6 +170,23 @@ describe('parseConfig', () => {
     expect(config.issuers[0]).toMatchObject({ typ: 'at+jwt', maxTokenAgeSeconds: 3600 });
   });
 
+  it('reads local.streams[].recording, forSeconds below everySeconds (README, Local mode)', () => {
+    const withRecording = (recording: unknown) => ({
+      issuers: [issuer],
+      local: { streams: [{ name: 'cam-motion', recording }] },
+    });
+    expect(
+      parseConfig(withRecording({ everySeconds: 60, forSeconds: 40 })).local?.streams[0]?.recording,
+    ).toEqual({
+      everySeconds: 60,
+      forSeconds: 40,
+    });
+    expect(problems(withRecording({ everySeconds: 60, forSeconds: 60 }))).toEqual([
+      'local.streams[0].recording.forSeconds: forSeconds must be less than everySeconds',
+    ]);
+    expect(problems(withRecording({ everySeconds: 60 })).length).toBe(1);
+  });
+
   it('allows an http jwksUri on loopback only in local mode', () => {
     const local = { issuers: [{ ...issuer, jwksUri: 'http://127.0.0.1:3000/.well-known/jwks.json' }] };
     expect(problems(local, true)).toEqual([]);
