@@ -24,10 +24,8 @@ export const CONFIG_SCHEMA_PATH = fileURLToPath(
 export function configSchemaDocument(): Record<string, unknown> {
   const schema = interpreterSchema(configSchema, 'configSchema', false);
   // `api.ipRateLimit` maps `false` through null and checks its window in code (so that zod's messages name the
-  // field), which JSON Schema cannot say, and so zod leaves out the defaults of it and of `api`: stated here
-  // from the same constants.
+  // field), which JSON Schema cannot say, and so zod leaves out its default: stated here from the same constants.
   const api = (schema.properties as Record<string, Record<string, unknown>>).api!;
-  api.default = apiDefault();
   (api.properties as Record<string, unknown>).ipRateLimit = {
     default: DEFAULT_IP_RATE_LIMIT,
     anyOf: [
@@ -45,12 +43,6 @@ export function configSchemaDocument(): Record<string, unknown> {
   };
   assertInterpretable(schema, 'configSchema');
   return schema;
-}
-
-/** The `api` section zod fills in when a document leaves it out. */
-function apiDefault(): unknown {
-  const issuer = { issuer: 'x', jwksUri: 'https://x/', audience: 'x' };
-  return configSchema.parse({ issuers: [issuer] }).api;
 }
 
 /** The file's text, formatted as the repository's prettier config formats it. */

@@ -111,11 +111,15 @@ function nullable(json: JsonSchema): void {
 }
 
 /** The override: custom messages, and each check's keywords moved to the end, in zod's check order. */
-function annotate(def: ZodDef, json: JsonSchema, strict: boolean): void {
+function annotate(schema: z.ZodType, json: JsonSchema, strict: boolean): void {
+  const def = schema._zod.def as unknown as ZodDef;
   if (strict && ['pipe', 'transform', 'custom', 'promise', 'lazy'].includes(def.type)) {
     throw new Error(`zod ${def.type}: a JSON Schema cannot say it`);
   }
   if (def.type === 'nullable') nullable(json);
+  // `.prefault(value)` parses its value (`.prefault({})`: the fields' own defaults): the interpreter copies a
+  // default as it is, so it gets what zod makes of a missing value.
+  if (def.type === 'prefault') json.default = schema.parse(undefined);
   const own = customMessage(def.error);
   if (own !== undefined) json['x-message'] = own;
   const order = def.type === 'string' && def.format ? ['format', 'pattern'] : [];
@@ -188,7 +192,7 @@ export function interpreterSchema(schema: z.ZodType, name: string, strict = true
     unrepresentable: strict ? 'throw' : 'any',
     override: (ctx) => {
       try {
-        annotate(ctx.zodSchema._zod.def as unknown as ZodDef, ctx.jsonSchema as JsonSchema, strict);
+        annotate(ctx.zodSchema as unknown as z.ZodType, ctx.jsonSchema as JsonSchema, strict);
       } catch (error) {
         throw new Error(
           `${name}: ${(error as Error).message}, which the JSON Schema interpreter cannot follow`,

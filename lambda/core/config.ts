@@ -102,7 +102,7 @@ export const configSchema = z
          */
         capAtTokenExpiry: z.boolean().default(false),
       })
-      .default({ defaultExpiresSeconds: 300, maxExpiresSeconds: 3600, capAtTokenExpiry: false }),
+      .prefault({}),
     streams: z.array(streamPattern).min(1).default(['*']),
     clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
     cors: z
@@ -111,7 +111,7 @@ export const configSchema = z
           .array(z.string().regex(CORS_ORIGIN, "must be '*' or an origin such as https://app.example.com"))
           .default([]),
       })
-      .default({ allowOrigins: [] }),
+      .prefault({}),
     api: z
       .strictObject({
         /** API Gateway authorizer result cache; 0 turns caching off. */
@@ -121,12 +121,7 @@ export const configSchema = z
         /** Per-client-IP limit (SECURITY.md, Floods): an AWS WAF rate-based rule deployed, the same limit locally. */
         ipRateLimit: ipRateLimitSchema,
       })
-      .default({
-        authorizerCacheTtlSeconds: 300,
-        throttlingRateLimit: 50,
-        throttlingBurstLimit: 100,
-        ipRateLimit: DEFAULT_IP_RATE_LIMIT,
-      }),
+      .prefault({}),
     kvs: z
       .strictObject({
         /** Per-attempt timeout of each KVS call. */
@@ -134,14 +129,14 @@ export const configSchema = z
         maxAttempts: z.number().int().min(1).max(5).default(3),
         dataEndpointTtlSeconds: z.number().int().min(0).max(86400).default(300),
       })
-      .default({ timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 }),
+      .prefault({}),
     // --- Limits (SECURITY.md) ---
     limits: z
       .strictObject({
         /** A token with more grants is refused (401): the authorizer's answer must stay under 8 KB. */
         maxGrantsPerToken: z.number().int().min(1).max(MAX_GRANTS_PER_TOKEN_CEILING).default(100),
       })
-      .default({ maxGrantsPerToken: 100 }),
+      .prefault({}),
     metrics: z
       .strictObject({
         /**
@@ -150,7 +145,7 @@ export const configSchema = z
          */
         perStreamDimensions: z.boolean().default(false),
       })
-      .default({ perStreamDimensions: false }),
+      .prefault({}),
     local: z
       .strictObject({
         streams: z.array(localStreamSchema).default([]),

@@ -98,6 +98,12 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
     },
     api: {
+      default: {
+        authorizerCacheTtlSeconds: 300,
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 100,
+        ipRateLimit: { limit: 50, windowSeconds: 60 },
+      },
       type: 'object',
       properties: {
         authorizerCacheTtlSeconds: { default: 300, type: 'integer', minimum: 0, maximum: 3600 },
@@ -125,12 +131,6 @@ export const CONFIG_SCHEMA = {
         },
       },
       additionalProperties: false,
-      default: {
-        authorizerCacheTtlSeconds: 300,
-        throttlingRateLimit: 50,
-        throttlingBurstLimit: 100,
-        ipRateLimit: { limit: 50, windowSeconds: 60 },
-      },
     },
     kvs: {
       default: { timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 },
