@@ -1,11 +1,14 @@
-// The broker's REST API as two calls: createSession (POST /v1/streams/{streamName}/sessions) and listStreams
-// (GET /v1/streams), with typed errors and THROTTLED retries. Depends on nothing but a fetch.
+// The broker's REST API as calls: createSession (POST /v1/streams/{streamName}/sessions), sessions (POST
+// /v1/sessions, a grid) and listStreams (GET /v1/streams), with typed errors and THROTTLED retries. Depends on
+// nothing but a fetch.
 import { BrokerClientError, errorFromResponse } from './errors';
 import { retryDefaults, withThrottleRetries, type RetryNotice, type RetryOptions } from './retry';
 import {
   resolveEnvironment,
   type Environment,
+  type GridSessionRequest,
   type Session,
+  type SessionFailure,
   type SessionRequest,
   type StreamListing,
 } from './types';
@@ -35,8 +38,19 @@ export interface ListStreamsOptions extends CallOptions {
   nextToken?: string;
 }
 
+/** Sessions one grid request may ask for (docs/api.md). */
+export const MAX_GRID_SESSIONS = 16;
+
 export interface BrokerClient {
   createSession(streamName: string, request?: SessionRequest, options?: CallOptions): Promise<Session>;
+  /**
+   * Up to 16 sessions in one request (a camera grid), answered in the same order: each a Session, or a
+   * SessionFailure for an entry the broker refused (see isSessionFailure). A bad body throws, as one session does.
+   */
+  sessions(
+    requests: readonly GridSessionRequest[],
+    options?: CallOptions,
+  ): Promise<(Session | SessionFailure)[]>;
   listStreams(options?: ListStreamsOptions): Promise<StreamListing>;
 }
 
@@ -53,6 +67,31 @@ function isSession(body: unknown): body is Session {
     PLAYBACK_MODES.includes(s.playbackMode as string) &&
     typeof s.expiresAt === 'string' &&
     !Number.isNaN(Date.parse(s.expiresAt))
+  );
+}
+
+/** Whether a grid entry is a refusal rather than a session. */
+export function isSessionFailure(entry: Session | SessionFailure): entry is SessionFailure {
+  return 'error' in entry;
+}
+
+function isFailure(body: unknown): body is SessionFailure {
+  const f = body as Partial<SessionFailure> | null;
+  return (
+    typeof f === 'object' &&
+    f !== null &&
+    typeof f.streamName === 'string' &&
+    typeof f.error?.code === 'string' &&
+    typeof f.error.message === 'string'
+  );
+}
+
+function isGrid(body: unknown, count: number): body is { sessions: (Session | SessionFailure)[] } {
+  const sessions = (body as { sessions?: unknown } | null)?.sessions;
+  return (
+    Array.isArray(sessions) &&
+    sessions.length === count &&
+    sessions.every((e) => isSession(e) || isFailure(e))
   );
 }
 
@@ -90,6 +129,7 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       res = await env.fetch(`${base}${path}`, {
         method,
         headers,
+        redirect: 'manual',
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         ...(call.signal !== undefined ? { signal: call.signal } : {}),
       });
@@ -98,6 +138,14 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       throw new BrokerClientError('NETWORK_ERROR', `${method} ${path}: no answer from the broker`, {
         cause: error,
       });
+    }
+    if (res.status === 0 || (res.status >= 300 && res.status <= 399)) {
+      // Not followed: the token goes to the broker's own URL only (SECURITY.md, "The typed client").
+      throw new BrokerClientError(
+        'UNEXPECTED_RESPONSE',
+        `${method} ${path}: the answer is a redirect (HTTP ${res.status}); not followed, so the token stays with the broker`,
+        { status: res.status },
+      );
     }
     if (res.status < 200 || res.status > 299) {
       throw errorFromResponse(res.status, text, res.headers.get('Retry-After'), env.now());
@@ -129,6 +177,16 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
         );
       }
       return answer;
+    },
+    async sessions(requests, call = {}) {
+      const answer = await request('POST', '/v1/sessions', { sessions: requests }, call);
+      if (!isGrid(answer, requests.length)) {
+        throw new BrokerClientError(
+          'UNEXPECTED_RESPONSE',
+          'the grid answer lacks an entry per session asked',
+        );
+      }
+      return answer.sessions;
     },
     async listStreams(call = {}) {
       const query = [

@@ -1,6 +1,6 @@
 // kvs-session-broker/client: a typed client of the broker's REST API for browsers, React Native and Node, with
 // THROTTLED retries, session renewal and player adapters. No dependencies beyond a fetch.
-export { createBrokerClient } from './client';
+export { createBrokerClient, isSessionFailure, MAX_GRID_SESSIONS } from './client';
 export type {
   BrokerClient,
   BrokerClientOptions,
@@ -25,11 +25,13 @@ export type { HlsLike } from './hls';
 export type {
   Environment,
   FetchLike,
+  GridSessionRequest,
   PlaybackMode,
   Protocol,
   RequestInitLike,
   ResponseLike,
   Session,
+  SessionFailure,
   SessionRequest,
   StreamEntry,
   StreamListing,

@@ -38,6 +38,20 @@ export interface Session {
   expiresInSeconds?: number;
 }
 
+/** One entry of POST /v1/sessions: the body of a single session, plus the stream it is for. */
+export interface GridSessionRequest extends SessionRequest {
+  streamName: string;
+}
+
+/** An entry of POST /v1/sessions the broker refused or could not open, in the place of its session. */
+export interface SessionFailure {
+  streamName: string;
+  /** `code` is one of the broker's error codes (BrokerErrorCode), as for a single session. */
+  error: { code: string; message: string; reason?: string };
+  /** THROTTLED: seconds to wait before asking for this entry again. */
+  retryAfterSeconds?: number;
+}
+
 export interface StreamEntry {
   streamName: string;
   modes: PlaybackMode[];
@@ -64,6 +78,11 @@ export interface RequestInitLike {
   body?: string;
   /** Passed through to fetch as is (an AbortSignal where the host has one). */
   signal?: unknown;
+  /**
+   * Always `'manual'`: a redirect is never followed, so the bearer token never reaches another URL (a browser
+   * answers it as an opaque redirect, status 0; Node and React Native with the 3xx itself).
+   */
+  redirect: 'manual';
 }
 
 /** `fetch`, or anything that answers like it (React Native's, Node's, a test double). */

@@ -2,7 +2,7 @@
 import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { NagSuppressions } from 'cdk-nag';
+import { acceptNagFindings, nagFindingValue } from './nag';
 import type { Construct } from 'constructs';
 
 /**
@@ -44,14 +44,12 @@ export function addApiGatewayAccount(scope: Construct, api: apigw.RestApi): void
   role.applyRemovalPolicy(RemovalPolicy.RETAIN);
   const account = new apigw.CfnAccount(scope, 'ApiGatewayAccount', { cloudWatchRoleArn: role.roleArn });
   api.deploymentStage.node.addDependency(account);
-  NagSuppressions.addResourceSuppressions(role, [
+  acceptNagFindings(role, [
     {
       id: 'AwsSolutions-IAM5',
       reason:
         'The API Gateway account role serves every REST API of this account and region, whose log group names are not known here; it is limited to log groups of this account and region.',
-      appliesTo: [
-        { regex: '/^Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\\*$/g' },
-      ],
+      findings: [`Resource::${nagFindingValue(role, logGroupsInRegion)}`],
     },
   ]);
 }

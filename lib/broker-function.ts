@@ -5,6 +5,18 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BUNDLE_HANDLER, lambdaBundleCode, type LambdaBundleName } from './lambda-bundles';
+import { acceptNagFindings } from './nag';
+
+/** The runtime the bundles are built for (esbuild target node24) and tested on. */
+export const DEFAULT_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** The problem with a runtime the bundles cannot run on, if any: Node.js 24 or newer only. */
+export function runtimeProblem(runtime: lambda.Runtime): string | undefined {
+  const major = /^nodejs(\d+)\.x$/.exec(runtime.name)?.[1];
+  return major !== undefined && Number(major) >= 24
+    ? undefined
+    : `runtime: must be a Node.js runtime from nodejs24.x on (the bundles are built for Node 24), got '${runtime.name}'`;
+}
 
 export interface BrokerFunctionProps {
   /** Which prebuilt bundle (lib/lambda-bundles.ts) the function runs. */
@@ -13,6 +25,8 @@ export interface BrokerFunctionProps {
   readonly memorySize: number;
   readonly timeout: Duration;
   readonly architecture: lambda.Architecture;
+  /** @default DEFAULT_RUNTIME */
+  readonly runtime?: lambda.Runtime;
   readonly tracing: boolean;
   readonly environment: Record<string, string>;
   readonly logRetention: logs.RetentionDays;
@@ -20,7 +34,7 @@ export interface BrokerFunctionProps {
 }
 
 /**
- * A Node.js 24 function with its own execution role and log group. The role gets write access to that
+ * A Node.js function (24 unless `runtime` says a newer one) with its own execution role and log group. The role gets write access to that
  * one log group and nothing else; callers add the function's own permissions.
  *
  * The code is the bundle `npm run build` made (esbuild, minified ESM with a source map, the AWS SDK bundled
@@ -48,11 +62,14 @@ export class BrokerFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
+    const runtime = props.runtime ?? DEFAULT_RUNTIME;
+    const problem = runtimeProblem(runtime);
+    if (problem !== undefined) throw new Error(`${props.description}: ${problem}`);
     this.function = new lambda.Function(this, 'Function', {
       code: lambdaBundleCode(props.bundle),
       handler: BUNDLE_HANDLER,
       description: props.description,
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime,
       architecture: props.architecture,
       memorySize: props.memorySize,
       timeout: props.timeout,
@@ -61,5 +78,13 @@ export class BrokerFunction extends Construct {
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       environment: props.environment,
     });
+    if (runtime.name === DEFAULT_RUNTIME.name) {
+      acceptNagFindings(this.function, [
+        {
+          id: 'AwsSolutions-L1',
+          reason: `${DEFAULT_RUNTIME.name} is the runtime the bundles are built for (esbuild target node24) and tested on; the construct's runtime prop picks a newer Node.js runtime once you have tested it (README "Use it in your own CDK app").`,
+        },
+      ]);
+    }
   }
 }

@@ -1,70 +1,66 @@
-// cdk-nag: the AwsSolutions findings the broker construct accepts by design, each with its reason.
+// cdk-nag: the AwsSolutions findings the broker construct accepts by design, each with its reason (lib/nag.ts writes
+// them for cdk-nag 2 and 3 alike).
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import { NagSuppressions } from 'cdk-nag';
+import { acceptNagFindings, nagFindingValue } from './nag';
 
-/** The cdk-nag AwsSolutions findings the broker accepts, each with its reason; they follow the props. */
-// eslint-disable-next-line max-lines-per-function -- a list of suppressions, each with its reason: split, the reasons would be scattered
-export function addBrokerNagSuppressions(
-  api: apigw.RestApi,
-  hasWebAcl: boolean,
-  tracing: boolean,
-  authorizerRole: iam.Role,
-  brokerRole: iam.Role,
-): void {
-  NagSuppressions.addResourceSuppressions(
-    api,
-    [
-      {
-        id: 'AwsSolutions-APIG2',
-        reason:
-          'Requests are validated in the broker Lambda against the one request schema, so that errors carry the documented error codes and name the field; an API Gateway model would duplicate it with other messages.',
-      },
-      {
-        id: 'AwsSolutions-COG4',
-        reason:
-          'Callers hold JWTs from several external identity providers (docs/tokens.md); a Lambda REQUEST authorizer verifies them. Cognito is not used.',
-      },
-      ...(hasWebAcl
-        ? []
-        : [
-            {
-              id: 'AwsSolutions-APIG3',
-              reason:
-                'config.api.ipRateLimit is false and no webAclArn is given: the deployer turned the web ACL off; every route stays behind the JWT authorizer and stage throttling.',
-            },
-          ]),
-    ],
-    true,
-  );
+/** What the accepted findings depend on: they follow the props. */
+export interface BrokerNagContext {
+  readonly api: apigw.RestApi;
+  readonly hasWebAcl: boolean;
+  readonly tracing: boolean;
+  readonly authorizerRole: iam.Role;
+  readonly brokerRole: iam.Role;
+  /** The stream ARNs of the broker role's playback statement (lib/stream-permissions.ts). */
+  readonly streamArns: readonly string[];
+}
+
+/** The cdk-nag AwsSolutions findings the broker accepts, each with its reason. */
+export function addBrokerNagSuppressions(context: BrokerNagContext): void {
+  const { api, hasWebAcl, tracing, authorizerRole, brokerRole } = context;
+  acceptNagFindings(api, [
+    {
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Requests are validated in the broker Lambda against the one request schema, so that errors carry the documented error codes and name the field; an API Gateway model would duplicate it with other messages.',
+    },
+    {
+      id: 'AwsSolutions-COG4',
+      reason:
+        'Callers hold JWTs from several external identity providers (docs/tokens.md); a Lambda REQUEST authorizer verifies them. Cognito is not used.',
+    },
+    ...(hasWebAcl
+      ? []
+      : [
+          {
+            id: 'AwsSolutions-APIG3',
+            reason:
+              'config.api.ipRateLimit is false and no webAclArn is given: the deployer turned the web ACL off; every route stays behind the JWT authorizer and stage throttling.',
+          },
+        ]),
+  ]);
   const xray = 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions.';
   if (tracing) {
-    NagSuppressions.addResourceSuppressions(
-      authorizerRole,
-      [{ id: 'AwsSolutions-IAM5', reason: xray, appliesTo: ['Resource::*'] }],
-      true,
-    );
+    acceptNagFindings(authorizerRole, [{ id: 'AwsSolutions-IAM5', reason: xray, findings: ['Resource::*'] }]);
   }
-  NagSuppressions.addResourceSuppressions(
-    brokerRole,
-    [
-      {
-        id: 'AwsSolutions-IAM5',
-        reason: `KVS ListStreams (discovery route) supports no resource-level permissions.${tracing ? ` ${xray}` : ''}`,
-        appliesTo: ['Resource::*'],
-      },
-      {
-        id: 'AwsSolutions-IAM5',
-        reason:
-          'Derived from config.streams: a stream ARN ends in its creation time, so an exact name is stream/NAME/*; a configured prefix is stream/PREFIX*.',
-        appliesTo: [
+  const streams = context.streamArns
+    .map((arn) => `Resource::${nagFindingValue(brokerRole, arn)}`)
+    .filter((finding) => finding !== 'Resource::*' && finding.includes('*'));
+  acceptNagFindings(brokerRole, [
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: `KVS ListStreams (discovery route) supports no resource-level permissions.${tracing ? ` ${xray}` : ''}`,
+      findings: ['Resource::*'],
+    },
+    ...(streams.length > 0
+      ? [
           {
-            regex:
-              '/^Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:stream\\/.*$/g',
+            id: 'AwsSolutions-IAM5',
+            reason:
+              'Derived from config.streams: a stream ARN ends in its creation time, so an exact name is stream/NAME/*; a configured prefix is stream/PREFIX*.',
+            findings: streams,
           },
-        ],
-      },
-    ],
-    true,
-  );
+        ]
+      : []),
+  ]);
 }

@@ -3,7 +3,7 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { staticCorsHeaders } from '../lambda/core/cors';
 import { ERROR_STATUS, type ErrorCode } from '../lambda/core/errors';
-import { GATEWAY_ERROR_RESPONSES, GATEWAY_RETRY_AFTER_SECONDS } from '../lambda/contract/gateway-responses';
+import { GATEWAY_ERROR_RESPONSES, gatewayErrorHeaders } from '../lambda/contract/gateway-responses';
 
 /** The documented error body (docs/api.md) as an API Gateway template: static code and message, the request id from context. */
 export function errorTemplate(code: ErrorCode, message: string): string {
@@ -26,7 +26,7 @@ export function gatewayCorsHeaders(allowOrigins: readonly string[]): Record<stri
 export function addGatewayErrorResponses(api: apigw.RestApi, allowOrigins: readonly string[]): void {
   const cors = gatewayCorsHeaders(allowOrigins);
   for (const response of GATEWAY_ERROR_RESPONSES) {
-    const throttled = response.code === 'THROTTLED';
+    const statics = Object.entries(gatewayErrorHeaders(response)).map(([k, v]) => [k, `'${v}'`]);
     api.addGatewayResponse(`GatewayResponse${toPascal(response.type)}`, {
       type: apigw.ResponseType.of(response.type),
       statusCode: response.keepStatus ? undefined : String(ERROR_STATUS[response.code]),
@@ -34,7 +34,7 @@ export function addGatewayErrorResponses(api: apigw.RestApi, allowOrigins: reado
       responseHeaders: {
         'Content-Type': "'application/json'",
         'Cache-Control': "'no-store'",
-        ...(throttled ? { 'Retry-After': `'${GATEWAY_RETRY_AFTER_SECONDS}'` } : {}),
+        ...Object.fromEntries(statics),
         ...cors,
       },
     });

@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { parseConfig, type BrokerConfig, type BrokerConfigInput } from '../lambda/core/config';
 import { CONFIG_ENV } from '../lambda/runtime/env';
+import { runtimeProblem } from './broker-function';
 import { refuseInvalidProps } from './invalid-props';
 import { brokerPolicyChars, ROLE_POLICY_MAX_CHARS } from './stream-permissions';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './telemetry';
@@ -46,6 +47,14 @@ export interface KvsSessionBrokerProps {
    * @default lambda.Architecture.ARM_64
    */
   readonly architecture?: lambda.Architecture;
+
+  /**
+   * Node.js runtime of both Lambdas: nodejs24.x, the one the bundles are built for and tested on, or a newer
+   * Node.js runtime (synth refuses older ones and other languages). With the default, cdk-nag's AwsSolutions-L1
+   * ("not the latest runtime") is acknowledged with that reason once a newer one exists in aws-cdk-lib.
+   * @default lambda.Runtime.NODEJS_24_X
+   */
+  readonly runtime?: lambda.Runtime;
 
   /**
    * API Gateway stage name; routes live under it, e.g. `/prod/v1/streams`.
@@ -130,7 +139,9 @@ const STAGE_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
 export function validateKvsSessionBrokerProps(props: KvsSessionBrokerProps): BrokerConfig {
   const config = parseConfig(props.config);
   const problems: string[] = [];
-  const { memorySize, stageName, webAclArn } = props;
+  const { memorySize, stageName, webAclArn, runtime } = props;
+  const runtimeIssue = runtime === undefined ? undefined : runtimeProblem(runtime);
+  if (runtimeIssue !== undefined) problems.push(runtimeIssue);
   if (
     memorySize !== undefined &&
     !(Number.isInteger(memorySize) && memorySize >= 128 && memorySize <= 10240)

@@ -5,7 +5,6 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
   apiResources,
@@ -20,6 +19,7 @@ import { BrokerFunction } from './broker-function';
 import { addBrokerNagSuppressions } from './broker-nag-suppressions';
 import { addGatewayErrorResponses } from './gateway-responses';
 import { IpRateLimit } from './ip-rate-limit';
+import { acceptNagFindings } from './nag';
 import {
   AUTHORIZER_TIMEOUT,
   BROKER_TIMEOUT,
@@ -28,7 +28,7 @@ import {
   validateKvsSessionBrokerProps,
   type KvsSessionBrokerProps,
 } from './kvs-session-broker-props';
-import { brokerKvsStatements } from './stream-permissions';
+import { brokerKvsStatements, streamArns } from './stream-permissions';
 
 export * from './kvs-session-broker-props';
 
@@ -118,13 +118,14 @@ export class KvsSessionBroker extends Construct {
     // RestApi adds an `Endpoint` output of its own; outputs are the stack's business, not the construct's.
     this.api.node.tryRemoveChild('Endpoint');
 
-    addBrokerNagSuppressions(
-      this.api,
-      props.webAclArn !== undefined || this.ipRateLimit !== undefined,
-      settings.tracing,
-      authorizerFn.role,
-      brokerFn.role,
-    );
+    addBrokerNagSuppressions({
+      api: this.api,
+      hasWebAcl: props.webAclArn !== undefined || this.ipRateLimit !== undefined,
+      tracing: settings.tracing,
+      authorizerRole: authorizerFn.role,
+      brokerRole: brokerFn.role,
+      streamArns: streamArns(this, config.streams),
+    });
   }
 
   /** The two functions, each with its own role and log group, from the prebuilt bundles. */
@@ -132,6 +133,7 @@ export class KvsSessionBroker extends Construct {
     const common = {
       memorySize: settings.memorySize,
       architecture: settings.architecture ?? lambda.Architecture.ARM_64,
+      runtime: settings.runtime,
       tracing: settings.tracing,
       environment,
       logRetention: settings.logRetention,
@@ -200,7 +202,7 @@ export class KvsSessionBroker extends Construct {
         .resourceForPath(route.path)
         .addMethod(route.method, integration, route.authorizer === 'jwt' ? guarded : open);
       if (route.authorizer === 'none') {
-        NagSuppressions.addResourceSuppressions(method, [
+        acceptNagFindings(method, [
           {
             id: 'AwsSolutions-APIG4',
             reason: `${route.method} ${route.path} is public by design (docs/api.md: ${route.summary.toLowerCase()}); it serves no stream data and stays behind stage throttling.`,

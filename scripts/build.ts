@@ -14,9 +14,12 @@ const DIST = `${ROOT}dist/`;
 
 /** Size budgets of the minified bundles, in bytes: a regression (a whole library pulled in) fails the build. */
 export const BUNDLE_BUDGET_BYTES: Record<LambdaBundleName, number> = {
-  authorizer: 80_000,
-  broker: 280_000,
-  cognito: 500_000,
+  // 38.7 KB before the config interpreter took the request schemas' keywords (lambda/core/json-schema.ts); aim: 40 KB.
+  authorizer: 42_000,
+  // Aim: 280 KB; the merged camera-grid route and pipeline put it at 281.9 KB.
+  broker: 285_000,
+  // A pure mapping with no schema library (its config is checked by hand, lambda/cognito/mapping-config.ts).
+  cognito: 60_000,
 };
 
 /**
@@ -125,7 +128,8 @@ export async function buildLambdaBundles(
 
 /** The package's entry points: the CDK library, and the typed client (`kvs-session-broker/client`). */
 const ENTRIES = [
-  // aws-cdk-lib and constructs are the consumer's (peer dependencies); cdk-nag and zod are dependencies.
+  // aws-cdk-lib and constructs are the consumer's (peer dependencies), zod a dependency; the library never
+  // imports cdk-nag (an optional peer: lib/nag.ts writes what both of its majors read).
   { name: 'index', source: 'lib/index.ts', tsconfig: 'tsconfig.json', platform: 'node', target: 'node22' },
   // The client runs in browsers, React Native and Node: no Node built-ins, nothing but its own files.
   {

@@ -21,6 +21,7 @@ import {
   type Route,
   type TokenCheck,
 } from './pipeline';
+import { createSessions } from './batch-sessions';
 import { createSession } from './sessions';
 import { createStreamsRoute, type DiscoveryLimits } from './streams';
 
@@ -57,6 +58,7 @@ function openApiRoute(): OpenRoute<void> {
 function brokerRoutes(options: BrokerOptions): Record<OperationId, Route> {
   const routes: Record<OperationId, Route> = {
     createSession,
+    createSessions,
     listStreams: createStreamsRoute(options.discoveryLimits),
     getOpenApiDocument: openApiRoute(),
   };

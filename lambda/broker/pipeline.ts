@@ -9,7 +9,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiRoute, OperationId } from '../contract/routes';
 import { auditEvent, auditFields, type AuditEvent, type AuditInput } from '../core/audit';
 import type { BrokerConfig } from '../core/config';
-import { BrokerError, errorBody, toBrokerError } from '../core/errors';
+import { BrokerError, errorBody, errorHeaders, toBrokerError } from '../core/errors';
 import type { KvsAdapter } from '../kvs/adapter';
 import { callerFromEvent, jsonBody, responseHeaders, type Caller } from './http';
 
@@ -144,19 +144,17 @@ function answer(event: APIGatewayProxyEvent, config: BrokerConfig, a: RouteAnswe
   return { statusCode: a.status ?? 200, headers: responseHeaders(event, config.cors, a.headers), body };
 }
 
-/** The contract's JSON error (docs/api.md), with `Retry-After` when the error carries one. */
+/** The contract's JSON error (docs/api.md), with `Retry-After` when the error carries one and `WWW-Authenticate` on a 401. */
 export function errorAnswer(
   event: APIGatewayProxyEvent,
   config: BrokerConfig,
   error: BrokerError,
   requestId: string,
 ): PipelineResult {
-  const retryAfter =
-    error.retryAfterSeconds !== undefined ? { 'Retry-After': String(error.retryAfterSeconds) } : undefined;
   return answer(event, config, {
     status: error.status,
     body: { json: errorBody(error, requestId) },
-    ...(retryAfter ? { headers: retryAfter } : {}),
+    headers: errorHeaders(error.status, error.retryAfterSeconds),
   });
 }
 
@@ -208,7 +206,7 @@ async function decide(
 
 /**
  * One request through one route: decide, then audit and answer. Never throws: every failure is the contract's JSON
- * error, and an INTERNAL_ERROR is logged once, here.
+ * error, and each INTERNAL_ERROR (the request's, or a batch entry's) is logged once, here.
  */
 export async function runRoute(
   options: PipelineOptions,
@@ -224,8 +222,13 @@ export async function runRoute(
     result = await decide(options, row, route, event, known);
   } catch (thrown) {
     result = toBrokerError(thrown);
-    if (result.code === 'INTERNAL_ERROR') options.logger.error('unhandled error', { detail: result.detail });
   }
+  const decisions =
+    result instanceof BrokerError
+      ? [{ fields: known.described, error: result }]
+      : (result.decisions ?? [{ fields: { ...known.described, ...result.audit } }]);
+  for (const { error } of decisions)
+    if (error?.code === 'INTERNAL_ERROR') options.logger.error('unhandled error', { detail: error.detail });
   if (route.audit) {
     const base = {
       ...auditFields(event, known.caller, config.issuers),
@@ -233,10 +236,6 @@ export async function runRoute(
       audit: route.audit.kind,
       nowMs: known.nowMs,
     };
-    const decisions =
-      result instanceof BrokerError
-        ? [{ fields: known.described, error: result }]
-        : (result.decisions ?? [{ fields: { ...known.described, ...result.audit } }]);
     auditDecisions(options, route.audit, base, decisions);
   }
   return result instanceof BrokerError

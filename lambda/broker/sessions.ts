@@ -5,6 +5,7 @@ import { decide, forbidden } from '../core/decision';
 import { isServed } from '../core/grants';
 import { parseSessionRequest, type Session, type SessionRequest } from '../core/request';
 import { SESSION_AUDIT } from '../core/telemetry';
+import type { KvsCallOptions } from '../kvs/adapter';
 import type { Caller } from './http';
 import { countSession } from './metrics';
 import type { Decision, RouteAudit, RouteDeps, TokenRoute } from './pipeline';
@@ -29,12 +30,13 @@ export async function openSession(
   caller: Caller,
   request: SessionRequest,
   nowMs: number,
+  call?: KvsCallOptions,
 ): Promise<{ session: Session; expiresAtMs: number }> {
   const { config, kvs } = deps;
   if (!isServed(config.streams, request.streamName)) throw forbidden('STREAM_NOT_SERVED', request);
   const decision = decide(caller.grants, request, nowMs, config.sessions, caller.expMs);
   if (!decision.allowed) throw forbidden(decision.reason, request);
-  const url = await kvs.getStreamingSessionUrl(request, decision.expiresInSeconds);
+  const url = await kvs.getStreamingSessionUrl(request, decision.expiresInSeconds, call);
   return {
     expiresAtMs: decision.expiresAtMs,
     session: {

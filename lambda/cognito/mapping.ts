@@ -1,56 +1,11 @@
 // Pure mapping for the Cognito pre token generation trigger: a user's groups and grants attribute -> the broker's
 // grants (docs/tokens.md), written as the `kvs` claim and/or as `kvs:<MODE>:<stream>` scopes (docs/api.md).
 // No AWS SDK, no env, no I/O: the handler passes the parsed config and the event's request in.
-import { z } from 'zod';
-import { PLAYBACK_MODES, PROTOCOLS, STREAM_PATTERN } from '../core/config-rules';
+import { PROTOCOLS, STREAM_PATTERN } from '../core/config-rules';
 import { parseGrant, type Grant } from '../core/grants';
+import type { CognitoGrantsConfig } from './mapping-config';
 
-/** A grant whose `stream` may use `{name}`: the part of the group name after a rule's `groupPrefix`. */
-const grantTemplate = z.strictObject({
-  stream: z.string().min(1),
-  modes: z.array(z.enum(PLAYBACK_MODES)).min(1).optional(),
-  protocols: z.array(z.enum(PROTOCOLS)).min(1).optional(),
-  from: z.number().int().min(0).optional(),
-  to: z.number().int().min(0).optional(),
-  maxExpiresSeconds: z.number().int().min(300).max(43200).optional(),
-});
-
-const groupRule = z.union([
-  z.strictObject({ group: z.string().min(1), grants: z.array(grantTemplate).min(1) }),
-  z.strictObject({ groupPrefix: z.string().min(1), grants: z.array(grantTemplate).min(1) }),
-]);
-
-export const cognitoGrantsConfigSchema = z.strictObject({
-  /** Group rules: exact `group`, or `groupPrefix` whose remainder fills `{name}` in the grants' streams. */
-  groups: z.array(groupRule).default([]),
-  /** A user attribute holding a JSON array of grants (custom attributes are strings of at most 2048 chars). */
-  grantsAttribute: z.string().min(1).optional(),
-  /** The claim the broker reads (issuer `grantsClaim`). */
-  claimName: z.string().min(1).default('kvs'),
-  /** The broker issuer's `scopePrefix`. */
-  scopePrefix: z
-    .string()
-    .regex(/^[a-zA-Z0-9_.\-/]+$/)
-    .default('kvs'),
-  /** What goes into the access token: scopes (scopesToAdd), the claim, both, or nothing. */
-  accessToken: z.enum(['scope', 'claim', 'both', 'none']).default('scope'),
-  /** Whether the ID token carries the claim too (its `aud` is the app client id; see docs/IDENTITY-PROVIDERS.md). */
-  idToken: z.boolean().default(true),
-  /** The broker refuses tokens with more grants (SECURITY.md: 100 by default). */
-  maxGrants: z.number().int().min(1).max(1000).default(100),
-});
-
-export type CognitoGrantsConfig = z.infer<typeof cognitoGrantsConfigSchema>;
-
-/** Validates the trigger's configuration, with messages that name the field. */
-export function parseCognitoGrantsConfig(raw: unknown): CognitoGrantsConfig {
-  const result = cognitoGrantsConfigSchema.safeParse(raw);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`invalid Cognito grants config: ${issues.join('; ')}`);
-  }
-  return result.data;
-}
+export * from './mapping-config';
 
 export interface MappingInput {
   /** request.groupConfiguration.groupsToOverride */

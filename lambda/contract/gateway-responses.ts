@@ -1,6 +1,6 @@
 // API Gateway's own answers (gateway responses) in the contract's JSON error shape: one table, used by the CDK construct
 // to configure the deployed API and by the local gateway to answer the same way.
-import { ERROR_STATUS, type ErrorCode } from '../core/errors';
+import { ERROR_STATUS, errorHeaders, type ErrorCode } from '../core/errors';
 
 export interface GatewayErrorResponse {
   /** API Gateway's gateway response type, e.g. `UNAUTHORIZED`. */
@@ -70,16 +70,27 @@ export const GATEWAY_NATIVE_STATUS: Record<string, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
 };
 
+/** Retry-After and WWW-Authenticate of a gateway response (static values: the deployed API sets them at synth). */
+export function gatewayErrorHeaders(r: GatewayErrorResponse): Record<string, string> {
+  return errorHeaders(
+    r.keepStatus ? 0 : ERROR_STATUS[r.code],
+    r.code === 'THROTTLED' ? GATEWAY_RETRY_AFTER_SECONDS : undefined,
+  );
+}
+
 /** A gateway response as the deployed API sends it (the local gateway's answer for that type). */
 export function gatewayResponse(type: string, requestId: string) {
   const r = GATEWAY_ERROR_RESPONSES.find((g) => g.type === type);
   if (!r) throw new TypeError(`no gateway response of type ${type}`);
+  const statusCode = r.keepStatus
+    ? (GATEWAY_NATIVE_STATUS[type] ?? ERROR_STATUS[r.code])
+    : ERROR_STATUS[r.code];
   return {
-    statusCode: r.keepStatus ? (GATEWAY_NATIVE_STATUS[type] ?? ERROR_STATUS[r.code]) : ERROR_STATUS[r.code],
+    statusCode,
     headers: {
       'Content-Type': 'application/json',
       'Cache-Control': 'no-store',
-      ...(r.code === 'THROTTLED' ? { 'Retry-After': String(GATEWAY_RETRY_AFTER_SECONDS) } : {}),
+      ...gatewayErrorHeaders(r),
     },
     body: JSON.stringify({ error: { code: r.code, message: r.message }, requestId }),
   };

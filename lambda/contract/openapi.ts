@@ -2,6 +2,7 @@
 // and answers with, and the error tables, so it cannot drift from what the API does. `npm run schemas` writes
 // docs/openapi.json, which the broker serves at GET /openapi.json as it is committed (no zod in the Lambda).
 import * as z from 'zod';
+import { MAX_BATCH_SESSIONS } from '../core/batch';
 import { ERROR_STATUS, type ErrorCode } from '../core/errors';
 import { catalogPageSchema, listQuerySchema } from '../core/schemas/discovery';
 import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/schemas/session';
@@ -57,6 +58,16 @@ const WHEN: Record<ErrorCode, string> = {
 /** The codes each operation can answer (besides 200), whoever answers: the broker or API Gateway. */
 const ERROR_CODES: Record<OperationId, readonly ErrorCode[]> = {
   createSession: Object.keys(ERROR_STATUS) as ErrorCode[],
+  // A refused or failed entry is answered in its place in the 200; these end the whole request.
+  createSessions: [
+    'INVALID_REQUEST',
+    'UNAUTHORIZED',
+    'FORBIDDEN',
+    'THROTTLED',
+    'INTERNAL_ERROR',
+    'UPSTREAM_ERROR',
+    'UPSTREAM_TIMEOUT',
+  ],
   listStreams: [
     'INVALID_REQUEST',
     'UNAUTHORIZED',
@@ -128,6 +139,19 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
         },
         ok: { description: 'Granted', headers: noStore, schema: '#/components/schemas/Session' },
       };
+    case 'createSessions':
+      return {
+        requestBody: {
+          required: true,
+          description: `1 to ${MAX_BATCH_SESSIONS} sessions, each the body of createSession plus its streamName`,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/SessionBatchRequest' } } },
+        },
+        ok: {
+          description: 'Each entry in the order asked: its session, or why it was refused',
+          headers: noStore,
+          schema: '#/components/schemas/SessionBatch',
+        },
+      };
     case 'listStreams':
       return {
         parameters: Object.entries(listQuerySchema.shape).map(([name, schema]) => ({
@@ -186,6 +210,57 @@ const errorSchema = {
   },
 };
 
+/** POST /v1/sessions: each entry is a SessionRequest with its streamName, each answer a Session or an entry error. */
+function batchSchemas(): Record<string, unknown> {
+  const single = requestSchema(sessionRequestBodySchema) as { properties: object; required?: string[] };
+  return {
+    SessionBatchRequest: {
+      type: 'object',
+      required: ['sessions'],
+      additionalProperties: false,
+      properties: {
+        sessions: {
+          type: 'array',
+          minItems: 1,
+          maxItems: MAX_BATCH_SESSIONS,
+          items: {
+            ...single,
+            description: 'The body of createSession, plus the stream',
+            required: ['streamName', ...(single.required ?? [])],
+            properties: { streamName: jsonSchema(streamNameSchema, 'input'), ...single.properties },
+          },
+        },
+      },
+    },
+    SessionEntryError: {
+      type: 'object',
+      required: ['streamName', 'error'],
+      additionalProperties: false,
+      properties: {
+        streamName: { type: 'string' },
+        error: (errorSchema.properties as { error: object }).error,
+        retryAfterSeconds: { type: 'integer', minimum: 0, description: 'For THROTTLED: seconds to wait' },
+      },
+    },
+    SessionBatch: {
+      type: 'object',
+      required: ['sessions'],
+      additionalProperties: false,
+      properties: {
+        sessions: {
+          type: 'array',
+          items: {
+            oneOf: [
+              { $ref: '#/components/schemas/Session' },
+              { $ref: '#/components/schemas/SessionEntryError' },
+            ],
+          },
+        },
+      },
+    },
+  };
+}
+
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
@@ -232,6 +307,7 @@ export function openApiDocument(): Record<string, unknown> {
       schemas: {
         SessionRequest: requestSchema(sessionRequestBodySchema),
         Session: jsonSchema(sessionSchema, 'output'),
+        ...batchSchemas(),
         StreamList: jsonSchema(catalogPageSchema, 'output'),
         Error: errorSchema,
       },

@@ -3,15 +3,17 @@
 
 export type HttpMethod = 'GET' | 'POST';
 
-export type OperationId = 'createSession' | 'listStreams' | 'getOpenApiDocument';
+export type OperationId = 'createSession' | 'createSessions' | 'listStreams' | 'getOpenApiDocument';
 
 /**
  * What the authorizer's IAM policy lists for a route:
  * - `each-grant`: one resource per granted stream pattern, put in place of the `{streamName}` segment
  *   (API Gateway evaluates `*` in an execute-api resource as a wildcard, so `site7-*` covers `site7-door`);
- * - `any-caller`: the route itself, for every valid token.
+ * - `any-caller`: the route itself, for every valid token;
+ * - `any-grant`: the route itself, for every token with at least one grant (the broker decides per stream named in
+ *   the request, as POST /v1/sessions does for each entry).
  */
-export type PolicyScope = 'each-grant' | 'any-caller';
+export type PolicyScope = 'each-grant' | 'any-caller' | 'any-grant';
 
 export interface ApiRoute {
   readonly operationId: OperationId;
@@ -41,6 +43,15 @@ export const ROUTES: readonly ApiRoute[] = [
     authorizer: 'jwt',
     policy: 'any-caller',
     summary: 'The streams this token may open, and how',
+  },
+  {
+    operationId: 'createSessions',
+    method: 'POST',
+    path: '/v1/sessions',
+    authorizer: 'jwt',
+    // Streams are named in the body: the policy lets in any token with a grant, and the broker decides each entry.
+    policy: 'any-grant',
+    summary: 'Up to 16 playback URLs in one request (a camera grid)',
   },
   {
     operationId: 'getOpenApiDocument',
@@ -91,21 +102,25 @@ export function routeOf(method: string, resource: string): ApiRoute | undefined 
   return ROUTES.find((r) => r.method === method && r.path === resource);
 }
 
+/** The guarded routes' resource paths, computed once: `any-caller` and `any-grant` ones whole, `each-grant` ones split at the stream. */
+const GUARDED = ROUTES.filter((r) => r.authorizer === 'jwt');
+const pathsOf = (policy: PolicyScope) =>
+  GUARDED.filter((r) => r.policy === policy).map((r) => `/${r.method}${r.path}`);
+const ANY_CALLER_PATHS = pathsOf('any-caller');
+const ANY_GRANT_PATHS = pathsOf('any-grant');
+const EACH_GRANT_PATHS = pathsOf('each-grant').map((path) => path.split(`{${STREAM_NAME_PARAMETER}}`));
+
 /**
  * The execute-api resources (`{stageArn}/{METHOD}{path}`) a token with these stream patterns may invoke:
- * `each-grant` routes once per pattern, `any-caller` routes once. Open routes need no policy.
+ * `each-grant` routes once per pattern, `any-caller` routes once, `any-grant` routes once when there is a pattern.
+ * Open routes need no policy.
  */
 export function policyResources(stageArn: string, streamPatterns: readonly string[]): string[] {
-  const resources = new Set<string>();
-  const guarded = ROUTES.filter((r) => r.authorizer === 'jwt');
-  // Routes open to any caller first: the policy reads as "discovery, then each granted stream".
-  for (const route of guarded.filter((r) => r.policy !== 'each-grant'))
-    resources.add(`${stageArn}/${route.method}${route.path}`);
+  // Routes of the whole token first: the policy reads as "discovery, the grid, then each granted stream".
+  const resources = new Set<string>(ANY_CALLER_PATHS.map((path) => stageArn + path));
+  if (streamPatterns.length > 0) for (const path of ANY_GRANT_PATHS) resources.add(stageArn + path);
   for (const pattern of streamPatterns) {
-    for (const route of guarded.filter((r) => r.policy === 'each-grant'))
-      resources.add(
-        `${stageArn}/${route.method}${route.path.replace(`{${STREAM_NAME_PARAMETER}}`, pattern)}`,
-      );
+    for (const parts of EACH_GRANT_PATHS) resources.add(stageArn + parts.join(pattern));
   }
   return [...resources];
 }

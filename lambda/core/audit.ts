@@ -124,9 +124,15 @@ const UNSAFE_LOG_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** Non-global copies for `test`: a global regex keeps state (lastIndex) from one call to the next. */
+const UNSAFE_LOG_CHAR = new RegExp(UNSAFE_LOG_CHARS.source, 'u');
+const A_LONE_SURROGATE = new RegExp(LONE_SURROGATE.source);
+/** Text that logSafe returns unchanged at a glance: printable ASCII only, at most LOG_TEXT_MAX characters. */
+const PLAIN_ASCII = new RegExp(`^[\\x20-\\x7e]{0,${LOG_TEXT_MAX}}$`);
+
 /** Whether text holds a character logSafe would replace (for text that must pass unchanged, or be refused). */
 export function hasUnsafeLogChars(text: string): boolean {
-  return new RegExp(UNSAFE_LOG_CHARS.source, 'u').test(text) || new RegExp(LONE_SURROGATE.source).test(text);
+  return UNSAFE_LOG_CHAR.test(text) || A_LONE_SURROGATE.test(text);
 }
 
 /**
@@ -136,7 +142,11 @@ export function hasUnsafeLogChars(text: string): boolean {
  */
 export function logSafe(text: string | null | undefined): string | undefined {
   if (text === null || text === undefined) return undefined;
-  const clean = String(text).replace(LONE_SURROGATE, '\ufffd').replace(UNSAFE_LOG_CHARS, '\ufffd');
+  const value = String(text);
+  // Fast paths (most text): nothing to replace, and short enough (n UTF-16 units are at most n code points).
+  if (PLAIN_ASCII.test(value)) return value;
+  if (value.length <= LOG_TEXT_MAX && !hasUnsafeLogChars(value)) return value;
+  const clean = value.replace(LONE_SURROGATE, '\ufffd').replace(UNSAFE_LOG_CHARS, '\ufffd');
   const points = [...clean];
   return points.length > LOG_TEXT_MAX ? `${points.slice(0, LOG_TEXT_MAX - 1).join('')}…` : clean;
 }

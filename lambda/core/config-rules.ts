@@ -27,12 +27,17 @@ export const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,256}$/;
 /** A stream name, a prefix ending in `*`, or `*` alone. */
 export const STREAM_PATTERN = /^(\*|[a-zA-Z0-9_.-]{1,255}\*|[a-zA-Z0-9_.-]{1,256})$/;
 
+/** An issuer's `scopePrefix` (and the Cognito trigger's): letters, digits or _.-/ */
+export const SCOPE_PREFIX = /^[a-zA-Z0-9_.\-/]+$/;
+
 export const KVS_MIN_EXPIRES_SECONDS = 300;
 /** Time the broker may spend on KVS calls, retries included, inside API Gateway's 29 s integration timeout. */
 export const KVS_BUDGET_MS = 25_000;
 export const KVS_MAX_EXPIRES_SECONDS = 43200;
 /** Highest `limits.maxGrantsPerToken` a config may set: the policy size test proves 8 KB up to here. */
 export const MAX_GRANTS_PER_TOKEN_CEILING = 100;
+/** Default of `limits.maxGrantsPerToken` (and of the Cognito trigger's `maxGrants`). */
+export const DEFAULT_MAX_GRANTS_PER_TOKEN = 100;
 
 /** A field path as messages name it: `issuers[0].jwksUri`. */
 export function fieldPath(path: ReadonlyArray<PropertyKey>): string {

@@ -5,10 +5,12 @@ import { CORS_ORIGIN } from './cors';
 import {
   ASYMMETRIC_ALGORITHMS,
   crossFieldIssues,
+  DEFAULT_MAX_GRANTS_PER_TOKEN,
   fieldPath,
   KVS_MAX_EXPIRES_SECONDS,
   KVS_MIN_EXPIRES_SECONDS,
   MAX_GRANTS_PER_TOKEN_CEILING,
+  SCOPE_PREFIX,
   STREAM_NAME,
   STREAM_PATTERN,
 } from './config-rules';
@@ -62,10 +64,7 @@ const issuerSchema = z.strictObject({
   algorithms: z.array(z.enum(ASYMMETRIC_ALGORITHMS)).min(1).default(['RS256', 'ES256']),
   grantsFrom: z.enum(['claim', 'scope']).default('claim'),
   grantsClaim: z.string().min(1).default('kvs'),
-  scopePrefix: z
-    .string()
-    .regex(/^[a-zA-Z0-9_.\-/]+$/, 'must be letters, digits or _.-/')
-    .default('kvs'),
+  scopePrefix: z.string().regex(SCOPE_PREFIX, 'must be letters, digits or _.-/').default('kvs'),
   streamPrefix: z
     .string()
     .regex(/^[a-zA-Z0-9_.-]{0,255}$/, 'must be empty or up to 255 of [a-zA-Z0-9_.-]')
@@ -134,7 +133,12 @@ export const configSchema = z
     limits: z
       .strictObject({
         /** A token with more grants is refused (401): the authorizer's answer must stay under 8 KB. */
-        maxGrantsPerToken: z.number().int().min(1).max(MAX_GRANTS_PER_TOKEN_CEILING).default(100),
+        maxGrantsPerToken: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_GRANTS_PER_TOKEN_CEILING)
+          .default(DEFAULT_MAX_GRANTS_PER_TOKEN),
       })
       .prefault({}),
     metrics: z

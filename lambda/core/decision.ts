@@ -17,6 +17,7 @@ export type DenyReason =
   | 'NO_GRANT_FOR_STREAM'
   | 'MODE_NOT_GRANTED'
   | 'PROTOCOL_NOT_GRANTED'
+  | 'SELECTOR_NOT_GRANTED'
   | 'OUTSIDE_WINDOW';
 
 export type Decision =
@@ -27,6 +28,7 @@ const DENY_ORDER: DenyReason[] = [
   'NO_GRANT_FOR_STREAM',
   'MODE_NOT_GRANTED',
   'PROTOCOL_NOT_GRANTED',
+  'SELECTOR_NOT_GRANTED',
   'OUTSIDE_WINDOW',
 ];
 
@@ -63,6 +65,12 @@ function checkGrant(
   if (!matchesStream(grant.stream, request.streamName)) return { ok: false, reason: 'NO_GRANT_FOR_STREAM' };
   if (!grant.modes.includes(request.playbackMode)) return { ok: false, reason: 'MODE_NOT_GRANTED' };
   if (!grant.protocols.includes(request.protocol)) return { ok: false, reason: 'PROTOCOL_NOT_GRANTED' };
+  // A window is on the time KVS received the media (docs/tokens.md): PRODUCER_TIMESTAMP ranges are on the clock
+  // the camera sets, which would let a producer's clock move media in or out of a grant's window.
+  const windowed = grant.from !== undefined || grant.to !== undefined;
+  if (windowed && request.fragmentSelectorType !== 'SERVER_TIMESTAMP') {
+    return { ok: false, reason: 'SELECTOR_NOT_GRANTED' };
+  }
 
   const fromMs = grant.from === undefined ? -Infinity : grant.from * 1000;
   const toMs = grant.to === undefined ? Infinity : grant.to * 1000;
@@ -126,6 +134,8 @@ const DENY_MESSAGES: Record<DenyReason, (r: SessionRequest) => string> = {
   MODE_NOT_GRANTED: (r) =>
     `Your token does not grant playbackMode ${r.playbackMode} on stream ${r.streamName}`,
   PROTOCOL_NOT_GRANTED: (r) => `Your token does not grant protocol ${r.protocol} on stream ${r.streamName}`,
+  SELECTOR_NOT_GRANTED: (r) =>
+    `Your token grants a media time window on stream ${r.streamName}: use fragmentSelectorType SERVER_TIMESTAMP`,
   OUTSIDE_WINDOW: (r) =>
     `The requested media time is outside the window your token grants on stream ${r.streamName}`,
 };

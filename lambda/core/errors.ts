@@ -14,6 +14,21 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * RFC 6750 section 3: a 401 names the Bearer scheme, with the `error` parameter. API Gateway has one UNAUTHORIZED
+ * gateway response for a missing and a bad token alike, so every 401 says `invalid_token` (for a request with no
+ * token at all the RFC would leave `error` out: one static header cannot tell the two apart).
+ */
+export const WWW_AUTHENTICATE_BEARER = 'Bearer error="invalid_token"';
+
+/** The headers an error answer carries besides the JSON ones: `Retry-After`, and `WWW-Authenticate` on a 401. */
+export function errorHeaders(status: number, retryAfterSeconds?: number): Record<string, string> {
+  return {
+    ...(retryAfterSeconds !== undefined ? { 'Retry-After': String(retryAfterSeconds) } : {}),
+    ...(status === 401 ? { 'WWW-Authenticate': WWW_AUTHENTICATE_BEARER } : {}),
+  };
+}
+
 export interface BrokerErrorOptions {
   /** The KVS exception name behind the error, returned as `error.reason` where docs/api.md promises it. */
   reason?: string;

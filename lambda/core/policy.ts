@@ -28,7 +28,11 @@ export interface AuthorizerContext {
 /** The authorizer's whole answer (policy and context, serialised) stays under this (SECURITY.md). */
 export const MAX_ANSWER_BYTES = 8 * 1024;
 
-const utf8Bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+/** Whether an answer serialises under MAX_ANSWER_BYTES of UTF-8; most are clearly under (3 bytes a unit at most). */
+function fits(answer: AuthorizerPolicy): boolean {
+  const json = JSON.stringify(answer);
+  return json.length * 3 < MAX_ANSWER_BYTES || Buffer.byteLength(json) < MAX_ANSWER_BYTES;
+}
 
 /** SHA-256 (base64url) of the grants as the context would carry them: binds grants re-read from the token. */
 export function grantsDigest(grants: readonly Grant[]): string {
@@ -132,7 +136,6 @@ function answer(
 /** The longest answer, by `keep`, that fits MAX_ANSWER_BYTES (size grows with `keep`: binary search). */
 function fittingAnswer(stageArn: string, context: AuthorizerContext, withGrants: boolean) {
   const build = (keep: number) => answer(stageArn, context, keep, withGrants);
-  const fits = (a: AuthorizerPolicy) => utf8Bytes(a) < MAX_ANSWER_BYTES;
   const exact = build(Infinity);
   if (fits(exact)) return exact;
   let [lo, hi] = [0, 256]; // stream patterns are at most 256 characters: keep >= 256 is exact
@@ -146,15 +149,79 @@ function fittingAnswer(stageArn: string, context: AuthorizerContext, withGrants:
 }
 
 /**
+ * What the exact answer of one grant set looks like, whoever holds it: its resources and its size in bytes with an
+ * empty `sub` and `exp`. Kept per grant set by the caller (PolicyMemo): many tokens share a grant set.
+ */
+interface AnswerShape {
+  resources: readonly string[];
+  grantsJson: string;
+  bytes: number;
+}
+
+/** An authorizer instance's memory of answer shapes by stage, issuer and grant set (bounded; core keeps no state). */
+export interface PolicyMemo {
+  shapes: Map<string, AnswerShape>;
+  maxEntries: number;
+}
+
+export const createPolicyMemo = (maxEntries = 1000): PolicyMemo => ({ shapes: new Map(), maxEntries });
+
+/** UTF-8 bytes of a short text: its length when it is ASCII (the usual sub). */
+// eslint-disable-next-line no-control-regex -- ASCII is U+0000..U+007F
+const utf8Length = (text: string) => (/^[\x00-\x7f]*$/.test(text) ? text.length : Buffer.byteLength(text));
+
+function exactAnswer(
+  context: AuthorizerContext,
+  resources: readonly string[],
+  grantsJson: string,
+): AuthorizerPolicy {
+  return {
+    principalId: context.sub,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [...resources] }],
+    },
+    context: { sub: context.sub, issuer: context.issuer, exp: String(context.exp), grants: grantsJson },
+  };
+}
+
+/** The exact answer from the memo's shape of this grant set, when it fits; undefined otherwise. */
+function memoisedAnswer(
+  memo: PolicyMemo,
+  stageArn: string,
+  context: AuthorizerContext,
+): AuthorizerPolicy | undefined {
+  const grantsJson = JSON.stringify(context.grants);
+  const key = `${stageArn}\n${context.issuer}\n${grantsJson}`;
+  let shape = memo.shapes.get(key);
+  if (!shape) {
+    const resources = grantedResources(stageArn, context.grants);
+    const empty = exactAnswer({ ...context, sub: '', exp: '' as unknown as number }, resources, grantsJson);
+    shape = { resources, grantsJson, bytes: utf8Length(JSON.stringify(empty)) };
+    if (memo.shapes.size >= memo.maxEntries) memo.shapes.clear();
+    memo.shapes.set(key, shape);
+  }
+  // `sub` appears twice (principalId, context.sub); `exp` once, as digits.
+  const bytes = shape.bytes + 2 * (utf8Length(JSON.stringify(context.sub)) - 2) + String(context.exp).length;
+  return bytes < MAX_ANSWER_BYTES ? exactAnswer(context, shape.resources, shape.grantsJson) : undefined;
+}
+
+/**
  * The authorizer's Allow answer, under MAX_ANSWER_BYTES: exact when it fits; else stream patterns merged on shared
  * leading characters (the gateway then lets more through, and the broker's grant check, which reads the exact
  * grants, refuses those with the same 403); else, in addition, the grants left out of the context (contextGrants).
- * Undefined when the method ARN is not API Gateway's.
+ * Undefined when the method ARN is not API Gateway's. With a memo, the exact answer of a grant set seen before
+ * costs no policy building and no serialising (the same answer as without).
  */
-export function allowPolicy(methodArn: string, context: AuthorizerContext): AuthorizerPolicy | undefined {
+export function allowPolicy(
+  methodArn: string,
+  context: AuthorizerContext,
+  memo?: PolicyMemo,
+): AuthorizerPolicy | undefined {
   const stageArn = apiStageArn(methodArn);
   if (!stageArn) return undefined;
   return (
+    (memo && memoisedAnswer(memo, stageArn, context)) ??
     fittingAnswer(stageArn, context, true) ??
     fittingAnswer(stageArn, context, false) ??
     answer(stageArn, context, 0, false)

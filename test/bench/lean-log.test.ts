@@ -1,9 +1,9 @@
-// The bench's lean logger variant (bench/variants/lean-log.ts) writes exactly the lines Powertools Logger writes.
+// The authorizer's logger (lambda/runtime/json-logger.ts) writes exactly the lines Powertools Logger writes.
 // Swapping it in changes no Logs Insights query, alarm or dashboard: compared line by line, clocks pinned.
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { JsonLogger } from '../../bench/variants/lean-log';
+import { JsonLogger } from '../../lambda/runtime/json-logger';
 
 const NOW = new Date('2026-11-25T10:00:00.000Z');
 const context = {
@@ -18,8 +18,8 @@ const ENV = {
   AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
 };
 
-/** Every line written to stdout and stderr while `run` runs, parsed, stderr's marked. */
-function stdoutLines(run: () => void): unknown[] {
+/** Every line written to stdout and stderr while `run` runs, as written (byte for byte), stderr's marked. */
+function stdoutLines(run: () => void): string[] {
   const lines: string[] = [];
   const spies = (['stdout', 'stderr'] as const).map((stream) =>
     jest.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -37,8 +37,7 @@ function stdoutLines(run: () => void): unknown[] {
   return lines
     .join('')
     .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as unknown);
+    .filter((l) => l.trim());
 }
 
 afterEach(() => {
@@ -48,7 +47,7 @@ afterEach(() => {
 });
 
 describe('JsonLogger', () => {
-  it('writes the lines Powertools Logger writes, before and inside an invocation', () => {
+  it('writes the lines Powertools Logger writes, byte for byte, before and inside invocations', () => {
     jest.useFakeTimers({ now: NOW });
     Object.assign(process.env, ENV);
     const calls = (logger: JsonLogger | Logger) => {
@@ -56,12 +55,19 @@ describe('JsonLogger', () => {
       logger.addContext(context);
       logger.info('token accepted', { requestId: 'r', sub: 'alice', grants: 2, skipped: undefined });
       logger.error('unhandled error', { detail: 'boom "quoted"\n' });
+      // Lambda sets the next invocation's trace header before it calls the handler.
+      process.env._X_AMZN_TRACE_ID = 'Root=1-6746-def;Parent=53995c3f42cd8ad9;Sampled=0';
       logger.addContext({ ...context, awsRequestId: 'req-2' });
       logger.info('second');
+      logger.info('token accepted', { requestId: 'r2', sub: 'bob', grants: 1 });
+      logger.addContext({ ...context, awsRequestId: 'req-3', functionName: 'renamed' });
+      logger.warn('third', {});
+      process.env._X_AMZN_TRACE_ID = ENV._X_AMZN_TRACE_ID;
     };
-    const ours = stdoutLines(() => calls(new JsonLogger({ serviceName: 'kvs-session-broker', env: ENV })));
+    const ours = stdoutLines(() => calls(new JsonLogger({ serviceName: 'kvs-session-broker' })));
     const theirs = stdoutLines(() => calls(new Logger({ serviceName: 'kvs-session-broker' })));
-    expect(ours).toHaveLength(4);
+    expect(ours).toHaveLength(6);
+    expect(new Set(ours.map((l) => (JSON.parse(l) as { xray_trace_id: string }).xray_trace_id)).size).toBe(2);
     expect(ours).toEqual(theirs);
   });
 

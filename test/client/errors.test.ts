@@ -229,3 +229,30 @@ describe('retry timing', () => {
     expect(parseRetryAfter(value, NOW)).toBe(seconds);
   });
 });
+
+describe('redirects', () => {
+  let elsewhere: Server;
+  const reached: (string | undefined)[] = [];
+
+  beforeAll(async () => {
+    elsewhere = createServer((req, res) => {
+      reached.push(req.headers.authorization);
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(session));
+    });
+    await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', r));
+  });
+
+  afterAll(() => new Promise<void>((r) => elsewhere.close(() => r())));
+
+  it.each([301, 302, 303, 307, 308])(
+    'never follows a %i: the bearer token does not reach the Location, the call fails as UNEXPECTED_RESPONSE',
+    async (status) => {
+      const location = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/steal`;
+      script = [{ status, headers: { Location: location }, body: '' }];
+      const error = await failure(client().client.createSession('cam-1'));
+      expect(error).toMatchObject({ code: 'UNEXPECTED_RESPONSE', status, attempts: 1 });
+      expect(error.message).toMatch(/redirect .*not followed/);
+      expect(reached).toEqual([]);
+    },
+  );
+});

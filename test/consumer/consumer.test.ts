@@ -1,7 +1,9 @@
 // What another team does to adopt the construct: `npm pack` this package, `cdk init app --language=typescript`
 // (the aws-cdk CLI of our devDependencies, so the template is today's: NodeNext, the current typescript, tsx),
 // install only the tarball, write the README's snippet, type-check, synthesize as `cdk synth` runs the app, and
-// check that template against the deploy-time rules. Then the same from plain JavaScript (ESM and CommonJS).
+// check that template against the deploy-time rules. Then the same from plain JavaScript (ESM and CommonJS). Then
+// what a team with a compliance gate does: the newest aws-cdk-lib the registry serves, a stack with an explicit
+// env, and cdk-nag's AwsSolutions pack in both majors (2: an Aspect; 3: a policy-validation plugin).
 // Needs the npm registry (the app's own dependencies); no Docker, no AWS account.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -63,6 +65,31 @@ export async function openDoorCam(): Promise<string | undefined> {
 }
 `;
 
+/** The adopting team's compliance gate: the README stack with an explicit env, under cdk-nag 2 or 3. */
+const NAG_APP = `import { App, Aspects, Validations } from 'aws-cdk-lib';
+import * as nag2 from 'cdk-nag';
+import * as nag3 from 'cdk-nag-v3';
+import { PlaybackStack } from '../lib/playback-stack';
+
+const major = process.argv[2];
+const app = new App({ outdir: \`cdk.nag\${major}.out\` });
+new PlaybackStack(app, 'PlaybackEnv', { env: { account: '123456789012', region: 'eu-west-1' } });
+if (major === '2') Aspects.of(app).add(new nag2.AwsSolutionsChecks());
+else Validations.of(app).addPlugins(new nag3.AwsSolutionsChecks(app));
+try {
+  const messages = app.synth().getStackByName('PlaybackEnv').messages;
+  const errors = messages.filter((m) => m.level === 'error' || String(m.entry.data).includes('AwsSolutions'));
+  console.log(JSON.stringify({ errors: errors.map((m) => \`\${m.id}: \${String(m.entry.data)}\`) }));
+} catch (error) {
+  console.log(JSON.stringify({ errors: [String(error)] }));
+}
+`;
+
+/** The OpenAPI document through its package export, as a partner's code generator would load it. */
+const OPENAPI_USE = `import spec from 'kvs-session-broker/openapi.json' with { type: 'json' };
+console.log(JSON.stringify({ openapi: spec.openapi, paths: Object.keys(spec.paths) }));
+`;
+
 let tarball: string;
 let packedFiles: string[];
 let synthOutput: string;
@@ -91,6 +118,20 @@ beforeAll(() => {
   // A mobile or web team's use of the typed client, type-checked by the same `npx tsc` as the stack.
   writeFileSync(join(APP, 'lib/player.ts'), CLIENT_USE);
   run('npm', ['install', '--no-audit', '--prefer-offline', tarball], APP);
+  // The newest aws-cdk-lib of the registry (cdk init's template may pin an older one), and both cdk-nag majors.
+  run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--prefer-offline',
+      'aws-cdk-lib@latest',
+      'cdk-nag@^2',
+      'cdk-nag-v3@npm:cdk-nag@^3',
+    ],
+    APP,
+  );
+  writeFileSync(join(APP, 'bin/nag.ts'), NAG_APP);
 
   // `cdk synth` runs cdk.json's app command with the context and an output folder in the environment: the same
   // here, without the CLI's account lookups (no credentials, no network beyond the npm registry).
@@ -126,6 +167,32 @@ describe('the packed package', () => {
       'dist/lambda/cognito/index.mjs.map',
       'package.json',
     ]);
+    expect(packedFiles).toContain('docs/openapi.json');
+  });
+
+  it('exports the OpenAPI document as kvs-session-broker/openapi.json', () => {
+    writeFileSync(join(APP, 'openapi-use.mjs'), OPENAPI_USE);
+    const loaded = JSON.parse(run('node', ['openapi-use.mjs'], APP).stdout.trim()) as {
+      openapi: string;
+      paths: string[];
+    };
+    const own = JSON.parse(readFileSync(join(ROOT, 'docs/openapi.json'), 'utf8')) as {
+      openapi: string;
+      paths: object;
+    };
+    expect(loaded).toEqual({ openapi: own.openapi, paths: Object.keys(own.paths) });
+  });
+
+  it('declares cdk-nag an optional peer dependency, for either major, and never imports it', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(pkg.dependencies?.['cdk-nag']).toBeUndefined();
+    expect(pkg.peerDependencies?.['cdk-nag']).toMatch(/^\^2\.[\d.]+ \|\| \^3\.[\d.]+$/);
+    expect(pkg.peerDependenciesMeta?.['cdk-nag']).toEqual({ optional: true });
+    const library = readFileSync(join(APP, 'node_modules/kvs-session-broker/dist/index.js'), 'utf8');
+    expect(library).not.toMatch(/from ["']cdk-nag["']|require\(["']cdk-nag["']\)/);
   });
 
   it('leaves aws-cdk-lib and constructs to the app: one copy of each in its node_modules', () => {
@@ -178,6 +245,38 @@ describe('a fresh `cdk init app --language=typescript` with the README snippet',
 
   it('passes the deploy-time rules', () => {
     expect(deployRuleViolations(template.toJSON() as TemplateJson)).toEqual([]);
+  });
+});
+
+describe('a compliance gate: explicit env, the newest aws-cdk-lib, cdk-nag AwsSolutions', () => {
+  it('runs on the newest aws-cdk-lib the registry serves', () => {
+    const latest = run('npm', ['view', 'aws-cdk-lib', 'version'], APP).stdout.trim();
+    const installed = JSON.parse(
+      readFileSync(join(APP, 'node_modules/aws-cdk-lib/package.json'), 'utf8'),
+    ) as {
+      version: string;
+    };
+    expect(installed.version).toBe(latest);
+  });
+
+  it.each(['2', '3'])('synthesizes with zero cdk-nag %s findings', (major) => {
+    const installed = JSON.parse(
+      readFileSync(
+        join(APP, `node_modules/${major === '2' ? 'cdk-nag' : 'cdk-nag-v3'}/package.json`),
+        'utf8',
+      ),
+    ) as { version: string };
+    expect(installed.version.startsWith(`${major}.`)).toBe(true);
+    const out = run('npx', ['tsx', 'bin/nag.ts', major], APP, {
+      CDK_CONTEXT_JSON: JSON.stringify(
+        (JSON.parse(readFileSync(join(APP, 'cdk.json'), 'utf8')) as { context: unknown }).context,
+      ),
+    }).stdout;
+    expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ errors: [] });
+    const synthesized = JSON.parse(
+      readFileSync(join(APP, `cdk.nag${major}.out/PlaybackEnv.template.json`), 'utf8'),
+    ) as TemplateJson;
+    expect(deployRuleViolations(synthesized)).toEqual([]);
   });
 });
 

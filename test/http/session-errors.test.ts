@@ -177,7 +177,12 @@ describe('401 UNAUTHORIZED', () => {
   it.each(cases)('for %s (audited as %s)', async (_name, reason, token) => {
     const f = fixture();
     const res = await f.post('cam-1', await token(f));
-    expectError(res, 401, { code: 'UNAUTHORIZED', message: 'Missing or invalid bearer token' });
+    expectError(
+      res,
+      401,
+      { code: 'UNAUTHORIZED', message: 'Missing or invalid bearer token' },
+      { 'www-authenticate': 'Bearer error="invalid_token"' }, // RFC 6750 section 3
+    );
     const lines = f.audit(res.headers['x-amzn-requestid']);
     if (reason === undefined) {
       // No Authorization header: API Gateway answers alone, without calling the authorizer.
@@ -347,7 +352,7 @@ describe('routes and browsers', () => {
         code: 'UNAUTHORIZED',
         message: 'Missing or invalid bearer token',
       },
-      cors,
+      { ...cors, 'www-authenticate': 'Bearer error="invalid_token"' },
     );
     const token = await f.mint([{ stream: 'cam-1' }]);
     expectError(

@@ -86,6 +86,28 @@ describe('granted sessions', () => {
     });
   });
 
+  it('refuses PRODUCER_TIMESTAMP under a grant window with 403 and the reason (docs/tokens.md)', async () => {
+    const f = fixture();
+    const token = await f.mint([
+      { stream: 'cam-lobby', modes: ['ON_DEMAND'], from: f.clock.nowS() - 86400, to: f.clock.nowS() },
+    ]);
+    const res = await f.post('cam-lobby', token, {
+      playbackMode: 'ON_DEMAND',
+      fragmentSelectorType: 'PRODUCER_TIMESTAMP',
+      startTimestamp: '2026-11-25T08:00:00Z',
+      endTimestamp: '2026-11-25T08:30:00Z',
+    });
+    expect(res.status).toBe(403);
+    expect(res.json).toMatchObject({
+      error: {
+        code: 'FORBIDDEN',
+        message:
+          'Your token grants a media time window on stream cam-lobby: use fragmentSelectorType SERVER_TIMESTAMP',
+      },
+    });
+    expect(f.audit(res.headers['x-amzn-requestid'])).toMatchObject([{ reason: 'SELECTOR_NOT_GRANTED' }]);
+  });
+
   it('keeps a cached policy right for every stream of the same token (docs/ARCHITECTURE.md)', async () => {
     const f = fixture();
     const token = await f.mint([{ stream: 'cam-1' }, { stream: 'cam-lobby' }]);

@@ -219,6 +219,24 @@ describe('audienceClaim client_id (Amazon Cognito access tokens)', () => {
     );
   });
 
+  // RFC 9068 access tokens carry client_id AND aud (the resource server): a token for another API of the same IdP
+  // and app client names that API in aud (docs/tokens.md: aud, where present, must name the audience).
+  it.each([['another-api'], [['another-api', 'a-third-api']], [[]]])(
+    'refuses an access token whose aud %j does not name the audience, whatever client_id says',
+    async (aud) => {
+      await refusedWith(await signToken(key, cognito({ aud })), 'ERR_JWT_CLAIM_VALIDATION_FAILED:aud');
+    },
+  );
+
+  it.each([['app-client-1'], [['another-api', 'app-client-1']]])(
+    'accepts an access token whose aud %j names the audience beside client_id',
+    async (aud) => {
+      await expect(authorize(event(await signToken(key, cognito({ aud }))))).resolves.toMatchObject({
+        principalId: 'alice',
+      });
+    },
+  );
+
   it('still checks aud for issuers left at the default', async () => {
     await refusedWith(
       await signToken(key, claims({ aud: 'someone-else' })),

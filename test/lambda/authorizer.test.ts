@@ -62,6 +62,7 @@ describe('authorizer on a REQUEST event', () => {
             Effect: 'Allow',
             Resource: [
               `${STAGE}/GET/v1/streams`,
+              `${STAGE}/POST/v1/sessions`,
               `${STAGE}/POST/v1/streams/cam-lobby/sessions`,
               `${STAGE}/POST/v1/streams/site7-*/sessions`,
             ],

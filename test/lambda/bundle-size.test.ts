@@ -43,8 +43,8 @@ describe('the deployed bundles', () => {
     }
   });
 
-  it.each(['authorizer', 'broker'] as const)(
-    'carry no schema library in the %s (config and requests are checked against generated JSON Schema)',
+  it.each(['authorizer', 'broker', 'cognito'] as const)(
+    'carry no schema library in the %s (config and requests are checked against generated JSON Schema or by hand)',
     (name) => {
       const code = readFileSync(join(lambdaBundleDirectory(name), 'index.mjs'), 'utf8');
       expect(code).not.toMatch(/ZodError|zod/i);
@@ -57,6 +57,10 @@ describe('the deployed bundles', () => {
       ).toEqual([]);
     },
   );
+
+  it('keep the Cognito trigger, a pure mapping, under 60 KB', () => {
+    expect(BUNDLE_BUDGET_BYTES.cognito).toBeLessThanOrEqual(60_000);
+  });
 
   it('load and answer in a fresh Node process: the broker serves GET /openapi.json, the authorizer refuses no token', () => {
     const config = JSON.stringify({

@@ -1,5 +1,6 @@
 // The Cognito grants construct: a V2_0 pre token generation trigger on the user pool, running the prebuilt bundle.
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { KvsCognitoGrants } from '../../lib/cognito-grants';
@@ -71,5 +72,58 @@ describe('KvsCognitoGrants', () => {
     expect(() => new KvsCognitoGrants(stack, 'Grants', { userPool: pool, mapping: MAPPING })).toThrow(
       /Lite feature plan/,
     );
+  });
+});
+
+describe('KvsCognitoGrants and a grants attribute users might write', () => {
+  const WITH_ATTRIBUTE = { ...MAPPING, grantsAttribute: 'custom:kvs_grants' };
+  const READONLY = new cognito.ClientAttributes().withStandardAttributes({ email: true });
+  const synth = (stack: Stack) => () => Template.fromStack(stack);
+  const poolIn = (stack: Stack) =>
+    new cognito.UserPool(stack, 'Pool', {
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      customAttributes: { kvs_grants: new cognito.StringAttribute({ mutable: true }) },
+    });
+
+  it('refuses a standard attribute at once: users may write standard attributes', () => {
+    const stack = newStack('Standard');
+    expect(
+      () =>
+        new KvsCognitoGrants(stack, 'Grants', {
+          userPool: poolIn(stack),
+          mapping: { ...MAPPING, grantsAttribute: 'profile' },
+        }),
+    ).toThrow(/'profile' is a standard attribute, which users may write/);
+  });
+
+  it('refuses at synth an app client without writeAttributes (users may write every attribute), even one added after the construct', () => {
+    const stack = newStack('NoWrites');
+    const pool = poolIn(stack);
+    new KvsCognitoGrants(stack, 'Grants', { userPool: pool, mapping: WITH_ATTRIBUTE });
+    pool.addClient('Web', { writeAttributes: READONLY });
+    pool.addClient('Mobile');
+    expect(synth(stack)).toThrow(
+      /app client NoWrites\/Pool\/Mobile\/Resource has no writeAttributes .*'custom:kvs_grants'/,
+    );
+  });
+
+  it('refuses at synth an app client whose writeAttributes list the attribute, wherever the client is defined', () => {
+    const stack = newStack('Listed');
+    const pool = poolIn(stack);
+    new KvsCognitoGrants(stack, 'Grants', { userPool: pool, mapping: WITH_ATTRIBUTE });
+    new cognito.UserPoolClient(stack, 'Elsewhere', {
+      userPool: pool,
+      writeAttributes: READONLY.withCustomAttributes('kvs_grants'),
+    });
+    expect(synth(stack)).toThrow(/app client Listed\/Elsewhere\/Resource lists it in writeAttributes/);
+  });
+
+  it('accepts a custom attribute when every app client of the pool has writeAttributes without it; other pools do not count', () => {
+    const stack = newStack('Safe');
+    const pool = poolIn(stack);
+    new KvsCognitoGrants(stack, 'Grants', { userPool: pool, mapping: WITH_ATTRIBUTE });
+    pool.addClient('Web', { writeAttributes: READONLY });
+    new cognito.UserPool(stack, 'Other').addClient('Open');
+    expect(synth(stack)).not.toThrow();
   });
 });

@@ -1,8 +1,11 @@
 // API Gateway's own errors speak the contract's error contract.
 import { describe, expect, it } from '@jest/globals';
+import { Template } from 'aws-cdk-lib/assertions';
 import { ERROR_STATUS } from '../../lambda/core/errors';
 import { GATEWAY_ERROR_RESPONSES } from '../../lambda/contract/gateway-responses';
 import { errorTemplate, gatewayCorsHeaders } from '../../lib/gateway-responses';
+import { KvsSessionBroker } from '../../lib/kvs-session-broker';
+import { newStack, testConfig } from './fixtures';
 
 describe('errorTemplate', () => {
   it('renders the documented error body with the request id from API Gateway context', () => {
@@ -51,5 +54,21 @@ describe('gatewayCorsHeaders', () => {
     ],
   ])('%s', (_name, origins, headers) => {
     expect(gatewayCorsHeaders(origins)).toEqual(headers);
+  });
+});
+
+describe('the deployed gateway responses', () => {
+  it('send WWW-Authenticate: Bearer with the RFC 6750 error on the 401 (UNAUTHORIZED) and on nothing else', () => {
+    const stack = newStack('Gateway');
+    new KvsSessionBroker(stack, 'Broker', { config: testConfig() });
+    const responses = Template.fromStack(stack).findResources('AWS::ApiGateway::GatewayResponse');
+    const withHeader = Object.values(responses)
+      .filter((r) => r.Properties.ResponseParameters['gatewayresponse.header.WWW-Authenticate'] !== undefined)
+      .map((r) => [
+        r.Properties.ResponseType,
+        r.Properties.StatusCode,
+        r.Properties.ResponseParameters['gatewayresponse.header.WWW-Authenticate'],
+      ]);
+    expect(withHeader).toEqual([['UNAUTHORIZED', '401', `'Bearer error="invalid_token"'`]]);
   });
 });

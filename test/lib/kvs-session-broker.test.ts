@@ -79,31 +79,32 @@ describe('authorizer', () => {
 
 describe('routes', () => {
   it.each([
-    ['POST', 'sessions'],
-    ['GET', 'streams'],
-  ])('%s …/%s is behind the authorizer and proxies to the broker Lambda', (httpMethod, pathPart) => {
+    ['POST', 'sessions', 2], // /v1/streams/{streamName}/sessions and /v1/sessions
+    ['GET', 'streams', 1],
+  ])('%s …/%s is behind the authorizer and proxies to the broker Lambda', (httpMethod, pathPart, count) => {
     const found = Object.values(methods(template, httpMethod)).filter(
       (m) =>
         template.toJSON().Resources[(m.Properties.ResourceId as { Ref: string }).Ref].Properties.PathPart ===
         pathPart,
     );
-    expect(found).toHaveLength(1);
-    const method = found[0]!.Properties;
-    expect(method.AuthorizationType).toBe('CUSTOM');
-    expect(method.AuthorizerId).toEqual({ Ref: logicalId(broker.authorizer) });
-    expect(method.Integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
-    expect(render((method.Integration as { Uri: unknown }).Uri)).toContain(
-      `\${${logicalId(broker.brokerFunction)}.Arn}`,
-    );
-    const resourceId = (method.ResourceId as { Ref: string }).Ref;
-    expect(template.toJSON().Resources[resourceId].Properties.PathPart).toBe(pathPart);
+    expect(found).toHaveLength(count);
+    for (const { Properties: method } of found) {
+      expect(method.AuthorizationType).toBe('CUSTOM');
+      expect(method.AuthorizerId).toEqual({ Ref: logicalId(broker.authorizer) });
+      expect(method.Integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
+      expect(render((method.Integration as { Uri: unknown }).Uri)).toContain(
+        `\${${logicalId(broker.brokerFunction)}.Arn}`,
+      );
+    }
   });
 
-  it('builds exactly /v1/streams, /v1/streams/{streamName}/sessions and /openapi.json', () => {
+  it('builds exactly /v1/streams, /v1/streams/{streamName}/sessions, /v1/sessions and /openapi.json', () => {
     const parts = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
       (r) => r.Properties.PathPart,
     );
-    expect(parts.sort()).toEqual(['openapi.json', 'sessions', 'streams', 'v1', '{streamName}'].sort());
+    expect(parts.sort()).toEqual(
+      ['openapi.json', 'sessions', 'sessions', 'streams', 'v1', '{streamName}'].sort(),
+    );
   });
 
   it('serves GET /openapi.json from the broker without the authorizer (docs/api.md: no token needed)', () => {
@@ -321,7 +322,7 @@ describe('gateway responses', () => {
 describe('CORS', () => {
   it('answers preflight on every resource of the route table for the configured origin, without authorization, cached an hour', () => {
     const options = Object.values(methods(template, 'OPTIONS'));
-    expect(options).toHaveLength(3);
+    expect(options).toHaveLength(4);
     for (const method of options) {
       expect(method.Properties).toMatchObject({
         AuthorizationType: 'NONE',

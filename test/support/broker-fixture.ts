@@ -41,6 +41,8 @@ export interface BrokerFixture {
     headers?: Record<string, string>,
   ): Promise<HttpResult>;
   get(path: string, token?: string, headers?: Record<string, string>): Promise<HttpResult>;
+  /** Any request to the broker (session URLs in the answer are remembered for the no-secrets check). */
+  request(path: string, init: RequestInit): Promise<HttpResult>;
   /** The audit lines written for one API Gateway request id (authorizer and broker). */
   audit(requestId: string | undefined): Record<string, unknown>[];
 }
@@ -96,6 +98,9 @@ export function brokerPerTest(options: FixtureOptions): () => BrokerFixture {
       const text = await res.text();
       const json = (text.length > 0 ? JSON.parse(text) : {}) as HttpResult['json'];
       if (typeof json.url === 'string') urls.push(json.url);
+      if (Array.isArray(json.sessions))
+        for (const entry of json.sessions as { url?: unknown }[])
+          if (typeof entry?.url === 'string') urls.push(entry.url);
       return { status: res.status, headers, json };
     };
     const auth = (token: string | undefined): Record<string, string> =>
@@ -127,6 +132,7 @@ export function brokerPerTest(options: FixtureOptions): () => BrokerFixture {
           ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
         }),
       get: (path, token, headers = {}) => request(path, { headers: { ...auth(token), ...headers } }),
+      request,
       audit: (requestId) => auditLines(captured).filter((l) => l.requestId === requestId),
     };
   });

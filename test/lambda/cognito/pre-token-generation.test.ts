@@ -192,7 +192,10 @@ describe('config', () => {
 
   it.each([
     [{}, `${COGNITO_CONFIG_ENV} is not set`],
-    [{ [COGNITO_CONFIG_ENV]: '{"groups":[{"group":"x","grants":[]}]}' }, /groups\.0/],
+    [
+      { [COGNITO_CONFIG_ENV]: '{"groups":[{"group":"x","grants":[]}]}' },
+      /groups\[0\]\.grants: must be a non-empty array/,
+    ],
     [{ [COGNITO_CONFIG_ENV]: '{"accessToken":"jwt"}' }, /accessToken/],
     [{ [COGNITO_CONFIG_ENV]: '{"extra":1}' }, /extra|Unrecognized/],
   ])('refuses %p', (env, message) => {

@@ -33,7 +33,11 @@ describe('gatewayResponse', () => {
   ])('%s is %i %s, JSON and never cached', (type, statusCode, code, message) => {
     expect(gatewayResponse(type, 'req-9')).toEqual({
       statusCode,
-      headers: JSON_NO_STORE,
+      // RFC 6750 section 3: a 401 names the Bearer scheme and the error
+      headers:
+        statusCode === 401
+          ? { ...JSON_NO_STORE, 'WWW-Authenticate': 'Bearer error="invalid_token"' }
+          : JSON_NO_STORE,
       body: JSON.stringify({ error: { code, message }, requestId: 'req-9' }),
     });
   });

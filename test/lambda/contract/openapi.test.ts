@@ -50,9 +50,10 @@ describe('docs/openapi.json', () => {
     expect(JSON.stringify(doc)).not.toMatch(/\.md\b|README/);
   });
 
-  it('lists the three operations, the document itself open to anyone', () => {
+  it('lists the four operations, the document itself open to anyone', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/openapi.json',
+      '/v1/sessions',
       '/v1/streams',
       '/v1/streams/{streamName}/sessions',
     ]);

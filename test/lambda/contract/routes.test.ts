@@ -19,6 +19,7 @@ describe('route table', () => {
         methods: ['POST'],
       },
       { path: '/v1/streams', segments: ['v1', 'streams'], methods: ['GET'] },
+      { path: '/v1/sessions', segments: ['v1', 'sessions'], methods: ['POST'] },
       { path: '/openapi.json', segments: ['openapi.json'], methods: ['GET'] },
     ]);
     expect(pathSegments('/')).toEqual([]);
@@ -36,15 +37,16 @@ describe('route table', () => {
 });
 
 describe('policyResources', () => {
-  it('lists discovery, then the session route of each stream pattern; never the open route', () => {
+  it('lists discovery, the grid, then the session route of each stream pattern; never the open route', () => {
     expect(policyResources(STAGE, ['cam-1', 'site7-*', 'cam-1'])).toEqual([
       `${STAGE}/GET/v1/streams`,
+      `${STAGE}/POST/v1/sessions`,
       `${STAGE}/POST/v1/streams/cam-1/sessions`,
       `${STAGE}/POST/v1/streams/site7-*/sessions`,
     ]);
   });
 
-  it('lists discovery alone for a token without grants', () => {
+  it('lists discovery alone for a token without grants (the grid needs a grant)', () => {
     expect(policyResources(STAGE, [])).toEqual([`${STAGE}/GET/v1/streams`]);
   });
 });

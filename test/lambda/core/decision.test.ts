@@ -334,3 +334,54 @@ describe('decide at the edges of a grant window', () => {
     }
   });
 });
+
+// docs/tokens.md: a grant's window is on the time KVS received the media. PRODUCER_TIMESTAMP ranges are on the
+// camera's clock, which its owner sets: with them a window would reach whatever media the camera says is inside.
+describe('fragment selectors under a grant window', () => {
+  const onDemand = (extra: Partial<SessionRequest> = {}) =>
+    live('cam-1', { playbackMode: 'ON_DEMAND', startMs: NOW - HOUR, endMs: NOW - HOUR / 2, ...extra });
+  const windowed = [
+    ['from and to', { from: NOW_S - 86400, to: NOW_S }],
+    ['from only', { from: NOW_S - 86400 }],
+    ['to only', { to: NOW_S }],
+  ] as const;
+
+  it.each(windowed)('refuses PRODUCER_TIMESTAMP under a window (%s)', (_name, window) => {
+    const grants = [grant('cam-1', { modes: ['ON_DEMAND', 'LIVE'], ...window })];
+    const producer = { fragmentSelectorType: 'PRODUCER_TIMESTAMP' } as const;
+    expect(decide(grants, onDemand(producer), NOW, limits)).toEqual({
+      allowed: false,
+      reason: 'SELECTOR_NOT_GRANTED',
+    });
+    expect(decide(grants, live('cam-1', producer), NOW, limits)).toEqual({
+      allowed: false,
+      reason: 'SELECTOR_NOT_GRANTED',
+    });
+    expect(decide(grants, onDemand(), NOW, limits)).toMatchObject({ allowed: true });
+  });
+
+  it('allows PRODUCER_TIMESTAMP under a grant without a window', () => {
+    const grants = [grant('cam-1', { modes: ['ON_DEMAND'] })];
+    expect(
+      decide(grants, onDemand({ fragmentSelectorType: 'PRODUCER_TIMESTAMP' }), NOW, limits),
+    ).toMatchObject({ allowed: true });
+  });
+
+  it('uses another grant without a window when one covers the request', () => {
+    const grants = [
+      grant('cam-1', { modes: ['ON_DEMAND'], from: NOW_S - 86400, to: NOW_S }),
+      grant('cam-*', { modes: ['ON_DEMAND'] }),
+    ];
+    expect(
+      decide(grants, onDemand({ fragmentSelectorType: 'PRODUCER_TIMESTAMP' }), NOW, limits),
+    ).toMatchObject({ allowed: true, grant: grants[1] });
+  });
+
+  it('answers 403 FORBIDDEN saying which selector the window needs', () => {
+    const error = forbidden('SELECTOR_NOT_GRANTED', onDemand({ fragmentSelectorType: 'PRODUCER_TIMESTAMP' }));
+    expect(error).toMatchObject({ code: 'FORBIDDEN', status: 403, detail: 'SELECTOR_NOT_GRANTED' });
+    expect(error.message).toBe(
+      'Your token grants a media time window on stream cam-1: use fragmentSelectorType SERVER_TIMESTAMP',
+    );
+  });
+});

@@ -5,6 +5,7 @@ import {
   allowPolicy,
   apiStageArn,
   contextGrants,
+  createPolicyMemo,
   grantsDigest,
   MAX_ANSWER_BYTES,
   type AuthorizerPolicy,
@@ -29,6 +30,7 @@ describe('allowPolicy', () => {
             Effect: 'Allow',
             Resource: [
               `${STAGE}/GET/v1/streams`,
+              `${STAGE}/POST/v1/sessions`,
               `${STAGE}/POST/v1/streams/cam-1/sessions`,
               `${STAGE}/POST/v1/streams/site7-*/sessions`,
             ],
@@ -122,6 +124,7 @@ describe('allowPolicy size bound', () => {
     // The longest merge that fits: stem0..stem9 stay exact, stem10..stem19 become stem1*.
     expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
       `${LONG_STAGE}/GET/v1/streams`,
+      `${LONG_STAGE}/POST/v1/sessions`,
       ...Array.from({ length: 10 }, (_, i) => `${LONG_STAGE}/POST/v1/streams/${stem}${i}/sessions`),
       `${LONG_STAGE}/POST/v1/streams/${stem}1*/sessions`,
     ]);
@@ -137,6 +140,7 @@ describe('allowPolicy size bound', () => {
     const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants })!;
     expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
       `${LONG_STAGE}/GET/v1/streams`,
+      `${LONG_STAGE}/POST/v1/sessions`,
       `${LONG_STAGE}/POST/v1/streams/cam-1/sessions`,
       `${LONG_STAGE}/POST/v1/streams/cam-2/sessions`,
     ]);
@@ -163,6 +167,109 @@ describe('allowPolicy size bound', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('allowPolicy with a memo of answer shapes per grant set', () => {
+  const STAGE_ARN = `arn:aws:execute-api:ap-southeast-2:123456789012:a1b2c3d4e5/${'s'.repeat(128)}`;
+  const arn = `${STAGE_ARN}/POST/v1/streams/cam-1/sessions`;
+
+  it('answers exactly as without it, first time and after, for any sub, around the size bound (property)', () => {
+    const name = fc
+      .array(fc.constantFrom(...'abz09-_.'), { minLength: 1, maxLength: 256, size: 'max' })
+      .map((a) => a.join(''));
+    const grant = fc
+      .oneof(
+        name,
+        name.map((n) => `${n.slice(0, 255)}*`),
+      )
+      .map((stream) => ({
+        stream,
+        modes: ['LIVE' as const],
+        protocols: ['DASH' as const, 'HLS' as const],
+      }));
+    // Subs of every kind: ASCII, 3-byte and 4-byte UTF-8, characters JSON escapes; the same grant set twice.
+    const sub = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 256, unit: 'binary' }),
+      fc.constantFrom('東'.repeat(256), '😀'.repeat(128), 'a"\\\n'.repeat(60), 'u'),
+    );
+    fc.assert(
+      fc.property(fc.array(grant, { maxLength: 40 }), sub, sub, (grants, first, second) => {
+        const memo = createPolicyMemo();
+        for (const principal of [first, second, first]) {
+          const context = { sub: principal, issuer: 'https://idp/', exp: 1795600800, grants };
+          expect(allowPolicy(arn, context, memo)).toEqual(allowPolicy(arn, context));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('answers exactly as without it at the size bound itself, byte by byte', () => {
+    // An exact answer of 8000-odd bytes, then subs one byte longer each, across MAX_ANSWER_BYTES.
+    const grants = Array.from({ length: 12 }, (_, i) => ({
+      stream: `cam-${i}-${'n'.repeat(150)}`,
+      modes: ['LIVE' as const],
+      protocols: ['DASH' as const],
+    }));
+    const size = (sub: string) =>
+      Buffer.byteLength(JSON.stringify(allowPolicy(arn, { sub, issuer: 'i', exp: 1795600800, grants })));
+    // Exact: no pattern widened (these grants name streams exactly, so a widened one ends in `*`).
+    const exactAt = (sub: string) =>
+      allowPolicy(arn, {
+        sub,
+        issuer: 'i',
+        exp: 1795600800,
+        grants,
+      })!.policyDocument.Statement[0]!.Resource.every((r) => !r.includes('*'));
+    let pad = 1;
+    while (exactAt('x'.repeat(pad + 1))) pad += 1;
+    expect(size('x'.repeat(pad))).toBe(MAX_ANSWER_BYTES - 1);
+    expect(exactAt('x'.repeat(pad + 1))).toBe(false);
+    // Every answer size from a few bytes under the bound to a few over: subs of 1- and 2-byte characters, and
+    // an `exp` one digit longer.
+    for (const [unit, bytes] of [
+      ['x', 1],
+      ['é', 2],
+    ] as const) {
+      for (let n = Math.floor(pad / bytes) - 4; n <= Math.floor(pad / bytes) + 4; n += 1) {
+        for (const exp of [1795600800, 17956008000]) {
+          const memo = createPolicyMemo();
+          const context = { sub: unit.repeat(n), issuer: 'i', exp, grants };
+          allowPolicy(arn, { ...context, sub: 'warm' }, memo);
+          expect(allowPolicy(arn, context, memo)).toEqual(allowPolicy(arn, context));
+        }
+      }
+    }
+  });
+
+  it('hands out copies: changing one answer changes no later one', () => {
+    const memo = createPolicyMemo();
+    const context = {
+      sub: 'u',
+      issuer: 'i',
+      exp: 1,
+      grants: [{ stream: 'cam-1', modes: ['LIVE' as const], protocols: ['DASH' as const] }],
+    };
+    allowPolicy(arn, context, memo)!.policyDocument.Statement[0]!.Resource.push('tampered');
+    expect(allowPolicy(arn, context, memo)).toEqual(allowPolicy(arn, context));
+  });
+
+  it('stays within its bound: a full memo starts over', () => {
+    const memo = createPolicyMemo(3);
+    for (let i = 0; i < 10; i += 1) {
+      allowPolicy(
+        arn,
+        {
+          sub: 'u',
+          issuer: 'i',
+          exp: 1,
+          grants: [{ stream: `cam-${i}`, modes: ['LIVE' as const], protocols: ['DASH' as const] }],
+        },
+        memo,
+      );
+      expect(memo.shapes.size).toBeLessThanOrEqual(3);
+    }
   });
 });
 
