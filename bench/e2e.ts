@@ -154,6 +154,7 @@ export async function endToEnd(options: E2eOptions) {
         authorizerCacheTtlSeconds: 300,
         throttlingRateLimit: 1e6,
         throttlingBurstLimit: 1e6,
+        tokenRateLimit: false,
         ipRateLimit: false,
       },
       // Quotas off: this measures our code, not the emulated 25 TPS per stream.

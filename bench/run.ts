@@ -379,9 +379,21 @@ function printReport(r: any): void {
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-const run = process.argv.includes('--print')
-  ? async () => printReport(JSON.parse(readFileSync(`${ROOT}bench/results/latest.json`, 'utf8')))
-  : main;
+const HELP = `Usage: npm run bench -- [--print] [-h, --help]
+
+Every figure beside its floor, measured in the same run, in turn, as medians; prints a table and writes
+bench/results/latest.json. BENCH_QUICK=1 runs fewer rounds. See bench/README.md.
+
+  --print      print the last results (bench/results/latest.json) again, measuring nothing
+  -h, --help   this text
+`;
+
+const args = process.argv.slice(2);
+const run = args.some((a) => a === '--help' || a === '-h')
+  ? async () => void process.stdout.write(HELP)
+  : args.includes('--print')
+    ? async () => printReport(JSON.parse(readFileSync(`${ROOT}bench/results/latest.json`, 'utf8')))
+    : main;
 run().catch((error: unknown) => {
   console.error(error);
   process.exit(1);

@@ -7,6 +7,7 @@ import { format, resolveConfig } from 'prettier';
 import {
   configSchema,
   DEFAULT_IP_RATE_LIMIT,
+  DEFAULT_TOKEN_RATE_LIMIT,
   WAF_EVALUATION_WINDOWS,
   WAF_MAX_RATE_LIMIT,
   WAF_MIN_RATE_LIMIT,
@@ -23,11 +24,21 @@ export const CONFIG_SCHEMA_PATH = fileURLToPath(
  */
 export function configSchemaDocument(): Record<string, unknown> {
   const schema = interpreterSchema(configSchema, 'configSchema', false);
-  // `api.ipRateLimit` maps `false` through null and checks its window in code (so that zod's messages name the
-  // field), which JSON Schema cannot say, and so zod leaves out its default: stated here from the same constants.
+  // `api.tokenRateLimit` and `api.ipRateLimit` map `false` through null and check their window in code (so that zod's
+  // messages name the field), which JSON Schema cannot say, and so zod leaves out their defaults: stated here from
+  // the same constants. (The `api` section's own default is what zod makes of a missing one: request-schemas.ts.)
   const api = (schema.properties as Record<string, Record<string, unknown>>).api!;
-  (api.properties as Record<string, unknown>).ipRateLimit = {
-    default: DEFAULT_IP_RATE_LIMIT,
+  const properties = api.properties as Record<string, unknown>;
+  properties.tokenRateLimit = rateLimitJsonSchema(DEFAULT_TOKEN_RATE_LIMIT);
+  properties.ipRateLimit = rateLimitJsonSchema(DEFAULT_IP_RATE_LIMIT);
+  assertInterpretable(schema, 'configSchema');
+  return schema;
+}
+
+/** A WAF rate-based rule's settings, or false. */
+function rateLimitJsonSchema(byDefault: unknown): unknown {
+  return {
+    default: byDefault,
     anyOf: [
       { const: false },
       {
@@ -41,8 +52,6 @@ export function configSchemaDocument(): Record<string, unknown> {
       },
     ],
   };
-  assertInterpretable(schema, 'configSchema');
-  return schema;
 }
 
 /** The file's text, formatted as the repository's prettier config formats it. */

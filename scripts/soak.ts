@@ -112,17 +112,28 @@ function send(agent: Agent, base: URL, shot: Shot): Promise<Outcome> {
   });
 }
 
+const HELP = `Usage: npm run soak [-- -h | --help]
+
+The local stack under a mixed load (valid, refused, hostile and invalid requests) for a bounded time, on loopback
+only; fails on any 5xx or connection reset and writes .local/soak-results.json. Tuned by the environment:
+
+  SOAK_SECONDS        how long (default 60, at most 600)
+  SOAK_CONCURRENCY    requests in flight (default 32, at most 256)
+  SOAK_MAX_REQUESTS   at most this many requests (default 2,000,000)
+`;
+
 async function main(): Promise<void> {
   const devKey = await generateDevKey();
   const broker = await startLocalBroker({
     devKey,
     config: (baseUrl: string) => ({
       ...(defaultLocalConfig(baseUrl) as Record<string, unknown>),
-      // The stage and per-IP limits stay on but high, so that their code and memory are exercised, not their refusals;
+      // The stage, per-token and per-IP limits stay on but high, so that their code and memory are exercised, not their refusals;
       // emulated KVS quotas off, so that valid requests go all the way to a session URL.
       api: {
         throttlingRateLimit: 1_000_000,
         throttlingBurstLimit: 1_000_000,
+        tokenRateLimit: { limit: 1_000_000, windowSeconds: 60 },
         ipRateLimit: { limit: 1_000_000, windowSeconds: 60 },
       },
       local: {
@@ -211,7 +222,8 @@ async function main(): Promise<void> {
   if (serverErrors > 0 || resets > 0) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
+const wantsHelp = process.argv.slice(2).some((a) => a === '--help' || a === '-h');
+(wantsHelp ? async () => void process.stdout.write(HELP) : main)().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -9,6 +9,7 @@ import middy from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/executionModeStreamifyResponse';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { openApiJson } from '../contract/openapi-document';
+import { servedOpenApiJson } from '../contract/openapi-servers';
 import { ROUTES, routeOf, type OperationId } from '../contract/routes';
 import type { BrokerConfig } from '../core/config';
 import type { KvsAdapter } from '../kvs/adapter';
@@ -39,16 +40,21 @@ export interface BrokerOptions {
    * refuses by throwing a BrokerError. @default []
    */
   checks?: readonly TokenCheck[];
+  /** The base URL this broker is reached at, listed first in GET /openapi.json's servers (local mode's own URL). */
+  servedAt?: string;
 }
 
-/** GET /openapi.json: the committed document, read once per instance, cacheable (it holds no secret). */
-function openApiRoute(): OpenRoute<void> {
+/**
+ * GET /openapi.json: the committed document, read once per instance, cacheable (it holds no secret); with the
+ * answering server's own URL first among its servers when the broker knows it (local mode).
+ */
+function openApiRoute(servedAt?: string): OpenRoute<void> {
   let document: string | undefined;
   return {
     auth: 'none',
     parse: () => undefined,
     handle: async () => {
-      document ??= openApiJson();
+      document ??= servedAt === undefined ? openApiJson() : servedOpenApiJson(openApiJson(), servedAt);
       return { body: { text: document }, headers: { 'Cache-Control': 'max-age=300' } };
     },
   };
@@ -59,8 +65,8 @@ function brokerRoutes(options: BrokerOptions): Record<OperationId, Route> {
   const routes: Record<OperationId, Route> = {
     createSession,
     createSessions,
-    listStreams: createStreamsRoute(options.discoveryLimits),
-    getOpenApiDocument: openApiRoute(),
+    listStreams: createStreamsRoute(options.discoveryLimits, options.now),
+    getOpenApiDocument: openApiRoute(options.servedAt),
   };
   for (const row of ROUTES) {
     if (routes[row.operationId].auth !== row.authorizer)

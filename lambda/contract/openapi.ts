@@ -7,6 +7,14 @@ import { ERROR_STATUS, type ErrorCode } from '../core/errors';
 import { catalogPageSchema, listQuerySchema } from '../core/schemas/discovery';
 import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/schemas/session';
 import { GATEWAY_ERROR_RESPONSES, GATEWAY_NATIVE_STATUS } from './gateway-responses';
+import {
+  COMPONENT_HEADERS,
+  errorSchema,
+  OPERATION_DOCS,
+  SECURITY_SCHEMES,
+  TAG_DESCRIPTIONS,
+} from './openapi-components';
+import { openApiServers } from './openapi-servers';
 import { ROUTES, type ApiRoute, type OperationId } from './routes';
 
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect) of a zod schema, without the `$schema` line. */
@@ -107,6 +115,9 @@ function errorResponses(route: ApiRoute) {
           ...(status === 429
             ? { headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } }
             : {}),
+          ...(status === 401
+            ? { headers: { 'WWW-Authenticate': { $ref: '#/components/headers/WWWAuthenticate' } } }
+            : {}),
           content: {
             'application/json': {
               schema: {
@@ -178,6 +189,8 @@ function operation(route: ApiRoute) {
   return {
     operationId: route.operationId,
     summary: route.summary,
+    description: OPERATION_DOCS[route.operationId].description,
+    tags: [OPERATION_DOCS[route.operationId].tag],
     ...(route.authorizer === 'none' ? { security: [] } : {}),
     ...inputs,
     responses: {
@@ -191,24 +204,13 @@ function operation(route: ApiRoute) {
   };
 }
 
-const errorSchema = {
-  type: 'object',
-  required: ['error', 'requestId'],
-  additionalProperties: false,
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      additionalProperties: false,
-      properties: {
-        code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
-        message: { type: 'string' },
-        reason: { type: 'string', description: 'The KVS exception name, for STREAM_NOT_PLAYABLE' },
-      },
-    },
-    requestId: { type: 'string' },
-  },
-};
+export interface OpenApiDocumentOptions {
+  /**
+   * The base URL the answering server is reached at, listed first among the servers (local mode: the local
+   * server's own URL). Without it, the document lists the deployed stage as a server variable.
+   */
+  servedAt?: string;
+}
 
 /** POST /v1/sessions: each entry is a SessionRequest with its streamName, each answer a Session or an entry error. */
 function batchSchemas(): Record<string, unknown> {
@@ -261,11 +263,12 @@ function batchSchemas(): Record<string, unknown> {
   };
 }
 
-export function openApiDocument(): Record<string, unknown> {
+export function openApiDocument(options: OpenApiDocumentOptions = {}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
     paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
   }
+  const tags = [...new Set(ROUTES.map((r) => OPERATION_DOCS[r.operationId].tag))];
   return {
     openapi: '3.1.1',
     info: {
@@ -275,35 +278,16 @@ export function openApiDocument(): Record<string, unknown> {
       description:
         'Clients call with a bearer JWT from a configured identity provider; the broker checks the grants it ' +
         'carries and answers with a playback session URL. No AWS credentials ever reach the client.',
+      contact: { name: 'The operators of this API (quote the requestId of an answer)' },
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
-    servers: [
-      {
-        url: 'https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}',
-        description: 'A deployed stage (the stack output ApiUrl)',
-        variables: {
-          restApiId: { default: 'abcde12345', description: 'The REST API id' },
-          region: { default: 'us-east-1' },
-          stage: { default: 'prod' },
-        },
-      },
-      { url: 'http://127.0.0.1:3000', description: 'Local mode (npm start; PORT changes the port)' },
-    ],
-    security: [{ bearer: [] }],
+    servers: openApiServers(options.servedAt),
+    security: [{ bearer: [] }, { oauth2: [] }],
+    tags: tags.map((name) => ({ name, description: TAG_DESCRIPTIONS[name] })),
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      headers: {
-        CacheControl: {
-          description: 'A session URL is a bearer credential for its lifetime: never cached',
-          schema: { type: 'string', const: 'no-store' },
-        },
-        RetryAfter: {
-          required: true,
-          description: 'Seconds to wait',
-          schema: { type: 'integer', minimum: 0 },
-        },
-      },
+      securitySchemes: SECURITY_SCHEMES,
+      headers: COMPONENT_HEADERS,
       schemas: {
         SessionRequest: requestSchema(sessionRequestBodySchema),
         Session: jsonSchema(sessionSchema, 'output'),

@@ -102,7 +102,8 @@ export const CONFIG_SCHEMA = {
         authorizerCacheTtlSeconds: 300,
         throttlingRateLimit: 50,
         throttlingBurstLimit: 100,
-        ipRateLimit: { limit: 50, windowSeconds: 60 },
+        tokenRateLimit: { limit: 60, windowSeconds: 60 },
+        ipRateLimit: { limit: 1000, windowSeconds: 300 },
       },
       type: 'object',
       properties: {
@@ -114,8 +115,23 @@ export const CONFIG_SCHEMA = {
           maximum: 9007199254740991,
           exclusiveMinimum: 0,
         },
+        tokenRateLimit: {
+          default: { limit: 60, windowSeconds: 60 },
+          anyOf: [
+            { const: false },
+            {
+              type: 'object',
+              properties: {
+                limit: { type: 'integer', minimum: 10, maximum: 2000000000 },
+                windowSeconds: { enum: [60, 120, 300, 600] },
+              },
+              required: ['limit', 'windowSeconds'],
+              additionalProperties: false,
+            },
+          ],
+        },
         ipRateLimit: {
-          default: { limit: 50, windowSeconds: 60 },
+          default: { limit: 1000, windowSeconds: 300 },
           anyOf: [
             { const: false },
             {
@@ -176,6 +192,15 @@ export const CONFIG_SCHEMA = {
           },
         },
         enforceQuotas: { default: true, type: 'boolean' },
+        allowedHosts: {
+          default: [],
+          type: 'array',
+          items: {
+            type: 'string',
+            'x-messages': { pattern: 'must be a host name or a bracketed IPv6 address, without port' },
+            pattern: '^(\\[[0-9a-fA-F:.]{2,45}\\]|[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?)$',
+          },
+        },
       },
       additionalProperties: false,
     },

@@ -8,7 +8,7 @@ import type { ReadableStream } from 'node:stream/web';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { gatewayResponse } from '../../lambda/contract/gateway-responses';
 import { ROUTES, type ApiRoute } from '../../lambda/contract/routes';
-import { rateLimitedResponse, type RateLimitSettings } from '../../lambda/contract/waf';
+import type { RateLimitConfig } from '../../lambda/contract/waf';
 import { corsHeaders } from '../../lambda/core/cors';
 import { readBody } from '../http/body';
 import { TokenBucket } from '../http/token-bucket';
@@ -24,7 +24,7 @@ import {
   type Stage,
 } from './events';
 import { evaluatePolicy } from './iam';
-import { ipRateLimiter } from './ip-rate-limit';
+import { evaluateWebAcl, webAcl } from './rate-limit';
 import { RouteTable } from './routing';
 
 export type { AuthorizerHandler } from './authorizer-cache';
@@ -66,8 +66,11 @@ export interface LocalGatewayOptions {
   stage?: string;
   /** @default API_GATEWAY_MAX_PAYLOAD_BYTES; larger bodies get REQUEST_TOO_LARGE */
   maxBodyBytes?: number;
-  /** The deployed AWS WAF rate-based rule's per-client-IP limit (config `api.ipRateLimit`); false: none. */
-  ipRateLimit?: RateLimitSettings | false;
+  /**
+   * The deployed AWS WAF rate-based rules: per bearer token and per client IP (config `api.tokenRateLimit` and
+   * `api.ipRateLimit`; false: that rule is off). @default both off
+   */
+  rateLimits?: RateLimitConfig;
   /** @default AUTHORIZER_TIMEOUT_MS (the authorizer Lambda's timeout) */
   authorizerTimeoutMs?: number;
 }
@@ -157,13 +160,14 @@ export function createLocalGateway(options: LocalGatewayOptions) {
 
   // AWS WAF sits in front of the stage: it sees every request (unknown routes and preflights included) and its
   // refusals never reach API Gateway, so they spend no stage throttle.
-  const waf = options.ipRateLimit ? ipRateLimiter(options.ipRateLimit) : undefined;
-  const wafBlocked = options.ipRateLimit
-    ? rateLimitedResponse(options.ipRateLimit, options.corsAllowOrigins)
-    : undefined;
+  const waf = webAcl(
+    options.rateLimits ?? { tokenRateLimit: false, ipRateLimit: false },
+    options.corsAllowOrigins,
+  );
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (waf && wafBlocked && !waf.admit(req.socket.remoteAddress ?? '', now())) {
+    const wafBlocked = evaluateWebAcl(waf, req, now());
+    if (wafBlocked) {
       res.writeHead(wafBlocked.statusCode, wafBlocked.headers).end(wafBlocked.body);
       return;
     }

@@ -2,14 +2,14 @@
 // the usage report makes, on local mode's own port: POST / with X-Amz-Target. No signature is checked.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LOCAL_AUDIT_LOG_GROUP } from '../../lambda/core/telemetry-queries';
 import type { KvsEmulator } from '../emulator';
 import { readBody } from '../http/body';
 import type { AuditRing } from './audit-ring';
 import { parseQuery, QueryError, runQuery, type ResultRow } from './logs-insights';
 import { getMetricData } from './metric-data';
 
-/** The log group whose lines are the ring's (usage/report.ts LOCAL_LOG_GROUP). */
-export const LOCAL_AUDIT_LOG_GROUP = '/aws/lambda/kvs-session-broker-local';
+export { LOCAL_AUDIT_LOG_GROUP };
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_QUERIES_KEPT = 100;
 

@@ -127,10 +127,11 @@ describe('answers of the local server conform to the OpenAPI document', () => {
     expect(problems('/v1/streams', 'get', res)).toEqual([]);
   });
 
-  it('GET /openapi.json needs no token and answers the document itself', async () => {
+  it('GET /openapi.json needs no token and answers the document itself, with the local server first', async () => {
     const res = await call('GET', '/openapi.json', undefined);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual(openApiDocument());
+    expect(res.body).toEqual(openApiDocument({ servedAt: broker.url }));
+    expect((res.body as { servers: { url: string }[] }).servers[0]!.url).toBe(broker.url);
     expect(problems('/openapi.json', 'get', res)).toEqual([]);
   });
 

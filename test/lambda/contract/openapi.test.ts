@@ -2,6 +2,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { openApiDocument } from '../../../lambda/contract/openapi';
+import { OPERATION_DOCS } from '../../../lambda/contract/openapi-components';
+import { ROUTES } from '../../../lambda/contract/routes';
+import { PLAYBACK_MODES } from '../../../lambda/core/config-rules';
 
 interface Operation {
   operationId: string;
@@ -39,15 +42,92 @@ describe('docs/openapi.json', () => {
     expect(committed).toEqual(openApiDocument());
   });
 
-  it('is OpenAPI 3.1 with an Apache-2.0 license, the stage URL and the local server', () => {
+  it('is OpenAPI 3.1 with an Apache-2.0 license, and the deployed stage as a server variable', () => {
     expect(doc.openapi).toMatch(/^3\.1\./);
     expect(doc.info.license).toEqual({ name: 'Apache-2.0', identifier: 'Apache-2.0' });
-    expect(doc.servers.map((s) => s.url)).toEqual([
-      'https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}',
-      'http://127.0.0.1:3000',
+    expect(doc.servers).toEqual([
+      {
+        url: '{stageUrl}',
+        description: 'The deployed stage',
+        variables: {
+          stageUrl: {
+            default: expect.stringMatching(/^https:\/\/\w+\.execute-api\.[\w-]+\.amazonaws\.com\/prod$/),
+            description: expect.any(String),
+          },
+        },
+      },
     ]);
     // A partner reads this document alone: it names no file of this repository.
     expect(JSON.stringify(doc)).not.toMatch(/\.md\b|README/);
+  });
+
+  it('lists the answering server first when told where it is served (local mode), without a trailing slash', () => {
+    const served = openApiDocument({ servedAt: 'http://127.0.0.1:4321/' }) as unknown as Doc;
+    expect(served.servers.map((s) => s.url)).toEqual(['http://127.0.0.1:4321', '{stageUrl}']);
+  });
+
+  it('gives every operation of the route table its tag and description, every tag declared once', () => {
+    const operations = Object.values(doc.paths).flatMap((p) => Object.values(p)) as unknown as {
+      tags: string[];
+      description: string;
+    }[];
+    expect(operations).toHaveLength(ROUTES.length);
+    for (const route of ROUTES) {
+      const op = doc.paths[route.path]![route.method.toLowerCase()] as unknown as {
+        tags: string[];
+        description: string;
+      };
+      expect(op.tags).toEqual([OPERATION_DOCS[route.operationId].tag]);
+      expect(op.description).toBe(OPERATION_DOCS[route.operationId].description);
+      expect(op.description.length).toBeGreaterThan(20);
+    }
+    const declared = (doc as unknown as { tags: { name: string; description: string }[] }).tags;
+    expect(declared.map((t) => t.name).sort()).toEqual(
+      [...new Set(ROUTES.map((r) => OPERATION_DOCS[r.operationId].tag))].sort(),
+    );
+    for (const tag of declared) expect(tag.description).not.toBe('');
+  });
+
+  it('declares bearer JWTs and OAuth2 client credentials with the scope grants, either one accepted', () => {
+    const d = doc as unknown as {
+      security: unknown[];
+      components: {
+        securitySchemes: Record<
+          string,
+          {
+            type: string;
+            flows?: { clientCredentials: { tokenUrl: string; scopes: Record<string, string> } };
+          }
+        >;
+      };
+    };
+    expect(d.security).toEqual([{ bearer: [] }, { oauth2: [] }]);
+    expect(d.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
+    const flow = d.components.securitySchemes.oauth2!.flows!.clientCredentials;
+    expect(Object.keys(flow.scopes)).toEqual(PLAYBACK_MODES.map((m) => `kvs:${m}:*`));
+    expect(flow.tokenUrl).toMatch(/^https:\/\//);
+  });
+
+  it('says WWW-Authenticate: Bearer on every 401', () => {
+    for (const path of Object.values(doc.paths))
+      for (const op of Object.values(path))
+        if (op.responses['401'])
+          expect(op.responses['401'].headers).toEqual({
+            'WWW-Authenticate': { $ref: '#/components/headers/WWWAuthenticate' },
+          });
+    expect(session.responses['401']).toBeDefined();
+    expect(
+      (doc as unknown as { components: { headers: Record<string, unknown> } }).components.headers
+        .WWWAuthenticate,
+    ).toEqual({
+      required: true,
+      description: expect.any(String),
+      schema: { type: 'string', const: 'Bearer error="invalid_token"' },
+    });
   });
 
   it('lists the four operations, the document itself open to anyone', () => {

@@ -60,23 +60,20 @@ describe('configuration defaults', () => {
     expect(all.filter((d) => !d.object).length).toBeGreaterThan(15);
   });
 
-  it('give a document that leaves every section out the fields’ defaults', () => {
+  it('give a document that leaves every section out what the same sections written empty give', () => {
     const issuer = {
       issuer: 'https://idp.example.com/',
       jwksUri: 'https://idp.example.com/jwks',
       audience: 'a',
     };
-    expect(parseConfig({ issuers: [issuer] })).toMatchObject({
-      sessions: { defaultExpiresSeconds: 300, maxExpiresSeconds: 3600, capAtTokenExpiry: false },
-      cors: { allowOrigins: [] },
-      api: {
-        authorizerCacheTtlSeconds: 300,
-        throttlingBurstLimit: 100,
-        ipRateLimit: { limit: 50, windowSeconds: 60 },
-      },
-      kvs: { timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 },
-      limits: { maxGrantsPerToken: 100 },
-      metrics: { perStreamDimensions: false },
+    const sections = Object.fromEntries(
+      all.filter((d) => d.object).map((d) => [d.path.split('.').at(-1), {}]),
+    );
+    expect(parseConfig({ issuers: [issuer] })).toEqual(parseConfig({ issuers: [issuer], ...sections }));
+    expect(parseConfig({ issuers: [issuer] }).sessions).toEqual({
+      defaultExpiresSeconds: 300,
+      maxExpiresSeconds: 3600,
+      capAtTokenExpiry: false,
     });
   });
 });
