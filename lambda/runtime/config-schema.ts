@@ -36,23 +36,9 @@ export const CONFIG_SCHEMA = {
           },
           grantsFrom: { default: 'claim', type: 'string', enum: ['claim', 'scope'] },
           grantsClaim: { default: 'kvs', type: 'string', minLength: 1 },
-          scopePrefix: {
-            default: 'kvs',
-            type: 'string',
-            'x-messages': { pattern: 'must be letters, digits or _.-/' },
-            pattern: '^[a-zA-Z0-9_.\\-/]+$',
-          },
-          streamPrefix: {
-            default: '',
-            type: 'string',
-            'x-messages': { pattern: 'must be empty or up to 255 of [a-zA-Z0-9_.-]' },
-            pattern: '^[a-zA-Z0-9_.-]{0,255}$',
-          },
-          typ: {
-            type: 'string',
-            'x-messages': { pattern: 'must be a media type such as at+jwt' },
-            pattern: '^[a-zA-Z0-9.+\\-/]{1,64}$',
-          },
+          scopePrefix: { default: 'kvs', type: 'string', pattern: '^[a-zA-Z0-9_.\\-/]+$' },
+          streamPrefix: { default: '', type: 'string', pattern: '^[a-zA-Z0-9_.-]{0,255}$' },
+          typ: { type: 'string', pattern: '^[a-zA-Z0-9.+\\-/]{1,64}$' },
           maxTokenAgeSeconds: { type: 'integer', minimum: 60, maximum: 31536000 },
         },
         required: ['issuer', 'jwksUri', 'audience'],
@@ -73,11 +59,7 @@ export const CONFIG_SCHEMA = {
     streams: {
       default: ['*'],
       type: 'array',
-      items: {
-        type: 'string',
-        'x-messages': { pattern: 'must be a stream name of [a-zA-Z0-9_.-], a prefix ending in *, or *' },
-        pattern: '^(\\*|[a-zA-Z0-9_.-]{1,255}\\*|[a-zA-Z0-9_.-]{1,256})$',
-      },
+      items: { type: 'string', pattern: '^(\\*|[a-zA-Z0-9_.-]{1,255}\\*|[a-zA-Z0-9_.-]{1,256})$' },
       minItems: 1,
     },
     clockToleranceSeconds: { default: 30, type: 'integer', minimum: 0, maximum: 300 },
@@ -88,11 +70,7 @@ export const CONFIG_SCHEMA = {
         allowOrigins: {
           default: [],
           type: 'array',
-          items: {
-            type: 'string',
-            'x-messages': { pattern: "must be '*' or an origin such as https://app.example.com" },
-            pattern: '^(\\*|https?:\\/\\/[a-zA-Z0-9.-]+(:\\d{1,5})?)$',
-          },
+          items: { type: 'string', pattern: '^(\\*|https?:\\/\\/[a-zA-Z0-9.-]+(:\\d{1,5})?)$' },
         },
       },
       additionalProperties: false,
@@ -179,11 +157,7 @@ export const CONFIG_SCHEMA = {
           items: {
             type: 'object',
             properties: {
-              name: {
-                type: 'string',
-                'x-messages': { pattern: 'must be 1..256 of [a-zA-Z0-9_.-]' },
-                pattern: '^[a-zA-Z0-9_.-]{1,256}$',
-              },
+              name: { type: 'string', pattern: '^[a-zA-Z0-9_.-]{1,256}$' },
               dataRetentionInHours: { default: 24, type: 'integer', minimum: 0, maximum: 87600 },
               mediaType: { default: 'video/h264', type: 'string', minLength: 1 },
             },
@@ -197,7 +171,6 @@ export const CONFIG_SCHEMA = {
           type: 'array',
           items: {
             type: 'string',
-            'x-messages': { pattern: 'must be a host name or a bracketed IPv6 address, without port' },
             pattern: '^(\\[[0-9a-fA-F:.]{2,45}\\]|[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?)$',
           },
         },
