@@ -56,8 +56,10 @@ export interface LocalBrokerOptions {
   emulatorNow?: () => number;
   /** The broker's discovery limits (SECURITY.md). @default DISCOVERY_LIMITS */
   discoveryLimits?: BrokerOptions['discoveryLimits'];
-  /** The broker's token checks (revocation, seats). @default [] */
+  /** The broker's token checks (revocation). @default [] */
   checks?: BrokerOptions['checks'];
+  /** The broker's session checks (seats). @default [] */
+  sessionChecks?: BrokerOptions['sessionChecks'];
 }
 
 export interface LocalBroker {
@@ -130,6 +132,7 @@ function apiGateway(
     ...(now ? { now } : {}),
     ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
     ...(options.checks ? { checks: options.checks } : {}),
+    ...(options.sessionChecks ? { sessionChecks: options.sessionChecks } : {}),
     servedAt: baseUrl,
   });
   return createLocalGateway({

@@ -54,6 +54,24 @@ function rateLimitJsonSchema(byDefault: unknown): unknown {
   };
 }
 
+/** The sections of the configuration the authorizer reads (lambda/authorizer: issuers, clock tolerance, grant cap). */
+export const AUTHORIZER_SECTIONS = ['issuers', 'clockToleranceSeconds', 'limits'] as const;
+
+/**
+ * The authorizer's part of the document: its sections, checked as in the whole one; the other sections are the
+ * broker's (its own cold start checks them, and the construct checked all of them at synth). A bundle of its own
+ * so that the authorizer does not carry the schema of what it never reads.
+ */
+export function authorizerConfigSchemaDocument(): Record<string, unknown> {
+  const whole = configSchemaDocument();
+  const properties = whole.properties as Record<string, unknown>;
+  return {
+    type: 'object',
+    properties: Object.fromEntries(AUTHORIZER_SECTIONS.map((name) => [name, properties[name]])),
+    required: ['issuers'],
+  };
+}
+
 /** The file's text, formatted as the repository's prettier config formats it. */
 export async function configSchemaText(): Promise<string> {
   const options = (await resolveConfig(CONFIG_SCHEMA_PATH)) ?? {};
@@ -62,6 +80,8 @@ export async function configSchemaText(): Promise<string> {
     '// The JSON Schema of the configuration document (input side: a field with a default is optional and',
     '// carries it), read by validate.ts at cold start. test/lambda/runtime/config-env.test.ts fails on drift.',
     `export const CONFIG_SCHEMA = ${JSON.stringify(configSchemaDocument())};`,
+    "// The authorizer's sections only (scripts/config-schema.ts authorizerConfigSchemaDocument).",
+    `export const AUTHORIZER_CONFIG_SCHEMA = ${JSON.stringify(authorizerConfigSchemaDocument())};`,
   ].join('\n');
   return format(source, { ...options, filepath: CONFIG_SCHEMA_PATH });
 }

@@ -181,3 +181,59 @@ export const CONFIG_SCHEMA = {
   required: ['issuers'],
   additionalProperties: false,
 };
+// The authorizer's sections only (scripts/config-schema.ts authorizerConfigSchemaDocument).
+export const AUTHORIZER_CONFIG_SCHEMA = {
+  type: 'object',
+  properties: {
+    issuers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          issuer: { type: 'string', minLength: 1 },
+          jwksUri: { type: 'string', format: 'uri' },
+          audience: { type: 'string', minLength: 1 },
+          audienceClaim: { default: 'aud', type: 'string', enum: ['aud', 'client_id'] },
+          algorithms: {
+            default: ['RS256', 'ES256'],
+            type: 'array',
+            items: {
+              type: 'string',
+              enum: [
+                'RS256',
+                'RS384',
+                'RS512',
+                'PS256',
+                'PS384',
+                'PS512',
+                'ES256',
+                'ES384',
+                'ES512',
+                'EdDSA',
+                'Ed25519',
+              ],
+            },
+            minItems: 1,
+          },
+          grantsFrom: { default: 'claim', type: 'string', enum: ['claim', 'scope'] },
+          grantsClaim: { default: 'kvs', type: 'string', minLength: 1 },
+          scopePrefix: { default: 'kvs', type: 'string', pattern: '^[a-zA-Z0-9_.\\-/]+$' },
+          streamPrefix: { default: '', type: 'string', pattern: '^[a-zA-Z0-9_.-]{0,255}$' },
+          typ: { type: 'string', pattern: '^[a-zA-Z0-9.+\\-/]{1,64}$' },
+          maxTokenAgeSeconds: { type: 'integer', minimum: 60, maximum: 31536000 },
+        },
+        required: ['issuer', 'jwksUri', 'audience'],
+        additionalProperties: false,
+      },
+      minItems: 1,
+    },
+    clockToleranceSeconds: { default: 30, type: 'integer', minimum: 0, maximum: 300 },
+    limits: {
+      default: { maxGrantsPerToken: 100 },
+      type: 'object',
+      properties: { maxGrantsPerToken: { default: 100, type: 'integer', minimum: 1, maximum: 100 } },
+      additionalProperties: false,
+    },
+  },
+  required: ['issuers'],
+};
