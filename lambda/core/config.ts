@@ -135,7 +135,7 @@ export const configSchema = z
          */
         capAtTokenExpiry: z.boolean().default(false),
       })
-      .default({ defaultExpiresSeconds: 300, maxExpiresSeconds: 3600, capAtTokenExpiry: false }),
+      .prefault({}),
     streams: z.array(streamPattern).min(1).default(['*']),
     clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
     cors: z
@@ -144,7 +144,7 @@ export const configSchema = z
           .array(z.string().regex(CORS_ORIGIN, "must be '*' or an origin such as https://app.example.com"))
           .default([]),
       })
-      .default({ allowOrigins: [] }),
+      .prefault({}),
     api: z
       .strictObject({
         /** API Gateway authorizer result cache; 0 turns caching off. */
@@ -156,13 +156,7 @@ export const configSchema = z
         /** Per-client-IP flood guard (SECURITY.md, Floods): an AWS WAF rate-based rule by IP; the same locally. */
         ipRateLimit: rateLimitSchema(DEFAULT_IP_RATE_LIMIT),
       })
-      .default({
-        authorizerCacheTtlSeconds: 300,
-        throttlingRateLimit: 50,
-        throttlingBurstLimit: 100,
-        tokenRateLimit: DEFAULT_TOKEN_RATE_LIMIT,
-        ipRateLimit: DEFAULT_IP_RATE_LIMIT,
-      }),
+      .prefault({}),
     kvs: z
       .strictObject({
         /** Per-attempt timeout of each KVS call. */
@@ -170,7 +164,7 @@ export const configSchema = z
         maxAttempts: z.number().int().min(1).max(5).default(3),
         dataEndpointTtlSeconds: z.number().int().min(0).max(86400).default(300),
       })
-      .default({ timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 }),
+      .prefault({}),
     // --- Limits (SECURITY.md) ---
     limits: z
       .strictObject({
@@ -182,14 +176,14 @@ export const configSchema = z
           .max(MAX_GRANTS_PER_TOKEN_CEILING)
           .default(DEFAULT_MAX_GRANTS_PER_TOKEN),
       })
-      .default({ maxGrantsPerToken: DEFAULT_MAX_GRANTS_PER_TOKEN }),
+      .prefault({}),
     // --- Viewer control (docs/api.md, Seats) ---
     viewers: z
       .strictObject({
         /** Viewers (viewerIds with an unexpired session) one principal may hold at once. Absent: no limit. */
         seatsPerPrincipal: z.number().int().min(1).max(MAX_SEATS_PER_PRINCIPAL).optional(),
       })
-      .default({}),
+      .prefault({}),
     /** The viewer-state table's calls (revocations, seats): the KVS deadline rules, with their own numbers. */
     state: z
       .strictObject({
@@ -197,7 +191,7 @@ export const configSchema = z
         timeoutMs: z.number().int().min(50).max(STATE_BUDGET_MS).default(500),
         maxAttempts: z.number().int().min(1).max(5).default(3),
       })
-      .default({ timeoutMs: 500, maxAttempts: 3 }),
+      .prefault({}),
     metrics: z
       .strictObject({
         /**
@@ -206,7 +200,7 @@ export const configSchema = z
          */
         perStreamDimensions: z.boolean().default(false),
       })
-      .default({ perStreamDimensions: false }),
+      .prefault({}),
     local: z
       .strictObject({
         streams: z.array(localStreamSchema).default([]),
