@@ -12,7 +12,10 @@ export type {
 } from './broker-config-input';
 export {
   ConfigError,
+  configSchema,
   parseConfig,
+  PLAYBACK_MODES,
+  PROTOCOLS,
   type BrokerConfig,
   type IssuerConfig,
   type ParseConfigOptions,
@@ -20,3 +23,7 @@ export {
   type Protocol,
 } from '../lambda/core/config';
 export * from './cognito-grants';
+export { IpRateLimit, type IpRateLimitProps } from './ip-rate-limit';
+export { KvsSavedQueries, type KvsSavedQueriesProps } from './saved-queries';
+export { KVS_PLAYBACK_BYTE_METRICS, type KvsPlaybackByteMetric } from './usage-metrics';
+export type { RateLimitSettings } from '../lambda/contract/waf';
