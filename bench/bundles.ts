@@ -1,12 +1,12 @@
 // Bundles for the benchmarks: the deployed ones (scripts/build.ts), their floors, and measured variants of the
 // deployed ones (a change the lead may make elsewhere, built here with an esbuild plugin so that its bytes and its
 // cold start are measured before anyone edits the source). Each comes with its esbuild metafile.
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { LAMBDA_BUNDLES, type LambdaBundleName } from '../lib/lambda-bundles';
-import * as configModule from '../lambda/core/config';
 import { buildLambdaBundles, lambdaBuildOptions } from '../scripts/build';
+import type { BenchedLambda } from './lambdas';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -18,42 +18,15 @@ export interface BuiltBundle {
 }
 
 /** The variants measured beside the deployed bundles. */
-export type Variant = 'noZod' | 'fromEnv' | 'leanRuntime';
-
-/**
- * lambda/core/config.ts without its zod schema: the constants the Lambdas import from it, values only.
- * Stands for "split config.ts: constants and types in one module, the zod schema in another".
- */
-function configConstantsModule(): string {
-  const lines: string[] = [];
-  for (const [name, value] of Object.entries(configModule)) {
-    if (value instanceof RegExp) lines.push(`export const ${name} = ${value.toString()};`);
-    else if (typeof value === 'number' || typeof value === 'string' || Array.isArray(value)) {
-      lines.push(`export const ${name} = ${JSON.stringify(value)};`);
-    }
-  }
-  return lines.join('\n');
-}
+export type Variant = 'leanRuntime';
 
 function variantPlugin(variants: readonly Variant[]): Plugin {
   return {
     name: 'bench-variants',
     setup(b) {
-      if (variants.includes('noZod')) {
-        b.onLoad({ filter: /lambda[\\/]core[\\/]config\.ts$/ }, () => ({
-          contents: configConstantsModule(),
-          loader: 'ts',
-        }));
-        // The broker already serves the committed OpenAPI document and checks requests without zod.
-      }
       if (variants.includes('leanRuntime')) {
         b.onResolve({ filter: /^@aws-lambda-powertools\/logger(\/middleware)?$/ }, () => ({
           path: `${ROOT}bench/variants/powertools-logger-shim.ts`,
-        }));
-      }
-      if (variants.includes('fromEnv')) {
-        b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
-          path: `${ROOT}bench/variants/credentials-from-env.ts`,
         }));
       }
     },
@@ -81,61 +54,88 @@ async function bundle(
   return { name, file, bytes: statSync(file).size, metafile: result.metafile };
 }
 
+/** A variant of a deployed bundle: a change measured before anyone makes it. */
+export interface VariantSpec {
+  label: string;
+  bundle: LambdaBundleName;
+  variants: Variant[];
+}
+
+/** The variants measured beside the deployed bundles; a variant that builds to the deployed bytes is left out. */
+export const VARIANTS: readonly VariantSpec[] = [
+  // The broker with the authorizer's lean logger in place of Powertools Logger (its middy middleware too).
+  { label: 'broker, lean log', bundle: 'broker', variants: ['leanRuntime'] },
+];
+
+export interface BenchBundles {
+  /** Deployed bundles by name, floors as `<name>Floor` (and `emptyFloor`), variants by label, handler kits. */
+  built: Record<string, BuiltBundle>;
+  /** Variants not measured, and why: identical to what is deployed, or no longer buildable. */
+  leftOut: string[];
+}
+
+const sameBytes = (a: string, b: string) => readFileSync(a).equals(readFileSync(b));
+
 /**
  * Builds everything the benchmarks load. The deployed bundles come from scripts/build.ts into dist/lambda (as
  * `npm run build -- --lambdas` does); they are rebuilt beside the others for their metafiles, and must match.
  */
-export async function buildBenchBundles(work: string): Promise<Record<string, BuiltBundle>> {
+export async function buildBenchBundles(
+  work: string,
+  lambdas: readonly BenchedLambda[],
+  emptyFloor: string,
+): Promise<BenchBundles> {
   const sizes = await buildLambdaBundles();
-  const out: Record<string, BuiltBundle> = {};
-  for (const name of Object.keys(LAMBDA_BUNDLES) as (keyof typeof LAMBDA_BUNDLES)[]) {
+  const built: Record<string, BuiltBundle> = {};
+  for (const name of Object.keys(LAMBDA_BUNDLES) as LambdaBundleName[]) {
     const rebuilt = await bundle(name, `${ROOT}${LAMBDA_BUNDLES[name]}`, `${work}/${name}`, [], name);
     if (rebuilt.bytes !== sizes[name]) {
       throw new Error(`bench: ${name} rebuilt ${rebuilt.bytes} bytes, scripts/build.ts ${sizes[name]}`);
     }
-    out[name] = { ...rebuilt, file: `${ROOT}dist/lambda/${name}/index.mjs` };
+    built[name] = { ...rebuilt, file: `${ROOT}dist/lambda/${name}/index.mjs` };
   }
-  for (const name of ['authorizer', 'broker', 'empty'] as const) {
-    // The broker floor takes the broker's build options (credentials from the environment, as deployed).
-    out[`${name}Floor`] = await bundle(
-      `${name} floor`,
-      `${ROOT}bench/floor/${name}.ts`,
-      `${work}/floor-${name}`,
+  // Each floor takes its Lambda's build options (the broker's: credentials from the environment, as deployed).
+  for (const l of lambdas) {
+    built[`${l.bundle}Floor`] = await bundle(
+      `${l.bundle} floor`,
+      `${ROOT}${l.floor}`,
+      `${work}/floor-${l.bundle}`,
       [],
-      name === 'broker' ? 'broker' : 'authorizer',
+      l.bundle,
     );
   }
-  const variants: [string, keyof typeof LAMBDA_BUNDLES, Variant[]][] = [
-    // Since the deployed bundles take credentials from the environment and keep zod out of the authorizer, the
-    // 'no zod' authorizer and 'fromEnv' broker rows measure what is deployed (kept so the rows stay comparable).
-    ['authorizer, no zod', 'authorizer', ['noZod']],
-    ['broker, no zod', 'broker', ['noZod']],
-    ['broker, fromEnv credentials', 'broker', ['fromEnv']],
-    ['broker, no zod + fromEnv', 'broker', ['noZod', 'fromEnv']],
-    ['authorizer, no zod + lean log', 'authorizer', ['noZod', 'leanRuntime']],
-    ['broker, no zod + fromEnv + lean log', 'broker', ['noZod', 'fromEnv', 'leanRuntime']],
-  ];
-  for (const [label, name, v] of variants) {
-    out[label] = await bundle(
-      label,
-      `${ROOT}${LAMBDA_BUNDLES[name]}`,
-      `${work}/${label.replace(/\W+/g, '-')}`,
-      [variantPlugin(v)],
-      name,
-    );
+  built.emptyFloor = await bundle('empty floor', `${ROOT}${emptyFloor}`, `${work}/floor-empty`);
+  const leftOut: string[] = [];
+  for (const v of VARIANTS) {
+    try {
+      const b = await bundle(
+        v.label,
+        `${ROOT}${LAMBDA_BUNDLES[v.bundle]}`,
+        `${work}/${v.label.replace(/\W+/g, '-')}`,
+        [variantPlugin(v.variants)],
+        v.bundle,
+      );
+      if (sameBytes(b.file, built[v.bundle]!.file)) leftOut.push(`${v.label}: the same bytes as deployed`);
+      else built[v.label] = b;
+    } catch (error) {
+      leftOut.push(
+        `${v.label}: not buildable from today's source (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
   }
   for (const [label, v] of [
     ['handler kit', []],
     ['handler kit, lean log', ['leanRuntime']],
   ] as [string, Variant[]][]) {
-    out[label] = await bundle(
+    built[label] = await bundle(
       label,
       `${ROOT}bench/variants/handler-kit.ts`,
       `${work}/${label.replace(/\W+/g, '-')}`,
       [variantPlugin(v)],
+      'broker',
     );
   }
-  return out;
+  return { built, leftOut };
 }
 
 /** Bytes in the output per package (node_modules/<package>, scoped packages grouped by scope for @smithy). */

@@ -9,7 +9,15 @@ import { kvsAdapterOptions } from '../lambda/kvs/options';
 import { parseSessionRequest } from '../lambda/core/request';
 import { validateConfig } from '../lambda/runtime/validate';
 import type { KvsEmulator } from '../local/emulator';
-import { AWS_ENV, deployedConfig, lambdaContext, REGION, sessionEvent } from './fixtures';
+import {
+  AWS_ENV,
+  deployedConfig,
+  lambdaContext,
+  REGION,
+  sessionEvent,
+  startEmulator,
+  streamNames,
+} from './fixtures';
 import { round } from './stats';
 
 const config = validateConfig(deployedConfig('https://idp.bench.example/jwks'));
@@ -68,6 +76,8 @@ function noMetrics(): Metrics {
     logger: { warn() {} },
   } as never);
   metrics.addMetric = () => metrics;
+  // Each decision is counted on its own single metric (lambda/broker/metrics.ts): silent too.
+  metrics.singleMetric = () => metrics;
   return metrics;
 }
 
@@ -97,5 +107,74 @@ export async function coldInstancesOneStream(emulator: KvsEmulator, stream: stri
     otherStatuses: outcomes.filter((o) => o.status !== 200 && o.status !== 429).map((o) => o.status),
     slowestMs: round(Math.max(...outcomes.map((o) => o.ms)), 0),
     emulatorThrottled: stats.throttled,
+  };
+}
+
+/** A POST /v1/sessions event for `streams` (the grid route), as API Gateway sends it. */
+function gridEvent(streams: string[], requestId: string) {
+  const single = sessionEvent(streams[0]!, requestId);
+  return {
+    ...single,
+    resource: '/v1/sessions',
+    path: '/v1/sessions',
+    pathParameters: null,
+    body: JSON.stringify({ sessions: streams.map((streamName) => ({ streamName })) }),
+  };
+}
+
+/**
+ * A camera grid of `streams` (16) from a fresh instance: one POST /v1/sessions against the floor of 16 single
+ * requests sent at once (what a client does without the grid route), each from its own fresh instance, on an
+ * emulator enforcing KVS's quotas. KVS calls and wall time of each, and what was served.
+ */
+export async function gridVsSingles(count = 16) {
+  const emulator = await startEmulator({ streams: count, enforceQuotas: true });
+  try {
+    return await gridAndSingles(emulator, streamNames(count));
+  } finally {
+    await emulator.close();
+  }
+}
+
+async function gridAndSingles(emulator: KvsEmulator, streams: string[]) {
+  const calls0 = calls(emulator);
+  const gridHandler = createBrokerHandler({
+    config,
+    kvs: adapter(emulator),
+    logger: quietLogger,
+    metrics: noMetrics(),
+  });
+  let start = performance.now();
+  const grid = await gridHandler(
+    gridEvent(streams, 'grid') as unknown as APIGatewayProxyEvent,
+    lambdaContext('grid') as unknown as Context,
+  );
+  const gridMs = performance.now() - start;
+  const entries = JSON.parse(grid.body as string).sessions as { url?: string }[];
+  const gridCalls = calls(emulator) - calls0;
+  const singleHandler = createBrokerHandler({
+    config,
+    kvs: adapter(emulator),
+    logger: quietLogger,
+    metrics: noMetrics(),
+  });
+  start = performance.now();
+  const singles = await Promise.all(
+    streams.map((s, i) =>
+      singleHandler(
+        sessionEvent(s, `single-${i}`) as unknown as APIGatewayProxyEvent,
+        lambdaContext(`single-${i}`) as unknown as Context,
+      ),
+    ),
+  );
+  const singlesMs = performance.now() - start;
+  return {
+    sessions: streams.length,
+    grid: { ms: round(gridMs, 1), kvsCalls: gridCalls, served: entries.filter((e) => e.url).length },
+    singles: {
+      ms: round(singlesMs, 1),
+      kvsCalls: calls(emulator) - calls0 - gridCalls,
+      served: singles.filter((r) => r.statusCode === 200).length,
+    },
   };
 }

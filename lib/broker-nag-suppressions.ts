@@ -35,7 +35,7 @@ export function addBrokerNagSuppressions(context: BrokerNagContext): void {
           {
             id: 'AwsSolutions-APIG3',
             reason:
-              'config.api.ipRateLimit is false and no webAclArn is given: the deployer turned the web ACL off; every route stays behind the JWT authorizer and stage throttling.',
+              'config.api.tokenRateLimit and config.api.ipRateLimit are false and no webAclArn is given: the deployer turned the web ACL off; every route stays behind the JWT authorizer and stage throttling.',
           },
         ]),
   ]);

@@ -98,9 +98,10 @@ export interface KvsSessionBrokerProps {
 
   /**
    * ARN of a regional AWS WAFv2 web ACL of your own to associate with the stage, instead of the construct's
-   * per-client-IP rate limit. A stage holds one web ACL, so set `config.api.ipRateLimit: false` with it (synth
-   * refuses both) and put a rate-based rule in your ACL.
-   * @default - the construct's web ACL with the `config.api.ipRateLimit` rule (on by default)
+   * rate limits. A stage holds one web ACL, so set `config.api.tokenRateLimit: false` and
+   * `config.api.ipRateLimit: false` with it (synth refuses otherwise) and put rate-based rules in your ACL.
+   * @default - the construct's web ACL with the `config.api.tokenRateLimit` and `config.api.ipRateLimit` rules
+   * (both on by default)
    */
   readonly webAclArn?: string;
 
@@ -166,11 +167,13 @@ export function validateKvsSessionBrokerProps(props: KvsSessionBrokerProps): Bro
   ) {
     problems.push(`webAclArn: must be the ARN of a regional WAFv2 web ACL, got '${webAclArn}'`);
   }
-  if (webAclArn !== undefined && config.api.ipRateLimit !== false) {
-    problems.push(
-      'webAclArn: a stage holds one web ACL, and config.api.ipRateLimit makes one (a WAF rate-based rule); ' +
-        'set config.api.ipRateLimit to false and put a rate-based rule in your own web ACL',
-    );
+  for (const field of ['tokenRateLimit', 'ipRateLimit'] as const) {
+    if (webAclArn !== undefined && config.api[field] !== false) {
+      problems.push(
+        `webAclArn: a stage holds one web ACL, and config.api.${field} makes one (a WAF rate-based rule); ` +
+          `set config.api.${field} to false and put a rate-based rule in your own web ACL`,
+      );
+    }
   }
   refuseInvalidProps('KvsSessionBroker', problems);
   return config;

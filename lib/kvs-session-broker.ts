@@ -18,7 +18,7 @@ import { addApiGatewayAccount } from './api-gateway-account';
 import { BrokerFunction } from './broker-function';
 import { addBrokerNagSuppressions } from './broker-nag-suppressions';
 import { addGatewayErrorResponses } from './gateway-responses';
-import { IpRateLimit } from './ip-rate-limit';
+import { RateLimitWebAcl } from './ip-rate-limit';
 import { acceptNagFindings } from './nag';
 import {
   AUTHORIZER_TIMEOUT,
@@ -59,8 +59,11 @@ export class KvsSessionBroker extends Construct {
   readonly logGroups: KvsSessionBrokerLogGroups;
   /** The stage URL, ending in `/`: routes are `${url}v1/...`. */
   readonly url: string;
-  /** The per-client-IP rate limit's web ACL, unless `config.api.ipRateLimit` is false or `webAclArn` is given. */
-  readonly ipRateLimit?: IpRateLimit;
+  /**
+   * The rate limits' web ACL (per bearer token and per client IP), unless both `config.api.tokenRateLimit` and
+   * `config.api.ipRateLimit` are false or `webAclArn` is given.
+   */
+  readonly rateLimitWebAcl?: RateLimitWebAcl;
 
   constructor(scope: Construct, id: string, props: KvsSessionBrokerProps) {
     super(scope, id);
@@ -99,10 +102,10 @@ export class KvsSessionBroker extends Construct {
         resourceArn: this.api.deploymentStage.stageArn,
         webAclArn: props.webAclArn,
       });
-    } else if (config.api.ipRateLimit !== false) {
-      this.ipRateLimit = new IpRateLimit(this, 'IpRateLimit', {
+    } else if (config.api.tokenRateLimit !== false || config.api.ipRateLimit !== false) {
+      this.rateLimitWebAcl = new RateLimitWebAcl(this, 'IpRateLimit', {
         stage: this.api.deploymentStage,
-        settings: config.api.ipRateLimit,
+        limits: config.api,
         allowOrigins: config.cors.allowOrigins,
         metricName: `${Stack.of(this).stackName}-${id}`.replace(/[^\w#:.\-/]/g, '-').slice(0, 200),
       });
@@ -120,7 +123,7 @@ export class KvsSessionBroker extends Construct {
 
     addBrokerNagSuppressions({
       api: this.api,
-      hasWebAcl: props.webAclArn !== undefined || this.ipRateLimit !== undefined,
+      hasWebAcl: props.webAclArn !== undefined || this.rateLimitWebAcl !== undefined,
       tracing: settings.tracing,
       authorizerRole: authorizerFn.role,
       brokerRole: brokerFn.role,

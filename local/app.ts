@@ -16,6 +16,7 @@ import { createBrokerHandler, type BrokerOptions } from '../lambda/broker/handle
 import { brokerMetrics } from '../lambda/broker/metrics';
 import { gatewayResponse } from '../lambda/contract/gateway-responses';
 import { parseConfig, type BrokerConfig } from '../lambda/core/config';
+import { BrokerError, ERROR_STATUS, errorBody } from '../lambda/core/errors';
 import { SERVICE_NAME } from '../lambda/core/telemetry';
 import { createKvsAdapter } from '../lambda/kvs/adapter';
 import { kvsAdapterOptions } from '../lambda/kvs/options';
@@ -23,10 +24,11 @@ import { DEFAULT_LOCAL_STREAMS, defaultLocalConfig } from './default-config';
 import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, createDevIssuer, type DevIssuer } from './dev-issuer';
 import { startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
 import { createLocalGateway } from './gateway/gateway';
+import { hasAllowedHost, hasForeignOrigin } from './http/host-guard';
 import { emulatorMedia } from './media/emulator-hook';
 import { cloudWatchApi, isCloudWatchCall } from './usage/api';
 import { AuditRing, AuditTapLogger } from './usage/audit-ring';
-import { usagePage } from './usage/page';
+import { usageAsset, usagePage } from './usage/page';
 
 // Where they were first defined; new code imports them from dev-issuer.ts and default-config.ts.
 export { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH } from './dev-issuer';
@@ -54,8 +56,10 @@ export interface LocalBrokerOptions {
   emulatorNow?: () => number;
   /** The broker's discovery limits (SECURITY.md). @default DISCOVERY_LIMITS */
   discoveryLimits?: BrokerOptions['discoveryLimits'];
-  /** The broker's token checks (revocation, seats). @default [] */
+  /** The broker's token checks (revocation). @default [] */
   checks?: BrokerOptions['checks'];
+  /** The broker's session checks (seats). @default [] */
+  sessionChecks?: BrokerOptions['sessionChecks'];
 }
 
 export interface LocalBroker {
@@ -128,6 +132,7 @@ function apiGateway(
     ...(now ? { now } : {}),
     ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
     ...(options.checks ? { checks: options.checks } : {}),
+    ...(options.sessionChecks ? { sessionChecks: options.sessionChecks } : {}),
     servedAt: baseUrl,
   });
   return createLocalGateway({
@@ -139,7 +144,7 @@ function apiGateway(
     broker: (event, context) => broker(event, context),
     authorizerCacheTtlSeconds: config.api.authorizerCacheTtlSeconds,
     throttle: { rateLimit: config.api.throttlingRateLimit, burstLimit: config.api.throttlingBurstLimit },
-    ipRateLimit: config.api.ipRateLimit,
+    rateLimits: config.api,
     corsAllowOrigins: config.cors.allowOrigins,
     region: emulator.region,
     accountId: emulator.accountId,
@@ -152,22 +157,45 @@ function usageRoutes(options: LocalBrokerOptions, emulator: KvsEmulator, ring: A
   const api = cloudWatchApi({ emulator, ring });
   const now = options.emulatorNow ?? Date.now;
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
-    if (isCloudWatchCall(req, url)) await api(req, res);
+    const cloudWatch = isCloudWatchCall(req, url);
+    // Audit lines and meters are for this machine's tools, never for a page of another origin.
+    if ((cloudWatch || url.pathname === '/usage') && hasForeignOrigin(req)) {
+      refuse(res, "The local CloudWatch endpoints answer this machine's tools only, not other origins");
+    } else if (cloudWatch) await api(req, res);
     else if (req.method === 'GET' && url.pathname === '/usage') usagePage(emulator, ring, now(), url, res);
+    else if (req.method === 'GET' && (await usageAsset(url.pathname, res))) return true;
     else return false;
     return true;
   };
 }
 
-/** The dev issuer's JWKS, the usage routes, the extra routes, then the API; a failure is API Gateway's DEFAULT_5XX. */
+/** 403 FORBIDDEN in the contract's JSON error body. */
+function refuse(res: ServerResponse, message: string): void {
+  const body = errorBody(new BrokerError('FORBIDDEN', message), randomUUID());
+  res.writeHead(ERROR_STATUS.FORBIDDEN, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * Only requests addressed to this machine (local/http/host-guard.ts), then the dev issuer's JWKS, the usage routes,
+ * the extra routes, then the API; a failure is API Gateway's DEFAULT_5XX.
+ */
 function localRoutes(
   options: LocalBrokerOptions,
+  allowedHosts: readonly string[],
   baseUrl: string,
   gateway: Handle,
   usage: ReturnType<typeof usageRoutes>,
   devIssuer?: DevIssuer,
 ): Handle {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hasAllowedHost(req, allowedHosts)) {
+      refuse(
+        res,
+        'This local server answers requests to localhost only; list other host names in local.allowedHosts',
+      );
+      return;
+    }
     const url = URL.parse(req.url ?? '/', baseUrl);
     if (!url) {
       const r = gatewayResponse('BAD_REQUEST_PARAMETERS', randomUUID());
@@ -238,6 +266,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   const audit = new AuditRing();
   handle = localRoutes(
     options,
+    config.local?.allowedHosts ?? [],
     baseUrl,
     apiGateway(options, config, emulator, audit, baseUrl),
     usageRoutes(options, emulator, audit),

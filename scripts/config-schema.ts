@@ -7,6 +7,7 @@ import { format, resolveConfig } from 'prettier';
 import {
   configSchema,
   DEFAULT_IP_RATE_LIMIT,
+  DEFAULT_TOKEN_RATE_LIMIT,
   WAF_EVALUATION_WINDOWS,
   WAF_MAX_RATE_LIMIT,
   WAF_MIN_RATE_LIMIT,
@@ -23,13 +24,22 @@ export const CONFIG_SCHEMA_PATH = fileURLToPath(
  */
 export function configSchemaDocument(): Record<string, unknown> {
   const schema = interpreterSchema(configSchema, 'configSchema', false);
-  // `api.ipRateLimit` maps `false` through null and checks its window in code (so that zod's messages name the
-  // field), which JSON Schema cannot say, and so zod leaves out the defaults of it and of `api`: stated here
-  // from the same constants.
+  // `api.tokenRateLimit` and `api.ipRateLimit` map `false` through null and check their window in code (so that zod's
+  // messages name the field), which JSON Schema cannot say, and so zod leaves out the defaults of them and of `api`:
+  // stated here from the same constants.
   const api = (schema.properties as Record<string, Record<string, unknown>>).api!;
   api.default = apiDefault();
-  (api.properties as Record<string, unknown>).ipRateLimit = {
-    default: DEFAULT_IP_RATE_LIMIT,
+  const properties = api.properties as Record<string, unknown>;
+  properties.tokenRateLimit = rateLimitJsonSchema(DEFAULT_TOKEN_RATE_LIMIT);
+  properties.ipRateLimit = rateLimitJsonSchema(DEFAULT_IP_RATE_LIMIT);
+  assertInterpretable(schema, 'configSchema');
+  return schema;
+}
+
+/** A WAF rate-based rule's settings, or false. */
+function rateLimitJsonSchema(byDefault: unknown): unknown {
+  return {
+    default: byDefault,
     anyOf: [
       { const: false },
       {
@@ -43,8 +53,24 @@ export function configSchemaDocument(): Record<string, unknown> {
       },
     ],
   };
-  assertInterpretable(schema, 'configSchema');
-  return schema;
+}
+
+/** The sections of the configuration the authorizer reads (lambda/authorizer: issuers, clock tolerance, grant cap). */
+export const AUTHORIZER_SECTIONS = ['issuers', 'clockToleranceSeconds', 'limits'] as const;
+
+/**
+ * The authorizer's part of the document: its sections, checked as in the whole one; the other sections are the
+ * broker's (its own cold start checks them, and the construct checked all of them at synth). A bundle of its own
+ * so that the authorizer does not carry the schema of what it never reads.
+ */
+export function authorizerConfigSchemaDocument(): Record<string, unknown> {
+  const whole = configSchemaDocument();
+  const properties = whole.properties as Record<string, unknown>;
+  return {
+    type: 'object',
+    properties: Object.fromEntries(AUTHORIZER_SECTIONS.map((name) => [name, properties[name]])),
+    required: ['issuers'],
+  };
 }
 
 /** The `api` section zod fills in when a document leaves it out. */
@@ -61,6 +87,8 @@ export async function configSchemaText(): Promise<string> {
     '// The JSON Schema of the configuration document (input side: a field with a default is optional and',
     '// carries it), read by validate.ts at cold start. test/lambda/runtime/config-env.test.ts fails on drift.',
     `export const CONFIG_SCHEMA = ${JSON.stringify(configSchemaDocument())};`,
+    "// The authorizer's sections only (scripts/config-schema.ts authorizerConfigSchemaDocument).",
+    `export const AUTHORIZER_CONFIG_SCHEMA = ${JSON.stringify(authorizerConfigSchemaDocument())};`,
   ].join('\n');
   return format(source, { ...options, filepath: CONFIG_SCHEMA_PATH });
 }

@@ -1,5 +1,7 @@
 // The usage report as a table, CSV or JSON. Attributed bytes and costs are labelled as the estimates they are.
-import { costOf, type Attribution } from './attribution';
+import { costOf, money, type Attribution } from '../lambda/core/usage-attribution';
+
+export { money };
 
 export type Format = 'table' | 'csv' | 'json';
 
@@ -15,12 +17,6 @@ export interface Report extends Attribution {
 const ESTIMATE =
   "Bytes per principal and tenant are ESTIMATES: each stream's bytes shared by the seconds of session granted on it.";
 
-/** Two decimals, or three significant digits for a cost under a cent (a demo's bytes cost millionths). */
-export function money(n: number): string {
-  if (n === 0 || n >= 0.01) return n.toFixed(2);
-  return n.toFixed(Math.min(20, 2 - Math.floor(Math.log10(n))));
-}
-
 function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
@@ -32,87 +28,71 @@ function table(headers: string[], rows: (string | number)[][]): string {
   return [line(cells[0]!), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
 }
 
-function csvCell(v: string | number): string {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/**
+ * One CSV cell. A text cell that a spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`, a tab or
+ * a carriage return) gets a leading `'`, which the spreadsheet shows as text, and is quoted (OWASP, "CSV Injection"):
+ * a partner identity provider chooses `sub`. A cell with a quote, comma or line break is quoted, its quotes doubled
+ * (RFC 4180). Numbers are ours and stay bare.
+ */
+export function csvCell(v: string | number): string {
+  if (typeof v === 'number') return String(v);
+  const formula = /^[=+\-@\t\r]/.test(v);
+  const text = formula ? `'${v}` : v;
+  return formula || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function formatReport(report: Report, format: Format): string {
-  const { pricePerGb: price } = report;
-  if (format === 'json') {
-    return `${JSON.stringify(
-      {
-        ...report,
-        note: ESTIMATE,
-        streams: report.streams.map((s) => ({ ...s, estimatedCost: costOf(s.bytes, price) })),
-        principals: report.principals.map((p) => ({
-          ...p,
-          estimatedBytes: p.bytes,
-          estimatedCost: costOf(p.bytes, price),
-        })),
-        tenants: report.tenants.map((t) => ({
-          ...t,
-          estimatedBytes: t.bytes,
-          estimatedCost: costOf(t.bytes, price),
-        })),
-      },
-      null,
-      2,
-    )}\n`;
-  }
-  if (format === 'csv') {
-    const header = [
-      'section',
-      'stream',
-      'issuer',
-      'tenant',
-      'sub',
-      'sessions',
-      'sessionSeconds',
-      'bytes',
-      'estimated',
-      'cost',
-    ];
-    const rows: (string | number)[][] = [
-      ...report.streams.map((s) => [
-        'stream',
-        s.stream,
-        '',
-        '',
-        '',
-        s.sessions,
-        s.sessionSeconds,
-        s.bytes,
-        'no',
-        money(costOf(s.bytes, price)),
-      ]),
-      ...report.principals.map((p) => [
-        'principal',
-        '',
-        p.issuer,
-        p.tenant,
-        p.sub,
-        p.sessions,
-        p.sessionSeconds,
-        p.bytes,
-        'yes',
-        money(costOf(p.bytes, price)),
-      ]),
-      ...report.tenants.map((t) => [
-        'tenant',
-        '',
-        '',
-        t.tenant,
-        '',
-        t.sessions,
-        t.sessionSeconds,
-        t.bytes,
-        'yes',
-        money(costOf(t.bytes, price)),
-      ]),
-    ];
-    return `${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
-  }
+function json(report: Report): string {
+  const price = report.pricePerGb;
+  const estimate = <T extends { bytes: number }>(x: T) => ({
+    ...x,
+    estimatedBytes: x.bytes,
+    estimatedCost: costOf(x.bytes, price),
+  });
+  const body = {
+    ...report,
+    note: ESTIMATE,
+    streams: report.streams.map((s) => ({ ...s, estimatedCost: costOf(s.bytes, price) })),
+    principals: report.principals.map(estimate),
+    tenants: report.tenants.map(estimate),
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+const CSV_HEADER = [
+  'section',
+  'stream',
+  'issuer',
+  'tenant',
+  'sub',
+  'sessions',
+  'sessionSeconds',
+  'bytes',
+  'estimated',
+  'cost',
+];
+
+function csv(report: Report): string {
+  const cost = (bytes: number) => money(costOf(bytes, report.pricePerGb));
+  const rows: (string | number)[][] = [
+    ...report.streams.map((s) => {
+      const counts = [s.sessions, s.sessionSeconds, s.bytes];
+      return ['stream', s.stream, '', '', '', ...counts, 'no', cost(s.bytes)];
+    }),
+    ...report.principals.map((p) => {
+      const counts = [p.sessions, p.sessionSeconds, p.bytes];
+      return ['principal', '', p.issuer, p.tenant, p.sub, ...counts, 'yes', cost(p.bytes)];
+    }),
+    ...report.tenants.map((t) => {
+      const counts = [t.sessions, t.sessionSeconds, t.bytes];
+      return ['tenant', '', '', t.tenant, '', ...counts, 'yes', cost(t.bytes)];
+    }),
+  ];
+  return `${[CSV_HEADER, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
+}
+
+function text(report: Report): string {
+  const price = report.pricePerGb;
+  const cost = (bytes: number) => money(costOf(bytes, price));
   return [
     `KVS playback usage ${report.since} .. ${report.until} (data out at ${price} per GB)`,
     '',
@@ -124,7 +104,7 @@ export function formatReport(report: Report, format: Format): string {
         s.sessions,
         s.sessionSeconds,
         s.unattributedBytes,
-        money(costOf(s.bytes, price)),
+        cost(s.bytes),
       ]),
     ),
     '',
@@ -136,7 +116,7 @@ export function formatReport(report: Report, format: Format): string {
         p.sessions,
         p.sessionSeconds,
         p.bytes,
-        money(costOf(p.bytes, price)),
+        cost(p.bytes),
       ]),
     ),
     '',
@@ -148,11 +128,17 @@ export function formatReport(report: Report, format: Format): string {
         t.sessions,
         t.sessionSeconds,
         t.bytes,
-        money(costOf(t.bytes, price)),
+        cost(t.bytes),
       ]),
     ),
     '',
     ESTIMATE,
     '',
   ].join('\n');
+}
+
+export function formatReport(report: Report, format: Format): string {
+  if (format === 'json') return json(report);
+  if (format === 'csv') return csv(report);
+  return text(report);
 }

@@ -4,18 +4,30 @@
 import { parseArgs } from 'node:util';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { LOCAL_AUDIT_LOG_GROUP } from '../local/usage/api';
-import { attribute } from './attribution';
+import { STREAM_NAME } from '../lambda/core/config-rules';
+import { LOCAL_AUDIT_LOG_GROUP } from '../lambda/core/telemetry-queries';
+import { attribute, DEFAULT_PRICE_PER_GB } from '../lambda/core/usage-attribution';
 import { formatReport, type Format, type Report } from './format';
 import { sessionRows, streamBytes, type Window } from './sources';
 
-/**
- * KVS "data consumed" in US East (N. Virginia): USD 0.0085 per GB (aws.amazon.com/kinesis/video-streams/pricing).
- * Data transfer out to the internet is billed on top, at EC2 data transfer rates.
- */
-export const DEFAULT_PRICE_PER_GB = 0.0085;
+export { DEFAULT_PRICE_PER_GB };
 /** The log group local mode answers Logs Insights queries for (its ring of audit lines). */
 export const LOCAL_LOG_GROUP = LOCAL_AUDIT_LOG_GROUP;
+
+export const HELP = `npm run usage -- [options]
+
+KVS playback bytes per stream (CloudWatch), sessions per principal and stream (the audit lines, Logs Insights),
+and each principal's and tenant's estimated share of the bytes and their cost. Reads CloudWatch only.
+
+  --since WHEN         start of the window: 7d, 12h, 30m, 2w ago, or an ISO 8601 time (default 7d)
+  --until WHEN         end of the window, as --since (default now)
+  --stream NAME        one stream (a KVS stream name: 1 to 256 of a-z A-Z 0-9 _ . -)
+  --format FORMAT      table, csv or json (default table)
+  --price-per-gb N     price of a GB of data consumed (default ${DEFAULT_PRICE_PER_GB}, USD, KVS in us-east-1)
+  --log-group NAME     the broker's and authorizer's log groups (stack outputs), once each
+  --endpoint URL       a CloudWatch stand-in, e.g. local mode's http://127.0.0.1:3000 (then --log-group defaults)
+  -h, --help           this text
+`;
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -39,7 +51,8 @@ export interface ReportOptions {
   logGroups: string[];
 }
 
-export function parseOptions(argv: string[], nowMs: number): ReportOptions {
+/** The options, or 'help' when --help or -h is given (then nothing else is checked). */
+export function parseOptions(argv: string[], nowMs: number): ReportOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -50,9 +63,14 @@ export function parseOptions(argv: string[], nowMs: number): ReportOptions {
       endpoint: { type: 'string' },
       'price-per-gb': { type: 'string' },
       'log-group': { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
+  if (values.help) return 'help';
+  if (values.stream !== undefined && !STREAM_NAME.test(values.stream)) {
+    throw new Error('--stream: a KVS stream name, 1 to 256 of a-z A-Z 0-9 _ . -');
+  }
   const format = values.format as Format;
   if (!['table', 'csv', 'json'].includes(format))
     throw new Error(`--format: table, csv or json, not ${format}`);
@@ -108,9 +126,14 @@ export async function usageReport(options: ReportOptions): Promise<Report> {
 async function main(): Promise<void> {
   let options: ReportOptions;
   try {
-    options = parseOptions(process.argv.slice(2), Date.now());
+    const parsed = parseOptions(process.argv.slice(2), Date.now());
+    if (parsed === 'help') {
+      process.stdout.write(HELP);
+      return;
+    }
+    options = parsed;
   } catch (error) {
-    process.stderr.write(`usage: ${(error as Error).message}\n`);
+    process.stderr.write(`usage: ${(error as Error).message}\n(npm run usage -- --help)\n`);
     process.exit(2);
   }
   try {

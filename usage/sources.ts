@@ -7,8 +7,8 @@ import {
   StartQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { KVS_PLAYBACK_BYTE_METRICS } from '../lambda/core/telemetry';
-import { kvsBytesSearch, renderQuery, sessionsByPrincipalQuery } from '../lib/usage-metrics';
-import type { SessionRow } from './attribution';
+import { kvsBytesSearch, renderQuery, sessionsByPrincipalQuery } from '../lambda/core/telemetry-queries';
+import type { SessionRow } from '../lambda/core/usage-attribution';
 
 export interface Window {
   startMs: number;

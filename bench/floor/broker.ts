@@ -1,5 +1,5 @@
-// The broker's floor: the two KVS clients as the SDK sets them up by default, and a trivial handler making the
-// two calls of a cold session (GetDataEndpoint, then GetDASHStreamingSessionURL).
+// The broker's floor: the two KVS clients as the SDK sets them up by default, a trivial handler making the two calls
+// of a cold session (GetDataEndpoint, then GetDASHStreamingSessionURL), and one JSON audit line to stdout.
 import { GetDataEndpointCommand, KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import {
   GetDASHStreamingSessionURLCommand,
@@ -18,5 +18,12 @@ export const handler = async (event: APIGatewayProxyEvent) => {
   const out = await media.send(
     new GetDASHStreamingSessionURLCommand({ StreamName, PlaybackMode: 'LIVE', Expires: 300 }),
   );
+  const line = {
+    audit: 'kvs-session',
+    time: new Date().toISOString(),
+    stream: StreamName,
+    outcome: 'GRANTED',
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
   return { statusCode: 200, body: JSON.stringify({ url: out.DASHStreamingSessionURL }) };
 };

@@ -1,6 +1,7 @@
 // The REQUEST authorizer: verify the bearer JWT (jose), read its grants, answer with a policy over ALL of them.
 // Module functions over one state record built per cold start; the hot path is jose plus a few microseconds of
 // ours (README (Performance)).
+import { POLICY_PATHS } from '../contract/routes';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import {
   decodeJwt,
@@ -11,16 +12,17 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import { auditEvent, auditFields, hasUnsafeLogChars, logSafe } from '../core/audit';
-import type { BrokerConfig, IssuerConfig } from '../core/config';
+import type { IssuerConfig } from '../core/config';
 import { grantEntryCount, readGrants } from '../core/grants';
 import { allowPolicy, createPolicyMemo, type AuthorizerPolicy, type PolicyMemo } from '../core/policy';
 import { bearerToken } from '../core/bearer';
 import type { StructuredLogger } from '../runtime/json-logger';
+import type { AuthorizerConfig } from '../runtime/validate';
 import { createJwksResolver } from './jwks';
 import { Refusal, refusalReason } from './refusals';
 
 export interface AuthorizerOptions {
-  config: BrokerConfig;
+  config: AuthorizerConfig;
   logger: StructuredLogger;
   /**
    * Where an issuer's verification keys come from.
@@ -39,7 +41,7 @@ interface IssuerEntry {
 }
 
 interface AuthorizerState {
-  config: BrokerConfig;
+  config: AuthorizerConfig;
   logger: StructuredLogger;
   /** The injected clock, or undefined for the real one (then jose reads its own). */
   clock: (() => Date) | undefined;
@@ -56,17 +58,21 @@ interface Known {
   payload?: JWTPayload;
 }
 
+/** The usual sub, safe at a glance: 1..256 printable ASCII characters but `"` and `\`. */
+const PLAIN_SUB = /^[\x20\x21\x23-\x5b\x5d-\x7e]{1,256}$/;
+
 /**
  * A sub that may become the principalId: 1..256 characters, no quote or backslash (API Gateway writes it into the
  * JSON access log unescaped), and none of the characters the one log-text rule replaces (core/audit.ts logSafe).
  */
 const isSafeSub = (sub: unknown): sub is string =>
-  typeof sub === 'string' && /^[^"\\]{1,256}$/.test(sub) && !hasUnsafeLogChars(sub);
+  typeof sub === 'string' &&
+  (PLAIN_SUB.test(sub) || (/^[^"\\]{1,256}$/.test(sub) && !hasUnsafeLogChars(sub)));
 
 /** API Gateway turns exactly this error message into a 401 (gateway response UNAUTHORIZED). */
 const UNAUTHORIZED = 'Unauthorized';
 
-function verifyOptions(issuer: IssuerConfig, config: BrokerConfig): JWTVerifyOptions {
+function verifyOptions(issuer: IssuerConfig, config: AuthorizerConfig): JWTVerifyOptions {
   return {
     issuer: issuer.issuer,
     // With audienceClaim client_id, `aud` is checked after jose, where present (verifyAudience).
@@ -173,6 +179,7 @@ async function decide(
       exp: payload.exp!,
       grants,
     },
+    POLICY_PATHS,
     state.policyMemo,
   );
   if (!policy) throw new Refusal('UNEXPECTED_METHOD_ARN');
@@ -187,22 +194,27 @@ async function decide(
   return policy;
 }
 
-async function authorize(
+/** Fail closed: whatever went wrong, the answer is a 401, never an Allow and never a 500. */
+function refuse(
+  state: AuthorizerState,
+  event: APIGatewayRequestAuthorizerEvent,
+  known: Known,
+  error: unknown,
+): never {
+  const reason = refusalReason(error);
+  if (reason === 'UNEXPECTED_ERROR') {
+    state.logger.error('authorizer error', { error: error instanceof Error ? error.name : typeof error });
+  }
+  state.logger.info('token refused', { ...refusalAudit(state, event, known), reason });
+  throw new Error(UNAUTHORIZED);
+}
+
+function authorize(
   state: AuthorizerState,
   event: APIGatewayRequestAuthorizerEvent,
 ): Promise<AuthorizerPolicy> {
   const known: Known = {};
-  try {
-    return await decide(state, event, known);
-  } catch (error) {
-    // Fail closed: whatever went wrong, the answer is a 401, never an Allow and never a 500.
-    const reason = refusalReason(error);
-    if (reason === 'UNEXPECTED_ERROR') {
-      state.logger.error('authorizer error', { error: error instanceof Error ? error.name : typeof error });
-    }
-    state.logger.info('token refused', { ...refusalAudit(state, event, known), reason });
-    throw new Error(UNAUTHORIZED);
-  }
+  return decide(state, event, known).catch((error: unknown) => refuse(state, event, known, error));
 }
 
 /** The authorizer: issuers and their key resolvers built once (per cold start), then one call per request. */

@@ -4,12 +4,12 @@
 // holds the bearer token.
 import type { APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { SERVICE_NAME } from '../core/telemetry';
-import { configFromEnv } from '../runtime/env';
+import { authorizerConfigFromEnv } from '../runtime/env';
 import { JsonLogger } from '../runtime/json-logger';
 import { createAuthorizer } from './authorizer';
 
 const logger = new JsonLogger({ serviceName: SERVICE_NAME });
-const authorize = createAuthorizer({ config: configFromEnv(process.env), logger });
+const authorize = createAuthorizer({ config: authorizerConfigFromEnv(process.env), logger });
 
 export const handler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => {
   logger.addContext(context);

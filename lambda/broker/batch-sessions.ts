@@ -37,12 +37,12 @@ export const createSessions: TokenRoute<SessionRequest[]> = {
   auth: 'jwt',
   audit: SESSION_DECISIONS,
   parse: ({ body }) => parseSessionBatch(body),
-  async handle({ input, caller, nowMs, deps }) {
+  async handle({ input, caller, nowMs, requestId, deps }) {
     // One deadline for every KVS call of the request, as for a single session: the batch fits API Gateway's 29 s.
     const call = { deadlineMs: deps.now() + KVS_BUDGET_MS };
     const outcomes = await mapBounded(input, BATCH_CONCURRENCY, async (request) => {
       try {
-        const { session, expiresAtMs } = await openSession(deps, caller, request, nowMs, call);
+        const { session, expiresAtMs } = await openSession(deps, caller, request, { nowMs, requestId }, call);
         return { entry: session as SessionBatchEntry, decision: { fields: { request, expiresAtMs } } };
       } catch (error) {
         const e = toBrokerError(error);

@@ -20,6 +20,7 @@ import {
   type OpenRoute,
   type PipelineResult,
   type Route,
+  type SessionCheck,
   type TokenCheck,
 } from './pipeline';
 import { createSessions } from './batch-sessions';
@@ -36,10 +37,15 @@ export interface BrokerOptions {
   /** @default DISCOVERY_LIMITS */
   discoveryLimits?: DiscoveryLimits;
   /**
-   * Run on every token route once the caller is known, before parsing and deciding (revocation, seats); a check
+   * Run on every token route once the caller is known, before parsing and deciding (revocation); a check
    * refuses by throwing a BrokerError. @default []
    */
   checks?: readonly TokenCheck[];
+  /**
+   * Run on each session the grants allow (single and grid entries alike), before KVS is asked for it (seats); a
+   * check refuses that session alone by throwing a BrokerError. @default []
+   */
+  sessionChecks?: readonly SessionCheck[];
   /** The base URL this broker is reached at, listed first in GET /openapi.json's servers (local mode's own URL). */
   servedAt?: string;
 }
@@ -65,7 +71,7 @@ function brokerRoutes(options: BrokerOptions): Record<OperationId, Route> {
   const routes: Record<OperationId, Route> = {
     createSession,
     createSessions,
-    listStreams: createStreamsRoute(options.discoveryLimits),
+    listStreams: createStreamsRoute(options.discoveryLimits, options.now),
     getOpenApiDocument: openApiRoute(options.servedAt),
   };
   for (const row of ROUTES) {

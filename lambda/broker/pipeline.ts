@@ -10,14 +10,26 @@ import type { ApiRoute, OperationId } from '../contract/routes';
 import { auditEvent, auditFields, type AuditEvent, type AuditInput } from '../core/audit';
 import type { BrokerConfig } from '../core/config';
 import { BrokerError, errorBody, errorHeaders, toBrokerError } from '../core/errors';
+import type { SessionRequest } from '../core/request';
 import type { KvsAdapter } from '../kvs/adapter';
 import { callerFromEvent, jsonBody, responseHeaders, type Caller } from './http';
 
-/** What every route may use: the parsed config, the KVS adapter and the clock. */
+/**
+ * A check of one granted session before KVS is asked for it (seats: a viewer's seat held or refused). It refuses
+ * that session alone by throwing a BrokerError: a grid's other entries are decided as if it had not been asked.
+ */
+export type SessionCheck = (
+  caller: Caller,
+  session: { request: SessionRequest; expiresAtMs: number; requestId: string; nowMs: number },
+) => Promise<void>;
+
+/** What every route may use: the parsed config, the KVS adapter, the clock and the session checks. */
 export interface RouteDeps {
   config: BrokerConfig;
   kvs: KvsAdapter;
   now: () => number;
+  /** @default [] */
+  sessionChecks?: readonly SessionCheck[];
 }
 
 /** The request as a route's parse step sees it: path parameters, query parameters and the decoded JSON body. */
@@ -189,7 +201,12 @@ async function decide(
 ): Promise<RouteAnswer> {
   const { config } = options;
   const { requestId, nowMs } = known;
-  const deps = { config, kvs: options.kvs, now: options.now };
+  const deps: RouteDeps = {
+    config,
+    kvs: options.kvs,
+    now: options.now,
+    ...(options.sessionChecks ? { sessionChecks: options.sessionChecks } : {}),
+  };
   if (route.auth === 'none') {
     const input: unknown = route.parse(routeInput(event, row));
     known.described = route.describe?.(input) ?? {};

@@ -23,19 +23,22 @@ export const SESSION_DECISIONS: RouteAudit = {
 
 /**
  * One session, decided at `nowMs` and opened with KVS, or the BrokerError that refused it: a stream outside config
- * `streams` (the broker's role may not open it: refused before KVS would answer 502), no grant (403 before KVS).
+ * `streams` (the broker's role may not open it: refused before KVS would answer 502), no grant (403 before KVS), a
+ * session check (seats) refusing it, before KVS too.
  */
 export async function openSession(
   deps: RouteDeps,
   caller: Caller,
   request: SessionRequest,
-  nowMs: number,
+  at: { nowMs: number; requestId: string },
   call?: KvsCallOptions,
 ): Promise<{ session: Session; expiresAtMs: number }> {
   const { config, kvs } = deps;
   if (!isServed(config.streams, request.streamName)) throw forbidden('STREAM_NOT_SERVED', request);
-  const decision = decide(caller.grants, request, nowMs, config.sessions, caller.expMs);
+  const decision = decide(caller.grants, request, at.nowMs, config.sessions, caller.expMs);
   if (!decision.allowed) throw forbidden(decision.reason, request);
+  for (const check of deps.sessionChecks ?? [])
+    await check(caller, { request, expiresAtMs: decision.expiresAtMs, ...at });
   const url = await kvs.getStreamingSessionUrl(request, decision.expiresInSeconds, call);
   return {
     expiresAtMs: decision.expiresAtMs,
@@ -55,8 +58,8 @@ export const createSession: TokenRoute<SessionRequest> = {
   audit: SESSION_DECISIONS,
   parse: ({ path, body }) => parseSessionRequest(path.streamName, body),
   describe: (request) => ({ request }),
-  async handle({ input, caller, nowMs, deps }) {
-    const { session, expiresAtMs } = await openSession(deps, caller, input, nowMs);
+  async handle({ input, caller, nowMs, requestId, deps }) {
+    const { session, expiresAtMs } = await openSession(deps, caller, input, { nowMs, requestId });
     return { body: { json: session }, audit: { expiresAtMs } };
   },
 };

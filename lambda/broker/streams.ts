@@ -1,5 +1,5 @@
 // GET /v1/streams (docs/api.md and SECURITY.md): the caller's catalog, resolving prefix grants with KVS ListStreams
-// within a bounded number of calls and time, from a brief per-prefix cache of ListStreams answers.
+// within a bounded number of calls and time, through the instance's shared ListStreams cache and budget (listing.ts).
 import {
   buildCatalog,
   listingPrefixes,
@@ -11,11 +11,12 @@ import {
 import { BrokerError } from '../core/errors';
 import { isServed } from '../core/grants';
 import { DISCOVERY_AUDIT } from '../core/telemetry';
-import type { KvsAdapter, StreamPage } from '../kvs/adapter';
+import type { KvsAdapter } from '../kvs/adapter';
+import { StreamListings, type ListingRequest } from './listing';
 import { countDiscovery } from './metrics';
 import type { RouteAudit, TokenRoute } from './pipeline';
 
-/** SECURITY.md: what one discovery request may cost. */
+/** SECURITY.md: what one discovery request, and all of one instance's, may cost. */
 export const DISCOVERY_LIMITS = {
   /** KVS calls per request (ListStreams: 50 TPS per account, shared by every caller). */
   maxKvsCalls: 10,
@@ -25,29 +26,18 @@ export const DISCOVERY_LIMITS = {
   listingCacheTtlMs: 10_000,
   /** Cached ListStreams answers kept per instance. */
   listingCacheEntries: 1000,
+  /**
+   * ListStreams calls per second of one instance, all callers together: half of KVS's 50 TPS per account (KVS
+   * developer guide, "Kinesis Video Streams service quotas"), so two busy instances stay inside it.
+   */
+  listStreamsPerSecond: 25,
+  /** The instance's calls at once after a quiet spell: KVS's 50 per account, never more. */
+  listStreamsBurst: 50,
+  /** Of those, the calls kept for each request's first one: 20 greedy callers still leave a modest one its answer. */
+  firstCallReserve: 25,
 } as const;
 
 export type DiscoveryLimits = { [K in keyof typeof DISCOVERY_LIMITS]: number };
-
-/** ListStreams answers by prefix and page token, for a short time; the oldest entry goes first when full. */
-class ListingCache {
-  private readonly entries = new Map<string, { page: StreamPage; expiresAtMs: number }>();
-
-  constructor(private readonly limits: DiscoveryLimits) {}
-
-  get(prefix: string, token: string | undefined, nowMs: number): StreamPage | undefined {
-    const entry = this.entries.get(`${prefix}\u0000${token ?? ''}`);
-    return entry && entry.expiresAtMs > nowMs ? entry.page : undefined;
-  }
-
-  set(prefix: string, token: string | undefined, page: StreamPage, nowMs: number): void {
-    const key = `${prefix}\u0000${token ?? ''}`;
-    this.entries.delete(key);
-    this.entries.set(key, { page, expiresAtMs: nowMs + this.limits.listingCacheTtlMs });
-    if (this.entries.size > this.limits.listingCacheEntries)
-      this.entries.delete(this.entries.keys().next().value!);
-  }
-}
 
 /** Discovery answers: one `kvs-discovery` line and one DiscoveryRequests each, granted or refused. */
 const DISCOVERY_DECISIONS: RouteAudit = {
@@ -55,6 +45,25 @@ const DISCOVERY_DECISIONS: RouteAudit = {
   message: 'discovery',
   count: (metrics) => countDiscovery(metrics),
 };
+
+interface Lister {
+  kvs: KvsAdapter;
+  now: () => number;
+  listings: StreamListings;
+}
+
+/** Every page under a prefix, or undefined when the request or the instance ran out of calls or time. */
+async function listPrefix(lister: Lister, prefix: string, request: ListingRequest) {
+  const found: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await lister.listings.page(lister.kvs, prefix, token, request);
+    if (!page) return undefined;
+    found.push(...page.streamNames);
+    token = page.nextToken;
+  } while (token);
+  return found;
+}
 
 /**
  * The stream names under each prefix, in order, until the calls or the time run out. `listedBefore` is the first
@@ -65,12 +74,12 @@ async function existingStreams(
   prefixes: readonly string[],
   deadlineMs: number,
 ): Promise<{ names: string[]; listedBefore?: string }> {
-  const budget = { calls: 0 };
+  const request: ListingRequest = { calls: 0, deadlineMs };
   const names: string[] = [];
   for (const [i, prefix] of prefixes.entries()) {
     let listed: string[] | undefined;
     try {
-      listed = await listPrefix(lister, prefix, budget, deadlineMs);
+      listed = await listPrefix(lister, prefix, request);
     } catch (error) {
       const outOfTime =
         error instanceof BrokerError && error.code === 'UPSTREAM_TIMEOUT' && lister.now() >= deadlineMs;
@@ -82,42 +91,20 @@ async function existingStreams(
   return { names };
 }
 
-interface Lister {
-  kvs: KvsAdapter;
-  now: () => number;
-  cache: ListingCache;
-  limits: DiscoveryLimits;
-}
-
-async function listPrefix(lister: Lister, prefix: string, budget: { calls: number }, deadlineMs: number) {
-  const { kvs, now, cache, limits } = lister;
-  const found: string[] = [];
-  let token: string | undefined;
-  do {
-    let page = cache.get(prefix, token, now());
-    if (!page) {
-      if (budget.calls >= limits.maxKvsCalls || now() >= deadlineMs) return undefined;
-      budget.calls += 1;
-      page = await kvs.listStreams(prefix, token, { deadlineMs });
-      cache.set(prefix, token, page, now());
-    }
-    found.push(...page.streamNames);
-    token = page.nextToken;
-  } while (token);
-  return found;
-}
-
-/** GET /v1/streams, with its per-instance ListStreams cache. */
-export function createStreamsRoute(limits: DiscoveryLimits = DISCOVERY_LIMITS): TokenRoute<ListQuery> {
-  const cache = new ListingCache(limits);
+/** GET /v1/streams, with the instance's ListStreams cache and budget, shared by its callers. */
+export function createStreamsRoute(
+  limits: DiscoveryLimits = DISCOVERY_LIMITS,
+  now: () => number = Date.now,
+): TokenRoute<ListQuery> {
+  const listings = new StreamListings(limits, now);
   return {
     auth: 'jwt',
     audit: DISCOVERY_DECISIONS,
     parse: ({ query }) => parseListQuery(query),
     async handle({ input: query, caller, nowMs, deps }) {
-      const { config, kvs, now } = deps;
+      const { config, kvs } = deps;
       const prefixes = prefixesFor(listingPrefixes(caller.grants), query);
-      const lister = { kvs, now, cache, limits };
+      const lister = { kvs, now: deps.now, listings };
       const { names, listedBefore } = await existingStreams(lister, prefixes, nowMs + limits.kvsBudgetMs);
       const catalog = buildCatalog(caller.grants, names).filter((e) =>
         isServed(config.streams, e.streamName),

@@ -78,15 +78,22 @@ export function crossFieldIssues(config: CrossFieldInput): ConfigIssue[] {
       message: `2 calls x kvs.maxAttempts x kvs.timeoutMs is ${worstCaseMs} ms; it must stay within ${KVS_BUDGET_MS} ms (API Gateway gives up at 29 s)`,
     });
   }
+  issues.push(...issuerIssues(config.issuers));
+  return issues;
+}
+
+/** The rules between issuers: no issuer twice, no streamPrefix inside another's (what the authorizer checks). */
+export function issuerIssues(issuers: CrossFieldInput['issuers']): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
-  config.issuers.forEach((issuer, i) => {
+  issuers.forEach((issuer, i) => {
     if (seen.has(issuer.issuer)) issues.push({ path: ['issuers', i, 'issuer'], message: 'duplicate issuer' });
     seen.add(issuer.issuer);
   });
-  overlappingPrefixes(config.issuers).forEach(([i, j]) => {
+  overlappingPrefixes(issuers).forEach(([i, j]) => {
     issues.push({
       path: ['issuers', j, 'streamPrefix'],
-      message: `overlaps issuers[${i}].streamPrefix ("${config.issuers[i]!.streamPrefix}"): one issuer's tokens could reach the other's streams`,
+      message: `overlaps issuers[${i}].streamPrefix ("${issuers[i]!.streamPrefix}"): one issuer's tokens could reach the other's streams`,
     });
   });
   return issues;

@@ -26,8 +26,17 @@ export const WAF_EVALUATION_WINDOWS = [60, 120, 300, 600] as const;
 export const WAF_MIN_RATE_LIMIT = 10;
 /** WAF's highest rate-based rule limit (CloudFormation AWS::WAFv2::WebACL RateBasedStatement Limit). */
 export const WAF_MAX_RATE_LIMIT = 2_000_000_000;
-/** Per client IP: half the default stage burst, so one address cannot empty the bucket signed-in users share. */
-export const DEFAULT_IP_RATE_LIMIT = { limit: 50, windowSeconds: 60 } as const;
+/**
+ * Per bearer token (README, Limits and cost): 60 requests a minute, one a second on average, many times what a player
+ * that renews its session or a wall of cameras needs, so ten users behind one address are ten budgets.
+ */
+export const DEFAULT_TOKEN_RATE_LIMIT = { limit: 60, windowSeconds: 60 } as const;
+/**
+ * Per client IP, a flood guard only (README, Limits and cost): 1000 per 5 minutes, which an honest shared address
+ * (carrier NAT, an office, a control room) does not reach, and which still stops one address from spending the stage
+ * throttle signed-in users share.
+ */
+export const DEFAULT_IP_RATE_LIMIT = { limit: 1000, windowSeconds: 300 } as const;
 
 const expirySeconds = z.number().int().min(KVS_MIN_EXPIRES_SECONDS).max(KVS_MAX_EXPIRES_SECONDS);
 const streamPattern = z
@@ -35,20 +44,21 @@ const streamPattern = z
   .regex(STREAM_PATTERN, 'must be a stream name of [a-zA-Z0-9_.-], a prefix ending in *, or *');
 
 /** `false`, or the WAF rule's settings; false is mapped through null so that errors name the bad field. */
-const ipRateLimitSchema = z
-  .preprocess(
-    (v) => (v === false ? null : v),
-    z
-      .strictObject({
-        limit: z.number().int().min(WAF_MIN_RATE_LIMIT).max(WAF_MAX_RATE_LIMIT),
-        windowSeconds: z.number().refine((w) => (WAF_EVALUATION_WINDOWS as readonly number[]).includes(w), {
-          message: `must be one of AWS WAF's evaluation windows: ${WAF_EVALUATION_WINDOWS.join(', ')} s`,
-        }),
-      })
-      .nullable(),
-  )
-  .transform((v) => v ?? (false as const))
-  .default(DEFAULT_IP_RATE_LIMIT);
+const rateLimitSchema = (byDefault: { readonly limit: number; readonly windowSeconds: number }) =>
+  z
+    .preprocess(
+      (v) => (v === false ? null : v),
+      z
+        .strictObject({
+          limit: z.number().int().min(WAF_MIN_RATE_LIMIT).max(WAF_MAX_RATE_LIMIT),
+          windowSeconds: z.number().refine((w) => (WAF_EVALUATION_WINDOWS as readonly number[]).includes(w), {
+            message: `must be one of AWS WAF's evaluation windows: ${WAF_EVALUATION_WINDOWS.join(', ')} s`,
+          }),
+        })
+        .nullable(),
+    )
+    .transform((v) => v ?? (false as const))
+    .default(byDefault);
 
 const issuerSchema = z.strictObject({
   issuer: z.string().min(1),
@@ -81,6 +91,8 @@ const issuerSchema = z.strictObject({
   /** Refuse tokens issued longer ago than this (then `iat` is required). */
   maxTokenAgeSeconds: z.number().int().min(60).max(31_536_000).optional(),
 });
+
+const LOCAL_HOST_NAME = /^(\[[0-9a-fA-F:.]{2,45}\]|[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?)$/;
 
 const localStreamSchema = z.strictObject({
   name: z.string().regex(STREAM_NAME, 'must be 1..256 of [a-zA-Z0-9_.-]'),
@@ -117,13 +129,16 @@ export const configSchema = z
         authorizerCacheTtlSeconds: z.number().int().min(0).max(3600).default(300),
         throttlingRateLimit: z.number().positive().default(50),
         throttlingBurstLimit: z.number().int().positive().default(100),
-        /** Per-client-IP limit (SECURITY.md, Floods): an AWS WAF rate-based rule deployed, the same limit locally. */
-        ipRateLimit: ipRateLimitSchema,
+        /** Per bearer token (SECURITY.md, Floods): an AWS WAF rate-based rule keyed on `Authorization`; the same locally. */
+        tokenRateLimit: rateLimitSchema(DEFAULT_TOKEN_RATE_LIMIT),
+        /** Per-client-IP flood guard (SECURITY.md, Floods): an AWS WAF rate-based rule by IP; the same locally. */
+        ipRateLimit: rateLimitSchema(DEFAULT_IP_RATE_LIMIT),
       })
       .default({
         authorizerCacheTtlSeconds: 300,
         throttlingRateLimit: 50,
         throttlingBurstLimit: 100,
+        tokenRateLimit: DEFAULT_TOKEN_RATE_LIMIT,
         ipRateLimit: DEFAULT_IP_RATE_LIMIT,
       }),
     kvs: z
@@ -159,6 +174,17 @@ export const configSchema = z
       .strictObject({
         streams: z.array(localStreamSchema).default([]),
         enforceQuotas: z.boolean().default(true),
+        /**
+         * Host names the local server answers besides loopback ones (localhost, 127.0.0.0/8, [::1]); any other `Host`
+         * is refused (SECURITY.md, Local mode: DNS rebinding).
+         */
+        allowedHosts: z
+          .array(
+            z
+              .string()
+              .regex(LOCAL_HOST_NAME, 'must be a host name or a bracketed IPv6 address, without port'),
+          )
+          .default([]),
       })
       .optional(),
   })

@@ -108,8 +108,23 @@ export const CONFIG_SCHEMA = {
           maximum: 9007199254740991,
           exclusiveMinimum: 0,
         },
+        tokenRateLimit: {
+          default: { limit: 60, windowSeconds: 60 },
+          anyOf: [
+            { const: false },
+            {
+              type: 'object',
+              properties: {
+                limit: { type: 'integer', minimum: 10, maximum: 2000000000 },
+                windowSeconds: { enum: [60, 120, 300, 600] },
+              },
+              required: ['limit', 'windowSeconds'],
+              additionalProperties: false,
+            },
+          ],
+        },
         ipRateLimit: {
-          default: { limit: 50, windowSeconds: 60 },
+          default: { limit: 1000, windowSeconds: 300 },
           anyOf: [
             { const: false },
             {
@@ -129,7 +144,8 @@ export const CONFIG_SCHEMA = {
         authorizerCacheTtlSeconds: 300,
         throttlingRateLimit: 50,
         throttlingBurstLimit: 100,
-        ipRateLimit: { limit: 50, windowSeconds: 60 },
+        tokenRateLimit: { limit: 60, windowSeconds: 60 },
+        ipRateLimit: { limit: 1000, windowSeconds: 300 },
       },
     },
     kvs: {
@@ -176,10 +192,89 @@ export const CONFIG_SCHEMA = {
           },
         },
         enforceQuotas: { default: true, type: 'boolean' },
+        allowedHosts: {
+          default: [],
+          type: 'array',
+          items: {
+            type: 'string',
+            'x-messages': { pattern: 'must be a host name or a bracketed IPv6 address, without port' },
+            pattern: '^(\\[[0-9a-fA-F:.]{2,45}\\]|[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?)$',
+          },
+        },
       },
       additionalProperties: false,
     },
   },
   required: ['issuers'],
   additionalProperties: false,
+};
+// The authorizer's sections only (scripts/config-schema.ts authorizerConfigSchemaDocument).
+export const AUTHORIZER_CONFIG_SCHEMA = {
+  type: 'object',
+  properties: {
+    issuers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          issuer: { type: 'string', minLength: 1 },
+          jwksUri: { type: 'string', format: 'uri' },
+          audience: { type: 'string', minLength: 1 },
+          audienceClaim: { default: 'aud', type: 'string', enum: ['aud', 'client_id'] },
+          algorithms: {
+            default: ['RS256', 'ES256'],
+            type: 'array',
+            items: {
+              type: 'string',
+              enum: [
+                'RS256',
+                'RS384',
+                'RS512',
+                'PS256',
+                'PS384',
+                'PS512',
+                'ES256',
+                'ES384',
+                'ES512',
+                'EdDSA',
+                'Ed25519',
+              ],
+            },
+            minItems: 1,
+          },
+          grantsFrom: { default: 'claim', type: 'string', enum: ['claim', 'scope'] },
+          grantsClaim: { default: 'kvs', type: 'string', minLength: 1 },
+          scopePrefix: {
+            default: 'kvs',
+            type: 'string',
+            'x-messages': { pattern: 'must be letters, digits or _.-/' },
+            pattern: '^[a-zA-Z0-9_.\\-/]+$',
+          },
+          streamPrefix: {
+            default: '',
+            type: 'string',
+            'x-messages': { pattern: 'must be empty or up to 255 of [a-zA-Z0-9_.-]' },
+            pattern: '^[a-zA-Z0-9_.-]{0,255}$',
+          },
+          typ: {
+            type: 'string',
+            'x-messages': { pattern: 'must be a media type such as at+jwt' },
+            pattern: '^[a-zA-Z0-9.+\\-/]{1,64}$',
+          },
+          maxTokenAgeSeconds: { type: 'integer', minimum: 60, maximum: 31536000 },
+        },
+        required: ['issuer', 'jwksUri', 'audience'],
+        additionalProperties: false,
+      },
+      minItems: 1,
+    },
+    clockToleranceSeconds: { default: 30, type: 'integer', minimum: 0, maximum: 300 },
+    limits: {
+      default: { maxGrantsPerToken: 100 },
+      type: 'object',
+      properties: { maxGrantsPerToken: { default: 100, type: 'integer', minimum: 1, maximum: 100 } },
+      additionalProperties: false,
+    },
+  },
+  required: ['issuers'],
 };

@@ -2,14 +2,23 @@
 // The document was validated with zod at synth; here it is checked again against the JSON Schema generated from
 // that same zod schema (validate.ts), so that neither bundle carries zod. A malformed value still fails closed.
 import type { BrokerConfig } from '../core/config';
-import { validateConfig } from './validate';
+import { validateAuthorizerConfig, validateConfig, type AuthorizerConfig } from './validate';
 
 /** Name of the environment variable holding the validated configuration JSON (set by the CDK construct). */
 export const CONFIG_ENV = 'KVS_BROKER_CONFIG';
 
 /** Parses and validates the configuration once; a bad one fails the cold start loudly, never a request. */
 export function configFromEnv(env: Record<string, string | undefined>): BrokerConfig {
+  return validateConfig(JSON.parse(rawConfig(env)));
+}
+
+/** The authorizer's sections of it (validateAuthorizerConfig), parsed and validated once. */
+export function authorizerConfigFromEnv(env: Record<string, string | undefined>): AuthorizerConfig {
+  return validateAuthorizerConfig(JSON.parse(rawConfig(env)));
+}
+
+function rawConfig(env: Record<string, string | undefined>): string {
   const raw = env[CONFIG_ENV];
   if (!raw) throw new Error(`${CONFIG_ENV} is not set`);
-  return validateConfig(JSON.parse(raw));
+  return raw;
 }

@@ -102,7 +102,7 @@ export class JsonLogger implements StructuredLogger {
     return root ? `,"xray_trace_id":${JSON.stringify(root)}` : '';
   }
 
-  private log(level: LogLevel, message: string, fields?: LogFields): void {
+  protected log(level: LogLevel, message: string, fields?: LogFields): void {
     if (LEVELS[level] < this.threshold) return;
     // Undefined values are left out (JSON.stringify). A field named like a fixed key comes after it: JSON parsers,
     // Logs Insights included, keep the last. An Error value serializes as {}: log its message, as the handlers do.

@@ -5,6 +5,7 @@ import { BrokerError, errorBody, toBrokerError } from '../../lambda/core/errors'
 import { parseGrant } from '../../lambda/core/grants';
 import type { DevIssuer } from '../dev-issuer';
 import { readBody } from '../http/body';
+import { hasForeignOrigin } from '../http/host-guard';
 
 export interface DevTokenRequest {
   sub: string;
@@ -58,20 +59,12 @@ export function parseDevTokenRequest(body: unknown): DevTokenRequest {
 
 /**
  * Anyone who can reach the local server may mint, so only the page itself may ask: a JSON content type (which a
- * cross-site form cannot send without a preflight we never answer) and, when the browser names one, our own origin.
+ * cross-site form cannot send without a preflight we never answer) and no foreign origin (local/http/host-guard.ts;
+ * the server has already refused a Host that is not this machine's, so a DNS-rebinding page cannot pass as ours).
  */
 function checkCaller(req: IncomingMessage): void {
-  const origin = req.headers.origin;
-  if (origin !== undefined && origin !== 'null') {
-    let host: string | undefined;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      host = undefined;
-    }
-    if (host !== req.headers.host) {
-      throw new BrokerError('FORBIDDEN', 'Dev tokens are minted for the player page on this server only');
-    }
+  if (hasForeignOrigin(req)) {
+    throw new BrokerError('FORBIDDEN', 'Dev tokens are minted for the player page on this server only');
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') throw invalid('Content-Type', 'must be application/json');

@@ -1,13 +1,26 @@
 // GET /usage in local mode: what `npm run usage` reports, drawn. Bytes per stream over time (the emulator's meters)
-// and, per principal, sessions granted and the estimated share of bytes (usage/attribution.ts). Plain HTML and
-// inline SVG, rendered here: no script, no new browser dependency.
+// in a uPlot line chart (chart-client.ts, bundled on first request like the player's client), and bytes, sessions
+// and estimated shares as bars coloured per stream (chart-data.ts), bytes in KB/MB/GB and costs with their currency.
 import type { ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { SESSION_AUDIT } from '../../lambda/core/telemetry';
-import { attribute, type SessionRow } from '../../usage/attribution';
+import {
+  attribute,
+  costOf,
+  DEFAULT_PRICE_PER_GB,
+  formatBytes,
+  moneyWithCurrency,
+  type Attribution,
+  type SessionRow,
+} from '../../lambda/core/usage-attribution';
 import type { KvsEmulator } from '../emulator';
 import type { AuditRing } from './audit-ring';
+import { chartData, streamColors } from './chart-data';
 
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+/** Principals are not streams: their bars take one neutral colour, so that no colour means two things. */
+const PRINCIPAL_COLOR = '#6b7280';
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -34,43 +47,63 @@ export function sessionRowsFrom(ring: AuditRing, startMs: number, endMs: number)
   return [...rows.values()];
 }
 
-function lineChart(series: Map<string, Map<number, number>>, startMs: number, endMs: number): string {
-  const [w, h, pad] = [720, 240, 40];
-  const max = Math.max(1, ...[...series.values()].flatMap((p) => [...p.values()]));
-  const x = (t: number) => pad + ((t - startMs) / (endMs - startMs)) * (w - 2 * pad);
-  const y = (v: number) => h - pad - (v / max) * (h - 2 * pad);
-  const lines = [...series.entries()].map(([stream, points], i) => {
-    const color = COLORS[i % COLORS.length]!;
-    const coords = [...points.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`);
+interface Bar {
+  label: string;
+  value: number;
+  text: string;
+  color: string;
+}
+
+function barChart(name: string, bars: Bar[]): string {
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  const rows = bars.map((b, i) => {
+    const width = Math.max(b.value > 0 ? 2 : 0, (b.value / max) * 400);
     return (
-      `<polyline fill="none" stroke="${color}" stroke-width="2" points="${coords.join(' ')}"><title>${escape(stream)}</title></polyline>` +
-      `<text x="${w - pad + 4}" y="${pad + 14 * i}" fill="${color}" font-size="11">${escape(stream)}</text>`
+      `<text x="0" y="${i * 22 + 15}" font-size="12">${escape(b.label)}</text>` +
+      `<rect data-label="${escape(b.label)}" x="260" y="${i * 22 + 3}" width="${width.toFixed(1)}" height="16" fill="${b.color}"/>` +
+      `<text x="${(265 + width).toFixed(1)}" y="${i * 22 + 15}" font-size="12">${escape(b.text)}</text>`
     );
   });
+  return `<svg role="img" aria-label="${escape(name)}" width="820" height="${bars.length * 22 + 6}" xmlns="http://www.w3.org/2000/svg">${rows.join('')}</svg>`;
+}
+
+function principalTable(principals: Attribution['principals'], cost: (bytes: number) => string): string {
+  const rows = principals.map(
+    (p) =>
+      `<tr><td>${escape(`${p.sub} (${p.issuer})`)}</td><td>${escape(p.tenant)}</td><td>${p.sessions}</td>` +
+      `<td>${p.sessionSeconds}</td><td>${formatBytes(p.bytes)}</td><td>${cost(p.bytes)}</td></tr>`,
+  );
   return (
-    `<svg role="img" aria-label="bytes per stream per minute" width="${w + 120}" height="${h}" xmlns="http://www.w3.org/2000/svg">` +
-    `<line x1="${pad}" y1="${h - pad}" x2="${w - pad}" y2="${h - pad}" stroke="#888"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${h - pad}" stroke="#888"/>` +
-    `<text x="${pad}" y="${pad - 8}" font-size="11">${max} bytes/min</text>` +
-    `<text x="${pad}" y="${h - pad + 16}" font-size="11">${new Date(startMs).toISOString()}</text>` +
-    `<text x="${w - pad}" y="${h - pad + 16}" font-size="11" text-anchor="end">${new Date(endMs).toISOString()}</text>` +
-    `${lines.join('')}</svg>`
+    '<table><thead><tr><th>principal</th><th>tenant</th><th>sessions</th><th>session-s</th><th>est. bytes</th>' +
+    `<th>est. cost</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
   );
 }
 
-function barChart(bars: { label: string; value: number }[], unit: string): string {
-  const max = Math.max(1, ...bars.map((b) => b.value));
-  const rows = bars.map((b, i) => {
-    const width = (b.value / max) * 400;
-    return (
-      `<text x="0" y="${i * 22 + 15}" font-size="12">${escape(b.label)}</text>` +
-      `<rect x="260" y="${i * 22 + 3}" width="${width.toFixed(1)}" height="16" fill="${COLORS[i % COLORS.length]}"/>` +
-      `<text x="${(265 + width).toFixed(1)}" y="${i * 22 + 15}" font-size="12">${b.value} ${unit}</text>`
-    );
-  });
-  return `<svg role="img" width="820" height="${bars.length * 22 + 6}" xmlns="http://www.w3.org/2000/svg">${rows.join('')}</svg>`;
+/** Sessions and estimated bytes per principal, in the principals' one neutral colour. */
+function principalBars(principals: Attribution['principals'], cost: (bytes: number) => string): string {
+  const principal = (p: { issuer: string; sub: string }) => `${p.sub} (${p.issuer})`;
+  return `<h2>Sessions per principal</h2>${barChart(
+    'sessions per principal',
+    principals.map((p) => ({
+      label: principal(p),
+      value: p.sessions,
+      text: `${p.sessions} sessions`,
+      color: PRINCIPAL_COLOR,
+    })),
+  )}
+<h2>Estimated bytes per principal</h2>${barChart(
+    'estimated bytes per principal',
+    principals.map((p) => ({
+      label: principal(p),
+      value: p.bytes,
+      text: `${formatBytes(p.bytes)}, ${cost(p.bytes)}`,
+      color: PRINCIPAL_COLOR,
+    })),
+  )}`;
 }
+
+/** The page's JSON island: `<` escaped, so that no value can close the script element. */
+const jsonIsland = (data: unknown) => JSON.stringify(data).replace(/</g, '\\u003c');
 
 export function usagePage(
   emulator: KvsEmulator,
@@ -81,46 +114,82 @@ export function usagePage(
 ): void {
   const minutes = Math.min(Math.max(Number(url.searchParams.get('minutes')) || 60, 1), 7 * 24 * 60);
   const startMs = nowMs - minutes * 60_000;
-  const series = new Map<string, Map<number, number>>();
+  const samples = emulator
+    .outgoingBytesSeries()
+    .filter((s) => s.minuteMs >= startMs - 60_000 && s.minuteMs <= nowMs);
   const bytesByStream: Record<string, number> = {};
-  for (const s of emulator.outgoingBytesSeries()) {
-    if (s.minuteMs < startMs - 60_000 || s.minuteMs > nowMs) continue;
-    const points = series.get(s.stream) ?? new Map<number, number>();
-    points.set(s.minuteMs, (points.get(s.minuteMs) ?? 0) + s.bytes);
-    series.set(s.stream, points);
-    bytesByStream[s.stream] = (bytesByStream[s.stream] ?? 0) + s.bytes;
-  }
+  for (const s of samples) bytesByStream[s.stream] = (bytesByStream[s.stream] ?? 0) + s.bytes;
   const usage = attribute(bytesByStream, sessionRowsFrom(ring, startMs - 60_000, nowMs + 1000));
-  const principal = (p: { issuer: string; sub: string }) => `${p.sub} (${p.issuer})`;
-  const table = usage.principals
-    .map(
-      (p) =>
-        `<tr><td>${escape(principal(p))}</td><td>${escape(p.tenant)}</td><td>${p.sessions}</td><td>${p.sessionSeconds}</td><td>${p.bytes}</td></tr>`,
-    )
-    .join('');
+  const colors = streamColors(usage.streams.map((s) => s.stream));
+  const chart = chartData(samples, startMs, nowMs, colors);
+  const cost = (bytes: number) => moneyWithCurrency(costOf(bytes, DEFAULT_PRICE_PER_GB));
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>KVS usage (local)</title>
+<link rel="stylesheet" href="/usage/uPlot.min.css">
 <style>body{font:14px system-ui,sans-serif;margin:2em}td,th{padding:2px 10px;text-align:right}td:first-child,th:first-child{text-align:left}</style></head>
 <body><h1>KVS playback usage, last ${minutes} min (local mode)</h1>
-<p>The same numbers as <code>npm run usage -- --endpoint ${escape(url.origin)} --since ${minutes}m</code>. Bytes per principal are estimates: each stream's bytes shared by session-seconds granted.</p>
-<h2>Bytes per stream per minute</h2>${lineChart(series, startMs, nowMs)}
+<p>The same numbers as <code>npm run usage -- --endpoint ${escape(url.origin)} --since ${minutes}m</code>. Costs at ${moneyWithCurrency(DEFAULT_PRICE_PER_GB)} per GB (KVS data consumed, US East). Bytes per principal are estimates: each stream's bytes shared by session-seconds granted.</p>
+<h2>Bytes per stream per minute</h2><div id="bytes-chart"></div>
+<script type="application/json" id="usage-data">${jsonIsland(chart)}</script>
 <h2>Bytes per stream</h2>${barChart(
-    usage.streams.map((s) => ({ label: s.stream, value: s.bytes })),
-    'bytes',
+    'bytes per stream',
+    usage.streams.map((s) => ({
+      label: s.stream,
+      value: s.bytes,
+      text: `${formatBytes(s.bytes)}, ${cost(s.bytes)}`,
+      color: colors.get(s.stream)!,
+    })),
   )}
-<h2>Sessions per principal</h2>${barChart(
-    usage.principals.map((p) => ({ label: principal(p), value: p.sessions })),
-    'sessions',
-  )}
-<h2>Estimated bytes per principal</h2>${barChart(
-    usage.principals.map((p) => ({ label: principal(p), value: p.bytes })),
-    'bytes',
-  )}
-<table><thead><tr><th>principal</th><th>tenant</th><th>sessions</th><th>session-s</th><th>est. bytes</th></tr></thead><tbody>${table}</tbody></table>
+${principalBars(usage.principals, cost)}
+${principalTable(usage.principals, cost)}
+<script src="/usage/chart.js"></script>
 </body></html>`;
   res.writeHead(200, {
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'",
   });
   res.end(html);
+}
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+let chartBundle: Promise<string> | undefined;
+/** chart-client.ts with uPlot as one script, built in memory with esbuild on first request and kept. */
+function chartScript(): Promise<string> {
+  chartBundle ??= import('esbuild')
+    .then((esbuild) =>
+      esbuild.build({
+        entryPoints: [here('./chart-client.ts')],
+        bundle: true,
+        write: false,
+        format: 'iife',
+        platform: 'browser',
+        target: 'es2022',
+        logLevel: 'silent',
+      }),
+    )
+    .then((result) => result.outputFiles[0]!.text)
+    .catch((error: unknown) => {
+      chartBundle = undefined; // try again on the next request
+      throw error;
+    });
+  return chartBundle;
+}
+
+/** GET /usage/chart.js and /usage/uPlot.min.css; false for any other path. */
+export async function usageAsset(path: string, res: ServerResponse): Promise<boolean> {
+  let body: string | Buffer;
+  let type: string;
+  if (path === '/usage/chart.js') [body, type] = [await chartScript(), 'text/javascript; charset=utf-8'];
+  else if (path === '/usage/uPlot.min.css') {
+    const css = createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css');
+    [body, type] = [await readFile(css), 'text/css; charset=utf-8'];
+  } else return false;
+  res.writeHead(200, {
+    'Content-Type': type,
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(body);
+  return true;
 }

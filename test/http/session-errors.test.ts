@@ -82,7 +82,7 @@ describe('400 INVALID_REQUEST', () => {
     const port = Number(new URL(f.broker.url).port);
     const raw = await new Promise<string>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () =>
-        socket.write('GET //[x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+        socket.write(`GET //[x HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`),
       );
       let data = '';
       socket.on('data', (chunk) => (data += chunk.toString()));

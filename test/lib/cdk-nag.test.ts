@@ -21,7 +21,7 @@ const VARIANT: StackProps = {
   config: testConfig({
     streams: ['door-cam', 'site7-*', 'yard-*'],
     cors: { allowOrigins: ['https://a.example.com', 'https://b.example.com'] },
-    api: { ipRateLimit: false },
+    api: { tokenRateLimit: false, ipRateLimit: false },
   }),
   broker: {
     tracing: true,

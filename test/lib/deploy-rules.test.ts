@@ -100,6 +100,54 @@ const BROKEN: Record<string, TemplateJson> = {
     { Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 100, EvaluationWindowSec: 30 } } },
     { Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 100, EvaluationWindowSec: 60 } } },
   ]),
+  'WAF: a CUSTOM_KEYS rate-based rule has 1 to 5 custom keys': waf([
+    {
+      Statement: {
+        RateBasedStatement: {
+          AggregateKeyType: 'CUSTOM_KEYS',
+          Limit: 60,
+          CustomKeys: [{ Header: { Name: 'Authorization', TextTransformations: [] } }],
+        },
+      },
+    },
+    {
+      Statement: {
+        RateBasedStatement: {
+          AggregateKeyType: 'CUSTOM_KEYS',
+          Limit: 60,
+          CustomKeys: [
+            { Header: { Name: 'Authorization', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
+          ],
+        },
+      },
+    },
+  ]),
+  'WAF: rule names and priorities are unique within a web ACL': waf([
+    { Name: 'PerTokenRateLimit', Priority: 0 },
+    { Name: 'PerTokenRateLimit', Priority: 1 },
+  ]),
+  'WAF: every custom response names a body the web ACL defines': {
+    Resources: {
+      W: {
+        Type: 'AWS::WAFv2::WebACL',
+        Properties: {
+          CustomResponseBodies: { 'throttled-ip': { ContentType: 'APPLICATION_JSON', Content: '{}' } },
+          Rules: [
+            {
+              Action: {
+                Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'throttled-ip' } },
+              },
+            },
+            {
+              Action: {
+                Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'throttled-token' } },
+              },
+            },
+          ],
+        },
+      },
+    },
+  },
   'WAF: custom response headers are not content-type': waf([
     {
       Action: {

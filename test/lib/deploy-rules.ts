@@ -52,6 +52,24 @@ function resources(template: TemplateJson, type: string): [string, Json][] {
 
 const isInsightsQuery = (q: Json) => typeof q.Expression === 'string' && /^\s*SELECT\s/i.test(q.Expression);
 
+/** The rate-based statements of a web ACL's rules. */
+const rateStatements = (acl: Json): Json[] =>
+  ((acl.Rules as Json[] | undefined) ?? [])
+    .map((r) => (r.Statement as Json | undefined)?.RateBasedStatement as Json | undefined)
+    .filter((rate): rate is Json => rate !== undefined);
+
+const customResponse = (rule: Json): Json | undefined =>
+  ((rule.Action as Json | undefined)?.Block as Json | undefined)?.CustomResponse as Json | undefined;
+
+/** A custom key that is a header with a bad name or no text transformation. */
+const badHeaderKey = (key: Json): boolean => {
+  const header = key.Header as Json | undefined;
+  if (!header) return false;
+  const name = String(header.Name ?? '');
+  const transforms = (header.TextTransformations as Json[] | undefined) ?? [];
+  return name.length < 1 || name.length > 64 || !/\S/.test(name) || transforms.length < 1;
+};
+
 export const DEPLOY_RULES: readonly DeployRule[] = [
   {
     name: 'CloudWatch: an alarm has at most one Metrics Insights query (Metrics Insights quotas: "Each GetMetricData operation can have only one query")',
@@ -176,9 +194,7 @@ export const DEPLOY_RULES: readonly DeployRule[] = [
     name: 'WAF: a rate-based rule looks back 60, 120, 300 or 600 s and limits to at least 10 requests (AWS WAF developer guide, "Rate-based rule high-level settings")',
     check: (t) =>
       resources(t, 'AWS::WAFv2::WebACL').flatMap(([id, p]) =>
-        ((p.Rules as Json[] | undefined) ?? [])
-          .map((r) => (r.Statement as Json | undefined)?.RateBasedStatement as Json | undefined)
-          .filter((rate): rate is Json => rate !== undefined)
+        rateStatements(p)
           .filter(
             (rate) =>
               ![60, 120, 300, 600].includes(Number(rate.EvaluationWindowSec ?? 300)) ||
@@ -186,6 +202,43 @@ export const DEPLOY_RULES: readonly DeployRule[] = [
           )
           .map(() => `${id}: rate-based rule outside WAF's settings`),
       ),
+  },
+  {
+    name: 'WAF: a CUSTOM_KEYS rate-based rule has 1 to 5 custom keys, and only it has any; a header key is named in 1..64 characters with at least one text transformation (AWS WAF API reference, RateBasedStatement CustomKeys and RateLimitHeader)',
+    check: (t) =>
+      resources(t, 'AWS::WAFv2::WebACL').flatMap(([id, p]) =>
+        rateStatements(p)
+          .filter((rate) => {
+            const keys = (rate.CustomKeys as Json[] | undefined) ?? [];
+            if (rate.AggregateKeyType !== 'CUSTOM_KEYS') return keys.length > 0;
+            return keys.length < 1 || keys.length > 5 || keys.some(badHeaderKey);
+          })
+          .map(() => `${id}: rate-based rule with bad custom keys`),
+      ),
+  },
+  {
+    name: 'WAF: rule names and priorities are unique within a web ACL (AWS WAF API reference, Rule: "Priority ... must be unique", Name unique within the web ACL)',
+    check: (t) =>
+      resources(t, 'AWS::WAFv2::WebACL').flatMap(([id, p]) => {
+        const rules = (p.Rules as Json[] | undefined) ?? [];
+        const names = new Set(rules.map((r) => r.Name));
+        const priorities = new Set(rules.map((r) => r.Priority));
+        return names.size < rules.length || priorities.size < rules.length
+          ? [`${id}: ${rules.length} rules, ${names.size} names, ${priorities.size} priorities`]
+          : [];
+      }),
+  },
+  {
+    name: 'WAF: every custom response names a body the web ACL defines (CustomResponse CustomResponseBodyKey; CustomResponseBodies keys [\\w-]+)',
+    check: (t) =>
+      resources(t, 'AWS::WAFv2::WebACL').flatMap(([id, p]) => {
+        const bodies = (p.CustomResponseBodies as Json | undefined) ?? {};
+        const badBodyKeys = Object.keys(bodies).filter((k) => !/^[\w-]{1,128}$/.test(k));
+        const missing = ((p.Rules as Json[] | undefined) ?? [])
+          .map((r) => customResponse(r)?.CustomResponseBodyKey)
+          .filter((k): k is string => typeof k === 'string' && !(k in bodies));
+        return [...badBodyKeys, ...missing].map((k) => `${id}: response body key ${k}`);
+      }),
   },
   {
     name: 'WAF: custom response headers are not content-type, are named [a-zA-Z0-9._$-], at most 64 and 255 characters (CustomHTTPHeader; custom responses for Block actions)',

@@ -25,7 +25,7 @@ async function broker(overrides: { api: Record<string, unknown>; frozenGateway: 
     config: (baseUrl: string) => ({
       issuers: [devIssuerConfig(baseUrl)],
       cors: { allowOrigins: [ALLOWED, ALSO_ALLOWED] },
-      api: { ipRateLimit: false, ...overrides.api },
+      api: { tokenRateLimit: false, ipRateLimit: false, ...overrides.api },
       kvs: { timeoutMs: 2000, maxAttempts: 1, dataEndpointTtlSeconds: 300 },
       local: { streams: [{ name: 'cam-1' }], enforceQuotas: true },
     }),

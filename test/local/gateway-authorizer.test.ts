@@ -42,7 +42,6 @@ async function gateway(
     authorizerCacheTtlSeconds: options.ttlSeconds ?? 300,
     throttle: { rateLimit: 1000, burstLimit: 1000 },
     corsAllowOrigins: [],
-    ipRateLimit: false,
     ...(options.clock ? { now: () => options.clock!.now } : {}),
     ...(options.authorizerTimeoutMs ? { authorizerTimeoutMs: options.authorizerTimeoutMs } : {}),
   });

@@ -13,7 +13,7 @@ beforeAll(async () => {
   captured = captureOutput();
   broker = await startTestBroker((baseUrl) => ({
     issuers: [devIssuerConfig(baseUrl)],
-    api: { ipRateLimit: false },
+    api: { tokenRateLimit: false, ipRateLimit: false },
     local: { streams: [{ name: 'cam-1' }] },
   }));
 });

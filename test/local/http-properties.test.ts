@@ -30,7 +30,12 @@ beforeAll(async () => {
   broker = await startTestBroker((baseUrl) => ({
     issuers: [devIssuerConfig(baseUrl)],
     cors: { allowOrigins: ['https://app.example.com'] },
-    api: { throttlingRateLimit: 100000, throttlingBurstLimit: 100000, ipRateLimit: false },
+    api: {
+      throttlingRateLimit: 100000,
+      throttlingBurstLimit: 100000,
+      tokenRateLimit: false,
+      ipRateLimit: false,
+    },
     local: { streams: STREAMS.map((name) => ({ name, dataRetentionInHours: 24 })), enforceQuotas: false },
   }));
 });

@@ -58,6 +58,8 @@ export interface FixtureOptions {
   startMs?: number;
   /** The broker's token checks (lambda/broker/pipeline.ts TokenCheck). @default [] */
   checks?: LocalBrokerOptions['checks'];
+  /** The broker's session checks (lambda/broker/pipeline.ts SessionCheck). @default [] */
+  sessionChecks?: LocalBrokerOptions['sessionChecks'];
 }
 
 let devKey: JWK | undefined;
@@ -81,6 +83,7 @@ export function brokerPerTest(options: FixtureOptions): () => BrokerFixture {
         now: clock.now,
         emulatorNow: emulatorClock.now,
         ...(options.checks ? { checks: options.checks } : {}),
+        ...(options.sessionChecks ? { sessionChecks: options.sessionChecks } : {}),
       });
       await options.setup?.(broker);
     } catch (error) {

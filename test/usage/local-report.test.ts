@@ -7,7 +7,8 @@ import { CloudWatchLogsClient, StartQueryCommand } from '@aws-sdk/client-cloudwa
 import { startLocalBroker, type LocalBroker } from '../../local/app';
 import { generateDevKey } from '../../local/dev-issuer';
 import { formatReport, type Report } from '../../usage/format';
-import { LOCAL_LOG_GROUP, parseOptions, usageReport } from '../../usage/report';
+import { formatBytes } from '../../lambda/core/usage-attribution';
+import { LOCAL_LOG_GROUP, parseOptions, type ReportOptions, usageReport } from '../../usage/report';
 import { captureOutput, devIssuerConfig, post, type Captured } from '../support/local-broker';
 
 let broker: LocalBroker;
@@ -76,7 +77,7 @@ beforeAll(async () => {
     parseOptions(
       ['--endpoint', broker.url, '--since', new Date(startMs - 120_000).toISOString(), '--format', 'json'],
       Date.now() + 60_000,
-    ),
+    ) as ReportOptions,
   );
 });
 afterAll(async () => {
@@ -203,11 +204,21 @@ describe('/usage', () => {
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await res.text();
     const served = broker.emulator.stats().outgoingBytes;
-    expect(html).toContain(`<polyline`);
-    expect(html).toContain(`>${served['cam-1']} bytes</text>`);
-    expect(html).toContain(`>${served['cam-2']} bytes</text>`);
+    // The chart's data (drawn by uPlot in the browser: test/e2e/usage-chart.test.ts) carries each stream's bytes.
+    const chart = JSON.parse(
+      /<script type="application\/json" id="usage-data">(.*?)<\/script>/.exec(html)![1]!,
+    ) as {
+      streams: { stream: string; bytes: number[] }[];
+    };
+    for (const stream of ['cam-1', 'cam-2']) {
+      const bytes = chart.streams.find((s) => s.stream === stream)!.bytes.reduce((a, b) => a + b, 0);
+      expect(bytes).toBe(served[stream]);
+      expect(html).toContain(`>${formatBytes(served[stream]!)}, USD `);
+    }
     expect(html).toContain('alice (kvs-session-broker-dev)');
     expect(html).toContain('>2 sessions</text>');
-    expect(html).not.toMatch(/<script/);
+    // Scripts only from this server (the chart and uPlot), under a CSP that allows nothing else.
+    expect([...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1])).toEqual(['/usage/chart.js']);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 });

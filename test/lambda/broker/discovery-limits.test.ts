@@ -1,65 +1,53 @@
-// SECURITY.md, discovery: GET /v1/streams through the real handlers (local broker) makes at most 10 KVS calls
-// and answers within 3 s, serves repeated listings from a brief per-prefix cache, and tells a caller whose grants
-// need more that the page is truncated, with a nextToken that carries on where it stopped.
+// SECURITY.md, discovery: GET /v1/streams through the real handlers (local broker) makes at most 10 KVS calls per
+// request, serves repeated listings from a brief per-prefix cache, tells a caller whose grants need more that the
+// page is truncated (with a nextToken that carries on where it stopped), and shares one ListStreams budget and cache
+// per instance across callers, so that greedy callers cannot take a modest caller's answer. One fresh broker per test
+// on a fixed clock: each test sets up the cache it asserts on (none carries state to the next).
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { createBrokerRouter } from '../../../lambda/broker/handler';
+import { DISCOVERY_LIMITS } from '../../../lambda/broker/streams';
 import { parseConfig } from '../../../lambda/core/config';
 import { BrokerError } from '../../../lambda/core/errors';
-import type { LocalBroker } from '../../../local/app';
-import { captureOutput, devIssuerConfig, startTestBroker, type Captured } from '../../support/local-broker';
-
-let broker: LocalBroker;
-let captured: Captured;
-let token: string;
+import { brokerPerTest, type BrokerFixture } from '../../support/broker-fixture';
+import { devIssuerConfig } from '../../support/local-broker';
 
 const pad = (i: number) => String(i).padStart(3, '0');
 /** 100 prefix grants `p000-*` .. `p099-*` (the default cap, limits.maxGrantsPerToken): one ListStreams call each. */
 const GRANTS = Array.from({ length: 100 }, (_, i) => ({ stream: `p${pad(i)}-*` }));
 const entry = (streamName: string) => ({ streamName, modes: ['LIVE'], protocols: ['DASH', 'HLS'] });
-const listStreamsCalls = () => broker.emulator.stats().requests.ListStreams ?? 0;
 
-async function list(query = '') {
-  const started = performance.now();
-  const res = await fetch(`${broker.url}/v1/streams${query}`, {
-    headers: { Authorization: `Bearer ${token}` },
-  });
-  return {
-    status: res.status,
-    json: (await res.json()) as { streams: unknown[]; nextToken?: string; truncated?: boolean },
-    ms: performance.now() - started,
-  };
-}
-
-beforeAll(async () => {
-  captured = captureOutput();
-  broker = await startTestBroker((baseUrl) => ({
+const fixture = brokerPerTest({
+  config: (baseUrl) => ({
     issuers: [devIssuerConfig(baseUrl)],
+    api: { throttlingRateLimit: 1000, throttlingBurstLimit: 1000 },
     local: {
-      // one stream under every other prefix among the first 30, and one far away
+      // one stream under every other prefix among the first 30, one far away, and a modest caller's two cameras
       streams: [
         ...Array.from({ length: 15 }, (_, i) => ({ name: `p${pad(2 * i)}-cam` })),
         { name: 'p090-cam' },
+        { name: 'lobby-1' },
+        { name: 'lobby-2' },
       ],
       enforceQuotas: true,
     },
-  }));
-  token = await broker.devIssuer!.mint({ sub: 'greedy', grants: GRANTS });
+  }),
 });
 
-afterAll(async () => {
-  captured.restore();
-  await broker.close();
-});
+const listStreamsCalls = (f: BrokerFixture) => f.broker.emulator.stats().requests.ListStreams ?? 0;
+const list = (f: BrokerFixture, token: string, query = '') =>
+  f.get(`/v1/streams${query}`, token) as unknown as Promise<{
+    status: number;
+    json: { streams: unknown[]; nextToken?: string; truncated?: boolean; error?: { code: string } };
+  }>;
 
 describe('GET /v1/streams with 100 prefix grants', () => {
-  it('lists what 10 ListStreams calls reach, within 3 s, and says the page is truncated', async () => {
-    const before = listStreamsCalls();
-    const res = await list();
-    expect(listStreamsCalls() - before).toBe(10);
-    expect(res.ms).toBeLessThan(3000);
+  it('lists what 10 ListStreams calls reach and says the page is truncated', async () => {
+    const f = fixture();
+    const res = await list(f, await f.mint(GRANTS));
+    expect(listStreamsCalls(f)).toBe(10);
     expect(res.status).toBe(200);
     expect(res.json).toEqual({
       streams: ['p000-cam', 'p002-cam', 'p004-cam', 'p006-cam', 'p008-cam'].map(entry),
@@ -69,9 +57,11 @@ describe('GET /v1/streams with 100 prefix grants', () => {
   });
 
   it('answers a repeated listing from the per-prefix cache, so the same 10 calls reach 10 prefixes further', async () => {
-    const before = listStreamsCalls();
-    const again = await list();
-    expect(listStreamsCalls() - before).toBe(10);
+    const f = fixture();
+    const token = await f.mint(GRANTS);
+    await list(f, token);
+    const again = await list(f, token);
+    expect(listStreamsCalls(f)).toBe(20);
     expect(again.json).toEqual({
       streams: Array.from({ length: 10 }, (_, i) => entry(`p${pad(2 * i)}-cam`)),
       nextToken: expect.any(String),
@@ -80,28 +70,70 @@ describe('GET /v1/streams with 100 prefix grants', () => {
   });
 
   it("carries on from a truncated page's nextToken where its listing stopped", async () => {
-    const first = await list('?limit=1000'); // p000-p029 now cached: this one lists p030-p039 (nothing there)
-    expect(first.json.streams).toHaveLength(15);
-    const before = listStreamsCalls();
-    const next = await list(`?nextToken=${first.json.nextToken}`);
-    expect(listStreamsCalls() - before).toBe(10);
-    expect(next.json).toEqual({ streams: [], nextToken: expect.any(String), truncated: true });
+    const f = fixture();
+    const token = await f.mint(GRANTS);
+    const first = await list(f, token, '?limit=1000'); // p000-p009
+    expect(first.json.streams).toHaveLength(5);
+    const next = await list(f, token, `?nextToken=${first.json.nextToken}`); // p010-p019
+    expect(listStreamsCalls(f)).toBe(20);
+    expect(next.json).toEqual({
+      streams: ['p010-cam', 'p012-cam', 'p014-cam', 'p016-cam', 'p018-cam'].map(entry),
+      nextToken: expect.any(String),
+      truncated: true,
+    });
   });
 
   it('ends a page at its limit first, with a plain nextToken, when enough streams are known', async () => {
-    const res = await list('?limit=2');
+    const f = fixture();
+    const token = await f.mint(GRANTS);
+    const res = await list(f, token, '?limit=2');
     expect(res.json).toEqual({ streams: ['p000-cam', 'p002-cam'].map(entry), nextToken: expect.any(String) });
-    const rest = await list(`?limit=1&nextToken=${res.json.nextToken}`);
+    const rest = await list(f, token, `?limit=1&nextToken=${res.json.nextToken}`);
     expect(rest.json).toEqual({ streams: [entry('p004-cam')], nextToken: expect.any(String) });
   });
 
   it('refuses a nextToken it did not issue', async () => {
-    const res = await list('?nextToken=bm90LWEtdG9rZW4');
+    const f = fixture();
+    const res = await list(f, await f.mint(GRANTS), '?nextToken=bm90LWEtdG9rZW4');
     expect(res.status).toBe(400);
     expect(res.json).toEqual({
       error: { code: 'INVALID_REQUEST', message: 'nextToken: is not a token this API returned' },
       requestId: expect.any(String),
     });
+  });
+});
+
+describe("one instance's ListStreams budget, shared by its callers", () => {
+  it('leaves a modest caller its full answer while 20 greedy callers list in parallel, and KVS never throttles', async () => {
+    const f = fixture();
+    // 20 callers with 100 distinct prefix grants each (2000 listings wanted), and one with a single prefix.
+    const greedy = await Promise.all(
+      Array.from({ length: 20 }, (_, g) =>
+        f.mint(
+          Array.from({ length: 100 }, (_, i) => ({ stream: `g${pad(g)}x${pad(i)}-*` })),
+          { sub: `greedy-${g}` },
+        ),
+      ),
+    );
+    const modest = await f.mint([{ stream: 'lobby-*' }], { sub: 'modest' });
+    const answers = await Promise.all([...greedy.map((t) => list(f, t)), list(f, modest)]);
+    const mine = answers.pop()!;
+    expect(mine).toMatchObject({ status: 200, json: { streams: [entry('lobby-1'), entry('lobby-2')] } });
+    expect(mine.json.truncated).toBeUndefined();
+    for (const a of answers) expect(a).toMatchObject({ status: 200, json: { streams: [], truncated: true } });
+    expect(listStreamsCalls(f)).toBeLessThanOrEqual(DISCOVERY_LIMITS.listStreamsBurst);
+    expect(f.broker.emulator.stats().throttled).toEqual({});
+  });
+
+  it('shares calls in flight and cached pages, so 20 callers asking at once each get what 10 calls reach', async () => {
+    const f = fixture();
+    const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => f.mint(GRANTS, { sub: `u${i}` })));
+    const answers = await Promise.all(tokens.map((t) => list(f, t)));
+    const first = ['p000-cam', 'p002-cam', 'p004-cam', 'p006-cam', 'p008-cam'].map(entry);
+    for (const a of answers) expect(a.json.streams.slice(0, 5)).toEqual(first);
+    // 200 listings wanted, within the instance's budget: each answer above came from shared pages.
+    expect(listStreamsCalls(f)).toBeLessThanOrEqual(DISCOVERY_LIMITS.listStreamsBurst);
+    expect(f.broker.emulator.stats().throttled).toEqual({});
   });
 });
 

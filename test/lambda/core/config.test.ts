@@ -47,7 +47,8 @@ describe('parseConfig', () => {
         authorizerCacheTtlSeconds: 300,
         throttlingRateLimit: 50,
         throttlingBurstLimit: 100,
-        ipRateLimit: { limit: 50, windowSeconds: 60 },
+        tokenRateLimit: { limit: 60, windowSeconds: 60 },
+        ipRateLimit: { limit: 1000, windowSeconds: 300 },
       },
       kvs: { timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 },
     });

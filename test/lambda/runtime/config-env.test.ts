@@ -2,10 +2,14 @@
 // matches the zod schema (drift), and on every document below both accept the same output or both refuse.
 import { describe, expect, it } from '@jest/globals';
 import { parseConfig } from '../../../lambda/core/config';
-import { CONFIG_SCHEMA } from '../../../lambda/runtime/config-schema';
+import { AUTHORIZER_CONFIG_SCHEMA, CONFIG_SCHEMA } from '../../../lambda/runtime/config-schema';
 import { CONFIG_ENV, configFromEnv } from '../../../lambda/runtime/env';
-import { validateConfig } from '../../../lambda/runtime/validate';
-import { configSchemaDocument } from '../../../scripts/config-schema';
+import { validateAuthorizerConfig, validateConfig } from '../../../lambda/runtime/validate';
+import {
+  AUTHORIZER_SECTIONS,
+  authorizerConfigSchemaDocument,
+  configSchemaDocument,
+} from '../../../scripts/config-schema';
 
 const issuer = {
   issuer: 'https://idp.example.com/',
@@ -77,6 +81,21 @@ const DOCUMENTS: Record<string, unknown> = {
   },
   'per-IP limit under 10': { issuers: [issuer], api: { ipRateLimit: { limit: 9, windowSeconds: 60 } } },
   'per-IP limit true': { issuers: [issuer], api: { ipRateLimit: true } },
+  'per-token rate limit off': { issuers: [issuer], api: { tokenRateLimit: false } },
+  'both rate limits off': { issuers: [issuer], api: { tokenRateLimit: false, ipRateLimit: false } },
+  'per-token rate limit tuned': {
+    issuers: [issuer],
+    api: { tokenRateLimit: { limit: 120, windowSeconds: 120 } },
+  },
+  'per-token window WAF does not have': {
+    issuers: [issuer],
+    api: { tokenRateLimit: { limit: 60, windowSeconds: 90 } },
+  },
+  'per-token limit under 10': { issuers: [issuer], api: { tokenRateLimit: { limit: 5, windowSeconds: 60 } } },
+  'per-token limit with a key field': {
+    issuers: [issuer],
+    api: { tokenRateLimit: { limit: 60, windowSeconds: 60, header: 'X-Api-Key' } },
+  },
   'Cognito access tokens': { issuers: [{ ...issuer, audienceClaim: 'client_id' }] },
   'local stream bad name': { issuers: [issuer], local: { streams: [{ name: 'a b' }] } },
   'enforceQuotas as a string': { issuers: [issuer], local: { enforceQuotas: 'no' } },
@@ -130,7 +149,8 @@ describe('lambda/runtime config check', () => {
           authorizerCacheTtlSeconds: 300,
           throttlingRateLimit: 50,
           throttlingBurstLimit: 100,
-          ipRateLimit: { limit: 50, windowSeconds: 60 },
+          tokenRateLimit: { limit: 60, windowSeconds: 60 },
+          ipRateLimit: { limit: 1000, windowSeconds: 300 },
         },
         kvs: { timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 },
         limits: { maxGrantsPerToken: 100 },
@@ -151,5 +171,34 @@ describe('lambda/runtime config check', () => {
   it('reads what the construct writes: the synth-validated document without `local`', () => {
     const { local: _local, ...deployed } = parseConfig(DOCUMENTS.full);
     expect(configFromEnv({ [CONFIG_ENV]: JSON.stringify(deployed) })).toEqual(deployed);
+  });
+});
+
+// The authorizer checks only the sections it reads (its bundle carries no schema of the others): on each document,
+// it says what zod says of those sections alone, and hands out the same values.
+describe("lambda/runtime config check, the authorizer's sections", () => {
+  const sections = (input: unknown): unknown =>
+    typeof input === 'object' && input !== null && !Array.isArray(input)
+      ? Object.fromEntries(
+          AUTHORIZER_SECTIONS.filter((k) => k in input).map((k) => [
+            k,
+            (input as Record<string, unknown>)[k],
+          ]),
+        )
+      : input;
+
+  it('uses the schema generated from lambda/core/config.ts (run: npm run schemas)', () => {
+    expect(AUTHORIZER_CONFIG_SCHEMA).toEqual(authorizerConfigSchemaDocument());
+  });
+
+  it.each(Object.entries(DOCUMENTS))('agrees with zod on the sections of %s', (_name, document) => {
+    const zod = zodVerdict(sections(document));
+    let ours: unknown;
+    try {
+      ours = { ok: validateAuthorizerConfig(document) };
+    } catch {
+      ours = 'refused';
+    }
+    expect(ours).toEqual(zod === 'refused' ? 'refused' : { ok: sections((zod as { ok: unknown }).ok) });
   });
 });

@@ -76,14 +76,8 @@ export function splitProportionally(total: bigint, weights: readonly bigint[]): 
   return parts;
 }
 
-/**
- * Each stream's bytes shared among its principals by session-seconds (by sessions when no session has seconds),
- * then summed per principal and per tenant. Bytes of a stream without sessions stay unattributed.
- */
-export function attribute(
-  bytesByStream: Readonly<Record<string, number>>,
-  rows: readonly SessionRow[],
-): Attribution {
+/** One usage record per principal (issuer and sub), every stream it held a session on at 0 bytes. */
+function principalsOf(rows: readonly SessionRow[]): Map<string, PrincipalUsage> {
   const principals = new Map<string, PrincipalUsage>();
   for (const r of rows) {
     const p = principals.get(principalKey(r)) ?? {
@@ -100,29 +94,39 @@ export function attribute(
     p.bytesByStream[r.stream] ??= 0;
     principals.set(principalKey(r), p);
   }
-  const streamNames = [...new Set([...Object.keys(bytesByStream), ...rows.map((r) => r.stream)])].sort();
-  const streams = streamNames.map((stream): StreamUsage => {
-    const on = rows.filter((r) => r.stream === stream);
-    const bytes = whole(bytesByStream[stream] ?? 0);
-    const seconds = on.map((r) => whole(r.sessionSeconds));
-    const weights = seconds.some((s) => s > 0n) ? seconds : on.map((r) => whole(r.sessions));
-    const shares = splitProportionally(bytes, weights);
-    on.forEach((r, i) => {
-      const p = principals.get(principalKey(r))!;
-      p.bytesByStream[stream] = p.bytesByStream[stream]! + Number(shares[i]!);
-      p.bytes += Number(shares[i]!);
-    });
-    const attributed = shares.reduce((a, b) => a + b, 0n);
-    return {
-      stream,
-      bytes: Number(bytes),
-      sessions: on.reduce((a, r) => a + Number(whole(r.sessions)), 0),
-      sessionSeconds: Number(seconds.reduce((a, b) => a + b, 0n)),
-      unattributedBytes: Number(bytes - attributed),
-    };
+  return principals;
+}
+
+/** One stream's bytes shared among the principals on it (added to their records), and the stream's totals. */
+function shareStream(
+  stream: string,
+  bytesByStream: Readonly<Record<string, number>>,
+  rows: readonly SessionRow[],
+  principals: Map<string, PrincipalUsage>,
+): StreamUsage {
+  const on = rows.filter((r) => r.stream === stream);
+  const bytes = whole(bytesByStream[stream] ?? 0);
+  const seconds = on.map((r) => whole(r.sessionSeconds));
+  const weights = seconds.some((s) => s > 0n) ? seconds : on.map((r) => whole(r.sessions));
+  const shares = splitProportionally(bytes, weights);
+  on.forEach((r, i) => {
+    const p = principals.get(principalKey(r))!;
+    p.bytesByStream[stream] = p.bytesByStream[stream]! + Number(shares[i]!);
+    p.bytes += Number(shares[i]!);
   });
+  const attributed = shares.reduce((a, b) => a + b, 0n);
+  return {
+    stream,
+    bytes: Number(bytes),
+    sessions: on.reduce((a, r) => a + Number(whole(r.sessions)), 0),
+    sessionSeconds: Number(seconds.reduce((a, b) => a + b, 0n)),
+    unattributedBytes: Number(bytes - attributed),
+  };
+}
+
+function tenantsOf(principals: Iterable<PrincipalUsage>): Map<string, TenantUsage> {
   const tenants = new Map<string, TenantUsage>();
-  for (const p of principals.values()) {
+  for (const p of principals) {
     const t = tenants.get(p.tenant) ?? {
       tenant: p.tenant,
       principals: 0,
@@ -136,6 +140,21 @@ export function attribute(
     t.bytes += p.bytes;
     tenants.set(p.tenant, t);
   }
+  return tenants;
+}
+
+/**
+ * Each stream's bytes shared among its principals by session-seconds (by sessions when no session has seconds),
+ * then summed per principal and per tenant. Bytes of a stream without sessions stay unattributed.
+ */
+export function attribute(
+  bytesByStream: Readonly<Record<string, number>>,
+  rows: readonly SessionRow[],
+): Attribution {
+  const principals = principalsOf(rows);
+  const streamNames = [...new Set([...Object.keys(bytesByStream), ...rows.map((r) => r.stream)])].sort();
+  const streams = streamNames.map((stream) => shareStream(stream, bytesByStream, rows, principals));
+  const tenants = tenantsOf(principals.values());
   const byBytes = <T extends { bytes: number }>(a: T, b: T) => b.bytes - a.bytes;
   return {
     streams: streams.sort(byBytes),
@@ -152,4 +171,39 @@ export const BYTES_PER_GB = 1024 ** 3;
 /** Estimated cost of `bytes` at `pricePerGb`, in the price's currency. */
 export function costOf(bytes: number, pricePerGb: number): number {
   return (bytes / BYTES_PER_GB) * pricePerGb;
+}
+
+/**
+ * KVS "data consumed" in US East (N. Virginia): USD 0.0085 per GB (aws.amazon.com/kinesis/video-streams/pricing).
+ * Data transfer out to the internet is billed on top, at EC2 data transfer rates.
+ */
+export const DEFAULT_PRICE_PER_GB = 0.0085;
+/** The currency of DEFAULT_PRICE_PER_GB, and of every cost shown unless a price in another is given. */
+export const PRICE_CURRENCY = 'USD';
+
+/** Two decimals, or three significant digits for a cost under a cent (a demo's bytes cost millionths). */
+export function money(n: number): string {
+  if (n === 0 || n >= 0.01) return n.toFixed(2);
+  return n.toFixed(Math.min(20, 2 - Math.floor(Math.log10(n))));
+}
+
+/** A cost with its currency: `USD 0.0000123`. */
+export function moneyWithCurrency(n: number, currency = PRICE_CURRENCY): string {
+  return `${currency} ${money(n)}`;
+}
+
+/**
+ * Bytes in the units AWS bills in (1 KB = 2^10 bytes, 1 GB = 2^30, as BYTES_PER_GB): `512 B`, `1.5 KB`, `12.3 MB`,
+ * `2.04 GB`; three significant digits from KB up.
+ */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  if (unit === 0) return `${Math.round(value)} B`;
+  return `${Number(value.toPrecision(3))} ${units[unit]}`;
 }
