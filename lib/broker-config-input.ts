@@ -50,9 +50,9 @@ export interface IssuerConfigInput {
   readonly maxTokenAgeSeconds?: number;
 }
 
-/** A per-client-IP AWS WAF rate-based rule (README "Floods, browsers, local limits"). */
-export interface IpRateLimitSettings {
-  /** Requests per window and client IP, 10..2000000000. */
+/** An AWS WAF rate-based rule, per bearer token or per client IP (README "Floods, browsers, local limits"). */
+export interface RateLimitRule {
+  /** Requests per window and key (token or client IP), 10..2000000000. */
   readonly limit: number;
   /** WAF's evaluation window: 60, 120, 300 or 600 seconds (synth refuses others). */
   readonly windowSeconds: number;
@@ -102,10 +102,17 @@ export interface BrokerConfigInput {
     /** Stage throttling: burst size for all callers together. @default 100 */
     readonly throttlingBurstLimit?: number;
     /**
-     * The per-client-IP rate limit (an AWS WAF web ACL deployed, the same limit locally), or `false` for none.
-     * @default { limit: 50, windowSeconds: 60 }
+     * The per-bearer-token rate limit (an AWS WAF rate-based rule keyed on `Authorization` deployed, the same
+     * limit locally), or `false` for none.
+     * @default { limit: 60, windowSeconds: 60 }
      */
-    readonly ipRateLimit?: IpRateLimitSettings | false;
+    readonly tokenRateLimit?: RateLimitRule | false;
+    /**
+     * The per-client-IP flood guard (an AWS WAF rate-based rule deployed, the same limit locally), set above what
+     * an honest shared address reaches, or `false` for none.
+     * @default { limit: 1000, windowSeconds: 300 }
+     */
+    readonly ipRateLimit?: RateLimitRule | false;
   };
   /** The broker's calls to Kinesis Video Streams. */
   readonly kvs?: {
@@ -132,5 +139,10 @@ export interface BrokerConfigInput {
     readonly streams?: readonly LocalStreamConfigInput[];
     /** Enforce KVS's documented quotas in the emulator. @default true */
     readonly enforceQuotas?: boolean;
+    /**
+     * Host names the local server answers besides loopback ones; any other `Host` is refused (DNS rebinding).
+     * @default []
+     */
+    readonly allowedHosts?: readonly string[];
   };
 }

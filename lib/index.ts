@@ -5,10 +5,10 @@ export * from './usage-dashboard';
 export { LAMBDA_BUNDLES, lambdaBundleDirectory, type LambdaBundleName } from './lambda-bundles';
 export type {
   BrokerConfigInput,
-  IpRateLimitSettings,
   IssuerConfigInput,
   JwsAlgorithm,
   LocalStreamConfigInput,
+  RateLimitRule,
 } from './broker-config-input';
 export {
   ConfigError,
@@ -23,7 +23,7 @@ export {
   type Protocol,
 } from '../lambda/core/config';
 export * from './cognito-grants';
-export { IpRateLimit, type IpRateLimitProps } from './ip-rate-limit';
+export { RateLimitWebAcl, type RateLimitWebAclProps } from './ip-rate-limit';
 export { KvsSavedQueries, type KvsSavedQueriesProps } from './saved-queries';
 export { KVS_PLAYBACK_BYTE_METRICS, type KvsPlaybackByteMetric } from './usage-metrics';
 export type { RateLimitSettings } from '../lambda/contract/waf';

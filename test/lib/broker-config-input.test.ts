@@ -34,8 +34,8 @@ type Paths<T, P extends string = ''> = T extends readonly (infer U)[]
           | Paths<Exclude<T[K], undefined | false>, `${P}${K}.`>;
       }[keyof T & string]
     : never;
-// zod types ipRateLimit's input as unknown (false is preprocessed): its fields are compared on the output side.
-type InputPaths<T> = Exclude<Paths<T>, `api.ipRateLimit.${string}`>;
+// zod types the rate limits' input as unknown (false is preprocessed): its fields are compared on the output side.
+type InputPaths<T> = Exclude<Paths<T>, `api.ipRateLimit.${string}` | `api.tokenRateLimit.${string}`>;
 
 // The same value types, once defaults are filled in: the hand type and the schema's output.
 export type SameValues = Expect<
@@ -71,6 +71,7 @@ const FULL = {
     authorizerCacheTtlSeconds: 60,
     throttlingRateLimit: 10,
     throttlingBurstLimit: 20,
+    tokenRateLimit: { limit: 120, windowSeconds: 60 },
     ipRateLimit: { limit: 500, windowSeconds: 300 },
   },
   kvs: { timeoutMs: 2000, maxAttempts: 2, dataEndpointTtlSeconds: 60 },
@@ -79,6 +80,7 @@ const FULL = {
   local: {
     streams: [{ name: 'acme-1', dataRetentionInHours: 0, mediaType: 'video/h265' }],
     enforceQuotas: false,
+    allowedHosts: ['dev.example.test'],
   },
 } as const satisfies BrokerConfigInput;
 
