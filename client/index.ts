@@ -19,11 +19,11 @@ export type { SessionRenewal, SessionRenewalOptions } from './renewal';
 export { createSessionUrl } from './session-url';
 export type { SessionUrl } from './session-url';
 export { followDashSessions } from './dash';
-export type { DashPlayerLike, SessionLink } from './dash';
+export type { DashPlayerLike, RequestLike, SessionLink } from './dash';
 export { hlsSessionConfig, renewingLoader } from './hls';
 export { createPlaylistContinuity } from './hls-playlist';
 export type { PlaylistContinuity } from './hls-playlist';
-export type { HlsLike } from './hls';
+export type { HlsLike, LoaderCallbacksLike, LoaderClass, LoaderLike } from './hls';
 export type {
   Environment,
   FetchLike,
