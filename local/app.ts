@@ -18,7 +18,10 @@ import { gatewayResponse } from '../lambda/contract/gateway-responses';
 import { parseConfig, type BrokerConfig } from '../lambda/core/config';
 import { BrokerError, ERROR_STATUS, errorBody } from '../lambda/core/errors';
 import { SERVICE_NAME } from '../lambda/core/telemetry';
-import { createKvsAdapter } from '../lambda/kvs/adapter';
+import { createKvsAdapter, createKvsClients } from '../lambda/kvs/adapter';
+import { createArchiveAdapter } from '../lambda/kvs/archive';
+import { needsViewerState } from '../lambda/core/config';
+import { createStateStore } from '../lambda/state/store';
 import { kvsAdapterOptions } from '../lambda/kvs/options';
 import { createWebrtcAdapter } from '../lambda/kvs/webrtc';
 import { channelNameFor } from '../lambda/core/webrtc';
@@ -27,6 +30,8 @@ import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, createDevIssuer, type DevIssuer } 
 import { EMULATOR_CREDENTIALS, startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
 import { fixtureMaster } from './webrtc/master';
 import { createLocalGateway } from './gateway/gateway';
+import { LOCAL_STATE_CREDENTIALS, LOCAL_STATE_REGION, startStateServer } from './state-server';
+import { createArchiveMedia } from './media/archive';
 import { hasAllowedHost, hasForeignOrigin } from './http/host-guard';
 import { emulatorMedia } from './media/emulator-hook';
 import { cloudWatchApi, isCloudWatchCall } from './usage/api';
@@ -63,6 +68,17 @@ export interface LocalBrokerOptions {
   checks?: BrokerOptions['checks'];
   /** The broker's session checks (seats). @default [] */
   sessionChecks?: BrokerOptions['sessionChecks'];
+  /**
+   * The viewer-state table to use instead of starting an embedded one (another local broker's, as a second
+   * instance; or an endpoint that fails). Only read when the config asks for revocation or seats.
+   */
+  state?: LocalStateTable;
+}
+
+/** Where a local broker's viewer-state table is. */
+export interface LocalStateTable {
+  readonly endpoint: string;
+  readonly tableName: string;
 }
 
 export interface LocalBroker {
@@ -70,6 +86,8 @@ export interface LocalBroker {
   readonly config: BrokerConfig;
   readonly emulator: KvsEmulator;
   readonly devIssuer?: DevIssuer;
+  /** The viewer-state table, when the config asks for revocation or seats (README (Local mode)). */
+  readonly state?: LocalStateTable;
   /** The audit lines the handlers wrote (what the local Logs Insights answers from). */
   readonly audit: AuditRing;
   close(): Promise<void>;
@@ -110,9 +128,24 @@ async function startBackend(options: LocalBrokerOptions, host: string, baseUrl: 
     enforceQuotas: config.local?.enforceQuotas ?? true,
     ...(options.emulatorNow ? { now: options.emulatorNow } : {}),
     media: (...args) => media.hook!(...args),
+    archive: createArchiveMedia(),
   });
   media.hook = (options.media ?? emulatorMedia(options.emulatorNow))(emulator);
-  return { config, emulator };
+  const server = needsViewerState(config) && !options.state ? await startStateServer(host) : undefined;
+  const state = needsViewerState(config) ? (options.state ?? server) : undefined;
+  return { config, emulator, ...(state ? { state } : {}), closeState: () => server?.close() };
+}
+
+/** The broker's viewer-state store on the local table (dynalite), with the config's call rules. */
+function localStateStore(table: LocalStateTable, config: BrokerConfig, now: (() => number) | undefined) {
+  return createStateStore({
+    ...table,
+    region: LOCAL_STATE_REGION,
+    credentials: LOCAL_STATE_CREDENTIALS,
+    timeoutMs: config.state.timeoutMs,
+    maxAttempts: config.state.maxAttempts,
+    ...(now ? { now } : {}),
+  });
 }
 
 /** The deployed pieces, as the CDK construct wires them: authorizer and broker behind (local) API Gateway. */
@@ -122,6 +155,7 @@ function apiGateway(
   emulator: KvsEmulator,
   ring: AuditRing,
   baseUrl: string,
+  table: LocalStateTable | undefined,
 ) {
   // One logger per function, as in AWS: a shared one would stamp the authorizer's lines with the broker's
   // function name and last request id (the broker's middleware sets them on its logger).
@@ -129,21 +163,24 @@ function apiGateway(
   const authorizerLogger = new AuditTapLogger({ serviceName: SERVICE_NAME }, ring);
   const metrics = brokerMetrics(logger);
   const now = options.now;
-  const adapterOptions = kvsAdapterOptions(config, {
+  const kvsOptions = kvsAdapterOptions(config, {
     region: emulator.region,
     endpoint: emulator.endpoint,
-    // The emulator checks signed signaling URLs against these.
-    credentials: EMULATOR_CREDENTIALS,
+    credentials: EMULATOR_CREDENTIALS, // the emulator checks signed signaling URLs against these
     // One clock for the handlers and the adapter: the broker sets KVS deadlines on it (discovery's 3 s budget).
     now,
   });
-  const kvs = createKvsAdapter(adapterOptions);
+  // One data-endpoint cache for the session and the archive calls, as in the deployed broker.
+  const clients = createKvsClients(kvsOptions);
+  const kvs = createKvsAdapter(kvsOptions, clients);
   const broker = createBrokerHandler({
     config,
     kvs,
-    ...(config.webrtc ? { webrtc: createWebrtcAdapter(adapterOptions) } : {}),
+    archive: createArchiveAdapter(clients),
+    ...(config.webrtc ? { webrtc: createWebrtcAdapter(kvsOptions) } : {}),
     logger,
     metrics,
+    ...(table ? { state: localStateStore(table, config, now) } : {}),
     ...(now ? { now } : {}),
     ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
     ...(options.checks ? { checks: options.checks } : {}),
@@ -274,7 +311,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     await new Promise((r) => server.close(r));
     throw error;
   }
-  const { config, emulator } = backend;
+  const { config, emulator, state } = backend;
   const devIssuer = options.devKey
     ? await createDevIssuer({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, privateJwk: options.devKey })
     : undefined;
@@ -283,7 +320,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     options,
     config.local?.allowedHosts ?? [],
     baseUrl,
-    apiGateway(options, config, emulator, audit, baseUrl),
+    apiGateway(options, config, emulator, audit, baseUrl, state),
     usageRoutes(options, emulator, audit),
     devIssuer,
   );
@@ -293,11 +330,13 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     config,
     emulator,
     ...(devIssuer ? { devIssuer } : {}),
+    ...(state ? { state: { endpoint: state.endpoint, tableName: state.tableName } } : {}),
     audit,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await emulator.close();
+      await backend.closeState();
     },
   };
 }

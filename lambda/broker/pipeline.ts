@@ -13,6 +13,7 @@ import { BrokerError, errorBody, errorHeaders, toBrokerError } from '../core/err
 import type { SessionRequest } from '../core/request';
 import type { KvsAdapter } from '../kvs/adapter';
 import type { WebrtcAdapter } from '../kvs/webrtc';
+import type { ArchiveAdapter } from '../kvs/archive';
 import { callerFromEvent, jsonBody, responseHeaders, type Caller } from './http';
 
 /**
@@ -30,6 +31,8 @@ export interface RouteDeps {
   kvs: KvsAdapter;
   /** KVS WebRTC signaling (POST /v1/streams/{streamName}/webrtc); without it that route answers 404. */
   webrtc?: WebrtcAdapter;
+  /** The archive calls (timeline, images, clip); without it those routes answer 404. */
+  archive?: ArchiveAdapter;
   now: () => number;
   /** @default [] */
   sessionChecks?: readonly SessionCheck[];
@@ -208,6 +211,7 @@ async function decide(
     config,
     kvs: options.kvs,
     now: options.now,
+    ...(options.archive ? { archive: options.archive } : {}),
     ...(options.sessionChecks ? { sessionChecks: options.sessionChecks } : {}),
     ...(options.webrtc ? { webrtc: options.webrtc } : {}),
   };

@@ -6,6 +6,8 @@ import { MAX_BATCH_SESSIONS } from '../core/batch';
 import { ERROR_STATUS, type ErrorCode } from '../core/errors';
 import { catalogPageSchema, listQuerySchema } from '../core/schemas/discovery';
 import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/schemas/session';
+import { revocationRequestSchema, revocationSchema } from '../core/schemas/revocation';
+import { archiveComponentSchemas, archiveOperationDetails } from './openapi-archive';
 import { GATEWAY_ERROR_RESPONSES, GATEWAY_NATIVE_STATUS } from './gateway-responses';
 import {
   COMPONENT_HEADERS,
@@ -16,7 +18,7 @@ import {
 } from './openapi-components';
 import { openApiServers } from './openapi-servers';
 import { ROUTES, type ApiRoute, type OperationId } from './routes';
-import { webrtcAnswerSchema, webrtcRequestSchema } from './webrtc-schemas';
+import { WEBRTC_COMPONENT_SCHEMAS, webrtcOperationDetails } from './webrtc-schemas';
 
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect) of a zod schema, without the `$schema` line. */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -55,39 +57,46 @@ function requestSchema(schema: z.ZodType): Record<string, unknown> {
 const WHEN: Record<ErrorCode, string> = {
   INVALID_REQUEST: 'The body, path or query breaks a rule; the message names the field',
   UNAUTHORIZED: 'Token missing, malformed, bad signature, expired, wrong iss/aud/alg',
+  TOKEN_REVOKED: "The token's sub or jti was revoked",
   FORBIDDEN: 'No grant covers this stream, mode, protocol or time window',
   NOT_FOUND: 'No such stream, no fragments in the range, or no such route',
   STREAM_NOT_PLAYABLE: 'The stream cannot be played over DASH/HLS; error.reason names the KVS exception',
   THROTTLED: 'KVS or API throttling; wait Retry-After seconds',
+  SEAT_LIMIT: "Every seat of the caller's principal is held by another viewerId; wait Retry-After seconds",
+  STATE_UNAVAILABLE: 'The viewer-state table did not answer; nothing is granted without it (Retry-After)',
   INTERNAL_ERROR: 'The broker failed unexpectedly',
   UPSTREAM_ERROR: 'KVS or the authorizer refused the broker or failed',
   UPSTREAM_TIMEOUT: 'KVS or the broker did not answer in time',
 };
 
+/** What ends a token route's request, whatever it decides: the caller, the token checks (revocation), the body. */
+const TOKEN_ROUTE_CODES: readonly ErrorCode[] = [
+  'INVALID_REQUEST',
+  'UNAUTHORIZED',
+  'TOKEN_REVOKED',
+  'FORBIDDEN',
+  'THROTTLED',
+  'INTERNAL_ERROR',
+  'UPSTREAM_ERROR',
+  'STATE_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+];
+
 /** The codes each operation can answer (besides 200), whoever answers: the broker or API Gateway. */
 const ERROR_CODES: Record<OperationId, readonly ErrorCode[]> = {
   createSession: Object.keys(ERROR_STATUS) as ErrorCode[],
   // A refused or failed entry is answered in its place in the 200; these end the whole request.
-  createSessions: [
-    'INVALID_REQUEST',
-    'UNAUTHORIZED',
-    'FORBIDDEN',
-    'THROTTLED',
-    'INTERNAL_ERROR',
-    'UPSTREAM_ERROR',
-    'UPSTREAM_TIMEOUT',
-  ],
-  listStreams: [
-    'INVALID_REQUEST',
-    'UNAUTHORIZED',
-    'FORBIDDEN',
-    'THROTTLED',
-    'INTERNAL_ERROR',
-    'UPSTREAM_ERROR',
-    'UPSTREAM_TIMEOUT',
-  ],
-  // 404 also when config `webrtc` is absent; no STREAM_NOT_PLAYABLE (no session URL is made).
-  createWebrtcViewer: (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((c) => c !== 'STREAM_NOT_PLAYABLE'),
+  createSessions: TOKEN_ROUTE_CODES,
+  listStreams: TOKEN_ROUTE_CODES,
+  createRevocation: TOKEN_ROUTE_CODES,
+  getTimeline: Object.keys(ERROR_STATUS).filter((c) => c !== 'STREAM_NOT_PLAYABLE') as ErrorCode[],
+  getImages: Object.keys(ERROR_STATUS) as ErrorCode[],
+  getClip: Object.keys(ERROR_STATUS) as ErrorCode[],
+  // 404 also when config `webrtc` is absent; no STREAM_NOT_PLAYABLE (no session URL is made), no SEAT_LIMIT (no seat
+  // is taken: seats are per session).
+  createWebrtcViewer: (Object.keys(ERROR_STATUS) as ErrorCode[]).filter(
+    (c) => c !== 'STREAM_NOT_PLAYABLE' && c !== 'SEAT_LIMIT',
+  ),
   // No token: only API Gateway itself (throttling, a web ACL) and an ailing Lambda stand in the way.
   getOpenApiDocument: ['FORBIDDEN', 'THROTTLED', 'INTERNAL_ERROR', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
 };
@@ -181,20 +190,19 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
         },
       };
     case 'createWebrtcViewer':
+      return webrtcOperationDetails(jsonSchema(streamNameSchema, 'input'));
+    case 'createRevocation':
       return {
-        parameters: [
-          { name: 'streamName', in: 'path', required: true, schema: jsonSchema(streamNameSchema, 'input') },
-        ],
         requestBody: {
-          required: false,
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/WebrtcRequest' } } },
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/RevocationRequest' } } },
         },
-        ok: {
-          description: 'Granted (grant mode WEBRTC)',
-          headers: noStore,
-          schema: '#/components/schemas/WebrtcViewer',
-        },
+        ok: { description: 'Recorded', headers: noStore, schema: '#/components/schemas/Revocation' },
       };
+    case 'getTimeline':
+    case 'getImages':
+    case 'getClip':
+      return archiveOperationDetails(route.operationId, jsonSchema);
     case 'getOpenApiDocument':
       return { ok: { description: 'This document (OpenAPI 3.1)', headers: {}, schema: undefined } };
   }
@@ -202,7 +210,7 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
 
 function operation(route: ApiRoute) {
   const { ok, ...inputs } = operationDetails(route) as {
-    ok: { description: string; headers: object; schema?: string };
+    ok: { description: string; headers: object; schema?: string; contentType?: string };
   };
   return {
     operationId: route.operationId,
@@ -215,7 +223,9 @@ function operation(route: ApiRoute) {
       '200': {
         description: ok.description,
         headers: ok.headers,
-        content: { 'application/json': { schema: ok.schema ? { $ref: ok.schema } : { type: 'object' } } },
+        content: ok.contentType
+          ? { [ok.contentType]: { schema: { type: 'string', contentMediaType: ok.contentType } } }
+          : { 'application/json': { schema: ok.schema ? { $ref: ok.schema } : { type: 'object' } } },
       },
       ...errorResponses(route),
     },
@@ -311,8 +321,10 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): Record<st
         Session: jsonSchema(sessionSchema, 'output'),
         ...batchSchemas(),
         StreamList: jsonSchema(catalogPageSchema, 'output'),
-        WebrtcRequest: webrtcRequestSchema,
-        WebrtcViewer: webrtcAnswerSchema,
+        ...WEBRTC_COMPONENT_SCHEMAS,
+        RevocationRequest: jsonSchema(revocationRequestSchema, 'input'),
+        Revocation: jsonSchema(revocationSchema, 'output'),
+        ...archiveComponentSchemas(jsonSchema),
         Error: errorSchema,
       },
     },

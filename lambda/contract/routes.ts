@@ -10,7 +10,15 @@ import {
 export type HttpMethod = 'GET' | 'POST';
 
 export type OperationId =
-  'createSession' | 'createSessions' | 'listStreams' | 'getOpenApiDocument' | 'createWebrtcViewer';
+  | 'createSession'
+  | 'createSessions'
+  | 'listStreams'
+  | 'getTimeline'
+  | 'getImages'
+  | 'getClip'
+  | 'createRevocation'
+  | 'createWebrtcViewer'
+  | 'getOpenApiDocument';
 
 /**
  * What the authorizer's IAM policy lists for a route:
@@ -70,6 +78,39 @@ export const ROUTES: readonly ApiRoute[] = [
     policy: 'each-grant',
     grantModes: ['WEBRTC'],
     summary: "A viewer's signed connection to the stream's WebRTC signaling channel",
+  },
+  {
+    operationId: 'createRevocation',
+    method: 'POST',
+    path: '/v1/revocations',
+    authorizer: 'jwt',
+    // Any valid token reaches the broker, which answers 403 unless the token holds its issuer's adminScope.
+    policy: 'any-caller',
+    summary: "Revoke a subject's tokens or one token of the caller's issuer",
+  },
+  {
+    operationId: 'getTimeline',
+    method: 'GET',
+    path: '/v1/streams/{streamName}/timeline',
+    authorizer: 'jwt',
+    policy: 'each-grant',
+    summary: 'Where the archive has media in a range (its gaps)',
+  },
+  {
+    operationId: 'getImages',
+    method: 'GET',
+    path: '/v1/streams/{streamName}/images',
+    authorizer: 'jwt',
+    policy: 'each-grant',
+    summary: 'Thumbnails of a range, base64 in JSON',
+  },
+  {
+    operationId: 'getClip',
+    method: 'GET',
+    path: '/v1/streams/{streamName}/clip',
+    authorizer: 'jwt',
+    policy: 'each-grant',
+    summary: 'An MP4 file of a range, streamed',
   },
   {
     operationId: 'getOpenApiDocument',

@@ -66,3 +66,24 @@ export const webrtcAnswerSchema = {
     expiresInSeconds: { type: 'integer', minimum: 1, maximum: WEBRTC_MAX_URL_SECONDS },
   },
 };
+
+export const WEBRTC_COMPONENT_SCHEMAS = {
+  WebrtcRequest: webrtcRequestSchema,
+  WebrtcViewer: webrtcAnswerSchema,
+};
+
+/** The operation's inputs and 200 (lambda/contract/openapi.ts operationDetails), given the streamName schema. */
+export function webrtcOperationDetails(streamName: unknown) {
+  return {
+    parameters: [{ name: 'streamName', in: 'path', required: true, schema: streamName }],
+    requestBody: {
+      required: false,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/WebrtcRequest' } } },
+    },
+    ok: {
+      description: 'Granted (grant mode WEBRTC)',
+      headers: { 'Cache-Control': { $ref: '#/components/headers/CacheControl' } },
+      schema: '#/components/schemas/WebrtcViewer',
+    },
+  };
+}

@@ -134,13 +134,28 @@ export function compilePolicyPaths(routes: readonly PolicyRoute[]): PolicyPaths 
   return {
     anyCaller: pathsOf('any-caller'),
     anyGrant: pathsOf('any-grant'),
-    eachGrant: guarded
-      .filter((r) => r.policy === 'each-grant')
-      .map((r) => ({
-        parts: `/${r.method}${r.path}`.split(`{${STREAM_NAME_PARAMETER}}`),
-        ...(r.grantModes ? { grantModes: r.grantModes } : {}),
-      })),
+    eachGrant: eachGrantPaths(guarded),
   };
+}
+
+/**
+ * `each-grant` paths split at the stream, one per method and grant modes: the route itself when it is alone, else
+ * `/{METHOD}/v1/streams/{streamName}/*` for several (GET: timeline, images, clip). The policy grows by one resource
+ * per method and grant, not per route (it must stay under 8 KB), and never allows an unlisted method; a route for
+ * some modes only (POST .../webrtc) keeps its own path, so a wildcard never lists it for other grants.
+ */
+function eachGrantPaths(guarded: readonly PolicyRoute[]): PolicyPaths['eachGrant'] {
+  const each = guarded.filter((r) => r.policy === 'each-grant');
+  const keyOf = (r: PolicyRoute) => `${r.method} ${r.grantModes?.join(',') ?? ''}`;
+  return [...new Set(each.map(keyOf))].map((key) => {
+    const routes = each.filter((r) => keyOf(r) === key);
+    const { method, grantModes } = routes[0]!;
+    const path = routes.length === 1 ? routes[0]!.path : `/v1/streams/{${STREAM_NAME_PARAMETER}}/*`;
+    return {
+      parts: `/${method}${path}`.split(`{${STREAM_NAME_PARAMETER}}`),
+      ...(grantModes ? { grantModes } : {}),
+    };
+  });
 }
 
 /**

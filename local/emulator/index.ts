@@ -8,7 +8,8 @@ export {
 } from './server';
 export type { Channel, ChannelConfig } from './channels';
 export type { EmulatedMaster, FromMaster, MasterFactory, ToMaster } from './signaling';
-export type { StreamConfig, Stream, StreamFault } from './streams';
+export type { StreamConfig, Stream, StreamFault, Recording } from './streams';
+export { isRecording, type ArchiveMedia, type Clip, type ImageFormat, type ImageOptions } from './archive';
 export type { MediaHook } from './media-gate';
 export {
   signSessionToken,
@@ -24,7 +25,7 @@ export {
   type OutgoingBytesMetric,
   type OutgoingBytesSample,
 } from './stats';
-export { KVS_QUOTAS, type KvsOperation } from './quotas';
+export { KVS_QUOTAS, FRAGMENT_QUOTAS, type KvsOperation } from './quotas';
 export type {
   ContainerFormat,
   DiscontinuityMode,

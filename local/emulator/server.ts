@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ArchiveMedia } from './archive';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChannelRegistry, type Channel, type ChannelConfig } from './channels';
 import type { EmulatorCredentials } from './connect-check';
@@ -48,6 +49,8 @@ export interface KvsEmulatorOptions {
   accountId?: string;
   /** Serves /dash/v1/ and /hls/v1/ requests whose SessionToken checked out. Without it they get a 501. */
   media?: MediaHook;
+  /** What ListFragments, GetImages and GetClip answer from. @default none: 1 s fragments listed, no images or clips */
+  archive?: ArchiveMedia;
   /** One structured line per request (never the session token). @default no logging */
   log?: (line: object) => void;
   /**
@@ -94,6 +97,7 @@ const OPTION_KEYS = new Set([
   'region',
   'accountId',
   'media',
+  'archive',
   'log',
   'delay',
 ]);
@@ -156,25 +160,41 @@ function signalingService(
   });
 }
 
-export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<KvsEmulator> {
+/** The options with their defaults applied. */
+function resolved(options: KvsEmulatorOptions) {
   checkOptions(options);
-  const host = options.host ?? '127.0.0.1';
-  const now = options.now ?? Date.now;
-  const secret = options.secret ?? new Uint8Array(randomBytes(32));
-  const region = options.region ?? 'us-east-1';
-  const accountId = options.accountId ?? '123456789012';
-  const enforceQuotas = options.enforceQuotas ?? true;
+  return {
+    host: options.host ?? '127.0.0.1',
+    now: options.now ?? Date.now,
+    secret: options.secret ?? new Uint8Array(randomBytes(32)),
+    region: options.region ?? 'us-east-1',
+    accountId: options.accountId ?? '123456789012',
+    enforceQuotas: options.enforceQuotas ?? true,
+  };
+}
+
+export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<KvsEmulator> {
+  const { host, now, secret, region, accountId, enforceQuotas } = resolved(options);
   const { registry, channels, channelList } = registries(options, { region, accountId });
-  const quotas = new Quotas(now);
+  const quotas = enforceQuotas ? new Quotas(now) : undefined;
   const stats = new StatsRecorder(now);
   const closing = new AbortController();
   let endpoint = '';
 
-  const context = (): OperationContext => ({ registry, channels, endpoint, secret, now });
+  const context = (): OperationContext => ({
+    registry,
+    channels,
+    endpoint,
+    secret,
+    now,
+    archive: options.archive,
+    quotas,
+    stats,
+  });
   const server = createServer(
     createDispatcher({
       registry,
-      quotas: enforceQuotas ? quotas : undefined,
+      quotas,
       stats,
       region,
       secret,
@@ -187,12 +207,7 @@ export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<Kvs
     }),
   );
 
-  const signaling = signalingService(options, {
-    channels,
-    region,
-    now,
-    quotas: enforceQuotas ? quotas : undefined,
-  });
+  const signaling = signalingService(options, { channels, region, now, quotas });
   server.on('upgrade', (req, socket, head) => signaling.handleUpgrade(req, socket, head));
 
   const port = await listen(server, options.port ?? 0, host);

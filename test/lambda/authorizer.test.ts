@@ -62,9 +62,12 @@ describe('authorizer on a REQUEST event', () => {
             Effect: 'Allow',
             Resource: [
               `${STAGE}/GET/v1/streams`,
+              `${STAGE}/POST/v1/revocations`,
               `${STAGE}/POST/v1/sessions`,
               `${STAGE}/POST/v1/streams/cam-lobby/sessions`,
+              `${STAGE}/GET/v1/streams/cam-lobby/*`,
               `${STAGE}/POST/v1/streams/site7-*/sessions`,
+              `${STAGE}/GET/v1/streams/site7-*/*`,
             ],
           },
         ],
