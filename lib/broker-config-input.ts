@@ -48,6 +48,12 @@ export interface IssuerConfigInput {
   readonly typ?: string;
   /** Refuse tokens issued longer ago than this many seconds, 60..31536000 (then `iat` is required). */
   readonly maxTokenAgeSeconds?: number;
+  /**
+   * The OAuth2 scope (in `scope` or `scp`) that lets a token of this issuer revoke this issuer's subjects and tokens
+   * (POST /v1/revocations). Absent: this issuer cannot revoke. Requires `maxTokenAgeSeconds`, which bounds how long
+   * a revocation is kept; setting it makes the construct create the viewer-state table.
+   */
+  readonly adminScope?: string;
 }
 
 /** An AWS WAF rate-based rule, per bearer token or per client IP (README "Floods, browsers, local limits"). */
@@ -66,6 +72,16 @@ export interface LocalStreamConfigInput {
   readonly dataRetentionInHours?: number;
   /** The stream's media type. @default 'video/h264' */
   readonly mediaType?: string;
+  /**
+   * A motion-triggered camera: media only in the first `forSeconds` of every `everySeconds` (periods counted from
+   * the Unix epoch); every archive answer and session range sees the same gaps.
+   */
+  readonly recording?: {
+    /** The period, 2..86400 seconds. */
+    readonly everySeconds: number;
+    /** Seconds of media at the start of each period: at least 1, less than `everySeconds`. */
+    readonly forSeconds: number;
+  };
 }
 
 /** The broker configuration document (docs/configuration.md); every field with a default may be left out. */
@@ -127,6 +143,18 @@ export interface BrokerConfigInput {
   readonly limits?: {
     /** A token with more grants is refused (401), 1..100. @default 100 */
     readonly maxGrantsPerToken?: number;
+  };
+  /** Viewer control (docs/api.md, Seats): setting `seatsPerPrincipal` makes the construct create the state table. */
+  readonly viewers?: {
+    /** Viewers (viewerIds with an unexpired session) one principal may hold at once, 1..100. Absent: no limit. */
+    readonly seatsPerPrincipal?: number;
+  };
+  /** The viewer-state table's calls (revocations, seats), under the KVS deadline rules with their own numbers. */
+  readonly state?: {
+    /** Per-attempt timeout of each DynamoDB call, 50..2000 ms. @default 500 */
+    readonly timeoutMs?: number;
+    /** Attempts per DynamoDB call, throttling retried with backoff, 1..5. @default 3 */
+    readonly maxAttempts?: number;
   };
   /** CloudWatch metrics. */
   readonly metrics?: {

@@ -61,6 +61,7 @@ const FULL = {
       streamPrefix: 'acme-',
       typ: 'at+jwt',
       maxTokenAgeSeconds: 3600,
+      adminScope: 'kvs/admin',
     },
   ],
   sessions: { defaultExpiresSeconds: 600, maxExpiresSeconds: 1800, capAtTokenExpiry: true },
@@ -76,9 +77,18 @@ const FULL = {
   },
   kvs: { timeoutMs: 2000, maxAttempts: 2, dataEndpointTtlSeconds: 60 },
   limits: { maxGrantsPerToken: 50 },
+  viewers: { seatsPerPrincipal: 2 },
+  state: { timeoutMs: 400, maxAttempts: 2 },
   metrics: { perStreamDimensions: true },
   local: {
-    streams: [{ name: 'acme-1', dataRetentionInHours: 0, mediaType: 'video/h265' }],
+    streams: [
+      {
+        name: 'acme-1',
+        dataRetentionInHours: 0,
+        mediaType: 'video/h265',
+        recording: { everySeconds: 60, forSeconds: 40 },
+      },
+    ],
     enforceQuotas: false,
     allowedHosts: ['dev.example.test'],
   },
