@@ -24,7 +24,11 @@ export default {
   // mutants is what made the first run slow. Their behaviour is still covered through the functions reading them.
   ignoreStatic: true,
   concurrency: 1,
-  timeoutMS: 20000,
+  // A mutant that breaks a retry loop's exit or deadline (lambda/kvs) spins until it times out: a mutant's budget is
+  // its tests' own time * timeoutFactor + timeoutMS. These tests use fake clocks and finish in milliseconds, so 3 s of
+  // slack tells a hang from a slow run; the 20 s it was made a full run take hours.
+  timeoutMS: 3000,
+  timeoutFactor: 1.5,
   tempDirName: 'coverage/stryker-tmp',
   ignorePatterns: ['cdk.out', '.local', 'coverage', 'bench/results'],
   reporters: ['clear-text', 'progress', 'html'],
