@@ -20,6 +20,9 @@ export default {
     enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',
+  // Jest strips types with swc and never type-checks, so no `// @ts-nocheck` is needed; adding one to every file
+  // would break test/lambda/core/request-schemas.test.ts, which compares a generated file with its source text.
+  disableTypeChecks: false,
   // Module-level constants (tables, regexes) run once at import; re-running every test for each of their
   // mutants is what made the first run slow. Their behaviour is still covered through the functions reading them.
   ignoreStatic: true,

@@ -63,30 +63,26 @@ const WHEN: Record<ErrorCode, string> = {
   UPSTREAM_TIMEOUT: 'KVS or the broker did not answer in time',
 };
 
+const ALL_ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+/** Any operation can fail on the server's side: the 5xx codes, read from the status table. */
+const SERVER_FAILURES = ALL_ERROR_CODES.filter((code) => ERROR_STATUS[code] >= 500);
+/** A token route that answers for no single stream: refused or throttled as a whole, or failed. */
+const WHOLE_REQUEST_ERRORS: readonly ErrorCode[] = [
+  'INVALID_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'THROTTLED',
+  ...SERVER_FAILURES,
+];
+
 /** The codes each operation can answer (besides 200), whoever answers: the broker or API Gateway. */
 const ERROR_CODES: Record<OperationId, readonly ErrorCode[]> = {
-  createSession: Object.keys(ERROR_STATUS) as ErrorCode[],
+  createSession: ALL_ERROR_CODES,
   // A refused or failed entry is answered in its place in the 200; these end the whole request.
-  createSessions: [
-    'INVALID_REQUEST',
-    'UNAUTHORIZED',
-    'FORBIDDEN',
-    'THROTTLED',
-    'INTERNAL_ERROR',
-    'UPSTREAM_ERROR',
-    'UPSTREAM_TIMEOUT',
-  ],
-  listStreams: [
-    'INVALID_REQUEST',
-    'UNAUTHORIZED',
-    'FORBIDDEN',
-    'THROTTLED',
-    'INTERNAL_ERROR',
-    'UPSTREAM_ERROR',
-    'UPSTREAM_TIMEOUT',
-  ],
+  createSessions: WHOLE_REQUEST_ERRORS,
+  listStreams: WHOLE_REQUEST_ERRORS,
   // No token: only API Gateway itself (throttling, a web ACL) and an ailing Lambda stand in the way.
-  getOpenApiDocument: ['FORBIDDEN', 'THROTTLED', 'INTERNAL_ERROR', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
+  getOpenApiDocument: ['FORBIDDEN', 'THROTTLED', ...SERVER_FAILURES],
 };
 
 /** Statuses API Gateway answers with instead of the code's own (413, 415), for operations that take a body. */
