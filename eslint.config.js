@@ -1,34 +1,34 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// Import direction (docs/ARCHITECTURE.md): the product (lambda/, lib/, bin/) never reaches into the local emulator
-// or the tests, and the domain (lambda/core) stays pure: no handlers, adapters, CDK, AWS SDK, I/O or environment.
-// Regexes are matched against the import specifier as written ('../kvs/adapter', 'node:fs').
-const PRODUCT_BOUNDARY = [
-  {
-    regex: '^(\\.\\./)+(local|test)(/|$)',
-    message: 'The product (lambda/, lib/, bin/) must not import local mode or tests (docs/ARCHITECTURE.md).',
-  },
-];
-// A Lambda bundle carries only what runs in Lambda: never the CDK app or its constructs.
+// Import direction (docs/ARCHITECTURE.md, "Import direction"): every arrow drawn there is allowed, every other one
+// is refused here, per folder. Regexes are matched against the import specifier as written ('../kvs/adapter',
+// 'node:fs'); `(\.\./)+X` reaches the folder X wherever the importing file sits below its own folder.
+const up = (folders, message) => ({ regex: `^(\\.\\./)+(${folders})(/|$)`, message });
+const lambdaUp = (folders, message) => ({ regex: `^(\\.\\./)+lambda/(${folders})(/|$)`, message });
+// Top-level folders no product code (lambda/, lib/, bin/) imports: local mode, tests and tooling.
+const TOOLING = 'local|test|usage|client|bench|scripts';
+const CDK_PACKAGES = {
+  regex: '^(aws-cdk-lib|constructs|cdk-nag)(/|$)',
+  message: 'lambda/ runs in Lambda: the CDK belongs to lib/ and bin/.',
+};
+// A Lambda bundle carries only what runs in Lambda: never the CDK app, its constructs, local mode, tools or tests.
 const LAMBDA_BOUNDARY = [
-  ...PRODUCT_BOUNDARY,
-  {
-    regex: '^(\\.\\./){2,}(lib|bin|bench|scripts)(/|$)',
-    message:
-      'lambda/ must not import CDK constructs, the app, bench or scripts (they would enter the bundle).',
-  },
-  {
-    regex: '^(aws-cdk-lib|constructs|cdk-nag)(/|$)',
-    message: 'lambda/ runs in Lambda: the CDK belongs to lib/ and bin/.',
-  },
+  up(
+    `lib|bin|${TOOLING}`,
+    'lambda/ imports only lambda/ (docs/ARCHITECTURE.md): anything else would enter the bundle.',
+  ),
+  CDK_PACKAGES,
 ];
+/** Inside lambda/: the sibling folders a layer may not import. */
+const siblings = (folders, who) =>
+  up(folders, `${who} may not import lambda/{${folders.split('|').join(',')}} (docs/ARCHITECTURE.md).`);
 const CORE_BOUNDARY = [
   ...LAMBDA_BOUNDARY,
-  {
-    regex: '^\\.\\./(authorizer|broker|kvs|runtime)(/|$)',
-    message: 'lambda/core is the pure domain: handlers, adapters and runtime import it, never the reverse.',
-  },
+  siblings(
+    'authorizer|broker|kvs|runtime|contract|cognito',
+    'lambda/core is the pure domain: every other layer imports it, never the reverse;',
+  ),
   {
     regex: '^(@aws-sdk|@smithy|@aws-lambda-powertools|@middy|jose)(/|$)',
     message:
@@ -40,6 +40,57 @@ const CORE_BOUNDARY = [
     message: 'lambda/core is the pure domain: no I/O and no process state; take values as parameters.',
   },
 ];
+/** Per folder: its import rules (later entries of the config replace earlier ones for the same files). */
+const IMPORT_RULES = {
+  'lambda/**/*.ts': LAMBDA_BOUNDARY,
+  'lambda/core/**/*.ts': CORE_BOUNDARY,
+  'lambda/contract/**/*.ts': [
+    ...LAMBDA_BOUNDARY,
+    siblings('authorizer|broker|kvs|runtime|cognito', 'lambda/contract (the HTTP contract, pure)'),
+  ],
+  'lambda/kvs/**/*.ts': [
+    ...LAMBDA_BOUNDARY,
+    siblings('authorizer|broker|runtime|contract|cognito', 'lambda/kvs (the adapter)'),
+  ],
+  'lambda/runtime/**/*.ts': [
+    ...LAMBDA_BOUNDARY,
+    siblings('authorizer|broker|kvs|contract|cognito', 'lambda/runtime (cold-start wiring)'),
+  ],
+  'lambda/authorizer/**/*.ts': [...LAMBDA_BOUNDARY, siblings('broker|cognito', 'lambda/authorizer')],
+  'lambda/broker/**/*.ts': [...LAMBDA_BOUNDARY, siblings('authorizer|cognito', 'lambda/broker')],
+  'lambda/cognito/**/*.ts': [
+    ...LAMBDA_BOUNDARY,
+    siblings('authorizer|broker|kvs|runtime|contract', 'lambda/cognito (the Cognito trigger)'),
+  ],
+  'lib/**/*.ts': [
+    up(`bin|${TOOLING}`, 'lib/ (the CDK construct) imports only lambda/ (docs/ARCHITECTURE.md).'),
+    lambdaUp('authorizer|broker|kvs', 'lib/ ships the handlers as bundles: it never imports their code.'),
+  ],
+  'bin/**/*.ts': [
+    up(TOOLING, 'bin/ (the app) imports only lib/, lambda/core and lambda/runtime (docs/ARCHITECTURE.md).'),
+    lambdaUp(
+      'authorizer|broker|kvs|contract|cognito',
+      'bin/ (the app) imports only lib/, lambda/core and lambda/runtime.',
+    ),
+  ],
+  'local/**/*.ts': [
+    up('lib|bin|usage|bench|scripts|test', 'local/ imports only lambda/ and client/ (docs/ARCHITECTURE.md).'),
+    lambdaUp(
+      'runtime|cognito',
+      'local/ runs the handlers behind a stand-in: not the deployed runtime or Cognito.',
+    ),
+  ],
+  'usage/**/*.ts': [
+    up('lib|bin|local|client|bench|scripts|test', 'usage/ imports only lambda/core (docs/ARCHITECTURE.md).'),
+    lambdaUp('authorizer|broker|kvs|contract|runtime|cognito', 'usage/ imports only lambda/core.'),
+  ],
+  'client/**/*.ts': [
+    up(
+      'lambda|lib|bin|local|usage|bench|scripts|test|docs',
+      'client/ (the published client) imports nothing outside itself (docs/ARCHITECTURE.md).',
+    ),
+  ],
+};
 
 export default tseslint.config(
   {
@@ -65,18 +116,13 @@ export default tseslint.config(
     },
   },
   { files: ['local/**', 'bench/**', 'scripts/**', 'bin/**'], rules: { 'no-console': 'off' } },
-  {
-    files: ['lib/**/*.ts', 'bin/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: PRODUCT_BOUNDARY }] },
-  },
-  {
-    files: ['lambda/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: LAMBDA_BOUNDARY }] },
-  },
+  ...Object.entries(IMPORT_RULES).map(([glob, patterns]) => ({
+    files: [glob],
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  })),
   {
     files: ['lambda/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: CORE_BOUNDARY }],
       'no-restricted-globals': [
         'error',
         { name: 'process', message: 'lambda/core reads no environment: configuration is passed in.' },
@@ -99,7 +145,16 @@ export default tseslint.config(
   {
     // Readable in one sitting: files of at most 300 lines and functions of at most 60 (blank lines and comments
     // not counted). A longer one says why in a comment beside its eslint-disable.
-    files: ['lambda/**/*.ts', 'lib/**/*.ts', 'local/**/*.ts', 'client/**/*.ts'],
+    files: [
+      'lambda/**/*.ts',
+      'lib/**/*.ts',
+      'local/**/*.ts',
+      'client/**/*.ts',
+      'usage/**/*.ts',
+      'scripts/**/*.ts',
+      'bench/**/*.ts',
+      'bin/**/*.ts',
+    ],
     rules: {
       'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
       'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],

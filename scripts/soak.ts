@@ -122,9 +122,10 @@ only; fails on any 5xx or connection reset and writes .local/soak-results.json. 
   SOAK_MAX_REQUESTS   at most this many requests (default 2,000,000)
 `;
 
-async function main(): Promise<void> {
+/** The local stack as `npm start` runs it, with its limits high and the emulated quotas off. */
+async function soakBroker() {
   const devKey = await generateDevKey();
-  const broker = await startLocalBroker({
+  return startLocalBroker({
     devKey,
     config: (baseUrl: string) => ({
       ...(defaultLocalConfig(baseUrl) as Record<string, unknown>),
@@ -142,11 +143,11 @@ async function main(): Promise<void> {
       },
     }),
   });
-  // The handlers' log lines go to stdout, as in `npm start`; the soak keeps its own output readable.
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  const issuer = broker.devIssuer!;
-  const tokens = {
+}
+
+/** A valid token, a narrow one and an expired one, from the dev issuer. */
+async function soakTokens(issuer: NonNullable<Awaited<ReturnType<typeof startLocalBroker>>['devIssuer']>) {
+  return {
     good: await issuer.mint({
       sub: 'soak',
       grants: [{ stream: '*', protocols: ['DASH', 'HLS'] }],
@@ -160,6 +161,50 @@ async function main(): Promise<void> {
       issuedAt: new Date(Date.now() - 3_600_000),
     }),
   };
+}
+
+/** What the soak reports: answers per status, 5xx and resets (both must be zero), and memory before and after. */
+function soakResult(run: {
+  statuses: Record<string, Record<number, number>>;
+  errors: Record<string, number>;
+  sent: number;
+  elapsedSeconds: number;
+  before: ReturnType<typeof memory>;
+  after: ReturnType<typeof memory>;
+}) {
+  const { statuses, errors, sent, elapsedSeconds, before, after } = run;
+  const all = Object.values(statuses).flatMap((s) => Object.entries(s));
+  const serverErrors = all.filter(([s]) => Number(s) >= 500).reduce((t, [, c]) => t + c, 0);
+  const resets = (errors.ECONNRESET ?? 0) + (errors.EPIPE ?? 0);
+  return {
+    at: new Date().toISOString(),
+    node: process.version,
+    seconds: SECONDS,
+    concurrency: CONCURRENCY,
+    requests: sent,
+    requestsPerSecond: Math.round(sent / elapsedSeconds),
+    statuses,
+    serverErrors,
+    connectionResets: resets,
+    otherErrors: Object.fromEntries(
+      Object.entries(errors).filter(([e]) => e !== 'ECONNRESET' && e !== 'EPIPE'),
+    ),
+    memory: {
+      gc: typeof globalThis.gc === 'function',
+      before,
+      after,
+      rssGrowthMB: +(after.rssMB - before.rssMB).toFixed(1),
+      heapGrowthMB: +(after.heapUsedMB - before.heapUsedMB).toFixed(1),
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const broker = await soakBroker();
+  // The handlers' log lines go to stdout, as in `npm start`; the soak keeps its own output readable.
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  const tokens = await soakTokens(broker.devIssuer!);
   const base = new URL(broker.url);
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const mix = shots(tokens);
@@ -191,30 +236,8 @@ async function main(): Promise<void> {
   await broker.close();
   process.stdout.write = write;
 
-  const all = Object.values(statuses).flatMap((s) => Object.entries(s));
-  const serverErrors = all.filter(([s]) => Number(s) >= 500).reduce((t, [, c]) => t + c, 0);
-  const resets = (errors.ECONNRESET ?? 0) + (errors.EPIPE ?? 0);
-  const result = {
-    at: new Date().toISOString(),
-    node: process.version,
-    seconds: SECONDS,
-    concurrency: CONCURRENCY,
-    requests: sent,
-    requestsPerSecond: Math.round(sent / elapsedSeconds),
-    statuses,
-    serverErrors,
-    connectionResets: resets,
-    otherErrors: Object.fromEntries(
-      Object.entries(errors).filter(([e]) => e !== 'ECONNRESET' && e !== 'EPIPE'),
-    ),
-    memory: {
-      gc: typeof globalThis.gc === 'function',
-      before,
-      after,
-      rssGrowthMB: +(after.rssMB - before.rssMB).toFixed(1),
-      heapGrowthMB: +(after.heapUsedMB - before.heapUsedMB).toFixed(1),
-    },
-  };
+  const result = soakResult({ statuses, errors, sent, elapsedSeconds, before, after });
+  const { serverErrors, connectionResets: resets } = result;
   await mkdir(new URL('.', RESULTS), { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));

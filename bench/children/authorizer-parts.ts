@@ -4,6 +4,7 @@
 // instead looks 3-6x cheaper than it is in a decision (caches and inline caches still warm). Microseconds per call,
 // medians of rounds, the timer's own cost (an empty piece) subtracted. Rows marked "not deployed" say what a
 // choice would cost (Powertools Logger, middy). Log lines go to stdout (discarded). argv: <rounds>
+import { POLICY_PATHS } from '../../lambda/contract/routes';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -59,16 +60,21 @@ const pieces: Record<string, (turn: Turn) => unknown> = {
     return readGrants(payload, issuer);
   },
   'readGrants + allowPolicy, a grant set not seen before (no memo)': ({ i, payload }) =>
-    allowPolicy(events[i]!.methodArn, {
-      sub: payload.sub!,
-      issuer: issuer.issuer,
-      exp: payload.exp!,
-      grants: grantsOf(payload),
-    }),
+    allowPolicy(
+      events[i]!.methodArn,
+      {
+        sub: payload.sub!,
+        issuer: issuer.issuer,
+        exp: payload.exp!,
+        grants: grantsOf(payload),
+      },
+      POLICY_PATHS,
+    ),
   'readGrants + allowPolicy, a grant set seen before (memo, deployed)': ({ i, payload }) =>
     allowPolicy(
       events[i]!.methodArn,
       { sub: payload.sub!, issuer: issuer.issuer, exp: payload.exp!, grants: grantsOf(payload) },
+      POLICY_PATHS,
       memo,
     ),
   'JsonLogger.addContext': () => lean.addContext(context),

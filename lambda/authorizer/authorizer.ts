@@ -1,6 +1,7 @@
 // The REQUEST authorizer: verify the bearer JWT (jose), read its grants, answer with a policy over ALL of them.
 // Module functions over one state record built per cold start; the hot path is jose plus a few microseconds of
 // ours (README (Performance)).
+import { POLICY_PATHS } from '../contract/routes';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import {
   decodeJwt,
@@ -178,6 +179,7 @@ async function decide(
       exp: payload.exp!,
       grants,
     },
+    POLICY_PATHS,
     state.policyMemo,
   );
   if (!policy) throw new Refusal('UNEXPECTED_METHOD_ARN');

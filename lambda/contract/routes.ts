@@ -1,5 +1,10 @@
 // The one route table of the REST API (docs/api.md). The broker's router, the local gateway, the
 // authorizer's policy resources, the OpenAPI paths and the CDK construct's resources are all derived from it.
+import {
+  compilePolicyPaths,
+  policyResources as corePolicyResources,
+  STREAM_NAME_PARAMETER,
+} from '../core/policy';
 
 export type HttpMethod = 'GET' | 'POST';
 
@@ -62,8 +67,8 @@ export const ROUTES: readonly ApiRoute[] = [
   },
 ];
 
-/** The path parameter that `each-grant` policies replace with a grant's stream pattern. */
-export const STREAM_NAME_PARAMETER = 'streamName';
+/** The path parameter that `each-grant` policies replace with a grant's stream pattern (core/policy.ts). */
+export { STREAM_NAME_PARAMETER };
 
 /**
  * Seconds a browser may cache a CORS preflight answer, locally and deployed. Browsers clamp it
@@ -102,25 +107,10 @@ export function routeOf(method: string, resource: string): ApiRoute | undefined 
   return ROUTES.find((r) => r.method === method && r.path === resource);
 }
 
-/** The guarded routes' resource paths, computed once: `any-caller` and `any-grant` ones whole, `each-grant` ones split at the stream. */
-const GUARDED = ROUTES.filter((r) => r.authorizer === 'jwt');
-const pathsOf = (policy: PolicyScope) =>
-  GUARDED.filter((r) => r.policy === policy).map((r) => `/${r.method}${r.path}`);
-const ANY_CALLER_PATHS = pathsOf('any-caller');
-const ANY_GRANT_PATHS = pathsOf('any-grant');
-const EACH_GRANT_PATHS = pathsOf('each-grant').map((path) => path.split(`{${STREAM_NAME_PARAMETER}}`));
+/** The route table's policy paths, compiled once (core/policy.ts): what the authorizer passes to allowPolicy. */
+export const POLICY_PATHS = compilePolicyPaths(ROUTES);
 
-/**
- * The execute-api resources (`{stageArn}/{METHOD}{path}`) a token with these stream patterns may invoke:
- * `each-grant` routes once per pattern, `any-caller` routes once, `any-grant` routes once when there is a pattern.
- * Open routes need no policy.
- */
+/** The execute-api resources a token with these stream patterns may invoke on this route table. */
 export function policyResources(stageArn: string, streamPatterns: readonly string[]): string[] {
-  // Routes of the whole token first: the policy reads as "discovery, the grid, then each granted stream".
-  const resources = new Set<string>(ANY_CALLER_PATHS.map((path) => stageArn + path));
-  if (streamPatterns.length > 0) for (const path of ANY_GRANT_PATHS) resources.add(stageArn + path);
-  for (const pattern of streamPatterns) {
-    for (const parts of EACH_GRANT_PATHS) resources.add(stageArn + parts.join(pattern));
-  }
-  return [...resources];
+  return corePolicyResources(stageArn, streamPatterns, POLICY_PATHS);
 }

@@ -2,8 +2,11 @@
 
 export function headerValue(headers: Record<string, string | undefined>, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === wanted) return value;
+  // The first header of that name in any case; names of another length are skipped without lowering them.
+  for (const key in headers) {
+    if (key.length === wanted.length && Object.hasOwn(headers, key) && key.toLowerCase() === wanted) {
+      return headers[key];
+    }
   }
   return undefined;
 }

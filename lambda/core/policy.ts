@@ -1,7 +1,6 @@
 // The authorizer's IAM policy (docs/ARCHITECTURE.md): it lists EVERY stream the token grants, never just the one asked
 // for, so the policy API Gateway caches per token can neither over-grant nor wrongly deny another stream.
 import { createHash } from 'node:crypto';
-import { policyResources } from '../contract/routes';
 import { grantsFromClaim, readGrants, type Grant, type GrantSource } from './grants';
 
 export interface PolicyStatement {
@@ -99,24 +98,83 @@ function widen(pattern: string, keep: number): string {
   return stem.length <= keep ? pattern : `${stem.slice(0, keep)}*`;
 }
 
+/** The path parameter that `each-grant` policies replace with a grant's stream pattern. */
+export const STREAM_NAME_PARAMETER = 'streamName';
+
+/**
+ * What the policy needs of a route (lambda/contract/routes.ts ApiRoute): the caller compiles its route table once
+ * (compilePolicyPaths) and passes it in, so the domain does not import the HTTP contract.
+ */
+export interface PolicyRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly authorizer: 'jwt' | 'none';
+  readonly policy?: 'each-grant' | 'any-caller' | 'any-grant';
+}
+
+/** The guarded routes' resource paths: `any-caller` and `any-grant` ones whole, `each-grant` ones split at the stream. */
+export interface PolicyPaths {
+  readonly anyCaller: readonly string[];
+  readonly anyGrant: readonly string[];
+  readonly eachGrant: readonly string[][];
+}
+
+export function compilePolicyPaths(routes: readonly PolicyRoute[]): PolicyPaths {
+  const guarded = routes.filter((r) => r.authorizer === 'jwt');
+  const pathsOf = (policy: PolicyRoute['policy']) =>
+    guarded.filter((r) => r.policy === policy).map((r) => `/${r.method}${r.path}`);
+  return {
+    anyCaller: pathsOf('any-caller'),
+    anyGrant: pathsOf('any-grant'),
+    eachGrant: pathsOf('each-grant').map((path) => path.split(`{${STREAM_NAME_PARAMETER}}`)),
+  };
+}
+
+/**
+ * The execute-api resources (`{stageArn}/{METHOD}{path}`) a token with these stream patterns may invoke:
+ * `each-grant` routes once per pattern, `any-caller` routes once, `any-grant` routes once when there is a pattern.
+ * Open routes need no policy.
+ */
+export function policyResources(
+  stageArn: string,
+  streamPatterns: readonly string[],
+  paths: PolicyPaths,
+): string[] {
+  // Routes of the whole token first: the policy reads as "discovery, the grid, then each granted stream".
+  const resources = new Set<string>(paths.anyCaller.map((path) => stageArn + path));
+  if (streamPatterns.length > 0) for (const path of paths.anyGrant) resources.add(stageArn + path);
+  for (const pattern of streamPatterns) {
+    for (const parts of paths.eachGrant) resources.add(stageArn + parts.join(pattern));
+  }
+  return [...resources];
+}
+
 /**
  * Resources a token may invoke (the route table's guarded routes): discovery, and the session route of each
  * granted stream pattern. With `keep`, patterns are widened to their first `keep` characters (merging those
  * that share them) to bound the policy size.
  */
-export function grantedResources(stageArn: string, grants: readonly Grant[], keep = Infinity): string[] {
+export function grantedResources(
+  stageArn: string,
+  grants: readonly Grant[],
+  paths: PolicyPaths,
+  keep = Infinity,
+): string[] {
   return policyResources(
     stageArn,
     grants.map((g) => widen(g.stream, keep)),
+    paths,
   );
 }
 
-function answer(
-  stageArn: string,
-  context: AuthorizerContext,
-  keep: number,
-  withGrants: boolean,
-): AuthorizerPolicy {
+/** What one answer is built from. */
+interface Draft {
+  stageArn: string;
+  context: AuthorizerContext;
+  paths: PolicyPaths;
+}
+
+function answer({ stageArn, context, paths }: Draft, keep: number, withGrants: boolean): AuthorizerPolicy {
   return {
     principalId: context.sub,
     policyDocument: {
@@ -125,7 +183,7 @@ function answer(
         {
           Action: 'execute-api:Invoke',
           Effect: 'Allow',
-          Resource: grantedResources(stageArn, context.grants, keep),
+          Resource: grantedResources(stageArn, context.grants, paths, keep),
         },
       ],
     },
@@ -134,8 +192,8 @@ function answer(
 }
 
 /** The longest answer, by `keep`, that fits MAX_ANSWER_BYTES (size grows with `keep`: binary search). */
-function fittingAnswer(stageArn: string, context: AuthorizerContext, withGrants: boolean) {
-  const build = (keep: number) => answer(stageArn, context, keep, withGrants);
+function fittingAnswer(draft: Draft, withGrants: boolean) {
+  const build = (keep: number) => answer(draft, keep, withGrants);
   const exact = build(Infinity);
   if (fits(exact)) return exact;
   let [lo, hi] = [0, 256]; // stream patterns are at most 256 characters: keep >= 256 is exact
@@ -186,16 +244,12 @@ function exactAnswer(
 }
 
 /** The exact answer from the memo's shape of this grant set, when it fits; undefined otherwise. */
-function memoisedAnswer(
-  memo: PolicyMemo,
-  stageArn: string,
-  context: AuthorizerContext,
-): AuthorizerPolicy | undefined {
+function memoisedAnswer(memo: PolicyMemo, { stageArn, context, paths }: Draft): AuthorizerPolicy | undefined {
   const grantsJson = JSON.stringify(context.grants);
   const key = `${stageArn}\n${context.issuer}\n${grantsJson}`;
   let shape = memo.shapes.get(key);
   if (!shape) {
-    const resources = grantedResources(stageArn, context.grants);
+    const resources = grantedResources(stageArn, context.grants, paths);
     const empty = exactAnswer({ ...context, sub: '', exp: '' as unknown as number }, resources, grantsJson);
     shape = { resources, grantsJson, bytes: utf8Length(JSON.stringify(empty)) };
     if (memo.shapes.size >= memo.maxEntries) memo.shapes.clear();
@@ -216,14 +270,16 @@ function memoisedAnswer(
 export function allowPolicy(
   methodArn: string,
   context: AuthorizerContext,
+  paths: PolicyPaths,
   memo?: PolicyMemo,
 ): AuthorizerPolicy | undefined {
   const stageArn = apiStageArn(methodArn);
   if (!stageArn) return undefined;
+  const draft: Draft = { stageArn, context, paths };
   return (
-    (memo && memoisedAnswer(memo, stageArn, context)) ??
-    fittingAnswer(stageArn, context, true) ??
-    fittingAnswer(stageArn, context, false) ??
-    answer(stageArn, context, 0, false)
+    (memo && memoisedAnswer(memo, draft)) ??
+    fittingAnswer(draft, true) ??
+    fittingAnswer(draft, false) ??
+    answer(draft, 0, false)
   );
 }

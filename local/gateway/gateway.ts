@@ -24,7 +24,7 @@ import {
   type Stage,
 } from './events';
 import { evaluatePolicy } from './iam';
-import { evaluateWebAcl, webAcl } from './rate-limit';
+import { evaluateWebAcl, webAcl, type WebAcl } from './rate-limit';
 import { RouteTable } from './routing';
 
 export type { AuthorizerHandler } from './authorizer-cache';
@@ -89,12 +89,25 @@ export function requestLineAndHeaderBytes(req: IncomingMessage): number {
   return req.rawHeaders.reduce((sum, v, i) => (i % 2 === 1 ? sum + Buffer.byteLength(v) : sum), line);
 }
 
+/** The stand-in's state: one record that the module functions below take, no closures. */
 interface Gateway {
   options: LocalGatewayOptions;
+  now: () => number;
   stage: Stage;
+  routes: RouteTable;
   maxBodyBytes: number;
   authorize: ReturnType<typeof cachedAuthorizer>;
-  admit: () => boolean;
+  /** API Gateway stage throttling: `rateLimit` per second, bursts up to `burstLimit`. */
+  stageBucket: TokenBucket;
+  /** AWS WAF in front of the stage (local/gateway/rate-limit.ts). */
+  waf: WebAcl;
+}
+
+/** Takes a stage throttle token, or says there is none. */
+function admit(g: Gateway): boolean {
+  if (g.stageBucket.available(g.now()) < 1) return false;
+  g.stageBucket.take();
+  return true;
 }
 
 /** The authorizer's context for the broker, or the gateway response that ends the request. */
@@ -116,7 +129,7 @@ async function authorized(
 
 /** A routed request through throttling, the body cap, the authorizer and the broker. */
 async function invoke(g: Gateway, req: IncomingMessage, r: GatewayRequest): Promise<ProxyResult> {
-  if (!g.admit()) throw new GatewayRefusal('THROTTLED');
+  if (!admit(g)) throw new GatewayRefusal('THROTTLED');
   const body = await readBody(req, g.maxBodyBytes, () => new GatewayRefusal('REQUEST_TOO_LARGE'));
   const context = await authorized(g, r, requestContext(g.stage, r, req.socket.remoteAddress ?? '127.0.0.1'));
   let result: ProxyResult;
@@ -129,21 +142,18 @@ async function invoke(g: Gateway, req: IncomingMessage, r: GatewayRequest): Prom
   return result;
 }
 
-// eslint-disable-next-line max-lines-per-function -- a factory: the request handler and its helpers share the authorizer cache, throttles and limits they close over
-export function createLocalGateway(options: LocalGatewayOptions) {
+function gatewayState(options: LocalGatewayOptions): Gateway {
   const now = options.now ?? Date.now;
-  const stage: Stage = {
-    region: options.region ?? 'local',
-    accountId: options.accountId ?? '000000000000',
-    apiId: options.apiId ?? 'local',
-    stage: options.stage ?? 'local',
-  };
-  const routes = new RouteTable(options.routes ?? ROUTES);
-  // API Gateway stage throttling: `rateLimit` per second, bursts up to `burstLimit`.
-  const stageBucket = new TokenBucket(options.throttle.rateLimit, now(), options.throttle.burstLimit);
-  const gateway: Gateway = {
+  return {
     options,
-    stage,
+    now,
+    stage: {
+      region: options.region ?? 'local',
+      accountId: options.accountId ?? '000000000000',
+      apiId: options.apiId ?? 'local',
+      stage: options.stage ?? 'local',
+    },
+    routes: new RouteTable(options.routes ?? ROUTES),
     maxBodyBytes: options.maxBodyBytes ?? API_GATEWAY_MAX_PAYLOAD_BYTES,
     authorize: cachedAuthorizer(
       options.authorizer,
@@ -151,71 +161,80 @@ export function createLocalGateway(options: LocalGatewayOptions) {
       now,
       options.authorizerTimeoutMs,
     ),
-    admit: () => {
-      if (stageBucket.available(now()) < 1) return false;
-      stageBucket.take();
-      return true;
-    },
+    stageBucket: new TokenBucket(options.throttle.rateLimit, now(), options.throttle.burstLimit),
+    // AWS WAF sits in front of the stage: it sees every request (unknown routes and preflights included) and its
+    // refusals never reach API Gateway, so they spend no stage throttle.
+    waf: webAcl(
+      options.rateLimits ?? { tokenRateLimit: false, ipRateLimit: false },
+      options.corsAllowOrigins,
+    ),
   };
+}
 
-  // AWS WAF sits in front of the stage: it sees every request (unknown routes and preflights included) and its
-  // refusals never reach API Gateway, so they spend no stage throttle.
-  const waf = webAcl(
-    options.rateLimits ?? { tokenRateLimit: false, ipRateLimit: false },
-    options.corsAllowOrigins,
+type Answer = { statusCode: number; headers?: Record<string, unknown>; body?: ProxyResult['body'] };
+
+/** Writes an answer with the request's CORS headers and id; a streamed body goes out as it is read. */
+async function sendAnswer(
+  res: ServerResponse,
+  cors: Record<string, string>,
+  requestId: string,
+  result: Answer,
+) {
+  const resultHeaders = Object.fromEntries(
+    Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]),
   );
+  res.writeHead(result.statusCode, { ...cors, ...resultHeaders, 'x-amzn-RequestId': requestId });
+  if (result.body === undefined || typeof result.body === 'string') res.end(result.body);
+  // A streamed answer goes out as it is read (response streaming); a failure mid-body cuts the connection.
+  else await pipeline(result.body instanceof Readable ? result.body : Readable.fromWeb(result.body), res);
+}
 
-  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const wafBlocked = evaluateWebAcl(waf, req, now());
-    if (wafBlocked) {
-      res.writeHead(wafBlocked.statusCode, wafBlocked.headers).end(wafBlocked.body);
-      return;
-    }
-    const requestId = randomUUID();
-    const headers = headersOf(req);
-    const cors = corsHeaders(headers.origin, options.corsAllowOrigins);
-    const send = async (result: {
-      statusCode: number;
-      headers?: Record<string, unknown>;
-      body?: ProxyResult['body'];
-    }) => {
-      const resultHeaders = Object.fromEntries(
-        Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]),
-      );
-      res.writeHead(result.statusCode, { ...cors, ...resultHeaders, 'x-amzn-RequestId': requestId });
-      if (result.body === undefined || typeof result.body === 'string') res.end(result.body);
-      // A streamed answer goes out as it is read (response streaming); a failure mid-body cuts the connection.
-      else await pipeline(result.body instanceof Readable ? result.body : Readable.fromWeb(result.body), res);
-    };
-    try {
-      if (requestLineAndHeaderBytes(req) > API_GATEWAY_MAX_HEADER_BYTES)
-        throw new GatewayRefusal('REQUEST_TOO_LARGE');
-      const url = URL.parse(req.url ?? '/', 'http://local');
-      if (!url) throw new GatewayRefusal('BAD_REQUEST_PARAMETERS');
-      const method = req.method ?? 'GET';
-      const preflight =
-        method === 'OPTIONS' && options.corsAllowOrigins.length > 0 && routes.preflight(url.pathname);
-      if (preflight) return await send({ statusCode: 204, headers: preflight });
-      const matched = routes.match(method, url.pathname);
-      if (!matched) throw new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN');
-      if (matched === 'BAD_REQUEST_PARAMETERS') throw new GatewayRefusal(matched);
-      // extendedRequestId: API Gateway's own id, which a client cannot choose (unlike requestId, which a client can
-      // set with x-amzn-RequestId); audit lines correlate by it.
-      const extendedRequestId = randomBytes(12).toString('base64');
-      await send(
-        await invoke(gateway, req, {
-          requestId,
-          extendedRequestId,
-          method,
-          url,
-          headers,
-          matched,
-          nowMs: now(),
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof GatewayRefusal)) throw error;
-      await send(gatewayResponse(error.type, requestId));
-    }
-  };
+/** Routing, preflight and the routed request: the answer, or a GatewayRefusal. */
+async function route(
+  g: Gateway,
+  req: IncomingMessage,
+  requestId: string,
+  headers: GatewayRequest['headers'],
+) {
+  if (requestLineAndHeaderBytes(req) > API_GATEWAY_MAX_HEADER_BYTES)
+    throw new GatewayRefusal('REQUEST_TOO_LARGE');
+  const url = URL.parse(req.url ?? '/', 'http://local');
+  if (!url) throw new GatewayRefusal('BAD_REQUEST_PARAMETERS');
+  const method = req.method ?? 'GET';
+  const preflight =
+    method === 'OPTIONS' && g.options.corsAllowOrigins.length > 0 && g.routes.preflight(url.pathname);
+  if (preflight) return { statusCode: 204, headers: preflight };
+  const matched = g.routes.match(method, url.pathname);
+  if (!matched) throw new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN');
+  if (matched === 'BAD_REQUEST_PARAMETERS') throw new GatewayRefusal(matched);
+  // extendedRequestId: API Gateway's own id, which a client cannot choose (unlike requestId, which a client can
+  // set with x-amzn-RequestId); audit lines correlate by it.
+  const extendedRequestId = randomBytes(12).toString('base64');
+  return invoke(g, req, { requestId, extendedRequestId, method, url, headers, matched, nowMs: g.now() });
+}
+
+/** One request through WAF, the stage and the route, answered as API Gateway would. */
+async function handleGatewayRequest(g: Gateway, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const wafBlocked = evaluateWebAcl(g.waf, req, g.now());
+  if (wafBlocked) {
+    res.writeHead(wafBlocked.statusCode, wafBlocked.headers).end(wafBlocked.body);
+    return;
+  }
+  const requestId = randomUUID();
+  const headers = headersOf(req);
+  const cors = corsHeaders(headers.origin, g.options.corsAllowOrigins);
+  let answer: Answer;
+  try {
+    answer = await route(g, req, requestId, headers);
+  } catch (error) {
+    if (!(error instanceof GatewayRefusal)) throw error;
+    answer = gatewayResponse(error.type, requestId);
+  }
+  await sendAnswer(res, cors, requestId, answer);
+}
+
+/** The stand-in as a request handler over a fresh state (module functions over one record, no closures). */
+export function createLocalGateway(options: LocalGatewayOptions) {
+  const g = gatewayState(options);
+  return (req: IncomingMessage, res: ServerResponse) => handleGatewayRequest(g, req, res);
 }

@@ -89,3 +89,88 @@ describe('the product never imports local mode or tests, and a Lambda never the 
     expect(await violations(file, code)).toEqual([]);
   });
 });
+
+// Every arrow not drawn in docs/ARCHITECTURE.md ("Import direction") is refused, folder by folder: one planted
+// import per refused arrow, and the drawn arrows beside them pass.
+describe('each folder imports only what docs/ARCHITECTURE.md draws', () => {
+  it.each([
+    // lambda/core: nothing else of lambda/.
+    ['lambda/core/planted.ts', "import { ROUTES } from '../contract/routes';"],
+    ['lambda/core/planted.ts', "import '../cognito/mapping';"],
+    ['lambda/core/schemas/planted.ts', "import '../../contract/routes';"],
+    ['lambda/core/planted.ts', "import '../../usage/report';"],
+    ['lambda/core/planted.ts', "import '../../client/index';"],
+    // lambda/contract: only core.
+    ['lambda/contract/planted.ts', "import '../kvs/adapter';"],
+    ['lambda/contract/planted.ts', "import '../broker/handler';"],
+    ['lambda/contract/planted.ts', "import '../runtime/env';"],
+    // lambda/kvs and lambda/runtime: only core.
+    ['lambda/kvs/planted.ts', "import '../contract/routes';"],
+    ['lambda/kvs/planted.ts', "import '../runtime/env';"],
+    ['lambda/runtime/planted.ts', "import '../kvs/adapter';"],
+    ['lambda/runtime/planted.ts', "import '../contract/routes';"],
+    // The handlers: not each other, not the Cognito trigger.
+    ['lambda/authorizer/planted.ts', "import '../broker/handler';"],
+    ['lambda/broker/planted.ts', "import '../authorizer/authorizer';"],
+    ['lambda/broker/planted.ts', "import '../cognito/mapping';"],
+    ['lambda/cognito/planted.ts', "import '../runtime/env';"],
+    ['lambda/cognito/planted.ts', "import '../contract/routes';"],
+    ['lambda/broker/planted.ts', "import '../../usage/format';"],
+    ['lambda/broker/planted.ts', "import '../../client/index';"],
+    // lib: lambda's pure parts and runtime, never the handlers' code, tools, local mode or the client.
+    ['lib/planted.ts', "import '../lambda/broker/handler';"],
+    ['lib/planted.ts', "import '../lambda/kvs/adapter';"],
+    ['lib/planted.ts', "import '../usage/sources';"],
+    ['lib/planted.ts', "import '../client/index';"],
+    ['lib/planted.ts', "import '../bin/app';"],
+    ['lib/planted.ts', "import '../scripts/build';"],
+    // bin: lib, core and runtime only.
+    ['bin/planted.ts', "import '../lambda/contract/routes';"],
+    ['bin/planted.ts', "import '../usage/report';"],
+    // local: the handlers, adapter, contract, core and client; not lib, usage, tools, the runtime or Cognito.
+    ['local/planted.ts', "import '../lib/kvs-session-broker';"],
+    ['local/usage/planted.ts', "import '../../usage/attribution';"],
+    ['local/planted.ts', "import '../scripts/build';"],
+    ['local/planted.ts', "import '../lambda/runtime/env';"],
+    ['local/planted.ts', "import '../lambda/cognito/mapping';"],
+    // usage: core only.
+    ['usage/planted.ts', "import '../local/usage/api';"],
+    ['usage/planted.ts', "import '../lib/usage-metrics';"],
+    ['usage/planted.ts', "import '../lambda/contract/routes';"],
+    ['usage/planted.ts', "import '../client/index';"],
+    // client: nothing outside itself.
+    ['client/planted.ts', "import '../lambda/core/errors';"],
+    ['client/planted.ts', "import '../local/app';"],
+  ])('%s refuses: %s', async (file, code) => {
+    expect(await violations(file, code)).toEqual(['no-restricted-imports']);
+  });
+
+  it.each([
+    ['lambda/contract/planted.ts', "import '../core/errors';"],
+    ['lambda/kvs/planted.ts', "import '../core/errors';"],
+    ['lambda/runtime/planted.ts', "import '../core/config';"],
+    ['lambda/cognito/planted.ts', "import '../core/grants';"],
+    ['lambda/authorizer/planted.ts', "import '../contract/routes';\nimport '../runtime/env';"],
+    ['lambda/broker/planted.ts', "import '../kvs/adapter';\nimport '../contract/routes';"],
+    ['lib/planted.ts', "import '../lambda/contract/waf';\nimport '../lambda/cognito/mapping';"],
+    ['bin/planted.ts', "import '../lib/index';\nimport '../lambda/runtime/env';"],
+    ['local/planted.ts', "import '../lambda/broker/handler';\nimport '../client/index';"],
+    ['usage/planted.ts', "import '../lambda/core/telemetry-queries';"],
+    ['client/planted.ts', "import './errors';"],
+    ['bench/planted.ts', "import '../lib/index';\nimport '../local/app';"],
+    ['scripts/planted.ts', "import '../lib/index';\nimport '../local/app';"],
+  ])('%s may: %s', async (file, code) => {
+    expect(await violations(file, code)).toEqual([]);
+  });
+});
+
+describe('size: files of 300 lines and functions of 60 in every folder with code', () => {
+  const long = `export function f() {\n${'  void 0;\n'.repeat(61)}}\n`;
+  it.each(['lambda/core', 'lib', 'local', 'client', 'usage', 'scripts', 'bench', 'bin'])(
+    '%s',
+    async (folder) => {
+      const [result] = await eslint.lintText(long, { filePath: `${folder}/planted.ts` });
+      expect(result!.messages.map((m) => m.ruleId)).toContain('max-lines-per-function');
+    },
+  );
+});

@@ -1,5 +1,6 @@
 // The authorizer's policy, evaluated the way API Gateway evaluates a cached policy (local/gateway/iam.ts), allows a
 // stream exactly when a grant covers it: a cached answer can neither over-grant nor wrongly refuse (docs/ARCHITECTURE.md).
+import { POLICY_PATHS } from '../../lambda/contract/routes';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { matchesStream, type Grant } from '../../lambda/core/grants';
@@ -22,7 +23,11 @@ describe('the authorizer policy under API Gateway policy evaluation', () => {
     fc.assert(
       fc.property(fc.array(grant, { maxLength: 4 }), name, name, (grants, first, other) => {
         // The policy is built for the first request and cached; it is then applied to another stream.
-        const policy = allowPolicy(sessionArn(first), { sub: 'u', issuer: 'i', exp: 1, grants })!;
+        const policy = allowPolicy(
+          sessionArn(first),
+          { sub: 'u', issuer: 'i', exp: 1, grants },
+          POLICY_PATHS,
+        )!;
         const covered = grants.some((g) => matchesStream(g.stream, other));
         expect(evaluatePolicy(policy.policyDocument, sessionArn(other))).toBe(covered ? 'ALLOW' : 'DENY');
       }),
@@ -31,12 +36,16 @@ describe('the authorizer policy under API Gateway policy evaluation', () => {
   });
 
   it('always allows discovery and never another route', () => {
-    const policy = allowPolicy(sessionArn('cam-1'), {
-      sub: 'u',
-      issuer: 'i',
-      exp: 1,
-      grants: [{ stream: '*', modes: ['LIVE'], protocols: ['DASH'] }],
-    })!;
+    const policy = allowPolicy(
+      sessionArn('cam-1'),
+      {
+        sub: 'u',
+        issuer: 'i',
+        exp: 1,
+        grants: [{ stream: '*', modes: ['LIVE'], protocols: ['DASH'] }],
+      },
+      POLICY_PATHS,
+    )!;
     expect(evaluatePolicy(policy.policyDocument, `${STAGE}/GET/v1/streams`)).toBe('ALLOW');
     expect(evaluatePolicy(policy.policyDocument, `${STAGE}/DELETE/v1/streams/cam-1/sessions`)).toBe('DENY');
     expect(evaluatePolicy(policy.policyDocument, `${STAGE}/POST/v1/admin`)).toBe('DENY');

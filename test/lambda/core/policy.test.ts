@@ -1,3 +1,4 @@
+import { POLICY_PATHS } from '../../../lambda/contract/routes';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { Grant } from '../../../lambda/core/grants';
@@ -20,7 +21,9 @@ describe('allowPolicy', () => {
       { stream: 'cam-1', modes: ['LIVE' as const], protocols: ['DASH' as const] },
       { stream: 'site7-*', modes: ['ON_DEMAND' as const], protocols: ['HLS' as const] },
     ];
-    expect(allowPolicy(ARN, { sub: 'user-1', issuer: 'https://idp/', exp: 1795600800, grants })).toEqual({
+    expect(
+      allowPolicy(ARN, { sub: 'user-1', issuer: 'https://idp/', exp: 1795600800, grants }, POLICY_PATHS),
+    ).toEqual({
       principalId: 'user-1',
       policyDocument: {
         Version: '2012-10-17',
@@ -42,7 +45,7 @@ describe('allowPolicy', () => {
   });
 
   it('allows only discovery to a token without grants', () => {
-    const policy = allowPolicy(ARN, { sub: 'u', issuer: 'i', exp: 1, grants: [] });
+    const policy = allowPolicy(ARN, { sub: 'u', issuer: 'i', exp: 1, grants: [] }, POLICY_PATHS);
     expect(policy?.policyDocument.Statement[0]?.Resource).toEqual([`${STAGE}/GET/v1/streams`]);
   });
 
@@ -50,7 +53,7 @@ describe('allowPolicy', () => {
     'refuses the method ARN "%s"',
     (arn) => {
       expect(apiStageArn(arn)).toBeUndefined();
-      expect(allowPolicy(arn, { sub: 'u', issuer: 'i', exp: 1, grants: [] })).toBeUndefined();
+      expect(allowPolicy(arn, { sub: 'u', issuer: 'i', exp: 1, grants: [] }, POLICY_PATHS)).toBeUndefined();
     },
   );
 });
@@ -95,7 +98,11 @@ describe('allowPolicy size bound', () => {
 
   it('holds at the cap: 100 grants of 256-character patterns, every stream still allowed by the policy', () => {
     expect(worst.every((g) => g.stream.length === 256)).toBe(true);
-    const policy = allowPolicy(LONG_ARN, { sub: SUB, issuer: ISSUER, exp: 1795600800, grants: worst })!;
+    const policy = allowPolicy(
+      LONG_ARN,
+      { sub: SUB, issuer: ISSUER, exp: 1795600800, grants: worst },
+      POLICY_PATHS,
+    )!;
     expect(bytes(policy)).toBeLessThan(MAX_ANSWER_BYTES);
     expect(MAX_ANSWER_BYTES).toBe(8192);
     for (const g of worst) expect(allows(policy, g.stream.replace('*', 'x'))).toBe(true);
@@ -118,7 +125,7 @@ describe('allowPolicy size bound', () => {
       modes: ['LIVE' as const],
       protocols: ['DASH' as const],
     }));
-    const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants })!;
+    const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants }, POLICY_PATHS)!;
     expect(bytes(policy)).toBeLessThan(MAX_ANSWER_BYTES);
     expect(policy.context.grants === JSON.stringify(grants)).toBe(true);
     // The longest merge that fits: stem0..stem9 stay exact, stem10..stem19 become stem1*.
@@ -137,7 +144,7 @@ describe('allowPolicy size bound', () => {
 
   it('stays exact when it fits (no merging)', () => {
     const grants = [fullGrant('cam-1'), fullGrant('cam-2')];
-    const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants })!;
+    const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants }, POLICY_PATHS)!;
     expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
       `${LONG_STAGE}/GET/v1/streams`,
       `${LONG_STAGE}/POST/v1/sessions`,
@@ -159,7 +166,11 @@ describe('allowPolicy size bound', () => {
     const sub = fc.oneof(fc.string({ minLength: 1, maxLength: 256 }), fc.constant(SUB));
     fc.assert(
       fc.property(fc.array(arbGrant, { maxLength: 100, size: 'max' }), sub, (grants, principal) => {
-        const policy = allowPolicy(LONG_ARN, { sub: principal, issuer: ISSUER, exp: 1795600800, grants })!;
+        const policy = allowPolicy(
+          LONG_ARN,
+          { sub: principal, issuer: ISSUER, exp: 1795600800, grants },
+          POLICY_PATHS,
+        )!;
         expect(bytes(policy)).toBeLessThan(MAX_ANSWER_BYTES);
         for (const g of grants) expect(allows(policy, g.stream.replace('*', 'q'))).toBe(true);
         const claims = { sub: principal, iss: ISSUER, exp: 1795600800, kvs: grants };
@@ -198,7 +209,9 @@ describe('allowPolicy with a memo of answer shapes per grant set', () => {
         const memo = createPolicyMemo();
         for (const principal of [first, second, first]) {
           const context = { sub: principal, issuer: 'https://idp/', exp: 1795600800, grants };
-          expect(allowPolicy(arn, context, memo)).toEqual(allowPolicy(arn, context));
+          expect(allowPolicy(arn, context, POLICY_PATHS, memo)).toEqual(
+            allowPolicy(arn, context, POLICY_PATHS),
+          );
         }
       }),
       { numRuns: 300 },
@@ -213,15 +226,21 @@ describe('allowPolicy with a memo of answer shapes per grant set', () => {
       protocols: ['DASH' as const],
     }));
     const size = (sub: string) =>
-      Buffer.byteLength(JSON.stringify(allowPolicy(arn, { sub, issuer: 'i', exp: 1795600800, grants })));
+      Buffer.byteLength(
+        JSON.stringify(allowPolicy(arn, { sub, issuer: 'i', exp: 1795600800, grants }, POLICY_PATHS)),
+      );
     // Exact: no pattern widened (these grants name streams exactly, so a widened one ends in `*`).
     const exactAt = (sub: string) =>
-      allowPolicy(arn, {
-        sub,
-        issuer: 'i',
-        exp: 1795600800,
-        grants,
-      })!.policyDocument.Statement[0]!.Resource.every((r) => !r.includes('*'));
+      allowPolicy(
+        arn,
+        {
+          sub,
+          issuer: 'i',
+          exp: 1795600800,
+          grants,
+        },
+        POLICY_PATHS,
+      )!.policyDocument.Statement[0]!.Resource.every((r) => !r.includes('*'));
     let pad = 1;
     while (exactAt('x'.repeat(pad + 1))) pad += 1;
     // The sub is written twice (principalId and context), so the answer grows 2 bytes a character: the last exact
@@ -239,8 +258,10 @@ describe('allowPolicy with a memo of answer shapes per grant set', () => {
         for (const exp of [1795600800, 17956008000]) {
           const memo = createPolicyMemo();
           const context = { sub: unit.repeat(n), issuer: 'i', exp, grants };
-          allowPolicy(arn, { ...context, sub: 'warm' }, memo);
-          expect(allowPolicy(arn, context, memo)).toEqual(allowPolicy(arn, context));
+          allowPolicy(arn, { ...context, sub: 'warm' }, POLICY_PATHS, memo);
+          expect(allowPolicy(arn, context, POLICY_PATHS, memo)).toEqual(
+            allowPolicy(arn, context, POLICY_PATHS),
+          );
         }
       }
     }
@@ -254,8 +275,8 @@ describe('allowPolicy with a memo of answer shapes per grant set', () => {
       exp: 1,
       grants: [{ stream: 'cam-1', modes: ['LIVE' as const], protocols: ['DASH' as const] }],
     };
-    allowPolicy(arn, context, memo)!.policyDocument.Statement[0]!.Resource.push('tampered');
-    expect(allowPolicy(arn, context, memo)).toEqual(allowPolicy(arn, context));
+    allowPolicy(arn, context, POLICY_PATHS, memo)!.policyDocument.Statement[0]!.Resource.push('tampered');
+    expect(allowPolicy(arn, context, POLICY_PATHS, memo)).toEqual(allowPolicy(arn, context, POLICY_PATHS));
   });
 
   it('stays within its bound: a full memo starts over', () => {
@@ -269,6 +290,7 @@ describe('allowPolicy with a memo of answer shapes per grant set', () => {
           exp: 1,
           grants: [{ stream: `cam-${i}`, modes: ['LIVE' as const], protocols: ['DASH' as const] }],
         },
+        POLICY_PATHS,
         memo,
       );
       expect(memo.shapes.size).toBeLessThanOrEqual(3);
