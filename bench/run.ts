@@ -230,6 +230,21 @@ async function setup(dir: string, log: (s: string) => void): Promise<Setup & { c
   return { dir, bundles, keys, lambdaEnv, emulators: { plain, quotas }, log, close };
 }
 
+/** Writes bench/results/latest.json and latest.md and prints the table. */
+async function writeResults(report: Record<string, unknown>): Promise<void> {
+  mkdirSync(`${ROOT}bench/results`, { recursive: true });
+  const resultsFile = `${ROOT}bench/results/latest.json`;
+  // Formatted as the repository formats them, so that `prettier --check .` (which reads only the root ignore
+  // files) passes with results in the work tree.
+  const pretty = async (text: string, filepath: string) =>
+    format(text, { ...(await resolveConfig(filepath)), filepath });
+  writeFileSync(resultsFile, await pretty(JSON.stringify(report), resultsFile));
+  const table = render(report);
+  const tableFile = `${ROOT}bench/results/latest.md`;
+  writeFileSync(tableFile, await pretty(table, tableFile));
+  console.log(`${table}\n\nwritten to bench/results/latest.md and bench/results/latest.json`);
+}
+
 async function main(): Promise<void> {
   const began = Date.now();
   const loadBefore = loadavg();
@@ -279,17 +294,7 @@ async function main(): Promise<void> {
       after: loadavg().map((l) => round(l, 1)),
     };
     report.durationSeconds = round((Date.now() - began) / 1000, 0);
-    mkdirSync(`${ROOT}bench/results`, { recursive: true });
-    const resultsFile = `${ROOT}bench/results/latest.json`;
-    // Formatted as the repository formats them, so that `prettier --check .` (which reads only the root ignore
-    // files) passes with results in the work tree.
-    const pretty = async (text: string, filepath: string) =>
-      format(text, { ...(await resolveConfig(filepath)), filepath });
-    writeFileSync(resultsFile, await pretty(JSON.stringify(report), resultsFile));
-    const table = render(report);
-    const tableFile = `${ROOT}bench/results/latest.md`;
-    writeFileSync(tableFile, await pretty(table, tableFile));
-    console.log(`${table}\n\nwritten to bench/results/latest.md and bench/results/latest.json`);
+    await writeResults(report);
   } finally {
     await s.close();
     rmSync(dir, { recursive: true, force: true });

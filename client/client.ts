@@ -2,6 +2,7 @@
 // /v1/sessions, a grid) and listStreams (GET /v1/streams), with typed errors and THROTTLED retries. Depends on
 // nothing but a fetch.
 import { BrokerClientError, errorFromResponse } from './errors';
+import { localStorageViewerIdStore, viewerIdSource, type ViewerIdStore } from './viewer-id';
 import { retryDefaults, withThrottleRetries, type RetryNotice, type RetryOptions } from './retry';
 import {
   resolveEnvironment,
@@ -25,6 +26,12 @@ export interface BrokerClientOptions {
   onRetry?: (notice: RetryNotice) => void;
   /** Host services; each defaults to the global one. */
   env?: Partial<Environment>;
+  /**
+   * The device's viewerId, sent with every session (docs/api.md, Seats): a fixed id, a store that keeps a
+   * generated one between runs, or false to send none. A request's own viewerId wins.
+   * @default localStorage in browsers, else an id kept for this client's life
+   */
+  viewerId?: string | ViewerIdStore | false;
 }
 
 export interface CallOptions {
@@ -105,6 +112,15 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
   const env = resolveEnvironment(options.env);
   const retry = retryDefaults(options.retry);
   const base = options.baseUrl.replace(/\/+$/, '');
+  const viewer =
+    options.viewerId === false
+      ? undefined
+      : typeof options.viewerId === 'string'
+        ? () => Promise.resolve(options.viewerId as string)
+        : viewerIdSource(options.viewerId ?? localStorageViewerIdStore(), env.random);
+  /** A session body with the device's viewerId, unless it names its own. */
+  const withViewer = async <T extends { viewerId?: string }>(body: T): Promise<T> =>
+    viewer && body.viewerId === undefined ? { ...body, viewerId: await viewer() } : body;
 
   async function authorization(): Promise<string> {
     const token = typeof options.token === 'function' ? await options.token() : options.token;
@@ -167,7 +183,7 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       const answer = await request(
         'POST',
         `/v1/streams/${encodeURIComponent(streamName)}/sessions`,
-        body,
+        await withViewer(body),
         call,
       );
       if (!isSession(answer)) {
@@ -179,7 +195,8 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       return answer;
     },
     async sessions(requests, call = {}) {
-      const answer = await request('POST', '/v1/sessions', { sessions: requests }, call);
+      const sessions = await Promise.all(requests.map(withViewer));
+      const answer = await request('POST', '/v1/sessions', { sessions }, call);
       if (!isGrid(answer, requests.length)) {
         throw new BrokerClientError(
           'UNEXPECTED_RESPONSE',

@@ -2,7 +2,7 @@
 // session takes over at the next manifest refresh or fragment without reloading the player.
 import { createSessionUrl, type SessionUrl } from './session-url';
 
-interface RequestLike {
+export interface RequestLike {
   url: string;
 }
 

@@ -5,17 +5,17 @@ import { createPlaylistContinuity } from './hls-playlist';
 import { createSessionUrl, type SessionUrl } from './session-url';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- hls.js's loader signature, taken structurally */
-interface LoaderCallbacksLike {
+export interface LoaderCallbacksLike {
   onSuccess(response: { data?: unknown }, ...rest: any[]): void;
 }
 
-interface LoaderLike {
+export interface LoaderLike {
   load(context: { url: string }, config: any, callbacks: LoaderCallbacksLike): void;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a mixin's base must take any constructor arguments
-type LoaderClass = new (...args: any[]) => LoaderLike;
+export type LoaderClass = new (...args: any[]) => LoaderLike;
 
 /** The part of hls.js's Hls the adapter uses. */
 export interface HlsLike {

@@ -11,17 +11,19 @@ export type {
 export { BrokerClientError, BROKER_ERROR_CODES, isBrokerClientError, parseRetryAfter } from './errors';
 export type { BrokerClientErrorDetails, BrokerErrorCode, ClientErrorCode } from './errors';
 export { retryDelayMs } from './retry';
+export { localStorageViewerIdStore, newViewerId, VIEWER_ID_KEY } from './viewer-id';
+export type { ViewerIdStore } from './viewer-id';
 export type { RetryNotice, RetryOptions } from './retry';
 export { createSessionRenewal } from './renewal';
 export type { SessionRenewal, SessionRenewalOptions } from './renewal';
 export { createSessionUrl } from './session-url';
 export type { SessionUrl } from './session-url';
 export { followDashSessions } from './dash';
-export type { DashPlayerLike, SessionLink } from './dash';
+export type { DashPlayerLike, RequestLike, SessionLink } from './dash';
 export { hlsSessionConfig, renewingLoader } from './hls';
 export { createPlaylistContinuity } from './hls-playlist';
 export type { PlaylistContinuity } from './hls-playlist';
-export type { HlsLike } from './hls';
+export type { HlsLike, LoaderCallbacksLike, LoaderClass, LoaderLike } from './hls';
 export type {
   Environment,
   FetchLike,

@@ -24,6 +24,8 @@ export interface SessionRequest {
   containerFormat?: 'FRAGMENTED_MP4' | 'MPEG_TS';
   /** HLS only. */
   discontinuityMode?: 'ALWAYS' | 'NEVER' | 'ON_DISCONTINUITY';
+  /** The device's stable id (seats); the client fills it in (BrokerClientOptions.viewerId). */
+  viewerId?: string;
 }
 
 /** A playback session. `url` carries a credential (its SessionToken): never log or persist it. */

@@ -3,14 +3,27 @@ export * from './kvs-session-broker';
 export * from './kvs-session-broker-stack';
 export * from './usage-dashboard';
 export { LAMBDA_BUNDLES, lambdaBundleDirectory, type LambdaBundleName } from './lambda-bundles';
+export type {
+  BrokerConfigInput,
+  IssuerConfigInput,
+  JwsAlgorithm,
+  LocalStreamConfigInput,
+  RateLimitRule,
+} from './broker-config-input';
 export {
   ConfigError,
+  configSchema,
   parseConfig,
+  PLAYBACK_MODES,
+  PROTOCOLS,
   type BrokerConfig,
-  type BrokerConfigInput,
   type IssuerConfig,
   type ParseConfigOptions,
   type PlaybackMode,
   type Protocol,
 } from '../lambda/core/config';
 export * from './cognito-grants';
+export { RateLimitWebAcl, type RateLimitWebAclProps } from './ip-rate-limit';
+export { KvsSavedQueries, type KvsSavedQueriesProps } from './saved-queries';
+export { KVS_PLAYBACK_BYTE_METRICS, type KvsPlaybackByteMetric } from './usage-metrics';
+export type { RateLimitSettings } from '../lambda/contract/waf';

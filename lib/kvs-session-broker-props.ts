@@ -3,7 +3,8 @@ import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { parseConfig, type BrokerConfig, type BrokerConfigInput } from '../lambda/core/config';
+import { parseConfig, type BrokerConfig } from '../lambda/core/config';
+import type { BrokerConfigInput } from './broker-config-input';
 import { CONFIG_ENV } from '../lambda/runtime/env';
 import { runtimeProblem } from './broker-function';
 import { refuseInvalidProps } from './invalid-props';
@@ -105,6 +106,20 @@ export interface KvsSessionBrokerProps {
   readonly webAclArn?: string;
 
   /**
+   * Point-in-time recovery of the viewer-state table (made only when the config asks for revocation or seats):
+   * continuous backups for 35 days, billed per GB-month of the (small) table.
+   * @default true
+   */
+  readonly statePointInTimeRecovery?: boolean;
+
+  /**
+   * What happens to the viewer-state table when the stack is deleted. Revocations must outlive a redeploy of the
+   * stack, so it is kept by default, like the log groups.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly stateRemovalPolicy?: RemovalPolicy;
+
+  /**
    * Name of the REST API; also the ApiName dimension of its CloudWatch metrics, so keep it unique.
    * @default `${stackName}-${constructId}`
    */
@@ -121,13 +136,16 @@ export const KVS_SESSION_BROKER_DEFAULTS = {
   logLevel: 'INFO' as BrokerLogLevel,
   executionLogLevel: apigw.MethodLoggingLevel.ERROR,
   apiGatewayCloudWatchRole: false,
+  statePointInTimeRecovery: true,
+  stateRemovalPolicy: RemovalPolicy.RETAIN,
 } as const;
 
 /** The authorizer verifies one JWT (JWKS usually cached); a cold JWKS fetch fits well inside this. */
 export const AUTHORIZER_TIMEOUT = Duration.seconds(10);
 /**
  * API Gateway gives up on a REST integration after 29 s ("Integration timeout: 50 milliseconds - 29 seconds",
- * API Gateway quotas). The broker's KVS calls share a 25 s budget (KVS_BUDGET_MS); the function stops at 28 s,
+ * API Gateway quotas). The broker's viewer-state calls share a 2 s budget (STATE_BUDGET_MS), then its KVS calls a
+ * 25 s one (KVS_BUDGET_MS); the function stops at 28 s,
  * before API Gateway, so that even a stuck invocation ends as a Lambda error the alarms see.
  */
 export const BROKER_TIMEOUT = Duration.seconds(28);

@@ -2,7 +2,7 @@
 import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { BrokerConfigInput } from '../lambda/core/config';
+import type { BrokerConfigInput } from './broker-config-input';
 import { KvsSessionBroker, type KvsSessionBrokerProps } from './kvs-session-broker';
 import { KvsUsageDashboard, type KvsUsageDashboardProps } from './usage-dashboard';
 

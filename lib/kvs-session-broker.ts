@@ -12,7 +12,7 @@ import {
   PREFLIGHT_MAX_AGE_SECONDS,
   ROUTES,
 } from '../lambda/contract/routes';
-import type { BrokerConfig } from '../lambda/core/config';
+import { needsViewerState, type BrokerConfig } from '../lambda/core/config';
 import { accessLogFormat } from './access-log';
 import { addApiGatewayAccount } from './api-gateway-account';
 import { BrokerFunction } from './broker-function';
@@ -29,6 +29,7 @@ import {
   type KvsSessionBrokerProps,
 } from './kvs-session-broker-props';
 import { brokerKvsStatements, streamArns } from './stream-permissions';
+import { ViewerStateTable } from './viewer-state-table';
 
 export * from './kvs-session-broker-props';
 
@@ -64,6 +65,8 @@ export class KvsSessionBroker extends Construct {
    * `config.api.ipRateLimit` are false or `webAclArn` is given.
    */
   readonly rateLimitWebAcl?: RateLimitWebAcl;
+  /** The viewer-state table (revocations, seats), when the config asks for either (docs/api.md). */
+  readonly stateTable: ViewerStateTable | undefined;
 
   constructor(scope: Construct, id: string, props: KvsSessionBrokerProps) {
     super(scope, id);
@@ -79,6 +82,7 @@ export class KvsSessionBroker extends Construct {
     for (const statement of brokerKvsStatements(this, config.streams)) brokerFn.role.addToPolicy(statement);
     this.authorizerFunction = authorizerFn.function;
     this.brokerFunction = brokerFn.function;
+    this.stateTable = this.createStateTable(config, settings, brokerFn);
     const { api, accessLogGroup, executionLogGroup } = this.createRestApi(
       props.apiName ?? `${Stack.of(this).stackName}-${id}`,
       settings,
@@ -155,6 +159,17 @@ export class KvsSessionBroker extends Construct {
       timeout: BROKER_TIMEOUT,
     });
     return { authorizerFn, brokerFn };
+  }
+
+  /** The viewer-state table, only when the config asks for revocation or seats. */
+  private createStateTable(config: BrokerConfig, settings: Settings, brokerFn: BrokerFunction) {
+    if (!needsViewerState(config)) return undefined;
+    return new ViewerStateTable(this, 'ViewerState', {
+      broker: brokerFn.function,
+      brokerRole: brokerFn.role,
+      pointInTimeRecovery: settings.statePointInTimeRecovery,
+      removalPolicy: settings.stateRemovalPolicy,
+    });
   }
 
   /** The REST API and its stage: throttling, JSON access log, execution log with a retention, X-Ray. */

@@ -11,6 +11,16 @@ export const PLAYBACK_ACTIONS = [
 ] as const;
 
 /**
+ * The archive routes' actions (timeline: ListFragments; images: GetImages; clip: GetClip), on the same stream ARNs.
+ * GetDataEndpoint, above, serves their data endpoints too.
+ */
+export const ARCHIVE_ACTIONS = [
+  'kinesisvideo:ListFragments',
+  'kinesisvideo:GetImages',
+  'kinesisvideo:GetClip',
+] as const;
+
+/**
  * The discovery route (GET /v1/streams) resolves prefix grants with ListStreams, which supports no
  * resource-level permissions (Service Authorization Reference, Amazon Kinesis Video Streams): `*` only.
  */
@@ -57,7 +67,8 @@ export function brokerKvsStatements(scope: IConstruct, patterns: readonly string
   return [
     new iam.PolicyStatement({
       sid: 'PlaybackSessionsOnConfiguredStreams',
-      actions: [...PLAYBACK_ACTIONS],
+      // one statement for both, so the stream ARNs are listed once (ROLE_POLICY_MAX_CHARS)
+      actions: [...PLAYBACK_ACTIONS, ...ARCHIVE_ACTIONS],
       resources: streamArns(scope, patterns),
     }),
     new iam.PolicyStatement({

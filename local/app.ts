@@ -18,12 +18,17 @@ import { gatewayResponse } from '../lambda/contract/gateway-responses';
 import { parseConfig, type BrokerConfig } from '../lambda/core/config';
 import { BrokerError, ERROR_STATUS, errorBody } from '../lambda/core/errors';
 import { SERVICE_NAME } from '../lambda/core/telemetry';
-import { createKvsAdapter } from '../lambda/kvs/adapter';
+import { createKvsAdapter, createKvsClients } from '../lambda/kvs/adapter';
+import { createArchiveAdapter } from '../lambda/kvs/archive';
+import { needsViewerState } from '../lambda/core/config';
+import { createStateStore } from '../lambda/state/store';
 import { kvsAdapterOptions } from '../lambda/kvs/options';
 import { DEFAULT_LOCAL_STREAMS, defaultLocalConfig } from './default-config';
 import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, createDevIssuer, type DevIssuer } from './dev-issuer';
 import { startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
 import { createLocalGateway } from './gateway/gateway';
+import { LOCAL_STATE_CREDENTIALS, LOCAL_STATE_REGION, startStateServer } from './state-server';
+import { createArchiveMedia } from './media/archive';
 import { hasAllowedHost, hasForeignOrigin } from './http/host-guard';
 import { emulatorMedia } from './media/emulator-hook';
 import { cloudWatchApi, isCloudWatchCall } from './usage/api';
@@ -60,6 +65,17 @@ export interface LocalBrokerOptions {
   checks?: BrokerOptions['checks'];
   /** The broker's session checks (seats). @default [] */
   sessionChecks?: BrokerOptions['sessionChecks'];
+  /**
+   * The viewer-state table to use instead of starting an embedded one (another local broker's, as a second
+   * instance; or an endpoint that fails). Only read when the config asks for revocation or seats.
+   */
+  state?: LocalStateTable;
+}
+
+/** Where a local broker's viewer-state table is. */
+export interface LocalStateTable {
+  readonly endpoint: string;
+  readonly tableName: string;
 }
 
 export interface LocalBroker {
@@ -67,6 +83,8 @@ export interface LocalBroker {
   readonly config: BrokerConfig;
   readonly emulator: KvsEmulator;
   readonly devIssuer?: DevIssuer;
+  /** The viewer-state table, when the config asks for revocation or seats (README (Local mode)). */
+  readonly state?: LocalStateTable;
   /** The audit lines the handlers wrote (what the local Logs Insights answers from). */
   readonly audit: AuditRing;
   close(): Promise<void>;
@@ -96,9 +114,12 @@ async function startBackend(options: LocalBrokerOptions, host: string, baseUrl: 
     enforceQuotas: config.local?.enforceQuotas ?? true,
     ...(options.emulatorNow ? { now: options.emulatorNow } : {}),
     media: (...args) => media.hook!(...args),
+    archive: createArchiveMedia(),
   });
   media.hook = (options.media ?? emulatorMedia(options.emulatorNow))(emulator);
-  return { config, emulator };
+  const server = needsViewerState(config) && !options.state ? await startStateServer(host) : undefined;
+  const state = needsViewerState(config) ? (options.state ?? server) : undefined;
+  return { config, emulator, ...(state ? { state } : {}), closeState: () => server?.close() };
 }
 
 /** The deployed pieces, as the CDK construct wires them: authorizer and broker behind (local) API Gateway. */
@@ -108,6 +129,7 @@ function apiGateway(
   emulator: KvsEmulator,
   ring: AuditRing,
   baseUrl: string,
+  table: LocalStateTable | undefined,
 ) {
   // One logger per function, as in AWS: a shared one would stamp the authorizer's lines with the broker's
   // function name and last request id (the broker's middleware sets them on its logger).
@@ -115,20 +137,34 @@ function apiGateway(
   const authorizerLogger = new AuditTapLogger({ serviceName: SERVICE_NAME }, ring);
   const metrics = brokerMetrics(logger);
   const now = options.now;
-  const kvs = createKvsAdapter(
-    kvsAdapterOptions(config, {
-      region: emulator.region,
-      endpoint: emulator.endpoint,
-      credentials: { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator' },
-      // One clock for the handlers and the adapter: the broker sets KVS deadlines on it (discovery's 3 s budget).
-      now,
-    }),
-  );
+  const kvsOptions = kvsAdapterOptions(config, {
+    region: emulator.region,
+    endpoint: emulator.endpoint,
+    credentials: { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator' },
+    // One clock for the handlers and the adapter: the broker sets KVS deadlines on it (discovery's 3 s budget).
+    now,
+  });
+  // One data-endpoint cache for the session and the archive calls, as in the deployed broker.
+  const clients = createKvsClients(kvsOptions);
+  const kvs = createKvsAdapter(kvsOptions, clients);
   const broker = createBrokerHandler({
     config,
     kvs,
+    archive: createArchiveAdapter(clients),
     logger,
     metrics,
+    ...(table
+      ? {
+          state: createStateStore({
+            ...table,
+            region: LOCAL_STATE_REGION,
+            credentials: LOCAL_STATE_CREDENTIALS,
+            timeoutMs: config.state.timeoutMs,
+            maxAttempts: config.state.maxAttempts,
+            ...(now ? { now } : {}),
+          }),
+        }
+      : {}),
     ...(now ? { now } : {}),
     ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
     ...(options.checks ? { checks: options.checks } : {}),
@@ -259,7 +295,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     await new Promise((r) => server.close(r));
     throw error;
   }
-  const { config, emulator } = backend;
+  const { config, emulator, state } = backend;
   const devIssuer = options.devKey
     ? await createDevIssuer({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, privateJwk: options.devKey })
     : undefined;
@@ -268,7 +304,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     options,
     config.local?.allowedHosts ?? [],
     baseUrl,
-    apiGateway(options, config, emulator, audit, baseUrl),
+    apiGateway(options, config, emulator, audit, baseUrl, state),
     usageRoutes(options, emulator, audit),
     devIssuer,
   );
@@ -278,11 +314,13 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     config,
     emulator,
     ...(devIssuer ? { devIssuer } : {}),
+    ...(state ? { state: { endpoint: state.endpoint, tableName: state.tableName } } : {}),
     audit,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await emulator.close();
+      await backend.closeState();
     },
   };
 }

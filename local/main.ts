@@ -27,6 +27,7 @@ async function main(): Promise<void> {
       `kvs-session-broker (local mode) listening on ${broker.url}`,
       `  config:   ${configPath ?? 'built-in local default'}`,
       `  KVS:      emulator at ${broker.emulator.endpoint} (quotas ${broker.config.local?.enforceQuotas === false ? 'off' : 'enforced'})`,
+      `  state:    ${broker.state ? `embedded DynamoDB (dynalite) at ${broker.state.endpoint}, table ${broker.state.tableName}` : 'off (no adminScope, no viewers.seatsPerPrincipal)'}`,
       `  streams:  ${streams.map((s) => `${s.name} (${s.dataRetentionInHours} h)`).join(', ') || '(none)'}`,
       devIssuerConfigured
         ? `  tokens:   TOKEN=$(npm run -s token -- --stream cam-1)`

@@ -25,10 +25,9 @@ export const CONFIG_SCHEMA_PATH = fileURLToPath(
 export function configSchemaDocument(): Record<string, unknown> {
   const schema = interpreterSchema(configSchema, 'configSchema', false);
   // `api.tokenRateLimit` and `api.ipRateLimit` map `false` through null and check their window in code (so that zod's
-  // messages name the field), which JSON Schema cannot say, and so zod leaves out the defaults of them and of `api`:
-  // stated here from the same constants.
+  // messages name the field), which JSON Schema cannot say, and so zod leaves out their defaults: stated here from
+  // the same constants. (The `api` section's own default is what zod makes of a missing one: request-schemas.ts.)
   const api = (schema.properties as Record<string, Record<string, unknown>>).api!;
-  api.default = apiDefault();
   const properties = api.properties as Record<string, unknown>;
   properties.tokenRateLimit = rateLimitJsonSchema(DEFAULT_TOKEN_RATE_LIMIT);
   properties.ipRateLimit = rateLimitJsonSchema(DEFAULT_IP_RATE_LIMIT);
@@ -71,12 +70,6 @@ export function authorizerConfigSchemaDocument(): Record<string, unknown> {
     properties: Object.fromEntries(AUTHORIZER_SECTIONS.map((name) => [name, properties[name]])),
     required: ['issuers'],
   };
-}
-
-/** The `api` section zod fills in when a document leaves it out. */
-function apiDefault(): unknown {
-  const issuer = { issuer: 'x', jwksUri: 'https://x/', audience: 'x' };
-  return configSchema.parse({ issuers: [issuer] }).api;
 }
 
 /** The file's text, formatted as the repository's prettier config formats it. */

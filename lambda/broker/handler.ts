@@ -13,6 +13,8 @@ import { servedOpenApiJson } from '../contract/openapi-servers';
 import { ROUTES, routeOf, type OperationId } from '../contract/routes';
 import type { BrokerConfig } from '../core/config';
 import type { KvsAdapter } from '../kvs/adapter';
+import type { StateStore } from '../state/store';
+import type { ArchiveAdapter } from '../kvs/archive';
 import {
   errorAnswer,
   noRoute,
@@ -23,13 +25,17 @@ import {
   type SessionCheck,
   type TokenCheck,
 } from './pipeline';
+import { getClip, getImages, getTimeline } from './archive';
 import { createSessions } from './batch-sessions';
 import { createSession } from './sessions';
 import { createStreamsRoute, type DiscoveryLimits } from './streams';
+import { createViewerControl, type ViewerControl } from './viewer-control';
 
 export interface BrokerOptions {
   config: BrokerConfig;
   kvs: KvsAdapter;
+  /** The archive calls of the timeline, images and clip routes (share the KVS clients with `kvs`). */
+  archive?: ArchiveAdapter;
   logger: Logger;
   metrics: Metrics;
   /** @default Date.now */
@@ -41,6 +47,8 @@ export interface BrokerOptions {
    * refuses by throwing a BrokerError. @default []
    */
   checks?: readonly TokenCheck[];
+  /** The viewer-state table (revocations, seats); required when the config asks for either. */
+  state?: StateStore;
   /**
    * Run on each session the grants allow (single and grid entries alike), before KVS is asked for it (seats); a
    * check refuses that session alone by throwing a BrokerError. @default []
@@ -67,11 +75,15 @@ function openApiRoute(servedAt?: string): OpenRoute<void> {
 }
 
 /** Every operation of the route table, or this does not compile; each one's `auth` is its row's authorizer. */
-function brokerRoutes(options: BrokerOptions): Record<OperationId, Route> {
+function brokerRoutes(options: BrokerOptions, viewers: ViewerControl): Record<OperationId, Route> {
   const routes: Record<OperationId, Route> = {
     createSession,
     createSessions,
     listStreams: createStreamsRoute(options.discoveryLimits, options.now),
+    createRevocation: viewers.revocationRoute,
+    getTimeline,
+    getImages,
+    getClip,
     getOpenApiDocument: openApiRoute(options.servedAt),
   };
   for (const row of ROUTES) {
@@ -85,8 +97,20 @@ function brokerRoutes(options: BrokerOptions): Record<OperationId, Route> {
 
 /** The router and pipeline, without the Lambda middleware: event -> answer (a body string, or a stream). */
 export function createBrokerRouter(options: BrokerOptions) {
-  const routes = brokerRoutes(options);
-  const pipeline = { ...options, now: options.now ?? Date.now };
+  const now = options.now ?? Date.now;
+  const viewers = createViewerControl({
+    config: options.config,
+    now,
+    ...(options.state ? { state: options.state } : {}),
+  });
+  const routes = brokerRoutes(options, viewers);
+  // The revocation check runs on every token route (sessions, grids, discovery, revocation itself).
+  const pipeline = {
+    ...options,
+    now,
+    checks: [...(options.checks ?? []), viewers.check],
+    sessionChecks: [...(options.sessionChecks ?? []), ...(viewers.seats ? [viewers.seats] : [])],
+  };
   return async function route(event: APIGatewayProxyEvent, context: Context): Promise<PipelineResult> {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     const row = routeOf(event.httpMethod, event.resource);

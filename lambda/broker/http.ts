@@ -35,10 +35,18 @@ export interface Caller {
   grants: Grant[];
   /** The token's `exp`, in ms (for sessions.capAtTokenExpiry). */
   expMs: number;
+  /**
+   * The verified token's claims (`iat`, `jti`, scopes: revocation), when its sub and iss are the context's: the
+   * authorizer verified this very token (API Gateway caches its answer by the Authorization header).
+   */
+  claims?: Record<string, unknown>;
 }
 
-/** The bearer token's claims, decoded without verification: the authorizer verified it and bound it by digest. */
-function tokenClaims(event: APIGatewayProxyEvent): Record<string, unknown> | undefined {
+/**
+ * The bearer token's claims, decoded without verification: the authorizer verified this very token (API Gateway
+ * caches its answer by the Authorization header) and bound it to its context by digest.
+ */
+export function tokenClaims(event: APIGatewayProxyEvent): Record<string, unknown> | undefined {
   const token = bearerToken(event.headers ?? {});
   if (!token) return undefined;
   try {
@@ -64,11 +72,12 @@ export function callerFromEvent(
   const sub = ctx.sub;
   const issuer = ctx.issuer;
   const exp = Number(ctx.exp);
+  const claims = tokenClaims(event);
   const grants =
     typeof issuer === 'string'
       ? contextGrants(
           ctx,
-          ctx.grants === undefined ? tokenClaims(event) : undefined,
+          ctx.grants === undefined ? claims : undefined,
           issuers.find((i) => i.issuer === issuer),
         )
       : undefined;
@@ -82,7 +91,8 @@ export function callerFromEvent(
   ) {
     throw new BrokerError('UNAUTHORIZED', 'Missing or invalid bearer token');
   }
-  return { sub, issuer, grants, expMs: exp * 1000 };
+  const own = claims?.sub === sub && claims?.iss === issuer;
+  return { sub, issuer, grants, expMs: exp * 1000, ...(own ? { claims } : {}) };
 }
 
 /** Parses the JSON body; an empty body is `undefined` (every field is optional). */

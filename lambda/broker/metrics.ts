@@ -5,6 +5,9 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { BrokerConfig } from '../core/config';
 import type { ErrorCode } from '../core/errors';
 import {
+  ARCHIVE_REQUESTS,
+  IMAGES_RETURNED,
+  OPERATION_DIMENSION,
   DISCOVERY_REQUESTS,
   ERROR_CODE_DIMENSION,
   METRICS_NAMESPACE,
@@ -54,4 +57,21 @@ export function countSession(
 /** One discovery answer, granted or refused (the audit line says which). */
 export function countDiscovery(metrics: Metrics): void {
   metrics.addMetric(DISCOVERY_REQUESTS, MetricUnit.Count, 1);
+}
+
+/**
+ * One archive request as its own EMF line: dimensions Operation (three values) and, when refused, ErrorCode; an
+ * images answer also counts the images it returned (KVS bills GetImages per image: README, "Costs").
+ */
+export function countArchive(
+  metrics: Metrics,
+  operation: string,
+  outcome: { errorCode: ErrorCode } | { imagesReturned?: number },
+): void {
+  const single = metrics.singleMetric();
+  single.addDimension(OPERATION_DIMENSION, operation);
+  if ('errorCode' in outcome) single.addDimension(ERROR_CODE_DIMENSION, outcome.errorCode);
+  else if (outcome.imagesReturned !== undefined)
+    single.addMetric(IMAGES_RETURNED, MetricUnit.Count, outcome.imagesReturned);
+  single.addMetric(ARCHIVE_REQUESTS, MetricUnit.Count, 1);
 }

@@ -12,6 +12,7 @@ import type { BrokerConfig } from '../core/config';
 import { BrokerError, errorBody, errorHeaders, toBrokerError } from '../core/errors';
 import type { SessionRequest } from '../core/request';
 import type { KvsAdapter } from '../kvs/adapter';
+import type { ArchiveAdapter } from '../kvs/archive';
 import { callerFromEvent, jsonBody, responseHeaders, type Caller } from './http';
 
 /**
@@ -27,6 +28,8 @@ export type SessionCheck = (
 export interface RouteDeps {
   config: BrokerConfig;
   kvs: KvsAdapter;
+  /** The archive calls (timeline, images, clip); without it those routes answer 404. */
+  archive?: ArchiveAdapter;
   now: () => number;
   /** @default [] */
   sessionChecks?: readonly SessionCheck[];
@@ -205,6 +208,7 @@ async function decide(
     config,
     kvs: options.kvs,
     now: options.now,
+    ...(options.archive ? { archive: options.archive } : {}),
     ...(options.sessionChecks ? { sessionChecks: options.sessionChecks } : {}),
   };
   if (route.auth === 'none') {

@@ -4,7 +4,7 @@ import { ERROR_STATUS, WWW_AUTHENTICATE_BEARER } from '../core/errors';
 import type { OperationId } from './routes';
 
 /** The OpenAPI tag of an operation: its group in a partner's generated client and docs. */
-export type RouteTag = 'Sessions' | 'Discovery' | 'Documentation';
+export type RouteTag = 'Sessions' | 'Discovery' | 'Archive' | 'Viewer control' | 'Documentation';
 
 /**
  * Each operation's tag and description, kept here rather than in the route table so that the Lambdas, which
@@ -31,6 +31,31 @@ export const OPERATION_DOCS: Record<OperationId, { tag: RouteTag; description: s
       'One session per entry, each decided, audited and answered on its own and in order: an entry the grants ' +
       'do not cover, or that KVS refuses, gets its error in its place while the others get their URLs.',
   },
+  createRevocation: {
+    tag: 'Viewer control',
+    description:
+      "Revokes a subject's tokens issued before `before` (default now), or one token by jti, of the caller's own " +
+      "issuer; only a token holding that issuer's adminScope may call it. Every instance refuses the revoked tokens " +
+      'with 401 TOKEN_REVOKED within 5 s; session URLs already issued play until they expire (300 s minimum).',
+  },
+  getTimeline: {
+    tag: 'Archive',
+    description:
+      'Where the archive has media between from and to, under an ON_DEMAND or LIVE_REPLAY grant (only the part its ' +
+      'window covers). At most 10 KVS calls and 3 s: when truncated, the answer is complete up to to; continue there.',
+  },
+  getImages: {
+    tag: 'Archive',
+    description:
+      'Thumbnails (base64 JPEG or PNG) every intervalMs between from and to (at most 300 s), with KVS GetImages ' +
+      'bounds; NO_MEDIA where the archive has none. Page on with nextToken and the same query.',
+  },
+  getClip: {
+    tag: 'Archive',
+    description:
+      'An MP4 file of the range (at most 1 h; KVS returns the first 200 fragments or 100 MB), streamed as an ' +
+      'attachment. Errors before the first byte are the JSON error body.',
+  },
   getOpenApiDocument: {
     tag: 'Documentation',
     description:
@@ -42,6 +67,8 @@ export const OPERATION_DOCS: Record<OperationId, { tag: RouteTag; description: s
 export const TAG_DESCRIPTIONS: Record<RouteTag, string> = {
   Sessions: 'Playback session URLs for one stream',
   Discovery: 'What a token may open',
+  'Viewer control': 'Stop a viewer now: revoke a subject or a token',
+  Archive: 'Recorded media: timeline, thumbnails, clips',
   Documentation: 'This API described',
 };
 

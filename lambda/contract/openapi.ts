@@ -6,6 +6,8 @@ import { MAX_BATCH_SESSIONS } from '../core/batch';
 import { ERROR_STATUS, type ErrorCode } from '../core/errors';
 import { catalogPageSchema, listQuerySchema } from '../core/schemas/discovery';
 import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/schemas/session';
+import { revocationRequestSchema, revocationSchema } from '../core/schemas/revocation';
+import { archiveComponentSchemas, archiveOperationDetails } from './openapi-archive';
 import { GATEWAY_ERROR_RESPONSES, GATEWAY_NATIVE_STATUS } from './gateway-responses';
 import {
   COMPONENT_HEADERS,
@@ -54,10 +56,13 @@ function requestSchema(schema: z.ZodType): Record<string, unknown> {
 const WHEN: Record<ErrorCode, string> = {
   INVALID_REQUEST: 'The body, path or query breaks a rule; the message names the field',
   UNAUTHORIZED: 'Token missing, malformed, bad signature, expired, wrong iss/aud/alg',
+  TOKEN_REVOKED: "The token's sub or jti was revoked",
   FORBIDDEN: 'No grant covers this stream, mode, protocol or time window',
   NOT_FOUND: 'No such stream, no fragments in the range, or no such route',
   STREAM_NOT_PLAYABLE: 'The stream cannot be played over DASH/HLS; error.reason names the KVS exception',
   THROTTLED: 'KVS or API throttling; wait Retry-After seconds',
+  SEAT_LIMIT: "Every seat of the caller's principal is held by another viewerId; wait Retry-After seconds",
+  STATE_UNAVAILABLE: 'The viewer-state table did not answer; nothing is granted without it (Retry-After)',
   INTERNAL_ERROR: 'The broker failed unexpectedly',
   UPSTREAM_ERROR: 'KVS or the authorizer refused the broker or failed',
   UPSTREAM_TIMEOUT: 'KVS or the broker did not answer in time',
@@ -66,10 +71,11 @@ const WHEN: Record<ErrorCode, string> = {
 const ALL_ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 /** Any operation can fail on the server's side: the 5xx codes, read from the status table. */
 const SERVER_FAILURES = ALL_ERROR_CODES.filter((code) => ERROR_STATUS[code] >= 500);
-/** A token route that answers for no single stream: refused or throttled as a whole, or failed. */
-const WHOLE_REQUEST_ERRORS: readonly ErrorCode[] = [
+/** What ends a token route's request, whatever it decides: the caller, the token checks (revocation), the body. */
+const TOKEN_ROUTE_CODES: readonly ErrorCode[] = [
   'INVALID_REQUEST',
   'UNAUTHORIZED',
+  'TOKEN_REVOKED',
   'FORBIDDEN',
   'THROTTLED',
   ...SERVER_FAILURES,
@@ -79,10 +85,15 @@ const WHOLE_REQUEST_ERRORS: readonly ErrorCode[] = [
 const ERROR_CODES: Record<OperationId, readonly ErrorCode[]> = {
   createSession: ALL_ERROR_CODES,
   // A refused or failed entry is answered in its place in the 200; these end the whole request.
-  createSessions: WHOLE_REQUEST_ERRORS,
-  listStreams: WHOLE_REQUEST_ERRORS,
+  createSessions: TOKEN_ROUTE_CODES,
+  listStreams: TOKEN_ROUTE_CODES,
+  createRevocation: TOKEN_ROUTE_CODES,
+  getTimeline: ALL_ERROR_CODES.filter((c) => c !== 'STREAM_NOT_PLAYABLE'),
+  getImages: ALL_ERROR_CODES,
+  getClip: ALL_ERROR_CODES,
   // No token: only API Gateway itself (throttling, a web ACL) and an ailing Lambda stand in the way.
-  getOpenApiDocument: ['FORBIDDEN', 'THROTTLED', ...SERVER_FAILURES],
+  // It reads no viewer state, so it is never STATE_UNAVAILABLE.
+  getOpenApiDocument: ['FORBIDDEN', 'THROTTLED', ...SERVER_FAILURES.filter((c) => c !== 'STATE_UNAVAILABLE')],
 };
 
 /** Statuses API Gateway answers with instead of the code's own (413, 415), for operations that take a body. */
@@ -173,6 +184,18 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
           schema: '#/components/schemas/StreamList',
         },
       };
+    case 'createRevocation':
+      return {
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/RevocationRequest' } } },
+        },
+        ok: { description: 'Recorded', headers: noStore, schema: '#/components/schemas/Revocation' },
+      };
+    case 'getTimeline':
+    case 'getImages':
+    case 'getClip':
+      return archiveOperationDetails(route.operationId, jsonSchema);
     case 'getOpenApiDocument':
       return { ok: { description: 'This document (OpenAPI 3.1)', headers: {}, schema: undefined } };
   }
@@ -180,7 +203,7 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
 
 function operation(route: ApiRoute) {
   const { ok, ...inputs } = operationDetails(route) as {
-    ok: { description: string; headers: object; schema?: string };
+    ok: { description: string; headers: object; schema?: string; contentType?: string };
   };
   return {
     operationId: route.operationId,
@@ -193,7 +216,9 @@ function operation(route: ApiRoute) {
       '200': {
         description: ok.description,
         headers: ok.headers,
-        content: { 'application/json': { schema: ok.schema ? { $ref: ok.schema } : { type: 'object' } } },
+        content: ok.contentType
+          ? { [ok.contentType]: { schema: { type: 'string', contentMediaType: ok.contentType } } }
+          : { 'application/json': { schema: ok.schema ? { $ref: ok.schema } : { type: 'object' } } },
       },
       ...errorResponses(route),
     },
@@ -289,6 +314,9 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): Record<st
         Session: jsonSchema(sessionSchema, 'output'),
         ...batchSchemas(),
         StreamList: jsonSchema(catalogPageSchema, 'output'),
+        RevocationRequest: jsonSchema(revocationRequestSchema, 'input'),
+        Revocation: jsonSchema(revocationSchema, 'output'),
+        ...archiveComponentSchemas(jsonSchema),
         Error: errorSchema,
       },
     },

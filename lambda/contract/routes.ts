@@ -8,7 +8,15 @@ import {
 
 export type HttpMethod = 'GET' | 'POST';
 
-export type OperationId = 'createSession' | 'createSessions' | 'listStreams' | 'getOpenApiDocument';
+export type OperationId =
+  | 'createSession'
+  | 'createSessions'
+  | 'listStreams'
+  | 'getTimeline'
+  | 'getImages'
+  | 'getClip'
+  | 'createRevocation'
+  | 'getOpenApiDocument';
 
 /**
  * What the authorizer's IAM policy lists for a route:
@@ -57,6 +65,39 @@ export const ROUTES: readonly ApiRoute[] = [
     // Streams are named in the body: the policy lets in any token with a grant, and the broker decides each entry.
     policy: 'any-grant',
     summary: 'Up to 16 playback URLs in one request (a camera grid)',
+  },
+  {
+    operationId: 'createRevocation',
+    method: 'POST',
+    path: '/v1/revocations',
+    authorizer: 'jwt',
+    // Any valid token reaches the broker, which answers 403 unless the token holds its issuer's adminScope.
+    policy: 'any-caller',
+    summary: "Revoke a subject's tokens or one token of the caller's issuer",
+  },
+  {
+    operationId: 'getTimeline',
+    method: 'GET',
+    path: '/v1/streams/{streamName}/timeline',
+    authorizer: 'jwt',
+    policy: 'each-grant',
+    summary: 'Where the archive has media in a range (its gaps)',
+  },
+  {
+    operationId: 'getImages',
+    method: 'GET',
+    path: '/v1/streams/{streamName}/images',
+    authorizer: 'jwt',
+    policy: 'each-grant',
+    summary: 'Thumbnails of a range, base64 in JSON',
+  },
+  {
+    operationId: 'getClip',
+    method: 'GET',
+    path: '/v1/streams/{streamName}/clip',
+    authorizer: 'jwt',
+    policy: 'each-grant',
+    summary: 'An MP4 file of a range, streamed',
   },
   {
     operationId: 'getOpenApiDocument',

@@ -2,11 +2,11 @@
 import type { IssuerConfig } from './config';
 import { ERROR_STATUS, type ErrorCode } from './errors';
 import type { SessionRequest } from './request';
-import { DISCOVERY_AUDIT, SESSION_AUDIT } from './telemetry';
+import { ARCHIVE_AUDIT, DISCOVERY_AUDIT, REVOCATION_AUDIT, SESSION_AUDIT } from './telemetry';
 
 export interface AuditEvent {
-  /** `kvs-session` for a session decision, `kvs-discovery` for a GET /v1/streams answer. */
-  audit: typeof SESSION_AUDIT | typeof DISCOVERY_AUDIT;
+  /** `kvs-session` for a session decision, `kvs-discovery` for a GET /v1/streams answer, `kvs-revocation`, `kvs-archive`. */
+  audit: typeof SESSION_AUDIT | typeof DISCOVERY_AUDIT | typeof REVOCATION_AUDIT | typeof ARCHIVE_AUDIT;
   time: string;
   /** As the client sees it in error bodies; a client can choose it (header `x-amzn-RequestId`), so never trust it. */
   requestId: string;
@@ -33,6 +33,23 @@ export interface AuditEvent {
   /** Discovery only: streams in the answer, and whether KVS calls or time ran out before all were listed. */
   streamsListed?: number;
   truncated?: boolean;
+  /** Sessions: the device's viewerId (docs/api.md, Seats), when the request carried one. */
+  viewerId?: string;
+  /** Revocations: what was revoked (a sub and the instant before which its tokens are, or one jti). */
+  revokedSub?: string;
+  revokedJti?: string;
+  revokedBefore?: string;
+  /** Archive only: the KVS operation, its calls, and the images returned (never image or media bytes). */
+  kvsOperation?: string;
+  kvsCalls?: number;
+  imagesReturned?: number;
+}
+
+/** What an archive request reached: the KVS operation and the media range answered (after grant windows). */
+export interface ArchiveAccess {
+  operation: 'ListFragments' | 'GetImages' | 'GetClip';
+  fromMs: number;
+  toMs: number;
 }
 
 export interface AuditInput {
@@ -53,6 +70,13 @@ export interface AuditInput {
   reason?: string;
   streamsListed?: number;
   truncated?: boolean;
+  viewerId?: string;
+  revokedSub?: string;
+  revokedJti?: string;
+  revokedBeforeMs?: number;
+  archive?: ArchiveAccess;
+  kvsCalls?: number;
+  imagesReturned?: number;
 }
 
 /**
@@ -169,8 +193,8 @@ export function auditEvent(input: AuditInput): AuditEvent {
     stream: logSafe(request?.streamName ?? input.streamName),
     protocol: request?.protocol,
     playbackMode: request?.playbackMode,
-    mediaStart: iso(request?.startMs),
-    mediaEnd: iso(request?.endMs),
+    mediaStart: iso(request?.startMs ?? input.archive?.fromMs),
+    mediaEnd: iso(request?.endMs ?? input.archive?.toMs),
     expiresAt: iso(input.expiresAtMs),
     expiresInSeconds:
       input.expiresAtMs === undefined ? undefined : Math.round((input.expiresAtMs - input.nowMs) / 1000),
@@ -181,6 +205,13 @@ export function auditEvent(input: AuditInput): AuditEvent {
     reason: input.reason,
     streamsListed: input.streamsListed,
     truncated: input.truncated,
+    viewerId: logSafe(input.viewerId ?? request?.viewerId),
+    revokedSub: logSafe(input.revokedSub),
+    revokedJti: logSafe(input.revokedJti),
+    revokedBefore: iso(input.revokedBeforeMs),
+    kvsOperation: input.archive?.operation,
+    kvsCalls: input.kvsCalls,
+    imagesReturned: input.imagesReturned,
   };
   return Object.fromEntries(
     Object.entries(event).filter(([, v]) => v !== undefined),

@@ -34,6 +34,14 @@ export const KVS_MIN_EXPIRES_SECONDS = 300;
 /** Time the broker may spend on KVS calls, retries included, inside API Gateway's 29 s integration timeout. */
 export const KVS_BUDGET_MS = 25_000;
 export const KVS_MAX_EXPIRES_SECONDS = 43200;
+/**
+ * Time all the viewer-state (DynamoDB) calls of one request may take (revocation read and seat write), waits
+ * included. They come before the KVS calls: 2 s + KVS_BUDGET_MS stays inside the broker's 28 s function timeout and
+ * API Gateway's 29 s integration timeout.
+ */
+export const STATE_BUDGET_MS = 2_000;
+/** Highest `viewers.seatsPerPrincipal`: the seats of one principal live in one item (lambda/core/seats.ts). */
+export const MAX_SEATS_PER_PRINCIPAL = 100;
 /** Highest `limits.maxGrantsPerToken` a config may set: the policy size test proves 8 KB up to here. */
 export const MAX_GRANTS_PER_TOKEN_CEILING = 100;
 /** Default of `limits.maxGrantsPerToken` (and of the Cognito trigger's `maxGrants`). */
@@ -55,7 +63,12 @@ export interface ConfigIssue {
 
 /** What the cross-field rules read of a (schema-valid, defaulted) configuration. */
 export interface CrossFieldInput {
-  issuers: readonly { issuer: string; streamPrefix: string }[];
+  issuers: readonly {
+    issuer: string;
+    streamPrefix: string;
+    adminScope?: string;
+    maxTokenAgeSeconds?: number;
+  }[];
   sessions: { defaultExpiresSeconds: number; maxExpiresSeconds: number };
   kvs: { maxAttempts: number; timeoutMs: number };
 }
@@ -89,6 +102,14 @@ export function issuerIssues(issuers: CrossFieldInput['issuers']): ConfigIssue[]
   issuers.forEach((issuer, i) => {
     if (seen.has(issuer.issuer)) issues.push({ path: ['issuers', i, 'issuer'], message: 'duplicate issuer' });
     seen.add(issuer.issuer);
+    // A revocation is kept until no token it matches can be valid: that needs a bound on a token's life.
+    if (issuer.adminScope !== undefined && issuer.maxTokenAgeSeconds === undefined) {
+      issues.push({
+        path: ['issuers', i, 'maxTokenAgeSeconds'],
+        message:
+          'required with adminScope: it bounds how long a revoked token could stay valid, and so how long a revocation is kept',
+      });
+    }
   });
   overlappingPrefixes(issuers).forEach(([i, j]) => {
     issues.push({
@@ -119,4 +140,14 @@ export function overlappingPrefixes(issuers: readonly { streamPrefix: string }[]
     }),
   );
   return pairs;
+}
+
+/** Whether the broker needs the viewer-state table: an issuer can revoke (adminScope), or seats are limited. */
+export function needsViewerState(config: {
+  issuers: readonly { adminScope?: string }[];
+  viewers: { seatsPerPrincipal?: number };
+}): boolean {
+  return (
+    config.issuers.some((i) => i.adminScope !== undefined) || config.viewers.seatsPerPrincipal !== undefined
+  );
 }

@@ -10,6 +10,8 @@ import {
   KVS_MAX_EXPIRES_SECONDS,
   KVS_MIN_EXPIRES_SECONDS,
   MAX_GRANTS_PER_TOKEN_CEILING,
+  MAX_SEATS_PER_PRINCIPAL,
+  STATE_BUDGET_MS,
   SCOPE_PREFIX,
   STREAM_NAME,
   STREAM_PATTERN,
@@ -90,6 +92,15 @@ const issuerSchema = z.strictObject({
     .optional(),
   /** Refuse tokens issued longer ago than this (then `iat` is required). */
   maxTokenAgeSeconds: z.number().int().min(60).max(31_536_000).optional(),
+  // --- Viewer control (docs/api.md, Revocation) ---
+  /**
+   * The scope (in `scope` or `scp`) that lets a token of this issuer revoke this issuer's subjects and tokens.
+   * Absent: this issuer cannot revoke. Requires `maxTokenAgeSeconds`, which bounds how long a revocation is kept.
+   */
+  adminScope: z
+    .string()
+    .regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/, 'must be an OAuth2 scope token (RFC 6749 section 3.3)')
+    .optional(),
 });
 
 const LOCAL_HOST_NAME = /^(\[[0-9a-fA-F:.]{2,45}\]|[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?)$/;
@@ -98,6 +109,17 @@ const localStreamSchema = z.strictObject({
   name: z.string().regex(STREAM_NAME, 'must be 1..256 of [a-zA-Z0-9_.-]'),
   dataRetentionInHours: z.number().int().min(0).max(87600).default(24),
   mediaType: z.string().min(1).default('video/h264'),
+  /** A motion-triggered camera: media only in the first forSeconds of every everySeconds (from the Unix epoch). */
+  recording: z
+    .strictObject({
+      everySeconds: z.number().int().min(2).max(86400),
+      forSeconds: z.number().int().min(1),
+    })
+    .refine((r) => r.forSeconds < r.everySeconds, {
+      message: 'forSeconds must be less than everySeconds',
+      path: ['forSeconds'],
+    })
+    .optional(),
 });
 
 export const configSchema = z
@@ -113,7 +135,7 @@ export const configSchema = z
          */
         capAtTokenExpiry: z.boolean().default(false),
       })
-      .default({ defaultExpiresSeconds: 300, maxExpiresSeconds: 3600, capAtTokenExpiry: false }),
+      .prefault({}),
     streams: z.array(streamPattern).min(1).default(['*']),
     clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
     cors: z
@@ -122,7 +144,7 @@ export const configSchema = z
           .array(z.string().regex(CORS_ORIGIN, "must be '*' or an origin such as https://app.example.com"))
           .default([]),
       })
-      .default({ allowOrigins: [] }),
+      .prefault({}),
     api: z
       .strictObject({
         /** API Gateway authorizer result cache; 0 turns caching off. */
@@ -134,13 +156,7 @@ export const configSchema = z
         /** Per-client-IP flood guard (SECURITY.md, Floods): an AWS WAF rate-based rule by IP; the same locally. */
         ipRateLimit: rateLimitSchema(DEFAULT_IP_RATE_LIMIT),
       })
-      .default({
-        authorizerCacheTtlSeconds: 300,
-        throttlingRateLimit: 50,
-        throttlingBurstLimit: 100,
-        tokenRateLimit: DEFAULT_TOKEN_RATE_LIMIT,
-        ipRateLimit: DEFAULT_IP_RATE_LIMIT,
-      }),
+      .prefault({}),
     kvs: z
       .strictObject({
         /** Per-attempt timeout of each KVS call. */
@@ -148,7 +164,7 @@ export const configSchema = z
         maxAttempts: z.number().int().min(1).max(5).default(3),
         dataEndpointTtlSeconds: z.number().int().min(0).max(86400).default(300),
       })
-      .default({ timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 }),
+      .prefault({}),
     // --- Limits (SECURITY.md) ---
     limits: z
       .strictObject({
@@ -160,7 +176,22 @@ export const configSchema = z
           .max(MAX_GRANTS_PER_TOKEN_CEILING)
           .default(DEFAULT_MAX_GRANTS_PER_TOKEN),
       })
-      .default({ maxGrantsPerToken: DEFAULT_MAX_GRANTS_PER_TOKEN }),
+      .prefault({}),
+    // --- Viewer control (docs/api.md, Seats) ---
+    viewers: z
+      .strictObject({
+        /** Viewers (viewerIds with an unexpired session) one principal may hold at once. Absent: no limit. */
+        seatsPerPrincipal: z.number().int().min(1).max(MAX_SEATS_PER_PRINCIPAL).optional(),
+      })
+      .prefault({}),
+    /** The viewer-state table's calls (revocations, seats): the KVS deadline rules, with their own numbers. */
+    state: z
+      .strictObject({
+        /** Per-attempt timeout of each DynamoDB call. */
+        timeoutMs: z.number().int().min(50).max(STATE_BUDGET_MS).default(500),
+        maxAttempts: z.number().int().min(1).max(5).default(3),
+      })
+      .prefault({}),
     metrics: z
       .strictObject({
         /**
@@ -169,7 +200,7 @@ export const configSchema = z
          */
         perStreamDimensions: z.boolean().default(false),
       })
-      .default({ perStreamDimensions: false }),
+      .prefault({}),
     local: z
       .strictObject({
         streams: z.array(localStreamSchema).default([]),

@@ -3,12 +3,21 @@
 export const ERROR_STATUS = {
   INVALID_REQUEST: 400,
   UNAUTHORIZED: 401,
+  /** The token's sub or jti was revoked (docs/api.md, Revocation). */
+  TOKEN_REVOKED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   STREAM_NOT_PLAYABLE: 422,
   THROTTLED: 429,
+  /** Every seat of the principal is held (docs/api.md, Seats); `Retry-After` says when the earliest frees. */
+  SEAT_LIMIT: 429,
   INTERNAL_ERROR: 500,
   UPSTREAM_ERROR: 502,
+  /**
+   * The viewer-state table (revocations, seats) did not answer in time or kept throttling. Fail closed: without it
+   * the broker cannot tell a revoked token or a full set of seats, so it grants nothing (docs/api.md).
+   */
+  STATE_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
 } as const;
 
@@ -32,7 +41,7 @@ export function errorHeaders(status: number, retryAfterSeconds?: number): Record
 export interface BrokerErrorOptions {
   /** The KVS exception name behind the error, returned as `error.reason` where docs/api.md promises it. */
   reason?: string;
-  /** Seconds a client should wait, sent as `Retry-After` for THROTTLED. */
+  /** Seconds a client should wait, sent as `Retry-After` (THROTTLED, SEAT_LIMIT, STATE_UNAVAILABLE). */
   retryAfterSeconds?: number;
   /** Internal detail for the log only; never sent to the caller. */
   detail?: string;

@@ -15,6 +15,8 @@ export interface SchemaIssue {
   message: string;
   /** Set on an unknown-keys issue (zod's `unrecognized_keys`): the keys, in the order the value has them. */
   keys?: string[];
+  /** zod stopped checking the value there (a wrong type or value); a size, pattern or unknown key does not. */
+  abort?: boolean;
 }
 
 /** zod's names of the string formats it writes as a JSON Schema `format` (with a `pattern`, except `uri`). */
@@ -133,24 +135,18 @@ interface Walk {
 /** Checks `value` against `schema` at `walk.path`; returns it with defaults filled in (a copy where one was added). */
 function check(schema: JsonSchema, value: unknown, walk: Walk): unknown {
   const custom = schema['x-messages'] as Record<string, string> | undefined;
-  const own = (message: string, keyword?: string) =>
+  const own = (message: string, keyword?: string, abort = false) =>
     walk.issues.push({
       path: walk.path,
       message: (keyword && custom?.[keyword]) || (schema['x-message'] as string | undefined) || message,
+      ...(abort ? { abort } : {}),
     });
-  if (Array.isArray(schema.anyOf)) {
-    for (const alternative of schema.anyOf as JsonSchema[]) {
-      const trial: Walk = { path: walk.path, issues: [] };
-      const checked = check(alternative, value, trial);
-      if (trial.issues.length === 0) return checked;
-    }
-    own('Invalid input');
-    return value;
-  }
+  if (Array.isArray(schema.anyOf)) return checkAnyOf(schema.anyOf as JsonSchema[], value, walk, own);
   if (value === null && schema.nullable === true) return value;
   const kind = kindIssue(schema, value);
   if (kind !== undefined) {
-    own(kind);
+    // zod goes on past an int's safe bounds (a check), not past a wrong type or value.
+    own(kind, undefined, !kind.startsWith('Too '));
     return value;
   }
   if (value === null || typeof value === 'boolean') return value;
@@ -172,6 +168,31 @@ function check(schema: JsonSchema, value: unknown, walk: Walk): unknown {
     if (issue !== undefined) own(issue, keyword);
   }
   return out;
+}
+
+/**
+ * zod's union: the first alternative that holds; else the one alternative zod did not stop in (its issues, say an
+ * unknown key or a size, and its value); else `Invalid input`.
+ */
+function checkAnyOf(
+  alternatives: JsonSchema[],
+  value: unknown,
+  walk: Walk,
+  own: (message: string, keyword?: string, abort?: boolean) => void,
+): unknown {
+  const trials = alternatives.map((alternative) => {
+    const trial: Walk = { path: walk.path, issues: [] };
+    return { value: check(alternative, value, trial), issues: trial.issues };
+  });
+  const held = trials.find((t) => t.issues.length === 0);
+  if (held) return held.value;
+  const going = trials.filter((t) => t.issues.every((i) => !i.abort));
+  if (going.length === 1) {
+    walk.issues.push(...going[0]!.issues);
+    return going[0]!.value;
+  }
+  own('Invalid input', undefined, true);
+  return value;
 }
 
 function checkObject(

@@ -126,8 +126,22 @@ export function compilePolicyPaths(routes: readonly PolicyRoute[]): PolicyPaths 
   return {
     anyCaller: pathsOf('any-caller'),
     anyGrant: pathsOf('any-grant'),
-    eachGrant: pathsOf('each-grant').map((path) => path.split(`{${STREAM_NAME_PARAMETER}}`)),
+    eachGrant: eachGrantPaths(guarded),
   };
+}
+
+/**
+ * `each-grant` paths split at the stream, one per method: the route itself when the method has one, else
+ * `/{METHOD}/v1/streams/{streamName}/*` for its several (GET: timeline, images, clip). The policy grows by one
+ * resource per method and grant, not per route (it must stay under 8 KB), and never allows an unlisted method.
+ */
+function eachGrantPaths(guarded: readonly PolicyRoute[]): string[][] {
+  const each = guarded.filter((r) => r.policy === 'each-grant');
+  return [...new Set(each.map((r) => r.method))].map((method) => {
+    const routes = each.filter((r) => r.method === method);
+    const path = routes.length === 1 ? routes[0]!.path : `/v1/streams/{${STREAM_NAME_PARAMETER}}/*`;
+    return `/${method}${path}`.split(`{${STREAM_NAME_PARAMETER}}`);
+  });
 }
 
 /**

@@ -34,6 +34,11 @@ export const SESSION_REQUEST_SCHEMA: JsonSchema = {
     displayFragmentNumber: { type: 'string', enum: ['ALWAYS', 'NEVER'] },
     containerFormat: { type: 'string', enum: ['FRAGMENTED_MP4', 'MPEG_TS'] },
     discontinuityMode: { type: 'string', enum: ['ALWAYS', 'NEVER', 'ON_DISCONTINUITY'] },
+    viewerId: {
+      type: 'string',
+      'x-messages': { pattern: 'must be 1 to 128 of a-z, A-Z, 0-9, _ . : -' },
+      pattern: '^[A-Za-z0-9_.:-]{1,128}$',
+    },
   },
   additionalProperties: false,
 };
@@ -50,4 +55,78 @@ export const LIST_QUERY_SCHEMA: JsonSchema = {
     },
     nextToken: { type: 'string' },
   },
+};
+
+export const TIMELINE_QUERY_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: {
+    from: SHARED_0,
+    to: SHARED_0,
+    gapMs: {
+      type: 'integer',
+      'x-message': 'must be an integer',
+      'x-messages': { minimum: 'must be at least 0', maximum: 'must be at most 60000' },
+      minimum: 0,
+      maximum: 60000,
+    },
+  },
+  required: ['from', 'to'],
+};
+
+export const IMAGES_QUERY_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: {
+    from: SHARED_0,
+    to: SHARED_0,
+    intervalMs: {
+      type: 'integer',
+      'x-message': 'must be an integer',
+      'x-messages': { minimum: 'must be at least 200', maximum: 'must be at most 300000' },
+      minimum: 200,
+      maximum: 300000,
+    },
+    format: { type: 'string', enum: ['JPEG', 'PNG'] },
+    width: {
+      type: 'integer',
+      'x-message': 'must be an integer',
+      'x-messages': { minimum: 'must be at least 1', maximum: 'must be at most 3840' },
+      minimum: 1,
+      maximum: 3840,
+    },
+    height: {
+      type: 'integer',
+      'x-message': 'must be an integer',
+      'x-messages': { minimum: 'must be at least 1', maximum: 'must be at most 2160' },
+      minimum: 1,
+      maximum: 2160,
+    },
+    quality: {
+      type: 'integer',
+      'x-message': 'must be an integer',
+      'x-messages': { minimum: 'must be at least 1', maximum: 'must be at most 100' },
+      minimum: 1,
+      maximum: 100,
+    },
+    maxResults: {
+      type: 'integer',
+      'x-message': 'must be an integer',
+      'x-messages': { minimum: 'must be at least 1', maximum: 'must be at most 100' },
+      minimum: 1,
+      maximum: 100,
+    },
+    nextToken: {
+      type: 'string',
+      'x-messages': { pattern: 'must be the nextToken of a previous answer' },
+      minLength: 1,
+      maxLength: 4096,
+      pattern: '^[a-zA-Z0-9+/]+={0,2}$',
+    },
+  },
+  required: ['from', 'to'],
+};
+
+export const CLIP_QUERY_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: { from: SHARED_0, to: SHARED_0 },
+  required: ['from', 'to'],
 };

@@ -73,6 +73,7 @@ export function parseSessionRequest(streamName: unknown, body: unknown): Session
     ...(endMs !== undefined ? { endMs } : {}),
     ...(b.expiresInSeconds !== undefined ? { expiresInSeconds: b.expiresInSeconds } : {}),
     ...(b.maxFragmentResults !== undefined ? { maxFragmentResults: b.maxFragmentResults } : {}),
+    ...(b.viewerId !== undefined ? { viewerId: b.viewerId } : {}),
     displayFragmentTimestamp: b.displayFragmentTimestamp,
     ...(b.protocol === 'DASH' ? { displayFragmentNumber: b.displayFragmentNumber ?? 'NEVER' } : {}),
     ...(b.protocol === 'HLS'

@@ -12,6 +12,11 @@ export const SESSIONS_ISSUED = 'SessionsIssued';
 export const SESSIONS_DENIED = 'SessionsDenied';
 /** Emitted by the broker per discovery request (GET /v1/streams) answered, whatever the outcome. */
 export const DISCOVERY_REQUESTS = 'DiscoveryRequests';
+/** Emitted by the broker per archive request (timeline, images, clip), with dimensions Operation and ErrorCode. */
+export const ARCHIVE_REQUESTS = 'ArchiveRequests';
+/** Emitted by the broker per images answer: the images it returned (KVS bills GetImages per image). */
+export const IMAGES_RETURNED = 'ImagesReturned';
+export const OPERATION_DIMENSION = 'Operation';
 /** Powertools' cold start metric (captureColdStartMetric), with dimensions service and function_name. */
 export const COLD_START = 'ColdStart';
 export const SERVICE_DIMENSION = 'service';
@@ -22,6 +27,10 @@ export const ERROR_CODE_DIMENSION = 'ErrorCode';
 export const SESSION_AUDIT = 'kvs-session';
 /** The `audit` field of the broker's discovery lines (GET /v1/streams, SECURITY.md). */
 export const DISCOVERY_AUDIT = 'kvs-discovery';
+/** The `audit` field of the broker's revocation lines (POST /v1/revocations, docs/api.md). */
+export const REVOCATION_AUDIT = 'kvs-revocation';
+/** The `audit` field of the broker's archive lines (timeline, images, clip: docs/api.md, "Archive"). */
+export const ARCHIVE_AUDIT = 'kvs-archive';
 /** The `audit` field of the stage's access log lines (lib/access-log.ts). */
 export const GATEWAY_AUDIT = 'kvs-gateway';
 

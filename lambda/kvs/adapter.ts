@@ -66,7 +66,7 @@ export interface KvsAdapter {
 }
 
 /** Data-plane answers after which the cached endpoint may be stale (stream recreated, moved). */
-const INVALIDATING = new Set(['ResourceNotFoundException', 'NotAuthorizedException']);
+export const INVALIDATING = new Set(['ResourceNotFoundException', 'NotAuthorizedException']);
 
 function sdkClientConfig(options: KvsAdapterOptions) {
   return {
@@ -84,7 +84,7 @@ function sdkClientConfig(options: KvsAdapterOptions) {
 }
 
 /** GetDataEndpoint answers, cached per stream and API name; concurrent misses share one call (single flight). */
-class DataEndpoints {
+export class DataEndpoints {
   private readonly cache = new Map<string, { url: string; expiresAtMs: number }>();
   private readonly inFlight = new Map<string, Promise<string>>();
 
@@ -145,7 +145,16 @@ function mediaClients(
   };
 }
 
-export function createKvsAdapter(options: KvsAdapterOptions): KvsAdapter {
+/** What every KVS call of a Lambda shares: the SDK clients, the data-endpoint cache and the retry policy. */
+export interface KvsClients {
+  readonly control: KinesisVideoClient;
+  readonly endpoints: DataEndpoints;
+  readonly mediaClient: (url: string) => KinesisVideoArchivedMediaClient;
+  readonly now: () => number;
+  retryContext(call?: KvsCallOptions, throttleBackoff?: Backoff): RetryContext;
+}
+
+export function createKvsClients(options: KvsAdapterOptions): KvsClients {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = options.random ?? Math.random;
@@ -155,18 +164,28 @@ export function createKvsAdapter(options: KvsAdapterOptions): KvsAdapter {
     ...clientConfig,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
-  const endpoints = new DataEndpoints(control, options.dataEndpointTtlMs, now);
-  const mediaClient = mediaClients(clientConfig);
-
-  const retryContext = (call?: KvsCallOptions, throttleBackoff?: Backoff): RetryContext => ({
+  return {
+    control,
+    endpoints: new DataEndpoints(control, options.dataEndpointTtlMs, now),
+    mediaClient: mediaClients(clientConfig),
     now,
-    sleep,
-    random,
-    maxAttempts: options.maxAttempts,
-    deadlineMs: call?.deadlineMs ?? now() + budgetMs,
-    ...(throttleBackoff ? { throttleBackoff } : {}),
-  });
+    retryContext: (call, throttleBackoff) => ({
+      now,
+      sleep,
+      random,
+      maxAttempts: options.maxAttempts,
+      deadlineMs: call?.deadlineMs ?? now() + budgetMs,
+      ...(throttleBackoff ? { throttleBackoff } : {}),
+    }),
+  };
+}
 
+/** The session-URL and listing calls. Pass `clients` to share the data-endpoint cache with the archive calls. */
+export function createKvsAdapter(
+  options: KvsAdapterOptions,
+  clients: KvsClients = createKvsClients(options),
+): KvsAdapter {
+  const { control, endpoints, mediaClient, retryContext } = clients;
   return {
     async getStreamingSessionUrl(request, expires, call) {
       const api = SESSION_URL_APIS[request.protocol];

@@ -27,6 +27,17 @@ export function backoffMs(attempt: number, backoff: Backoff, random: () => numbe
 }
 
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+/**
+ * Throttling: KVS's ClientLimitExceededException; DynamoDB's ProvisionedThroughputExceededException,
+ * ThrottlingException and RequestLimitExceeded (DynamoDB developer guide, "Error handling with DynamoDB": retry
+ * with exponential backoff). The viewer-state adapter (lambda/state) shares these rules.
+ */
+const THROTTLE_NAMES = new Set([
+  'ClientLimitExceededException',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 
 export interface Failure {
@@ -48,17 +59,16 @@ export function describeFailure(error: unknown): Failure {
   const name = e?.name ?? 'Error';
   // AbortError is our own deadline: the request's time is up, no attempt may follow.
   const timedOut = TIMEOUT_NAMES.has(name) || name === 'AbortError' || e?.code === 'ETIMEDOUT';
-  const kind =
-    name === 'ClientLimitExceededException'
-      ? 'throttled'
-      : name === 'AbortError'
-        ? 'final'
-        : timedOut ||
-            e?.$fault === 'server' ||
-            (e?.$metadata?.httpStatusCode ?? 0) >= 500 ||
-            NETWORK_CODES.has(e?.code ?? '')
-          ? 'transient'
-          : 'final';
+  const kind = THROTTLE_NAMES.has(name)
+    ? 'throttled'
+    : name === 'AbortError'
+      ? 'final'
+      : timedOut ||
+          e?.$fault === 'server' ||
+          (e?.$metadata?.httpStatusCode ?? 0) >= 500 ||
+          NETWORK_CODES.has(e?.code ?? '')
+        ? 'transient'
+        : 'final';
   return { name, message: e?.message, timedOut, kind };
 }
 
@@ -72,6 +82,8 @@ export interface RetryContext {
   deadlineMs: number;
   /** Retry throttling until the deadline with this backoff, instead of `maxAttempts` times. */
   throttleBackoff?: Backoff;
+  /** The error a final failure (or the passed deadline, `timedOut`) leaves as. @default fromKvsFailure */
+  toError?: (failure: Pick<Failure, 'name' | 'message' | 'timedOut'>) => BrokerError;
 }
 
 /**
@@ -86,6 +98,7 @@ export async function withRetries<T>(
   for (let n = 1; ; n += 1) {
     const remaining = ctx.deadlineMs - ctx.now();
     if (remaining <= 0) {
+      if (ctx.toError) throw ctx.toError({ name: 'DeadlinePassed', timedOut: true });
       throw new BrokerError('UPSTREAM_TIMEOUT', 'Kinesis Video Streams did not answer in time', {
         detail: 'deadline passed before the attempt',
       });
@@ -102,7 +115,7 @@ export async function withRetries<T>(
         continue;
       }
       onFailure?.(failure.name);
-      throw fromKvsFailure(failure);
+      throw (ctx.toError ?? fromKvsFailure)(failure);
     } finally {
       clearTimeout(timer);
     }

@@ -36,24 +36,11 @@ export const CONFIG_SCHEMA = {
           },
           grantsFrom: { default: 'claim', type: 'string', enum: ['claim', 'scope'] },
           grantsClaim: { default: 'kvs', type: 'string', minLength: 1 },
-          scopePrefix: {
-            default: 'kvs',
-            type: 'string',
-            'x-messages': { pattern: 'must be letters, digits or _.-/' },
-            pattern: '^[a-zA-Z0-9_.\\-/]+$',
-          },
-          streamPrefix: {
-            default: '',
-            type: 'string',
-            'x-messages': { pattern: 'must be empty or up to 255 of [a-zA-Z0-9_.-]' },
-            pattern: '^[a-zA-Z0-9_.-]{0,255}$',
-          },
-          typ: {
-            type: 'string',
-            'x-messages': { pattern: 'must be a media type such as at+jwt' },
-            pattern: '^[a-zA-Z0-9.+\\-/]{1,64}$',
-          },
+          scopePrefix: { default: 'kvs', type: 'string', pattern: '^[a-zA-Z0-9_.\\-/]+$' },
+          streamPrefix: { default: '', type: 'string', pattern: '^[a-zA-Z0-9_.-]{0,255}$' },
+          typ: { type: 'string', pattern: '^[a-zA-Z0-9.+\\-/]{1,64}$' },
           maxTokenAgeSeconds: { type: 'integer', minimum: 60, maximum: 31536000 },
+          adminScope: { type: 'string', pattern: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,128}$' },
         },
         required: ['issuer', 'jwksUri', 'audience'],
         additionalProperties: false,
@@ -73,11 +60,7 @@ export const CONFIG_SCHEMA = {
     streams: {
       default: ['*'],
       type: 'array',
-      items: {
-        type: 'string',
-        'x-messages': { pattern: 'must be a stream name of [a-zA-Z0-9_.-], a prefix ending in *, or *' },
-        pattern: '^(\\*|[a-zA-Z0-9_.-]{1,255}\\*|[a-zA-Z0-9_.-]{1,256})$',
-      },
+      items: { type: 'string', pattern: '^(\\*|[a-zA-Z0-9_.-]{1,255}\\*|[a-zA-Z0-9_.-]{1,256})$' },
       minItems: 1,
     },
     clockToleranceSeconds: { default: 30, type: 'integer', minimum: 0, maximum: 300 },
@@ -88,16 +71,19 @@ export const CONFIG_SCHEMA = {
         allowOrigins: {
           default: [],
           type: 'array',
-          items: {
-            type: 'string',
-            'x-messages': { pattern: "must be '*' or an origin such as https://app.example.com" },
-            pattern: '^(\\*|https?:\\/\\/[a-zA-Z0-9.-]+(:\\d{1,5})?)$',
-          },
+          items: { type: 'string', pattern: '^(\\*|https?:\\/\\/[a-zA-Z0-9.-]+(:\\d{1,5})?)$' },
         },
       },
       additionalProperties: false,
     },
     api: {
+      default: {
+        authorizerCacheTtlSeconds: 300,
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 100,
+        tokenRateLimit: { limit: 60, windowSeconds: 60 },
+        ipRateLimit: { limit: 1000, windowSeconds: 300 },
+      },
       type: 'object',
       properties: {
         authorizerCacheTtlSeconds: { default: 300, type: 'integer', minimum: 0, maximum: 3600 },
@@ -140,13 +126,6 @@ export const CONFIG_SCHEMA = {
         },
       },
       additionalProperties: false,
-      default: {
-        authorizerCacheTtlSeconds: 300,
-        throttlingRateLimit: 50,
-        throttlingBurstLimit: 100,
-        tokenRateLimit: { limit: 60, windowSeconds: 60 },
-        ipRateLimit: { limit: 1000, windowSeconds: 300 },
-      },
     },
     kvs: {
       default: { timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 },
@@ -164,6 +143,21 @@ export const CONFIG_SCHEMA = {
       properties: { maxGrantsPerToken: { default: 100, type: 'integer', minimum: 1, maximum: 100 } },
       additionalProperties: false,
     },
+    viewers: {
+      default: {},
+      type: 'object',
+      properties: { seatsPerPrincipal: { type: 'integer', minimum: 1, maximum: 100 } },
+      additionalProperties: false,
+    },
+    state: {
+      default: { timeoutMs: 500, maxAttempts: 3 },
+      type: 'object',
+      properties: {
+        timeoutMs: { default: 500, type: 'integer', minimum: 50, maximum: 2000 },
+        maxAttempts: { default: 3, type: 'integer', minimum: 1, maximum: 5 },
+      },
+      additionalProperties: false,
+    },
     metrics: {
       default: { perStreamDimensions: false },
       type: 'object',
@@ -179,13 +173,18 @@ export const CONFIG_SCHEMA = {
           items: {
             type: 'object',
             properties: {
-              name: {
-                type: 'string',
-                'x-messages': { pattern: 'must be 1..256 of [a-zA-Z0-9_.-]' },
-                pattern: '^[a-zA-Z0-9_.-]{1,256}$',
-              },
+              name: { type: 'string', pattern: '^[a-zA-Z0-9_.-]{1,256}$' },
               dataRetentionInHours: { default: 24, type: 'integer', minimum: 0, maximum: 87600 },
               mediaType: { default: 'video/h264', type: 'string', minLength: 1 },
+              recording: {
+                type: 'object',
+                properties: {
+                  everySeconds: { type: 'integer', minimum: 2, maximum: 86400 },
+                  forSeconds: { type: 'integer', maximum: 9007199254740991, minimum: 1 },
+                },
+                required: ['everySeconds', 'forSeconds'],
+                additionalProperties: false,
+              },
             },
             required: ['name'],
             additionalProperties: false,
@@ -197,7 +196,6 @@ export const CONFIG_SCHEMA = {
           type: 'array',
           items: {
             type: 'string',
-            'x-messages': { pattern: 'must be a host name or a bracketed IPv6 address, without port' },
             pattern: '^(\\[[0-9a-fA-F:.]{2,45}\\]|[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?)$',
           },
         },
@@ -244,24 +242,11 @@ export const AUTHORIZER_CONFIG_SCHEMA = {
           },
           grantsFrom: { default: 'claim', type: 'string', enum: ['claim', 'scope'] },
           grantsClaim: { default: 'kvs', type: 'string', minLength: 1 },
-          scopePrefix: {
-            default: 'kvs',
-            type: 'string',
-            'x-messages': { pattern: 'must be letters, digits or _.-/' },
-            pattern: '^[a-zA-Z0-9_.\\-/]+$',
-          },
-          streamPrefix: {
-            default: '',
-            type: 'string',
-            'x-messages': { pattern: 'must be empty or up to 255 of [a-zA-Z0-9_.-]' },
-            pattern: '^[a-zA-Z0-9_.-]{0,255}$',
-          },
-          typ: {
-            type: 'string',
-            'x-messages': { pattern: 'must be a media type such as at+jwt' },
-            pattern: '^[a-zA-Z0-9.+\\-/]{1,64}$',
-          },
+          scopePrefix: { default: 'kvs', type: 'string', pattern: '^[a-zA-Z0-9_.\\-/]+$' },
+          streamPrefix: { default: '', type: 'string', pattern: '^[a-zA-Z0-9_.-]{0,255}$' },
+          typ: { type: 'string', pattern: '^[a-zA-Z0-9.+\\-/]{1,64}$' },
           maxTokenAgeSeconds: { type: 'integer', minimum: 60, maximum: 31536000 },
+          adminScope: { type: 'string', pattern: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,128}$' },
         },
         required: ['issuer', 'jwksUri', 'audience'],
         additionalProperties: false,

@@ -22,3 +22,11 @@ function rawConfig(env: Record<string, string | undefined>): string {
   if (!raw) throw new Error(`${CONFIG_ENV} is not set`);
   return raw;
 }
+
+/** Name of the environment variable holding the viewer-state table's name (set by the construct when it makes one). */
+export const STATE_TABLE_ENV = 'KVS_BROKER_STATE_TABLE';
+
+/** The viewer-state table's name, when the construct made one. */
+export function stateTableFromEnv(env: Record<string, string | undefined>): string | undefined {
+  return env[STATE_TABLE_ENV] || undefined;
+}

@@ -79,6 +79,18 @@ export function checkFragmentsInRange(request: StreamingSessionInput, stream: St
         `DataRetentionInHours ${stream.dataRetentionInHours})`,
     );
   }
+  if (end !== undefined && !recordsDuring(stream, Math.max(start, oldest), Math.min(end, nowMs))) {
+    throw noFragments('the camera recorded nothing in the requested range');
+  }
+}
+
+/** Whether a stream with a recording schedule has media anywhere in [fromMs, toMs]. */
+export function recordsDuring(stream: Stream, fromMs: number, toMs: number): boolean {
+  const r = stream.recording;
+  if (r === undefined) return true;
+  const period = r.everySeconds * 1000;
+  const inPeriod = ((fromMs % period) + period) % period;
+  return inPeriod < r.forSeconds * 1000 || fromMs - inPeriod + period <= toMs;
 }
 
 export interface SessionMinting {

@@ -106,7 +106,9 @@ async function handleApi(
   if (stream?.fault === 'InternalServerError') {
     throw new KvsError('InternalFailure', `Stream ${stream.name} is set to fail with an internal error.`);
   }
-  writeJson(res, op.run(input, stream, deps.context()), requestId);
+  const ctx = deps.context();
+  if (op.respond) await op.respond(input, stream, ctx, { res, requestId });
+  else writeJson(res, await op.run(input, stream, ctx), requestId);
 }
 
 async function handleMedia(

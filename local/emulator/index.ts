@@ -1,6 +1,7 @@
 // Public surface of the local Kinesis Video Streams emulator.
 export { startKvsEmulator, type KvsEmulator, type KvsEmulatorOptions, type LatencyDelay } from './server';
-export type { StreamConfig, Stream, StreamFault } from './streams';
+export type { StreamConfig, Stream, StreamFault, Recording } from './streams';
+export { isRecording, type ArchiveMedia, type Clip, type ImageFormat, type ImageOptions } from './archive';
 export type { MediaHook } from './media-gate';
 export {
   signSessionToken,
@@ -16,7 +17,7 @@ export {
   type OutgoingBytesMetric,
   type OutgoingBytesSample,
 } from './stats';
-export { KVS_QUOTAS, type KvsOperation } from './quotas';
+export { KVS_QUOTAS, FRAGMENT_QUOTAS, type KvsOperation } from './quotas';
 export type {
   ContainerFormat,
   DiscontinuityMode,

@@ -8,7 +8,14 @@ import {
   parseStreamRef,
   streamInfo,
 } from './control-plane';
-import type { KvsOperation } from './quotas';
+import type { ServerResponse } from 'node:http';
+import type { ArchiveMedia } from './archive';
+import { KvsError } from './errors';
+import { clipFragments, parseGetClip, writeClip } from './get-clip';
+import { getImages, parseGetImages } from './get-images';
+import { listFragments, parseListFragments } from './list-fragments';
+import { fragmentsThrottled, type FragmentPool, type KvsOperation, type Quotas } from './quotas';
+import type { StatsRecorder } from './stats';
 import { parseStreamingSessionInput } from './streaming-session-input';
 import type { Stream, StreamRef, StreamRegistry } from './streams';
 import type { JsonObject } from './validation';
@@ -18,6 +25,11 @@ export interface OperationContext {
   endpoint: string;
   secret: Uint8Array;
   now: () => number;
+  /** The media the archive APIs answer from; without it GetImages and GetClip answer 501. */
+  archive: ArchiveMedia | undefined;
+  /** Undefined when quotas are off. */
+  quotas: Quotas | undefined;
+  stats: StatsRecorder;
 }
 
 export interface ApiOperation<I> {
@@ -25,7 +37,14 @@ export interface ApiOperation<I> {
   parse(body: JsonObject): I;
   /** The stream the call is about (for quotas, latency and faults), or undefined for account-level calls. */
   streamOf(input: I): StreamRef | undefined;
-  run(input: I, stream: Stream | undefined, ctx: OperationContext): JsonObject;
+  run(input: I, stream: Stream | undefined, ctx: OperationContext): JsonObject | Promise<JsonObject>;
+  /** Instead of `run`, for an answer that is not JSON: writes it whole (GetClip's streamed MP4). */
+  respond?(
+    input: I,
+    stream: Stream | undefined,
+    ctx: OperationContext,
+    out: { res: ServerResponse; requestId: string },
+  ): Promise<void>;
 }
 
 function define<I>(op: ApiOperation<I>): ApiOperation<unknown> {
@@ -37,6 +56,77 @@ function known(stream: Stream | undefined): Stream {
   if (stream === undefined) throw new Error('emulator bug: stream operation run without a stream');
   return stream;
 }
+
+/** Takes a request's fragment points from its stream, or fails like KVS (see FRAGMENT_QUOTAS). */
+function charge(
+  ctx: OperationContext,
+  operation: KvsOperation,
+  stream: Stream,
+  points: Partial<Record<FragmentPool, number>>,
+): void {
+  const decision = ctx.quotas?.tryConsume(stream.name, points);
+  if (decision && !decision.ok) throw fragmentsThrottled(operation, stream.name, decision);
+}
+
+function archiveOf(ctx: OperationContext): ArchiveMedia {
+  if (ctx.archive === undefined) {
+    throw new KvsError(
+      'NotImplemented',
+      'This emulator was started without archive media, so it makes no images or clips.',
+    );
+  }
+  return ctx.archive;
+}
+
+/** ListFragments, GetImages and GetClip (restJson1, POST, paths from the SDK model). */
+const ARCHIVE_ROUTES: Array<[string, ApiOperation<unknown>]> = [
+  [
+    '/listFragments',
+    define({
+      name: 'ListFragments',
+      parse: parseListFragments,
+      streamOf: (input) => input.stream,
+      run: (input, stream, ctx) => {
+        charge(ctx, 'ListFragments', known(stream), { metadata: input.maxResults });
+        return listFragments(input, known(stream), ctx.archive, ctx.now());
+      },
+    }),
+  ],
+  [
+    '/getImages',
+    define({
+      name: 'GetImages',
+      parse: parseGetImages,
+      streamOf: (input) => input.stream,
+      run: (input, stream, ctx) => {
+        const media = archiveOf(ctx);
+        charge(ctx, 'GetImages', known(stream), {
+          metadata: 400 + input.maxResults,
+          media: input.maxResults,
+        });
+        return getImages(input, known(stream), media, ctx.now());
+      },
+    }),
+  ],
+  [
+    '/getClip',
+    define({
+      name: 'GetClip',
+      parse: parseGetClip,
+      streamOf: (input) => input.stream,
+      run: () => {
+        throw new Error('emulator bug: GetClip answers through respond');
+      },
+      respond: async (input, stream, ctx, out) => {
+        const media = archiveOf(ctx);
+        const fragments = clipFragments(input, known(stream), media, ctx.now());
+        charge(ctx, 'GetClip', known(stream), { metadata: fragments.length, media: fragments.length });
+        const sent = await writeClip(out.res, media, fragments, out.requestId);
+        ctx.stats.outgoingBytes(known(stream).name, sent, 'GetClip.OutgoingBytes');
+      },
+    }),
+  ],
+];
 
 /** Paths and methods are the `http` traits of the SDK's models (all POST, restJson1). */
 export const API_ROUTES: ReadonlyMap<string, ApiOperation<unknown>> = new Map([
@@ -90,6 +180,7 @@ export const API_ROUTES: ReadonlyMap<string, ApiOperation<unknown>> = new Map([
       }),
     }),
   ],
+  ...ARCHIVE_ROUTES,
 ]);
 
 function mint(ctx: OperationContext) {

@@ -7,7 +7,10 @@ export type KvsOperation =
   | 'DescribeStream'
   | 'ListStreams'
   | 'GetDASHStreamingSessionURL'
-  | 'GetHLSStreamingSessionURL';
+  | 'GetHLSStreamingSessionURL'
+  | 'ListFragments'
+  | 'GetImages'
+  | 'GetClip';
 
 export interface Quota {
   perAccountTps?: number;
@@ -21,7 +24,22 @@ export const KVS_QUOTAS: Readonly<Record<KvsOperation, Quota>> = {
   ListStreams: { perAccountTps: 50 },
   GetDASHStreamingSessionURL: { perStreamTps: 25 },
   GetHLSStreamingSessionURL: { perStreamTps: 25 },
+  // No TPS quota: the archive APIs are throttled by fragment points instead (FRAGMENT_QUOTAS).
+  ListFragments: {},
+  GetImages: {},
+  GetClip: {},
 };
+
+export type FragmentPool = 'metadata' | 'media';
+
+/**
+ * KVS developer guide, "Kinesis Video Streams service quotas", "Fragment-metadata and fragment-media quotas": the
+ * archive APIs are throttled per stream by the fragments they ask for, 10,000 fragment-metadata points and 500
+ * fragment-media points per second, shared by the APIs (hard limits). ListFragments costs its MaxResults in
+ * metadata; GetImages 400 + its MaxResults in metadata and its MaxResults in media; GetClip the fragments of the
+ * clip in both.
+ */
+export const FRAGMENT_QUOTAS: Readonly<Record<FragmentPool, number>> = { metadata: 10_000, media: 500 };
 
 export type QuotaDecision = { ok: true } | { ok: false; scope: 'account' | 'stream'; limitTps: number };
 
@@ -59,6 +77,28 @@ export class Quotas {
     return { ok: true };
   }
 
+  /**
+   * Takes fragment points from a stream's pools, all or none. A request asking for more than a pool holds in a
+   * second can never pass, as in KVS.
+   */
+  tryConsume(
+    streamName: string,
+    points: Partial<Record<FragmentPool, number>>,
+  ): { ok: true } | { ok: false; pool: FragmentPool; limit: number } {
+    const nowMs = this.now();
+    const wanted = (Object.keys(points) as FragmentPool[]).map((pool) => ({
+      pool,
+      count: points[pool] ?? 0,
+      bucket: this.bucket(`fragments|${pool}|${streamName}`, FRAGMENT_QUOTAS[pool], nowMs),
+    }));
+    for (const w of wanted) {
+      if (w.bucket.available(nowMs) < w.count)
+        return { ok: false, pool: w.pool, limit: FRAGMENT_QUOTAS[w.pool] };
+    }
+    for (const w of wanted) w.bucket.take(w.count);
+    return { ok: true };
+  }
+
   private bucket(key: string, rate: number, nowMs: number): TokenBucket {
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
@@ -79,5 +119,17 @@ export function throttled(
     'ClientLimitExceededException',
     `Kinesis Video Streams has throttled the request because you have exceeded the limit of ` +
       `${decision.limitTps} TPS ${per} for ${operation}. Try making the call later.`,
+  );
+}
+
+export function fragmentsThrottled(
+  operation: KvsOperation,
+  streamName: string,
+  refusal: { pool: FragmentPool; limit: number },
+): KvsError {
+  return new KvsError(
+    'ClientLimitExceededException',
+    `Kinesis Video Streams has throttled the request because you have exceeded the limit of ${refusal.limit} ` +
+      `fragment-${refusal.pool} points per second for stream ${streamName} (${operation}). Try making the call later.`,
   );
 }

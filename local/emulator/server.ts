@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ArchiveMedia } from './archive';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDispatcher } from './dispatch';
 import type { MediaHook } from './media-gate';
@@ -33,6 +34,8 @@ export interface KvsEmulatorOptions {
   accountId?: string;
   /** Serves /dash/v1/ and /hls/v1/ requests whose SessionToken checked out. Without it they get a 501. */
   media?: MediaHook;
+  /** What ListFragments, GetImages and GetClip answer from. @default none: 1 s fragments listed, no images or clips */
+  archive?: ArchiveMedia;
   /** One structured line per request (never the session token). @default no logging */
   log?: (line: object) => void;
   /**
@@ -74,6 +77,7 @@ const OPTION_KEYS = new Set([
   'region',
   'accountId',
   'media',
+  'archive',
   'log',
   'delay',
 ]);
@@ -112,26 +116,41 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<KvsEmulator> {
+/** The options with their defaults applied. */
+function resolved(options: KvsEmulatorOptions) {
   checkOptions(options);
-  const host = options.host ?? '127.0.0.1';
-  const now = options.now ?? Date.now;
-  const secret = options.secret ?? new Uint8Array(randomBytes(32));
-  const region = options.region ?? 'us-east-1';
-  const accountId = options.accountId ?? '123456789012';
-  const enforceQuotas = options.enforceQuotas ?? true;
+  return {
+    host: options.host ?? '127.0.0.1',
+    now: options.now ?? Date.now,
+    secret: options.secret ?? new Uint8Array(randomBytes(32)),
+    region: options.region ?? 'us-east-1',
+    accountId: options.accountId ?? '123456789012',
+    enforceQuotas: options.enforceQuotas ?? true,
+  };
+}
+
+export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<KvsEmulator> {
+  const { host, now, secret, region, accountId, enforceQuotas } = resolved(options);
   const registry = new StreamRegistry({ region, accountId });
   for (const config of options.streams) registry.put(config);
-  const quotas = new Quotas(now);
+  const quotas = enforceQuotas ? new Quotas(now) : undefined;
   const stats = new StatsRecorder(now);
   const closing = new AbortController();
   let endpoint = '';
 
-  const context = (): OperationContext => ({ registry, endpoint, secret, now });
+  const context = (): OperationContext => ({
+    registry,
+    endpoint,
+    secret,
+    now,
+    archive: options.archive,
+    quotas,
+    stats,
+  });
   const server = createServer(
     createDispatcher({
       registry,
-      quotas: enforceQuotas ? quotas : undefined,
+      quotas,
       stats,
       region,
       secret,

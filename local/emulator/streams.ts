@@ -24,6 +24,17 @@ export interface StreamConfig {
   latencyMs?: number;
   /** Stream creation time in ms; also the last part of the ARN. @default 1700000000000 */
   creationTime?: number;
+  /**
+   * A motion-triggered camera: media only in the first `forSeconds` of every `everySeconds`, periods counted from
+   * the Unix epoch. Every archive answer (sessions, ListFragments, GetImages, GetClip) sees the same gaps.
+   * @default always recording
+   */
+  recording?: Recording;
+}
+
+export interface Recording {
+  readonly everySeconds: number;
+  readonly forSeconds: number;
 }
 
 export interface Stream {
@@ -33,6 +44,7 @@ export interface Stream {
   readonly fault: StreamFault | undefined;
   readonly latencyMs: number;
   readonly creationTime: number;
+  readonly recording: Recording | undefined;
 }
 
 const STREAM_CONFIG_KEYS = new Set([
@@ -42,6 +54,7 @@ const STREAM_CONFIG_KEYS = new Set([
   'fault',
   'latencyMs',
   'creationTime',
+  'recording',
 ]);
 const FAULTS: readonly StreamFault[] = [
   'NotAuthorizedException',
@@ -75,12 +88,31 @@ export function toStream(config: StreamConfig): Stream {
   }
   return {
     name,
+    recording: checkRecording(name, config.recording),
     dataRetentionInHours: retention,
     mediaType: config.mediaType ?? 'video/h264',
     fault: config.fault,
     latencyMs,
     creationTime,
   };
+}
+
+function checkRecording(name: string, recording: Recording | undefined): Recording | undefined {
+  if (recording === undefined) return undefined;
+  const { everySeconds, forSeconds } = recording;
+  const keys = Object.keys(recording).filter((k) => k !== 'everySeconds' && k !== 'forSeconds');
+  if (
+    keys.length > 0 ||
+    !Number.isInteger(everySeconds) ||
+    !Number.isInteger(forSeconds) ||
+    forSeconds < 1 ||
+    everySeconds <= forSeconds
+  ) {
+    throw new TypeError(
+      `stream ${name}: recording must be { everySeconds, forSeconds }, integers with 1 <= forSeconds < everySeconds`,
+    );
+  }
+  return { everySeconds, forSeconds };
 }
 
 export interface Account {

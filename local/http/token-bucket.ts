@@ -22,7 +22,7 @@ export class TokenBucket {
     return this.tokens;
   }
 
-  take(): void {
-    this.tokens -= 1;
+  take(count = 1): void {
+    this.tokens -= count;
   }
 }

@@ -10,3 +10,5 @@ export { loadFixture, DEFAULT_FIXTURE_DIR, type MediaFixture, type MediaDescript
 export { defaultMaxFragmentResults, type MediaSession } from './session';
 export { sessionFragments, type SessionFragments, type FragmentSpan } from './timeline';
 export { Resource, DASH_PATH_PREFIX, HLS_PATH_PREFIX } from './resources';
+export { createArchiveMedia, loadFrames } from './archive';
+export { buildClip, readFragmentSamples, type ClipFile, type FragmentSamples } from './clip';

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
+import { apiProblems } from '../../scripts/api-report';
 import { deployRuleViolations, type TemplateJson } from '../lib/deploy-rules';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -182,6 +183,11 @@ describe('the packed package', () => {
       paths: object;
     };
     expect(loaded).toEqual({ openapi: own.openapi, paths: Object.keys(own.paths) });
+  });
+
+  it('exports every type its public signatures use (API Extractor: no ae-forgotten-export), library and client', () => {
+    const dist = join(APP, 'node_modules/kvs-session-broker/dist');
+    expect([...apiProblems(join(dist, 'index.d.ts')), ...apiProblems(join(dist, 'client.d.ts'))]).toEqual([]);
   });
 
   it('declares cdk-nag an optional peer dependency, for either major, and never imports it', () => {

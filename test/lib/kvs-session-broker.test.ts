@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { apiResources } from '../../lambda/contract/routes';
 import { auditEvent } from '../../lambda/core/audit';
 import type { BrokerConfig } from '../../lambda/core/config';
 import { ESM_REQUIRE_BANNER, LAMBDA_BUNDLES } from '../../lib/lambda-bundles';
 import { KvsSessionBroker } from '../../lib/kvs-session-broker';
-import { PLAYBACK_ACTIONS } from '../../lib/stream-permissions';
+import { ARCHIVE_ACTIONS, PLAYBACK_ACTIONS } from '../../lib/stream-permissions';
 import { asList, ISSUER, newStack, render, testConfig, type PolicyStatementJson } from './fixtures';
 
 let broker: KvsSessionBroker;
@@ -98,12 +99,23 @@ describe('routes', () => {
     }
   });
 
-  it('builds exactly /v1/streams, /v1/streams/{streamName}/sessions, /v1/sessions and /openapi.json', () => {
+  it('builds exactly /v1/streams, /v1/streams/{streamName}/sessions, /v1/sessions, /v1/revocations and /openapi.json', () => {
     const parts = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
       (r) => r.Properties.PathPart,
     );
     expect(parts.sort()).toEqual(
-      ['openapi.json', 'sessions', 'sessions', 'streams', 'v1', '{streamName}'].sort(),
+      [
+        'openapi.json',
+        'revocations',
+        'sessions',
+        'sessions',
+        'timeline',
+        'images',
+        'clip',
+        'streams',
+        'v1',
+        '{streamName}',
+      ].sort(),
     );
   });
 
@@ -217,7 +229,7 @@ describe('IAM', () => {
       asList(s.Action).some((a) => a.startsWith('kinesisvideo:Get')),
     );
     expect(playback).toHaveLength(1);
-    expect(asList(playback[0]!.Action).sort()).toEqual([...PLAYBACK_ACTIONS].sort());
+    expect(asList(playback[0]!.Action).sort()).toEqual([...PLAYBACK_ACTIONS, ...ARCHIVE_ACTIONS].sort());
     expect(asList(playback[0]!.Resource).map(render).sort()).toEqual([
       'arn:${AWS::Partition}:kinesisvideo:${AWS::Region}:${AWS::AccountId}:stream/cam-1/*',
       'arn:${AWS::Partition}:kinesisvideo:${AWS::Region}:${AWS::AccountId}:stream/site7-*',
@@ -231,7 +243,7 @@ describe('IAM', () => {
     const list = kvs.filter((s) => asList(s.Action).includes('kinesisvideo:ListStreams'));
     expect(list).toEqual([expect.objectContaining({ Action: 'kinesisvideo:ListStreams', Resource: '*' })]);
     const actions = kvs.flatMap((s) => asList(s.Action)).sort();
-    expect(actions).toEqual([...PLAYBACK_ACTIONS, 'kinesisvideo:ListStreams'].sort());
+    expect(actions).toEqual([...PLAYBACK_ACTIONS, ...ARCHIVE_ACTIONS, 'kinesisvideo:ListStreams'].sort());
   });
 
   it('has no wildcard action in any policy, and the authorizer no KVS permission at all', () => {
@@ -322,7 +334,7 @@ describe('gateway responses', () => {
 describe('CORS', () => {
   it('answers preflight on every resource of the route table for the configured origin, without authorization, cached an hour', () => {
     const options = Object.values(methods(template, 'OPTIONS'));
-    expect(options).toHaveLength(4);
+    expect(options).toHaveLength(apiResources().length);
     for (const method of options) {
       expect(method.Properties).toMatchObject({
         AuthorizationType: 'NONE',

@@ -3,7 +3,12 @@
 // Every test using it also proves README (Observability and audit) on what it did: no JWT and no session URL reached the log.
 import { afterEach, beforeEach, expect } from '@jest/globals';
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { startLocalBroker, type LocalBroker, type LocalBrokerOptions } from '../../local/app';
+import {
+  startLocalBroker,
+  type LocalBroker,
+  type LocalBrokerOptions,
+  type LocalStateTable,
+} from '../../local/app';
 import { generateDevKey, type MintOptions } from '../../local/dev-issuer';
 import { testClock, type TestClock } from './clock';
 import { auditLines, captureOutput, serveJwks, type Captured } from './local-broker';
@@ -56,6 +61,8 @@ export interface FixtureOptions {
   separateEmulatorClock?: TestClock;
   /** @default T0 */
   startMs?: number;
+  /** A viewer-state table to use instead of the embedded one local mode starts (a failing endpoint...). */
+  state?: LocalStateTable;
   /** The broker's token checks (lambda/broker/pipeline.ts TokenCheck). @default [] */
   checks?: LocalBrokerOptions['checks'];
   /** The broker's session checks (lambda/broker/pipeline.ts SessionCheck). @default [] */
@@ -82,6 +89,7 @@ export function brokerPerTest(options: FixtureOptions): () => BrokerFixture {
         config: options.config,
         now: clock.now,
         emulatorNow: emulatorClock.now,
+        ...(options.state ? { state: options.state } : {}),
         ...(options.checks ? { checks: options.checks } : {}),
         ...(options.sessionChecks ? { sessionChecks: options.sessionChecks } : {}),
       });

@@ -9,6 +9,7 @@ import {
   PROTOCOLS,
   STREAM_NAME,
 } from '../config-rules';
+import { VIEWER_ID } from '../seats';
 
 const isoWithZone = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' });
 
@@ -57,6 +58,10 @@ export const sessionRequestBodySchema = z
       .enum(['ALWAYS', 'NEVER', 'ON_DISCONTINUITY'])
       .optional()
       .meta({ description: 'HLS only; default ALWAYS' }),
+    viewerId: z.string().regex(VIEWER_ID, 'must be 1 to 128 of a-z, A-Z, 0-9, _ . : -').optional().meta({
+      description:
+        "The device's stable id: one seat per viewerId while its session lasts (viewers.seatsPerPrincipal); renewals keep it",
+    }),
   })
   .meta({ id: 'SessionRequest', description: 'Body of POST /v1/streams/{streamName}/sessions' });
 

@@ -130,12 +130,16 @@ describe('docs/openapi.json', () => {
     });
   });
 
-  it('lists the four operations, the document itself open to anyone', () => {
+  it('lists the five operations, the document itself open to anyone', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/openapi.json',
+      '/v1/revocations',
       '/v1/sessions',
       '/v1/streams',
+      '/v1/streams/{streamName}/clip',
+      '/v1/streams/{streamName}/images',
       '/v1/streams/{streamName}/sessions',
+      '/v1/streams/{streamName}/timeline',
     ]);
     expect([session.operationId, list.operationId, self.operationId]).toEqual([
       'createSession',
@@ -160,6 +164,7 @@ describe('docs/openapi.json', () => {
       'playbackMode',
       'protocol',
       'startTimestamp',
+      'viewerId',
     ]);
     expect(request.required).toBeUndefined();
     expect(request.additionalProperties).toBe(false);
@@ -196,9 +201,9 @@ describe('docs/openapi.json', () => {
     [
       'createSession',
       session,
-      ['200', '400', '401', '403', '404', '413', '415', '422', '429', '500', '502', '504'],
+      ['200', '400', '401', '403', '404', '413', '415', '422', '429', '500', '502', '503', '504'],
     ],
-    ['listStreams', list, ['200', '400', '401', '403', '429', '500', '502', '504']],
+    ['listStreams', list, ['200', '400', '401', '403', '429', '500', '502', '503', '504']],
     ['getOpenApiDocument', self, ['200', '403', '429', '500', '502', '504']],
   ])('%s lists every status it can answer, 500 INTERNAL_ERROR included', (_name, operation, statuses) => {
     expect(Object.keys(operation.responses)).toEqual(statuses);

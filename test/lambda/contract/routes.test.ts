@@ -22,6 +22,12 @@ describe('route table', () => {
       },
       { path: '/v1/streams', segments: ['v1', 'streams'], methods: ['GET'] },
       { path: '/v1/sessions', segments: ['v1', 'sessions'], methods: ['POST'] },
+      { path: '/v1/revocations', segments: ['v1', 'revocations'], methods: ['POST'] },
+      ...['timeline', 'images', 'clip'].map((leaf) => ({
+        path: `/v1/streams/{streamName}/${leaf}`,
+        segments: ['v1', 'streams', '{streamName}', leaf],
+        methods: ['GET'],
+      })),
       { path: '/openapi.json', segments: ['openapi.json'], methods: ['GET'] },
     ]);
     expect(pathSegments('/')).toEqual([]);
@@ -48,16 +54,19 @@ describe('route table', () => {
 });
 
 describe('policyResources', () => {
-  it('lists discovery, the grid, then the session route of each stream pattern; never the open route', () => {
+  it('lists discovery, revocation, the grid, then per stream pattern the session route and its GET routes; never the open route', () => {
     expect(policyResources(STAGE, ['cam-1', 'site7-*', 'cam-1'])).toEqual([
       `${STAGE}/GET/v1/streams`,
+      `${STAGE}/POST/v1/revocations`,
       `${STAGE}/POST/v1/sessions`,
       `${STAGE}/POST/v1/streams/cam-1/sessions`,
+      `${STAGE}/GET/v1/streams/cam-1/*`,
       `${STAGE}/POST/v1/streams/site7-*/sessions`,
+      `${STAGE}/GET/v1/streams/site7-*/*`,
     ]);
   });
 
-  it('lists discovery alone for a token without grants (the grid needs a grant)', () => {
-    expect(policyResources(STAGE, [])).toEqual([`${STAGE}/GET/v1/streams`]);
+  it('lists discovery and revocation alone for a token without grants (the grid needs a grant; revocation answers 403 to non-admins)', () => {
+    expect(policyResources(STAGE, [])).toEqual([`${STAGE}/GET/v1/streams`, `${STAGE}/POST/v1/revocations`]);
   });
 });

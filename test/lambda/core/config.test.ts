@@ -39,6 +39,8 @@ describe('parseConfig', () => {
       ],
       sessions: { defaultExpiresSeconds: 300, maxExpiresSeconds: 3600, capAtTokenExpiry: false },
       limits: { maxGrantsPerToken: 100 },
+      viewers: {},
+      state: { timeoutMs: 500, maxAttempts: 3 },
       metrics: { perStreamDimensions: false },
       streams: ['*'],
       clockToleranceSeconds: 30,
@@ -166,6 +168,23 @@ describe('parseConfig', () => {
   it('keeps per-issuer token hygiene options', () => {
     const config = parseConfig({ issuers: [{ ...issuer, typ: 'at+jwt', maxTokenAgeSeconds: 3600 }] });
     expect(config.issuers[0]).toMatchObject({ typ: 'at+jwt', maxTokenAgeSeconds: 3600 });
+  });
+
+  it('reads local.streams[].recording, forSeconds below everySeconds (README, Local mode)', () => {
+    const withRecording = (recording: unknown) => ({
+      issuers: [issuer],
+      local: { streams: [{ name: 'cam-motion', recording }] },
+    });
+    expect(
+      parseConfig(withRecording({ everySeconds: 60, forSeconds: 40 })).local?.streams[0]?.recording,
+    ).toEqual({
+      everySeconds: 60,
+      forSeconds: 40,
+    });
+    expect(problems(withRecording({ everySeconds: 60, forSeconds: 60 }))).toEqual([
+      'local.streams[0].recording.forSeconds: forSeconds must be less than everySeconds',
+    ]);
+    expect(problems(withRecording({ everySeconds: 60 })).length).toBe(1);
   });
 
   it('allows an http jwksUri on loopback only in local mode', () => {

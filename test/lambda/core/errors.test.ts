@@ -14,11 +14,14 @@ describe('BrokerError status, per docs/api.md', () => {
   it.each<[ErrorCode, number]>([
     ['INVALID_REQUEST', 400],
     ['UNAUTHORIZED', 401],
+    ['TOKEN_REVOKED', 401],
     ['FORBIDDEN', 403],
     ['NOT_FOUND', 404],
     ['STREAM_NOT_PLAYABLE', 422],
     ['THROTTLED', 429],
+    ['SEAT_LIMIT', 429],
     ['UPSTREAM_ERROR', 502],
+    ['STATE_UNAVAILABLE', 503],
     ['UPSTREAM_TIMEOUT', 504],
     // Not a documented code: what a bug of ours becomes (hidden behind a generic message).
     ['INTERNAL_ERROR', 500],

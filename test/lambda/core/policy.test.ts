@@ -35,7 +35,9 @@ describe('allowPolicy', () => {
               `${STAGE}/GET/v1/streams`,
               `${STAGE}/POST/v1/sessions`,
               `${STAGE}/POST/v1/streams/cam-1/sessions`,
+              `${STAGE}/GET/v1/streams/cam-1/*`,
               `${STAGE}/POST/v1/streams/site7-*/sessions`,
+              `${STAGE}/GET/v1/streams/site7-*/*`,
             ],
           },
         ],
@@ -128,17 +130,17 @@ describe('allowPolicy size bound', () => {
     const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants }, POLICY_PATHS)!;
     expect(bytes(policy)).toBeLessThan(MAX_ANSWER_BYTES);
     expect(policy.context.grants === JSON.stringify(grants)).toBe(true);
-    // The longest merge that fits: stem0..stem9 stay exact, stem10..stem19 become stem1*.
+    // Two resources a grant (the session route and the stream's GET routes) do not fit exact: the longest merge
+    // that fits is the shared stem.
     expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
       `${LONG_STAGE}/GET/v1/streams`,
       `${LONG_STAGE}/POST/v1/sessions`,
-      ...Array.from({ length: 10 }, (_, i) => `${LONG_STAGE}/POST/v1/streams/${stem}${i}/sessions`),
-      `${LONG_STAGE}/POST/v1/streams/${stem}1*/sessions`,
+      `${LONG_STAGE}/POST/v1/streams/${stem}*/sessions`,
+      `${LONG_STAGE}/GET/v1/streams/${stem}*/*`,
     ]);
     for (const g of grants) expect(allows(policy, g.stream)).toBe(true);
     // Wider at the gateway (the broker's exact grant check refuses the rest with the same 403), within the merge.
-    expect(allows(policy, `${stem}1x`)).toBe(true);
-    expect(allows(policy, `${stem}2x`)).toBe(false);
+    expect(allows(policy, `${stem}2x`)).toBe(true);
     expect(allows(policy, 'cam-1')).toBe(false);
   });
 
@@ -149,7 +151,9 @@ describe('allowPolicy size bound', () => {
       `${LONG_STAGE}/GET/v1/streams`,
       `${LONG_STAGE}/POST/v1/sessions`,
       `${LONG_STAGE}/POST/v1/streams/cam-1/sessions`,
+      `${LONG_STAGE}/GET/v1/streams/cam-1/*`,
       `${LONG_STAGE}/POST/v1/streams/cam-2/sessions`,
+      `${LONG_STAGE}/GET/v1/streams/cam-2/*`,
     ]);
   });
 
@@ -220,8 +224,10 @@ describe('allowPolicy with a memo of answer shapes per grant set', () => {
 
   it('answers exactly as without it at the size bound itself, byte by byte', () => {
     // An exact answer of 8000-odd bytes, then subs one byte longer each, across MAX_ANSWER_BYTES.
-    const grants = Array.from({ length: 12 }, (_, i) => ({
-      stream: `cam-${i}-${'n'.repeat(150)}`,
+    // 6 grants of two resources each (the session route, the stream's GET routes); one name a character longer, so
+    // that the exact answer's size (which grows 2 bytes a sub character) reaches MAX_ANSWER_BYTES - 1
+    const grants = Array.from({ length: 6 }, (_, i) => ({
+      stream: `cam-${i}-${'n'.repeat(i === 0 ? 151 : 150)}`,
       modes: ['LIVE' as const],
       protocols: ['DASH' as const],
     }));
@@ -229,7 +235,7 @@ describe('allowPolicy with a memo of answer shapes per grant set', () => {
       Buffer.byteLength(
         JSON.stringify(allowPolicy(arn, { sub, issuer: 'i', exp: 1795600800, grants }, POLICY_PATHS)),
       );
-    // Exact: no pattern widened (these grants name streams exactly, so a widened one ends in `*`).
+    // Exact: no pattern widened (these grants name streams exactly, so a widened stream segment ends in `*`).
     const exactAt = (sub: string) =>
       allowPolicy(
         arn,
@@ -240,7 +246,7 @@ describe('allowPolicy with a memo of answer shapes per grant set', () => {
           grants,
         },
         POLICY_PATHS,
-      )!.policyDocument.Statement[0]!.Resource.every((r) => !r.includes('*'));
+      )!.policyDocument.Statement[0]!.Resource.every((r) => !/\/v1\/streams\/[^/]*\*/.test(r));
     let pad = 1;
     while (exactAt('x'.repeat(pad + 1))) pad += 1;
     // The sub is written twice (principalId and context), so the answer grows 2 bytes a character: the last exact

@@ -223,6 +223,26 @@ describe('the interpreter on shapes the next routes need', () => {
   });
 });
 
+describe('the interpreter on unions (zod answers with the one alternative it did not stop in)', () => {
+  const union = z.union([z.literal(false), z.strictObject({ turn: z.boolean() })]);
+  const sized = z.union([z.string().min(3), z.number().int().max(5)]);
+  it.each<[string, z.ZodType, unknown]>([
+    ['false | { turn }', union, { turn: false, extra: 1 }],
+    ['false | { turn }', union, { turn: 'x' }],
+    ['false | { turn }', union, true],
+    ['false | { turn }', union, false],
+    ['min-3 string | int <= 5', sized, 'ab'],
+    ['min-3 string | int <= 5', sized, 7],
+    ['min-3 string | int <= 5', sized, 1.5],
+    ['min-3 string | int <= 5', sized, 1e20],
+    ['min-3 string | int <= 5', sized, null],
+  ])('%s: the same answer on %j', (_what, schema, value) => {
+    expect(generatedAnswer(interpreterSchema(schema, 'U'), value, 'body')).toStrictEqual(
+      zodAnswer(schema, value, 'body'),
+    );
+  });
+});
+
 describe('the generator', () => {
   it.each<[string, z.ZodType]>([
     ['a refine', z.string().refine((s) => s.length > 1)],

@@ -1,0 +1,98 @@
+// The viewer-state table (docs/api.md, Revocation and Seats): made only when the config asks for revocation or
+// seats, on demand, TTL, encrypted, point-in-time recovery and removal as props, reachable by the broker alone,
+// item by item; cdk-nag and the deploy-time rules still pass with it.
+import { describe, expect, it } from '@jest/globals';
+import { Aspects, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { KvsSessionBroker } from '../../lib/kvs-session-broker';
+import { KvsSessionBrokerStack } from '../../lib/kvs-session-broker-stack';
+import { deployRuleViolations, type TemplateJson } from './deploy-rules';
+import { ISSUER, newApp, newStack, testConfig } from './fixtures';
+
+const REVOKING = { issuers: [{ ...ISSUER, adminScope: 'kvs:admin', maxTokenAgeSeconds: 3600 }] };
+const SEATS = { viewers: { seatsPerPrincipal: 2 } };
+
+function synth(overrides: Record<string, unknown>, props: Record<string, unknown> = {}) {
+  const stack = newStack();
+  const broker = new KvsSessionBroker(stack, 'Broker', { config: testConfig(overrides), ...props });
+  return { broker, template: Template.fromStack(stack) };
+}
+
+describe('the viewer-state table', () => {
+  it('is not made when no issuer can revoke and seats are unlimited', () => {
+    const { broker, template } = synth({});
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    expect(broker.stateTable).toBeUndefined();
+    expect(JSON.stringify(template.toJSON())).not.toContain('KVS_BROKER_STATE_TABLE');
+  });
+
+  it.each([
+    ['an issuer with adminScope', REVOKING],
+    ['seats per principal', SEATS],
+  ])('is made for %s: on demand, TTL on expiresAt, KMS-encrypted, recoverable, retained', (_, overrides) => {
+    const { template } = synth(overrides);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        // SSEEnabled without a key: the AWS managed key aws/dynamodb (CloudFormation AWS::DynamoDB::Table SSESpecification).
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+    });
+  });
+
+  it('follows the props: no point-in-time recovery, destroyed with the stack', () => {
+    const { template } = synth(SEATS, {
+      statePointInTimeRecovery: false,
+      stateRemovalPolicy: RemovalPolicy.DESTROY,
+    });
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } },
+    });
+  });
+
+  it('is named to the broker alone, which may get, put and update items of that table and nothing more', () => {
+    const { broker, template } = synth(SEATS);
+    const tables = Object.keys(template.findResources('AWS::DynamoDB::Table'));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'kvs-session-broker session broker',
+      Environment: { Variables: Match.objectLike({ KVS_BROKER_STATE_TABLE: { Ref: tables[0] } }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'kvs-session-broker JWT authorizer',
+      Environment: { Variables: Match.not(Match.objectLike({ KVS_BROKER_STATE_TABLE: Match.anyValue() })) },
+    });
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) =>
+        (p.Properties as { PolicyDocument: { Statement: { Action: unknown }[] } }).PolicyDocument.Statement,
+    );
+    const dynamo = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(dynamo).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [tables[0], 'Arn'] },
+      },
+    ]);
+    expect(broker.stateTable).toBeDefined();
+  });
+
+  it('passes cdk-nag AwsSolutions (DynamoDB point-in-time recovery on) and the deploy-time rules', () => {
+    const stack = new KvsSessionBrokerStack(newApp(), 'StateNag', {
+      config: testConfig({ ...REVOKING, ...SEATS }),
+    });
+    Aspects.of(stack).add(new AwsSolutionsChecks());
+    const annotations = Annotations.fromStack(stack);
+    expect(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+    expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+    expect(deployRuleViolations(Template.fromStack(stack).toJSON() as TemplateJson)).toEqual([]);
+  });
+});
