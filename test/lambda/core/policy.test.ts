@@ -33,6 +33,7 @@ describe('allowPolicy', () => {
             Effect: 'Allow',
             Resource: [
               `${STAGE}/GET/v1/streams`,
+              `${STAGE}/POST/v1/revocations`,
               `${STAGE}/POST/v1/sessions`,
               `${STAGE}/POST/v1/streams/cam-1/sessions`,
               `${STAGE}/GET/v1/streams/cam-1/*`,
@@ -46,9 +47,12 @@ describe('allowPolicy', () => {
     });
   });
 
-  it('allows only discovery to a token without grants', () => {
+  it('allows only discovery and revocation (the broker refuses it without adminScope) to a token without grants', () => {
     const policy = allowPolicy(ARN, { sub: 'u', issuer: 'i', exp: 1, grants: [] }, POLICY_PATHS);
-    expect(policy?.policyDocument.Statement[0]?.Resource).toEqual([`${STAGE}/GET/v1/streams`]);
+    expect(policy?.policyDocument.Statement[0]?.Resource).toEqual([
+      `${STAGE}/GET/v1/streams`,
+      `${STAGE}/POST/v1/revocations`,
+    ]);
   });
 
   it.each(['', 'arn:aws:s3:::bucket', 'arn:aws:execute-api:eu-west-1:1:abc'])(
@@ -134,6 +138,7 @@ describe('allowPolicy size bound', () => {
     // that fits is the shared stem.
     expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
       `${LONG_STAGE}/GET/v1/streams`,
+      `${LONG_STAGE}/POST/v1/revocations`,
       `${LONG_STAGE}/POST/v1/sessions`,
       `${LONG_STAGE}/POST/v1/streams/${stem}*/sessions`,
       `${LONG_STAGE}/GET/v1/streams/${stem}*/*`,
@@ -149,6 +154,7 @@ describe('allowPolicy size bound', () => {
     const policy = allowPolicy(LONG_ARN, { sub: 'u', issuer: 'i', exp: 1, grants }, POLICY_PATHS)!;
     expect(policy.policyDocument.Statement[0]!.Resource).toEqual([
       `${LONG_STAGE}/GET/v1/streams`,
+      `${LONG_STAGE}/POST/v1/revocations`,
       `${LONG_STAGE}/POST/v1/sessions`,
       `${LONG_STAGE}/POST/v1/streams/cam-1/sessions`,
       `${LONG_STAGE}/GET/v1/streams/cam-1/*`,
