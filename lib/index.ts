@@ -26,4 +26,5 @@ export * from './cognito-grants';
 export { RateLimitWebAcl, type RateLimitWebAclProps } from './ip-rate-limit';
 export { KvsSavedQueries, type KvsSavedQueriesProps } from './saved-queries';
 export { KVS_PLAYBACK_BYTE_METRICS, type KvsPlaybackByteMetric } from './usage-metrics';
-export type { RateLimitSettings } from '../lambda/contract/waf';
+export type { RateLimitConfig, RateLimitSettings } from '../lambda/contract/waf';
+export { ViewerStateTable, type ViewerStateTableProps } from './viewer-state-table';

@@ -30,7 +30,12 @@ export interface JwksResolverOptions {
   onFetchError?: (detail: string) => void;
   timeoutMs?: number;
   maxBytes?: number;
+  /** The fetch deadline: a signal that aborts after `timeoutMs`. @default AbortSignal.timeout (tests end it themselves) */
+  deadline?: JwksDeadline;
 }
+
+/** Gives the signal that ends one JWKS fetch (headers and body) once `timeoutMs` have passed. */
+export type JwksDeadline = (timeoutMs: number) => AbortSignal;
 
 async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<string> {
   const reader = body.getReader();
@@ -54,8 +59,9 @@ export async function fetchJwks(
   url: URL,
   timeoutMs = JWKS_TIMEOUT_MS,
   maxBytes = JWKS_MAX_BYTES,
+  deadline: JwksDeadline = AbortSignal.timeout,
 ): Promise<JSONWebKeySet> {
-  const signal = AbortSignal.timeout(timeoutMs);
+  const signal = deadline(timeoutMs);
   try {
     const response = await fetch(url, { signal, redirect: 'error', headers: { accept: 'application/json' } });
     if (response.status !== 200 || !response.body) {
@@ -99,7 +105,7 @@ export function createJwksResolver(options: JwksResolverOptions): JWTVerifyGetKe
     if (!inflight) {
       if (now() - lastFetchAt < JWKS_COOLDOWN_MS) return false;
       lastFetchAt = now();
-      inflight = fetchJwks(url, options.timeoutMs, options.maxBytes)
+      inflight = fetchJwks(url, options.timeoutMs, options.maxBytes, options.deadline)
         .then((jwks) => {
           keys = { select: createLocalJWKSet(jwks), fetchedAt: now() };
           lastError = undefined;

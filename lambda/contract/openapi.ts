@@ -69,6 +69,9 @@ const WHEN: Record<ErrorCode, string> = {
   UPSTREAM_TIMEOUT: 'KVS or the broker did not answer in time',
 };
 
+const ALL_ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+/** Any operation can fail on the server's side: the 5xx codes, read from the status table. */
+const SERVER_FAILURES = ALL_ERROR_CODES.filter((code) => ERROR_STATUS[code] >= 500);
 /** What ends a token route's request, whatever it decides: the caller, the token checks (revocation), the body. */
 const TOKEN_ROUTE_CODES: readonly ErrorCode[] = [
   'INVALID_REQUEST',
@@ -76,29 +79,25 @@ const TOKEN_ROUTE_CODES: readonly ErrorCode[] = [
   'TOKEN_REVOKED',
   'FORBIDDEN',
   'THROTTLED',
-  'INTERNAL_ERROR',
-  'UPSTREAM_ERROR',
-  'STATE_UNAVAILABLE',
-  'UPSTREAM_TIMEOUT',
+  ...SERVER_FAILURES,
 ];
 
 /** The codes each operation can answer (besides 200), whoever answers: the broker or API Gateway. */
 const ERROR_CODES: Record<OperationId, readonly ErrorCode[]> = {
-  createSession: Object.keys(ERROR_STATUS) as ErrorCode[],
+  createSession: ALL_ERROR_CODES,
   // A refused or failed entry is answered in its place in the 200; these end the whole request.
   createSessions: TOKEN_ROUTE_CODES,
   listStreams: TOKEN_ROUTE_CODES,
   createRevocation: TOKEN_ROUTE_CODES,
-  getTimeline: Object.keys(ERROR_STATUS).filter((c) => c !== 'STREAM_NOT_PLAYABLE') as ErrorCode[],
-  getImages: Object.keys(ERROR_STATUS) as ErrorCode[],
-  getClip: Object.keys(ERROR_STATUS) as ErrorCode[],
+  getTimeline: ALL_ERROR_CODES.filter((c) => c !== 'STREAM_NOT_PLAYABLE'),
+  getImages: ALL_ERROR_CODES,
+  getClip: ALL_ERROR_CODES,
   // 404 also when config `webrtc` is absent; no STREAM_NOT_PLAYABLE (no session URL is made), no SEAT_LIMIT (no seat
   // is taken: seats are per session).
-  createWebrtcViewer: (Object.keys(ERROR_STATUS) as ErrorCode[]).filter(
-    (c) => c !== 'STREAM_NOT_PLAYABLE' && c !== 'SEAT_LIMIT',
-  ),
+  createWebrtcViewer: ALL_ERROR_CODES.filter((c) => c !== 'STREAM_NOT_PLAYABLE' && c !== 'SEAT_LIMIT'),
   // No token: only API Gateway itself (throttling, a web ACL) and an ailing Lambda stand in the way.
-  getOpenApiDocument: ['FORBIDDEN', 'THROTTLED', 'INTERNAL_ERROR', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
+  // It reads no viewer state, so it is never STATE_UNAVAILABLE.
+  getOpenApiDocument: ['FORBIDDEN', 'THROTTLED', ...SERVER_FAILURES.filter((c) => c !== 'STATE_UNAVAILABLE')],
 };
 
 /** Statuses API Gateway answers with instead of the code's own (413, 415), for operations that take a body. */

@@ -1,5 +1,6 @@
 // The media hook the KVS emulator calls for GET /dash/v1/* and /hls/v1/*, once it has verified the session token.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { KVS_PLAYBACK_BYTE_METRICS, type KvsPlaybackByteMetric } from '../../lambda/core/telemetry';
 import { buildDashManifest } from './dash';
 import { loadFixture, type MediaFixture } from './fixture';
 import { mp4MediaFragment, tsFragment } from './fragments';
@@ -9,8 +10,14 @@ import { DASH_PATH_PREFIX, HLS_PATH_PREFIX, Resource, VIDEO_TRACK_NUMBER } from 
 import type { MediaProtocol, MediaSession } from './session';
 import { isServable, sessionFragments, type SessionFragments } from './timeline';
 
-/** KVS's playback byte metrics (AWS/KinesisVideo, per stream). Only media fragments count. */
-export type OutgoingBytesMetric = 'GetMP4MediaFragment.OutgoingBytes' | 'GetTSFragment.OutgoingBytes';
+/** KVS's playback byte metrics (AWS/KinesisVideo, per stream), named once in lambda/core/telemetry.ts. Only media fragments count. */
+export type OutgoingBytesMetric = KvsPlaybackByteMetric;
+/** The byte metric of each fragment resource: its KVS operation's name (the first letter upper case) and `.OutgoingBytes`. */
+function outgoingBytesMetric(isTs: boolean): OutgoingBytesMetric {
+  const metric = KVS_PLAYBACK_BYTE_METRICS.find((m) => m.startsWith(isTs ? 'GetTSFragment.' : 'GetMP4MediaFragment.'));
+  if (metric === undefined) throw new Error('lambda/core/telemetry.ts names no byte metric for this fragment');
+  return metric;
+}
 
 export interface MediaHookOptions {
   /** The emulator's wall clock, epoch milliseconds. */
@@ -149,11 +156,7 @@ function serveMediaFragment(
   const sent = send(res, 200, { 'Content-Type': isTs ? CONTENT_TYPE.ts : CONTENT_TYPE.mp4 }, bytes);
   // a HEAD answer carries no body, so no bytes go out
   if (req.method !== 'HEAD') {
-    c.options.recordOutgoingBytes?.(
-      c.session.streamName,
-      sent,
-      isTs ? 'GetTSFragment.OutgoingBytes' : 'GetMP4MediaFragment.OutgoingBytes',
-    );
+    c.options.recordOutgoingBytes?.(c.session.streamName, sent, outgoingBytesMetric(isTs));
   }
 }
 

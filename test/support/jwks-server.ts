@@ -45,6 +45,8 @@ export interface JwksServer {
   url: URL;
   /** Fetches received so far. */
   readonly fetches: number;
+  /** Body bytes a `drip` answer has sent so far (its headers went out before the first). */
+  readonly dripped: number;
   behaviour: JwksBehaviour;
   /** The keys served when behaving. */
   keys: JWK[];
@@ -53,7 +55,13 @@ export interface JwksServer {
 
 const BIG = 200 * 1024; // over the 150 KB bound
 
-function misbehave(behaviour: JwksBehaviour, res: ServerResponse, socket: Socket, body: string): void {
+function misbehave(
+  behaviour: JwksBehaviour,
+  res: ServerResponse,
+  socket: Socket,
+  body: string,
+  onDrip: () => void,
+): void {
   switch (behaviour) {
     case 'status-500':
       res.writeHead(500, { 'Content-Type': 'text/plain' }).end('oops');
@@ -74,6 +82,7 @@ function misbehave(behaviour: JwksBehaviour, res: ServerResponse, socket: Socket
           return;
         }
         res.write(body[i++]);
+        onDrip();
       }, 100);
       res.on('close', () => clearInterval(timer));
       return;
@@ -113,11 +122,11 @@ function misbehave(behaviour: JwksBehaviour, res: ServerResponse, socket: Socket
 
 export async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
   const sockets = new Set<Socket>();
-  const state = { fetches: 0, behaviour: 'ok' as JwksBehaviour, keys };
+  const state = { fetches: 0, dripped: 0, behaviour: 'ok' as JwksBehaviour, keys };
   const server = createServer((req, res) => {
     state.fetches += 1;
     const behaviour = req.url?.endsWith('?redirected') ? 'ok' : state.behaviour;
-    misbehave(behaviour, res, req.socket, JSON.stringify({ keys: state.keys }));
+    misbehave(behaviour, res, req.socket, JSON.stringify({ keys: state.keys }), () => (state.dripped += 1));
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -129,6 +138,9 @@ export async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
     url: new URL(`http://127.0.0.1:${port}/jwks.json`),
     get fetches() {
       return state.fetches;
+    },
+    get dripped() {
+      return state.dripped;
     },
     get behaviour() {
       return state.behaviour;

@@ -2,9 +2,11 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   PREFLIGHT_MAX_AGE_SECONDS,
+  ROUTES,
   apiResources,
   pathSegments,
   policyResources,
+  routeKey,
   routeOf,
 } from '../../../lambda/contract/routes';
 
@@ -40,6 +42,15 @@ describe('route table', () => {
     expect(routeOf('POST', '/v1/streams/{streamName}/sessions')?.operationId).toBe('createSession');
     expect(routeOf('GET', '/openapi.json')?.authorizer).toBe('none');
     expect(routeOf('GET', '/v1/streams/{streamName}/sessions')).toBeUndefined();
+    expect(routeOf('POST', '/v1/streams')).toBeUndefined();
+  });
+
+  it.each(ROUTES.map((r) => [r.operationId, r] as const))('finds %s by its own method and path', (_, route) => {
+    expect(routeOf(route.method, route.path)).toBe(route);
+  });
+
+  it('keys a route as API Gateway does: `METHOD /path`', () => {
+    expect(routeKey('POST', '/v1/sessions')).toBe('POST /v1/sessions');
   });
 
   it('caches preflights for one hour, inside what every browser honours (Chromium caps at 2 h)', () => {

@@ -47,7 +47,7 @@ describe('allowPolicy', () => {
     });
   });
 
-  it('allows only discovery and revocation to a token without grants (revocation answers 403 to non-admins)', () => {
+  it('allows only discovery and revocation (the broker refuses it without adminScope) to a token without grants', () => {
     const policy = allowPolicy(ARN, { sub: 'u', issuer: 'i', exp: 1, grants: [] }, POLICY_PATHS);
     expect(policy?.policyDocument.Statement[0]?.Resource).toEqual([
       `${STAGE}/GET/v1/streams`,
