@@ -87,19 +87,13 @@ describe('answers that are not the happy path', () => {
     seen.length = 0;
     const { client: c, timers } = client({ token: () => tokens.shift()! });
     expect(await c.createSession('cam 1', { protocol: 'DASH' })).toEqual(session);
+    // The device's viewerId (seats) rides along, the same on every attempt.
+    const viewerId = (JSON.parse(seen[0]!.body) as { viewerId: string }).viewerId;
+    expect(viewerId).toMatch(/^[0-9a-f-]{36}$/);
+    const body = JSON.stringify({ protocol: 'DASH', viewerId });
     expect(seen).toEqual([
-      {
-        method: 'POST',
-        url: '/v1/streams/cam%201/sessions',
-        authorization: 'Bearer jwt-a',
-        body: '{"protocol":"DASH"}',
-      },
-      {
-        method: 'POST',
-        url: '/v1/streams/cam%201/sessions',
-        authorization: 'Bearer jwt-b',
-        body: '{"protocol":"DASH"}',
-      },
+      { method: 'POST', url: '/v1/streams/cam%201/sessions', authorization: 'Bearer jwt-a', body },
+      { method: 'POST', url: '/v1/streams/cam%201/sessions', authorization: 'Bearer jwt-b', body },
     ]);
     expect(timers.delays).toEqual([2500]); // 2 s + 0.5 of the 1 s jitter
   });
