@@ -9,6 +9,7 @@ import {
 import type { APIName } from '@aws-sdk/client-kinesis-video';
 import type { Readable } from 'node:stream';
 import { BrokerError } from '../core/errors';
+import type { ImagesRequest } from '../core/archive';
 import { INVALIDATING, type KvsCallOptions, type KvsClients } from './adapter';
 import { withRetries } from './retry';
 
@@ -22,17 +23,11 @@ export interface FragmentPage {
   nextToken?: string;
 }
 
-export interface ImagesQuery {
+/** What GetImages is asked: the route's images request (core), its window as KVS's start and end. */
+export type ImagesQuery = Omit<ImagesRequest, 'streamName' | 'fromMs' | 'toMs'> & {
   startMs: number;
   endMs: number;
-  intervalMs: number;
-  format: 'JPEG' | 'PNG';
-  width?: number;
-  height?: number;
-  quality?: number;
-  maxResults: number;
-  nextToken?: string;
-}
+};
 
 export type ArchiveImage =
   { timestampMs: number; data: string } | { timestampMs: number; error: 'NO_MEDIA' | 'MEDIA_ERROR' };
