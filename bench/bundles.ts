@@ -1,11 +1,11 @@
 // Bundles for the benchmarks: the deployed ones (scripts/build.ts), their floors, and measured variants of the
 // deployed ones (a change the lead may make elsewhere, built here with an esbuild plugin so that its bytes and its
 // cold start are measured before anyone edits the source). Each comes with its esbuild metafile.
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { LAMBDA_BUNDLES, type LambdaBundleName } from '../lib/lambda-bundles';
-import { buildLambdaBundles, lambdaBuildOptions } from '../scripts/build';
+import { buildLambdaBundles, lambdaBuildOptions, loadedBytes, loadedOutputs } from '../scripts/build';
 import type { BenchedLambda } from './lambdas';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -51,7 +51,8 @@ async function bundle(
     plugins: [...plugins, ...options.plugins],
   });
   const file = `${outdir}/index.mjs`;
-  return { name, file, bytes: statSync(file).size, metafile: result.metafile };
+  // What a cold start loads: index.mjs and the chunks it imports (a broker function's lazy chunks are not counted).
+  return { name, file, bytes: loadedBytes(result.metafile.outputs), metafile: result.metafile };
 }
 
 /** A variant of a deployed bundle: a change measured before anyone makes it. */
@@ -141,8 +142,8 @@ export async function buildBenchBundles(
 /** Bytes in the output per package (node_modules/<package>, scoped packages grouped by scope for @smithy). */
 export function bytesByPackage(metafile: Metafile): Record<string, number> {
   const groups: Record<string, number> = {};
-  for (const output of Object.values(metafile.outputs)) {
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+  for (const loaded of loadedOutputs(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[loaded]!.inputs)) {
       const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
       let group = match ? match[1]! : input.startsWith('lambda/') ? 'lambda/ (ours)' : input;
       if (group.startsWith('@smithy/')) group = '@smithy/*';

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BUNDLE_HANDLER, lambdaBundleCode, type LambdaBundleName } from './lambda-bundles';
+import type { RouteLambda } from '../lambda/contract/routes';
 import { acceptNagFindings } from './nag';
 
 /** The runtime the bundles are built for (esbuild target node24) and tested on. */
@@ -87,4 +88,26 @@ export class BrokerFunction extends Construct {
       ]);
     }
   }
+}
+
+/** Each function of the route table: its construct id (the broker's kept from when it served every route). */
+export const ROUTE_FUNCTIONS: Record<RouteLambda, { id: string; description: string }> = {
+  broker: { id: 'Broker', description: 'session broker' },
+  archive: { id: 'Archive', description: 'archive (timeline, images)' },
+  clip: { id: 'Clip', description: 'clip (streamed MP4)' },
+  webrtc: { id: 'Webrtc', description: 'WebRTC viewers' },
+};
+
+export function entriesOf<V>(record: Record<RouteLambda, V>): [RouteLambda, V][] {
+  return Object.entries(record) as [RouteLambda, V][];
+}
+
+export function mapValues<V, W>(
+  record: Record<RouteLambda, V>,
+  f: (value: V, name: RouteLambda) => W,
+): Record<RouteLambda, W> {
+  return Object.fromEntries(entriesOf(record).map(([name, v]) => [name, f(v, name)])) as Record<
+    RouteLambda,
+    W
+  >;
 }

@@ -2,6 +2,7 @@
 // them for cdk-nag 2 and 3 alike).
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type { RouteLambda } from '../lambda/contract/routes';
 import { acceptNagFindings, nagFindingValue } from './nag';
 
 /** What the accepted findings depend on: they follow the props. */
@@ -10,14 +11,15 @@ export interface BrokerNagContext {
   readonly hasWebAcl: boolean;
   readonly tracing: boolean;
   readonly authorizerRole: iam.Role;
-  readonly brokerRole: iam.Role;
-  /** The stream ARNs of the broker role's playback statement (lib/stream-permissions.ts). */
+  /** The roles of the functions of the route table. */
+  readonly functionRoles: Readonly<Record<RouteLambda, iam.Role>>;
+  /** The stream ARNs of the functions' KVS statements (lib/stream-permissions.ts). */
   readonly streamArns: readonly string[];
 }
 
 /** The cdk-nag AwsSolutions findings the broker accepts, each with its reason. */
 export function addBrokerNagSuppressions(context: BrokerNagContext): void {
-  const { api, hasWebAcl, tracing, authorizerRole, brokerRole } = context;
+  const { api, hasWebAcl, tracing, authorizerRole, functionRoles } = context;
   acceptNagFindings(api, [
     {
       id: 'AwsSolutions-APIG2',
@@ -43,24 +45,36 @@ export function addBrokerNagSuppressions(context: BrokerNagContext): void {
   if (tracing) {
     acceptNagFindings(authorizerRole, [{ id: 'AwsSolutions-IAM5', reason: xray, findings: ['Resource::*'] }]);
   }
-  const streams = context.streamArns
-    .map((arn) => `Resource::${nagFindingValue(brokerRole, arn)}`)
+  for (const [name, role] of Object.entries(functionRoles) as [RouteLambda, iam.Role][]) {
+    const streams = name === 'webrtc' ? [] : wildcardFindings(role, context.streamArns);
+    // ListStreams (the broker's discovery) and X-Ray segments: `*` only.
+    const anyResource = [
+      ...(name === 'broker'
+        ? ['KVS ListStreams (discovery route) supports no resource-level permissions.']
+        : []),
+      ...(tracing ? [xray] : []),
+    ];
+    acceptNagFindings(role, [
+      ...(anyResource.length > 0
+        ? [{ id: 'AwsSolutions-IAM5', reason: anyResource.join(' '), findings: ['Resource::*'] }]
+        : []),
+      ...(streams.length > 0
+        ? [
+            {
+              id: 'AwsSolutions-IAM5',
+              reason:
+                'Derived from config.streams: a stream ARN ends in its creation time, so an exact name is stream/NAME/*; a configured prefix is stream/PREFIX*.',
+              findings: streams,
+            },
+          ]
+        : []),
+    ]);
+  }
+}
+
+/** The findings of ARNs with a wildcard in their resource name (not `*` alone), as cdk-nag names them. */
+function wildcardFindings(role: iam.Role, arns: readonly string[]): string[] {
+  return arns
+    .map((arn) => `Resource::${nagFindingValue(role, arn)}`)
     .filter((finding) => finding !== 'Resource::*' && finding.includes('*'));
-  acceptNagFindings(brokerRole, [
-    {
-      id: 'AwsSolutions-IAM5',
-      reason: `KVS ListStreams (discovery route) supports no resource-level permissions.${tracing ? ` ${xray}` : ''}`,
-      findings: ['Resource::*'],
-    },
-    ...(streams.length > 0
-      ? [
-          {
-            id: 'AwsSolutions-IAM5',
-            reason:
-              'Derived from config.streams: a stream ARN ends in its creation time, so an exact name is stream/NAME/*; a configured prefix is stream/PREFIX*.',
-            findings: streams,
-          },
-        ]
-      : []),
-  ]);
 }

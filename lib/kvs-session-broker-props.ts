@@ -149,6 +149,12 @@ export const AUTHORIZER_TIMEOUT = Duration.seconds(10);
  * before API Gateway, so that even a stuck invocation ends as a Lambda error the alarms see.
  */
 export const BROKER_TIMEOUT = Duration.seconds(28);
+/**
+ * The clip function streams GetClip's body (up to 100 MB) behind a STREAM integration, which may last 15 minutes;
+ * API Gateway sends the first 10 MB of a streamed response unthrottled and the rest at 2 MB/s (API Gateway developer
+ * guide, "Stream the integration response for your proxy integrations"): 100 MB takes about 45 s after the KVS calls.
+ */
+export const CLIP_TIMEOUT = Duration.minutes(2);
 /** API Gateway's REST integration timeout: no function behind the API may run longer. */
 export const API_GATEWAY_INTEGRATION_TIMEOUT = Duration.seconds(29);
 

@@ -49,11 +49,11 @@ export class KvsSessionBrokerStack extends Stack {
         'Base URL of the broker API: POST {ApiUrl}v1/streams/{streamName}/sessions, GET {ApiUrl}v1/streams',
       value: this.broker.url,
     });
-    // The usage report's --log-group arguments (npm run usage): the audit lines of both Lambdas.
+    // The usage report's --log-group arguments (npm run usage): the audit lines of every Lambda.
     new CfnOutput(this, 'AuditLogGroups', {
       description: 'Log groups of the audit lines: npm run usage -- --log-group <each>',
       value: Fn.join(',', [
-        this.broker.logGroups.broker.logGroupName,
+        ...Object.values(this.broker.logGroups.functions).map((g) => g.logGroupName),
         this.broker.logGroups.authorizer.logGroupName,
       ]),
     });

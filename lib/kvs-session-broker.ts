@@ -10,12 +10,14 @@ import {
   apiResources,
   PREFLIGHT_ALLOW_HEADERS,
   PREFLIGHT_MAX_AGE_SECONDS,
+  ROUTE_LAMBDAS,
   ROUTES,
+  type RouteLambda,
 } from '../lambda/contract/routes';
 import { needsViewerState, type BrokerConfig } from '../lambda/core/config';
 import { accessLogFormat } from './access-log';
 import { addApiGatewayAccount } from './api-gateway-account';
-import { BrokerFunction } from './broker-function';
+import { BrokerFunction, entriesOf, mapValues, ROUTE_FUNCTIONS } from './broker-function';
 import { addBrokerNagSuppressions } from './broker-nag-suppressions';
 import { addGatewayErrorResponses } from './gateway-responses';
 import { RateLimitWebAcl } from './ip-rate-limit';
@@ -24,11 +26,12 @@ import {
   AUTHORIZER_TIMEOUT,
   BROKER_TIMEOUT,
   brokerEnvironment,
+  CLIP_TIMEOUT,
   KVS_SESSION_BROKER_DEFAULTS,
   validateKvsSessionBrokerProps,
   type KvsSessionBrokerProps,
 } from './kvs-session-broker-props';
-import { brokerKvsStatements, streamArns } from './stream-permissions';
+import { kvsStatements, streamArns } from './stream-permissions';
 import { ViewerStateTable } from './viewer-state-table';
 
 export * from './kvs-session-broker-props';
@@ -39,6 +42,8 @@ export interface KvsSessionBrokerLogGroups {
   readonly authorizer: logs.LogGroup;
   /** The broker Lambda's log: one audit line per decision (README (Observability and audit)). */
   readonly broker: logs.LogGroup;
+  /** Every broker function's log (broker, archive, clip, webrtc): together, every audit line of a decision. */
+  readonly functions: Readonly<Record<RouteLambda, logs.LogGroup>>;
   /** The API stage's JSON access log. */
   readonly access: logs.LogGroup;
   /** The API stage's execution log, created ahead of API Gateway so that it has a retention. */
@@ -46,9 +51,10 @@ export interface KvsSessionBrokerLogGroups {
 }
 
 /**
- * A REST API that hands out short-lived Kinesis Video Streams playback URLs to JWT holders (docs/api.md):
- * `POST /v1/streams/{streamName}/sessions` and `GET /v1/streams`, both behind a Lambda REQUEST
- * authorizer, both served by one broker Lambda whose role reaches only the configured streams.
+ * A REST API that hands out short-lived Kinesis Video Streams playback URLs, archive views and WebRTC viewer
+ * connections to JWT holders (docs/api.md), behind a Lambda REQUEST authorizer. Each route is served by the function
+ * the route table names (lambda/contract/routes.ts `lambda`: broker, archive, clip, webrtc), each with its own role
+ * reaching only what its routes call on the configured streams.
  */
 export class KvsSessionBroker extends Construct {
   /** The validated configuration the Lambdas receive. */
@@ -56,7 +62,10 @@ export class KvsSessionBroker extends Construct {
   readonly api: apigw.RestApi;
   readonly authorizer: apigw.RequestAuthorizer;
   readonly authorizerFunction: lambda.Function;
+  /** The broker function: sessions, camera grids, discovery, revocations, the OpenAPI document. */
   readonly brokerFunction: lambda.Function;
+  /** Every function that serves routes, by the route table's `lambda` column. */
+  readonly functions: Readonly<Record<RouteLambda, lambda.Function>>;
   readonly logGroups: KvsSessionBrokerLogGroups;
   /** The stage URL, ending in `/`: routes are `${url}v1/...`. */
   readonly url: string;
@@ -75,15 +84,11 @@ export class KvsSessionBroker extends Construct {
     const settings: Settings = { ...KVS_SESSION_BROKER_DEFAULTS, ...definedOnly(props) };
     this.config = config;
 
-    const { authorizerFn, brokerFn } = this.createFunctions(
-      settings,
-      brokerEnvironment(config, settings.logLevel),
-    );
-    for (const statement of brokerKvsStatements(this, config.streams, config.webrtc?.channelName))
-      brokerFn.role.addToPolicy(statement);
+    const { authorizerFn, routeFns } = this.createFunctions(settings, config);
     this.authorizerFunction = authorizerFn.function;
-    this.brokerFunction = brokerFn.function;
-    this.stateTable = this.createStateTable(config, settings, brokerFn);
+    this.brokerFunction = routeFns.broker.function;
+    this.functions = mapValues(routeFns, (fn) => fn.function);
+    this.stateTable = this.createStateTable(config, settings, routeFns);
     const { api, accessLogGroup, executionLogGroup } = this.createRestApi(
       props.apiName ?? `${Stack.of(this).stackName}-${id}`,
       settings,
@@ -118,7 +123,8 @@ export class KvsSessionBroker extends Construct {
 
     this.logGroups = {
       authorizer: authorizerFn.logGroup,
-      broker: brokerFn.logGroup,
+      broker: routeFns.broker.logGroup,
+      functions: mapValues(routeFns, (fn) => fn.logGroup),
       access: accessLogGroup,
       execution: executionLogGroup,
     };
@@ -131,13 +137,17 @@ export class KvsSessionBroker extends Construct {
       hasWebAcl: props.webAclArn !== undefined || this.rateLimitWebAcl !== undefined,
       tracing: settings.tracing,
       authorizerRole: authorizerFn.role,
-      brokerRole: brokerFn.role,
+      functionRoles: mapValues(routeFns, (fn) => fn.role),
       streamArns: streamArns(this, config.streams),
     });
   }
 
-  /** The two functions, each with its own role and log group, from the prebuilt bundles. */
-  private createFunctions(settings: Settings, environment: Record<string, string>) {
+  /**
+   * The authorizer and the functions of the route table, each with its own role and log group; each route function's
+   * KVS permissions are those of its routes (lib/stream-permissions.ts `kvsStatements`).
+   */
+  private createFunctions(settings: Settings, config: BrokerConfig) {
+    const environment = brokerEnvironment(config, settings.logLevel);
     const common = {
       memorySize: settings.memorySize,
       architecture: settings.architecture ?? lambda.Architecture.ARM_64,
@@ -153,21 +163,36 @@ export class KvsSessionBroker extends Construct {
       description: 'kvs-session-broker JWT authorizer',
       timeout: AUTHORIZER_TIMEOUT,
     });
-    const brokerFn = new BrokerFunction(this, 'Broker', {
-      ...common,
-      bundle: 'broker',
-      description: 'kvs-session-broker session broker',
-      timeout: BROKER_TIMEOUT,
-    });
-    return { authorizerFn, brokerFn };
+    const routeFns = mapValues(
+      ROUTE_FUNCTIONS,
+      ({ id, description }, name) =>
+        new BrokerFunction(this, id, {
+          ...common,
+          bundle: name,
+          description: `kvs-session-broker ${description}`,
+          timeout: ROUTE_LAMBDAS[name] === 'stream' ? CLIP_TIMEOUT : BROKER_TIMEOUT,
+        }),
+    );
+    for (const [name, fn] of entriesOf(routeFns)) {
+      for (const statement of kvsStatements(this, name, config.streams, config.webrtc?.channelName))
+        fn.role.addToPolicy(statement);
+    }
+    return { authorizerFn, routeFns };
   }
 
-  /** The viewer-state table, only when the config asks for revocation or seats. */
-  private createStateTable(config: BrokerConfig, settings: Settings, brokerFn: BrokerFunction) {
+  /** The viewer-state table, only when the config asks for revocation or seats; every function checks revocation. */
+  private createStateTable(
+    config: BrokerConfig,
+    settings: Settings,
+    routeFns: Record<RouteLambda, BrokerFunction>,
+  ) {
     if (!needsViewerState(config)) return undefined;
     return new ViewerStateTable(this, 'ViewerState', {
-      broker: brokerFn.function,
-      brokerRole: brokerFn.role,
+      users: entriesOf(routeFns).map(([name, fn]) => ({
+        lambda: name,
+        function: fn.function,
+        role: fn.role,
+      })),
       pointInTimeRecovery: settings.statePointInTimeRecovery,
       removalPolicy: settings.stateRemovalPolicy,
     });
@@ -204,13 +229,25 @@ export class KvsSessionBroker extends Construct {
     return { api, accessLogGroup, executionLogGroup };
   }
 
-  /** The methods of the route table (lambda/contract/routes.ts), all on the broker; CORS preflight per resource. */
+  /**
+   * The methods of the route table (lambda/contract/routes.ts), each on its row's function; CORS preflight per
+   * resource. The clip's integration streams (REST response streaming, aws-cdk-lib `ResponseTransferMode.STREAM`):
+   * buffered, a Lambda's response payload is at most 6 MB (Lambda quotas, "Invocation payload"), and a clip is up to
+   * 100 MB.
+   */
   private addRoutes(allowOrigins: readonly string[]): void {
-    // Proxy integration; no test-invoke permission, so the console cannot call the broker past the authorizer.
-    const integration = new apigw.LambdaIntegration(this.brokerFunction, {
-      proxy: true,
-      allowTestInvoke: false,
-    });
+    // Proxy integrations; no test-invoke permission, so the console cannot call a function past the authorizer.
+    const integrations = mapValues(
+      this.functions,
+      (fn, name) =>
+        new apigw.LambdaIntegration(fn, {
+          proxy: true,
+          allowTestInvoke: false,
+          ...(ROUTE_LAMBDAS[name] === 'stream'
+            ? { responseTransferMode: apigw.ResponseTransferMode.STREAM }
+            : {}),
+        }),
+    );
     const guarded: apigw.MethodOptions = {
       authorizer: this.authorizer,
       authorizationType: apigw.AuthorizationType.CUSTOM,
@@ -219,7 +256,7 @@ export class KvsSessionBroker extends Construct {
     for (const route of ROUTES) {
       const method = this.api.root
         .resourceForPath(route.path)
-        .addMethod(route.method, integration, route.authorizer === 'jwt' ? guarded : open);
+        .addMethod(route.method, integrations[route.lambda], route.authorizer === 'jwt' ? guarded : open);
       if (route.authorizer === 'none') {
         acceptNagFindings(method, [
           {

@@ -8,6 +8,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 export const LAMBDA_BUNDLES = {
   authorizer: 'lambda/authorizer/index.ts',
   broker: 'lambda/broker/index.ts',
+  archive: 'lambda/broker/entries/archive.ts',
+  clip: 'lambda/broker/entries/clip.ts',
+  webrtc: 'lambda/broker/entries/webrtc.ts',
   cognito: 'lambda/cognito/index.ts',
 } as const;
 export type LambdaBundleName = keyof typeof LAMBDA_BUNDLES;

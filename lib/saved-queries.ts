@@ -24,7 +24,7 @@ export class KvsSavedQueries extends Construct {
     const folder = props.folder ?? `kvs-session-broker/${Stack.of(this).stackName}`;
     const { logGroups } = props.broker;
     const sources = {
-      lambdas: [logGroups.broker, logGroups.authorizer],
+      lambdas: [...Object.values(logGroups.functions), logGroups.authorizer],
       access: [logGroups.access],
     };
     this.queries = Object.fromEntries(

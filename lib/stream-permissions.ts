@@ -2,6 +2,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
+import type { RouteLambda } from '../lambda/contract/routes';
 
 /** The playback actions the session route needs, all scoped to stream ARNs. */
 export const PLAYBACK_ACTIONS = [
@@ -11,8 +12,8 @@ export const PLAYBACK_ACTIONS = [
 ] as const;
 
 /**
- * The archive routes' actions (timeline: ListFragments; images: GetImages; clip: GetClip), on the same stream ARNs.
- * GetDataEndpoint, above, serves their data endpoints too.
+ * The archive routes' actions (timeline: ListFragments; images: GetImages; clip: GetClip), on the same stream ARNs,
+ * held by the archive and clip functions (with GetDataEndpoint, which serves their data endpoints).
  */
 export const ARCHIVE_ACTIONS = [
   'kinesisvideo:ListFragments',
@@ -82,47 +83,59 @@ export function streamArns(scope: IConstruct, patterns: readonly string[]): stri
   );
 }
 
+/** Each function's actions on the configured streams (GetDataEndpoint serves every data-plane call). */
+const STREAM_ACTIONS: Record<RouteLambda, readonly string[]> = {
+  broker: PLAYBACK_ACTIONS,
+  archive: ['kinesisvideo:GetDataEndpoint', 'kinesisvideo:ListFragments', 'kinesisvideo:GetImages'],
+  clip: ['kinesisvideo:GetDataEndpoint', 'kinesisvideo:GetClip'],
+  webrtc: [],
+};
+
 /**
- * The broker's KVS statements: playback on the configured streams, ListStreams for discovery, and with config
- * `webrtc` (its channelName template) the WebRTC viewer actions on the channels those streams map to.
+ * One function's KVS statements, least privilege by the routes it serves (lambda/contract/routes.ts `lambda`):
+ * the broker playback on the configured streams and ListStreams for discovery; the archive function ListFragments
+ * and GetImages, the clip function GetClip, on the same streams; the WebRTC function, with config `webrtc` (its
+ * channelName template), the viewer actions on the channels those streams map to, and nothing without it.
  */
-export function brokerKvsStatements(
+export function kvsStatements(
   scope: IConstruct,
+  lambda: RouteLambda,
   patterns: readonly string[],
   webrtcChannelName?: string,
 ): iam.PolicyStatement[] {
   const stack = Stack.of(scope);
-  const webrtc =
-    webrtcChannelName === undefined
-      ? []
-      : [
-          new iam.PolicyStatement({
-            sid: 'WebrtcViewersOnMappedChannels',
-            actions: [...WEBRTC_ACTIONS],
-            resources: channelResourceNames(webrtcChannelName, patterns).map((resourceName) =>
-              stack.formatArn({
-                service: 'kinesisvideo',
-                resource: 'channel',
-                resourceName,
-                arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-              }),
-            ),
+  const statements: iam.PolicyStatement[] = [];
+  if (lambda === 'webrtc' && webrtcChannelName !== undefined) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'WebrtcViewersOnMappedChannels',
+        actions: [...WEBRTC_ACTIONS],
+        resources: channelResourceNames(webrtcChannelName, patterns).map((resourceName) =>
+          stack.formatArn({
+            service: 'kinesisvideo',
+            resource: 'channel',
+            resourceName,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
           }),
-        ];
-  return [
-    ...webrtc,
-    new iam.PolicyStatement({
-      sid: 'PlaybackSessionsOnConfiguredStreams',
-      // one statement for both, so the stream ARNs are listed once (ROLE_POLICY_MAX_CHARS)
-      actions: [...PLAYBACK_ACTIONS, ...ARCHIVE_ACTIONS],
-      resources: streamArns(scope, patterns),
-    }),
-    new iam.PolicyStatement({
-      sid: 'DiscoverStreams',
-      actions: [...DISCOVERY_ACTIONS],
-      resources: ['*'],
-    }),
-  ];
+        ),
+      }),
+    );
+  }
+  if (STREAM_ACTIONS[lambda].length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: lambda === 'broker' ? 'PlaybackSessionsOnConfiguredStreams' : 'ArchiveOnConfiguredStreams',
+        actions: [...STREAM_ACTIONS[lambda]],
+        resources: streamArns(scope, patterns),
+      }),
+    );
+  }
+  if (lambda === 'broker') {
+    statements.push(
+      new iam.PolicyStatement({ sid: 'DiscoverStreams', actions: [...DISCOVERY_ACTIONS], resources: ['*'] }),
+    );
+  }
+  return statements;
 }
 
 /** IAM allows at most 10,240 characters, whitespace excluded, of inline policy per role (IAM quotas). */
@@ -135,7 +148,10 @@ const STREAM_ARN_OVERHEAD_CHARS = '"arn:aws-us-gov:kinesisvideo:ap-southeast-5:1
  */
 const OTHER_POLICY_CHARS = 1_500;
 
-/** The broker role's inline policy size as IAM will count it, at most: refused at synth above the limit. */
+/**
+ * The largest inline policy of the broker functions' roles as IAM will count it, at most (every stream ARN and every
+ * channel ARN in one role, more than any one function holds): refused at synth above the limit.
+ */
 export function brokerPolicyChars(patterns: readonly string[], webrtcChannelName?: string): number {
   const streams = coveringPatterns(patterns).reduce(
     (sum, pattern) => sum + streamResourceName(pattern).length + STREAM_ARN_OVERHEAD_CHARS,

@@ -171,7 +171,8 @@ export class KvsUsageDashboard extends Construct {
 
   /** Logs Insights over the audit lines: who was granted or refused what (README (Observability and audit)). */
   private auditWidgets(broker: KvsSessionBroker): cloudwatch.IWidget[] {
-    const lambdaLogs = [broker.logGroups.broker.logGroupName, broker.logGroups.authorizer.logGroupName];
+    const functionLogs = Object.values(broker.logGroups.functions).map((g) => g.logGroupName);
+    const lambdaLogs = [...functionLogs, broker.logGroups.authorizer.logGroupName];
     return [
       new cloudwatch.LogQueryWidget({
         title: 'Audit: decisions by outcome and error code',
@@ -201,7 +202,7 @@ export class KvsUsageDashboard extends Construct {
         title: 'Audit: top streams by sessions granted',
         width: 24,
         height: 6,
-        logGroupNames: [broker.logGroups.broker.logGroupName],
+        logGroupNames: functionLogs,
         queryString: renderQuery(SAVED_QUERIES['top-streams-by-sessions']!.query).replace(/ \| /g, '\n| '),
         view: cloudwatch.LogQueryVisualizationType.TABLE,
       }),
@@ -234,6 +235,9 @@ export class KvsUsageDashboard extends Construct {
       }),
       lambdaWidget('Broker Lambda', broker.brokerFunction),
       lambdaWidget('Authorizer Lambda', broker.authorizerFunction),
+      lambdaWidget('Archive Lambda (timeline, images)', broker.functions.archive),
+      lambdaWidget('Clip Lambda (streamed)', broker.functions.clip),
+      lambdaWidget('WebRTC Lambda', broker.functions.webrtc),
     ];
   }
 }

@@ -1,17 +1,24 @@
 // The viewer-state table (docs/api.md, Revocation and Seats): revocations and seats, no token. Made only when the
-// config asks for either; the broker alone may read and write it, item by item.
+// config asks for either; the broker functions alone reach it, item by item, each only with the calls it makes.
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import type { RouteLambda } from '../lambda/contract/routes';
 import { STATE_TABLE_ENV } from '../lambda/runtime/env';
 import { TABLE_KEY, TABLE_TTL_ATTRIBUTE } from '../lambda/core/state-table';
 
+/** A function that reaches the table: it gets the table's name in its environment and its calls on the table. */
+export interface ViewerStateUser {
+  readonly lambda: RouteLambda;
+  readonly function: lambda.Function;
+  readonly role: iam.IRole;
+}
+
 export interface ViewerStateTableProps {
-  /** The broker function: it gets the table's name in its environment and item-level access to it. */
-  readonly broker: lambda.Function;
-  readonly brokerRole: iam.IRole;
+  /** The broker functions. */
+  readonly users: readonly ViewerStateUser[];
   readonly pointInTimeRecovery: boolean;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -21,6 +28,20 @@ export interface ViewerStateTableProps {
  * revocation), PutItem (seats). No Query, Scan, Delete or batch call: items leave through TTL.
  */
 export const VIEWER_STATE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+
+/**
+ * Which of them each function makes: every token route checks revocation (GetItem); sessions and WebRTC viewers take
+ * seats (a conditional PutItem); POST /v1/revocations writes one (UpdateItem), on the broker alone.
+ */
+export const VIEWER_STATE_ACTIONS_BY_LAMBDA: Record<
+  RouteLambda,
+  readonly (typeof VIEWER_STATE_ACTIONS)[number][]
+> = {
+  broker: VIEWER_STATE_ACTIONS,
+  webrtc: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  archive: ['dynamodb:GetItem'],
+  clip: ['dynamodb:GetItem'],
+};
 
 export class ViewerStateTable extends Construct {
   readonly table: dynamodb.Table;
@@ -38,9 +59,14 @@ export class ViewerStateTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery },
       removalPolicy: props.removalPolicy,
     });
-    props.broker.addEnvironment(STATE_TABLE_ENV, this.table.tableName);
-    props.brokerRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: [...VIEWER_STATE_ACTIONS], resources: [this.table.tableArn] }),
-    );
+    for (const user of props.users) {
+      user.function.addEnvironment(STATE_TABLE_ENV, this.table.tableName);
+      user.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: [...VIEWER_STATE_ACTIONS_BY_LAMBDA[user.lambda]],
+          resources: [this.table.tableArn],
+        }),
+      );
+    }
   }
 }

@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 import { createAuthorizer } from '../lambda/authorizer/authorizer';
-import { createBrokerHandler, type BrokerOptions } from '../lambda/broker/handler';
+import { createFunctionHandlers, type BrokerOptions } from '../lambda/broker/handler';
 import { brokerMetrics } from '../lambda/broker/metrics';
 import { gatewayResponse } from '../lambda/contract/gateway-responses';
 import { parseConfig, type BrokerConfig } from '../lambda/core/config';
@@ -173,7 +173,8 @@ function apiGateway(
   // One data-endpoint cache for the session and the archive calls, as in the deployed broker.
   const clients = createKvsClients(kvsOptions);
   const kvs = createKvsAdapter(kvsOptions, clients);
-  const broker = createBrokerHandler({
+  // The deployed functions, each with its routes (the route table's `lambda` column), as the gateway routes them.
+  const functions = createFunctionHandlers({
     config,
     kvs,
     archive: createArchiveAdapter(clients),
@@ -193,7 +194,13 @@ function apiGateway(
       logger: authorizerLogger,
       ...(now ? { now: () => new Date(now()) } : {}),
     }),
-    broker: (event, context) => broker(event, context),
+    broker: (event, context) => functions.broker(event, context),
+    functions: {
+      broker: (event, context) => functions.broker(event, context),
+      archive: (event, context) => functions.archive(event, context),
+      clip: (event, context) => functions.clip(event, context),
+      webrtc: (event, context) => functions.webrtc(event, context),
+    },
     authorizerCacheTtlSeconds: config.api.authorizerCacheTtlSeconds,
     throttle: { rateLimit: config.api.throttlingRateLimit, burstLimit: config.api.throttlingBurstLimit },
     rateLimits: config.api,

@@ -4,6 +4,8 @@
 // argv: <bundle index.mjs> <event JSON file>
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+// A function that streams its answer (the clip) needs Lambda's `awslambda` global when its handler is made.
+import './awslambda-stand-in.mjs';
 
 const t0 = performance.now();
 const [bundle, eventFile] = process.argv.slice(2);

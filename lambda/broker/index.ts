@@ -1,42 +1,12 @@
-// Lambda entry for the broker: built once per cold start from the environment.
-import { Logger } from '@aws-lambda-powertools/logger';
-import { createKvsAdapter, createKvsClients } from '../kvs/adapter';
-import { createArchiveAdapter } from '../kvs/archive';
-import { kvsAdapterOptions } from '../kvs/options';
-import { createWebrtcAdapter } from '../kvs/webrtc';
-import { configFromEnv, stateTableFromEnv } from '../runtime/env';
-import { createStateStore } from '../state/store';
-import { SERVICE_NAME } from '../core/telemetry';
-import { createBrokerHandler } from './handler';
-import { brokerMetrics } from './metrics';
+// Lambda entry of the broker function (`lambda: 'broker'` in lambda/contract/routes.ts): sessions, camera grids,
+// discovery, revocations, the OpenAPI document. Built once per cold start from the environment.
+import { createKvsAdapter } from '../kvs/adapter';
+import { coldStart, deployedHandler } from './entries/cold-start';
+import { brokerLambdaRoutes } from './lambdas/broker';
 
-const config = configFromEnv(process.env);
-const logger = new Logger({ serviceName: SERVICE_NAME });
-const metrics = brokerMetrics(logger);
-const kvsOptions = kvsAdapterOptions(config, { region: process.env.AWS_REGION ?? 'us-east-1' });
-// One data-endpoint cache for the session and the archive calls.
-const clients = createKvsClients(kvsOptions);
-const kvs = createKvsAdapter(kvsOptions, clients);
-const archive = createArchiveAdapter(clients);
-// Config `webrtc` absent: no signaling client is made and the route answers 404.
-const webrtc = config.webrtc ? createWebrtcAdapter(kvsOptions) : undefined;
+const { config, logger, metrics, kvsOptions } = coldStart();
+const options = { config, logger, metrics, kvs: createKvsAdapter(kvsOptions) };
 
-const tableName = stateTableFromEnv(process.env);
-const state = tableName
-  ? createStateStore({
-      tableName,
-      region: process.env.AWS_REGION ?? 'us-east-1',
-      timeoutMs: config.state.timeoutMs,
-      maxAttempts: config.state.maxAttempts,
-    })
-  : undefined;
-
-export const handler = createBrokerHandler({
-  config,
-  kvs,
-  archive,
-  logger,
-  metrics,
-  ...(state ? { state } : {}),
-  ...(webrtc ? { webrtc } : {}),
-});
+export const handler = await deployedHandler('broker', options, (viewers) =>
+  brokerLambdaRoutes(options, viewers),
+);

@@ -30,6 +30,19 @@ export type OperationId =
  */
 export type PolicyScope = 'each-grant' | 'any-caller' | 'any-grant';
 
+/**
+ * The Lambda functions that serve the routes, each its own bundle (lib/lambda-bundles.ts), and how each answers:
+ * `stream` is a Lambda that streams its answer behind API Gateway REST response streaming (the clip, larger than
+ * Lambda's 6 MB buffered response payload); `buffered` is API Gateway's default proxy integration.
+ */
+export const ROUTE_LAMBDAS = {
+  broker: 'buffered',
+  archive: 'buffered',
+  clip: 'stream',
+  webrtc: 'buffered',
+} as const;
+export type RouteLambda = keyof typeof ROUTE_LAMBDAS;
+
 export interface ApiRoute {
   readonly operationId: OperationId;
   readonly method: HttpMethod;
@@ -41,12 +54,15 @@ export interface ApiRoute {
   readonly policy?: PolicyScope;
   /** `each-grant` routes: listed only for grants with one of these modes. @default every grant */
   readonly grantModes?: readonly string[];
+  /** The function that serves it (deployed: its own integration; locally every function runs in process). */
+  readonly lambda: RouteLambda;
   readonly summary: string;
 }
 
 export const ROUTES: readonly ApiRoute[] = [
   {
     operationId: 'createSession',
+    lambda: 'broker',
     method: 'POST',
     path: '/v1/streams/{streamName}/sessions',
     authorizer: 'jwt',
@@ -55,6 +71,7 @@ export const ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'listStreams',
+    lambda: 'broker',
     method: 'GET',
     path: '/v1/streams',
     authorizer: 'jwt',
@@ -63,6 +80,7 @@ export const ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'createSessions',
+    lambda: 'broker',
     method: 'POST',
     path: '/v1/sessions',
     authorizer: 'jwt',
@@ -72,6 +90,7 @@ export const ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'createWebrtcViewer',
+    lambda: 'webrtc',
     method: 'POST',
     path: '/v1/streams/{streamName}/webrtc',
     authorizer: 'jwt',
@@ -81,6 +100,7 @@ export const ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'createRevocation',
+    lambda: 'broker',
     method: 'POST',
     path: '/v1/revocations',
     authorizer: 'jwt',
@@ -90,6 +110,7 @@ export const ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'getTimeline',
+    lambda: 'archive',
     method: 'GET',
     path: '/v1/streams/{streamName}/timeline',
     authorizer: 'jwt',
@@ -98,6 +119,7 @@ export const ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'getImages',
+    lambda: 'archive',
     method: 'GET',
     path: '/v1/streams/{streamName}/images',
     authorizer: 'jwt',
@@ -106,6 +128,7 @@ export const ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'getClip',
+    lambda: 'clip',
     method: 'GET',
     path: '/v1/streams/{streamName}/clip',
     authorizer: 'jwt',
@@ -114,12 +137,18 @@ export const ROUTES: readonly ApiRoute[] = [
   },
   {
     operationId: 'getOpenApiDocument',
+    lambda: 'broker',
     method: 'GET',
     path: '/openapi.json',
     authorizer: 'none',
     summary: 'This document',
   },
 ];
+
+/** The routes one function serves. */
+export function routesOf(lambda: RouteLambda, routes: readonly ApiRoute[] = ROUTES): ApiRoute[] {
+  return routes.filter((r) => r.lambda === lambda);
+}
 
 /** The path parameter that `each-grant` policies replace with a grant's stream pattern (core/policy.ts). */
 export { STREAM_NAME_PARAMETER };

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { gatewayResponse } from '../../lambda/contract/gateway-responses';
-import { ROUTES, type ApiRoute } from '../../lambda/contract/routes';
+import { ROUTES, type ApiRoute, type RouteLambda } from '../../lambda/contract/routes';
 import type { RateLimitConfig } from '../../lambda/contract/waf';
 import { corsHeaders } from '../../lambda/core/cors';
 import { readBody } from '../http/body';
@@ -51,7 +51,10 @@ class GatewayRefusal extends Error {
 
 export interface LocalGatewayOptions {
   authorizer: AuthorizerHandler;
+  /** The function of every route, unless `functions` names the route's own (its row's `lambda`). */
   broker: ProxyHandler;
+  /** The deployed functions by the route table's `lambda` column: a route goes to its row's, as API Gateway sends it. */
+  functions?: Partial<Record<RouteLambda, ProxyHandler>>;
   /** @default ROUTES, the contract's route table */
   routes?: readonly ApiRoute[];
   /** Authorizer result cache TTL, keyed by the Authorization header as API Gateway does; 0 disables it. */
@@ -127,14 +130,16 @@ async function authorized(
   return { ...context, authorizer: { ...auth.context, principalId: auth.principalId } };
 }
 
-/** A routed request through throttling, the body cap, the authorizer and the broker. */
+/** A routed request through throttling, the body cap, the authorizer and the route's function. */
 async function invoke(g: Gateway, req: IncomingMessage, r: GatewayRequest): Promise<ProxyResult> {
   if (!admit(g)) throw new GatewayRefusal('THROTTLED');
   const body = await readBody(req, g.maxBodyBytes, () => new GatewayRefusal('REQUEST_TOO_LARGE'));
   const context = await authorized(g, r, requestContext(g.stage, r, req.socket.remoteAddress ?? '127.0.0.1'));
   let result: ProxyResult;
   try {
-    result = await g.options.broker(proxyEvent(r, context, body), lambdaContext('broker', r.requestId));
+    const fn = r.matched.route.lambda;
+    const handler = g.options.functions?.[fn] ?? g.options.broker;
+    result = await handler(proxyEvent(r, context, body), lambdaContext(fn, r.requestId));
   } catch {
     throw new GatewayRefusal('INTEGRATION_FAILURE');
   }

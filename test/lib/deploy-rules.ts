@@ -27,6 +27,14 @@ const LONGEST = {
   'AWS::StackName': 'x'.repeat(128),
 } as Record<string, string>;
 
+/** Whether every method integrating this function streams its response (`ResponseTransferMode: STREAM`). */
+function onlyStreamed(t: TemplateJson, functionId: string): boolean {
+  const integrations = resources(t, 'AWS::ApiGateway::Method')
+    .map(([, p]) => p.Integration as Json | undefined)
+    .filter((i) => JSON.stringify(i?.Uri ?? '').includes(`"${functionId}"`));
+  return integrations.length > 0 && integrations.every((i) => i!.ResponseTransferMode === 'STREAM');
+}
+
 /** A template value as AWS sees it once deployed: intrinsics replaced by a worst-case string. */
 export function resolveWorstCase(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(resolveWorstCase);
@@ -135,10 +143,11 @@ export const DEPLOY_RULES: readonly DeployRule[] = [
       }),
   },
   {
-    name: 'API Gateway: every function behind the REST API ends within the 29 s integration timeout (API Gateway quotas: "Integration timeout 50 ms - 29 s")',
+    // A streamed integration may last 15 minutes ("Stream the integration response for your proxy integrations").
+    name: 'API Gateway: every function behind the REST API ends within the 29 s integration timeout (API Gateway quotas: "Integration timeout 50 ms - 29 s"), or 15 min behind only STREAM integrations',
     check: (t) => [
       ...resources(t, 'AWS::Lambda::Function')
-        .filter(([, p]) => Number(p.Timeout ?? 3) >= 29)
+        .filter(([id, p]) => Number(p.Timeout ?? 3) >= (onlyStreamed(t, id) ? 900 : 29))
         .map(([id, p]) => `${id}: Timeout ${String(p.Timeout)} s`),
       ...resources(t, 'AWS::ApiGateway::Method')
         .filter(([, p]) => Number((p.Integration as Json | undefined)?.TimeoutInMillis ?? 29000) > 29000)

@@ -52,13 +52,19 @@ describe('saved queries', () => {
       'top-streams-by-sessions',
       'filter audit = "kvs-session" and outcome = "GRANTED"\n| stats count(*) as sessions, count_distinct(sub) as principals, sum(expiresInSeconds) as sessionSeconds by stream\n| sort sessions desc\n| limit 100',
     ],
-  ])('%s reads the audit lines of both Lambdas', (name, query) => {
-    template.hasResourceProperties('AWS::Logs::QueryDefinition', {
-      Name: `kvs-session-broker/Prod/${name}`,
-      QueryString: query,
-      LogGroupNames: [ref(broker.logGroups.broker), ref(broker.logGroups.authorizer)],
-    });
-  });
+  ])(
+    '%s reads the audit lines of every Lambda (the route table functions and the authorizer)',
+    (name, query) => {
+      template.hasResourceProperties('AWS::Logs::QueryDefinition', {
+        Name: `kvs-session-broker/Prod/${name}`,
+        QueryString: query,
+        LogGroupNames: [
+          ...Object.values(broker.logGroups.functions).map(ref),
+          ref(broker.logGroups.authorizer),
+        ],
+      });
+    },
+  );
 
   it('gateway-denials reads the access log, where cached-policy 403s and throttles are the only trace', () => {
     template.hasResourceProperties('AWS::Logs::QueryDefinition', {
@@ -94,7 +100,10 @@ describe('stack outputs', () => {
     expect(Object.values(out)[0]!.Value).toEqual({
       'Fn::Join': [
         ',',
-        [{ Ref: id(stack.broker.logGroups.broker) }, { Ref: id(stack.broker.logGroups.authorizer) }],
+        [
+          ...Object.values(stack.broker.logGroups.functions).map((g) => ({ Ref: id(g) })),
+          { Ref: id(stack.broker.logGroups.authorizer) },
+        ],
       ],
     });
   });

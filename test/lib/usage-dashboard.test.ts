@@ -107,8 +107,11 @@ describe('audit widgets (Logs Insights)', () => {
     return { ...found[0]!, properties: { ...properties, query: properties.query?.replace(/\n\| /g, ' | ') } };
   }
 
+  // Every function of the route table (broker, archive, clip, webrtc: their audit lines), then the authorizer.
   const lambdaSources = () =>
-    `SOURCE '\${${logicalId(broker.logGroups.broker)}}' | SOURCE '\${${logicalId(broker.logGroups.authorizer)}}'`;
+    [...Object.values(broker.logGroups.functions), broker.logGroups.authorizer]
+      .map((g) => `SOURCE '\${${logicalId(g)}}'`)
+      .join(' | ');
 
   it('counts the kvs-session decisions of the broker and the authorizer by outcome and error code', () => {
     const w = logWidget('Audit: decisions by outcome and error code');

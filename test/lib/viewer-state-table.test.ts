@@ -1,12 +1,15 @@
 // The viewer-state table (docs/api.md, Revocation and Seats): made only when the config asks for revocation or
-// seats, on demand, TTL, encrypted, point-in-time recovery and removal as props, reachable by the broker alone,
-// item by item; cdk-nag and the deploy-time rules still pass with it.
+// seats, on demand, TTL, encrypted, point-in-time recovery and removal as props, reachable by the broker functions
+// alone, item by item, each only with its own calls; cdk-nag and the deploy-time rules still pass with it.
 import { describe, expect, it } from '@jest/globals';
-import { Aspects, RemovalPolicy } from 'aws-cdk-lib';
+import { Aspects, RemovalPolicy, Stack, type CfnElement } from 'aws-cdk-lib';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RouteLambda } from '../../lambda/contract/routes';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { KvsSessionBroker } from '../../lib/kvs-session-broker';
 import { KvsSessionBrokerStack } from '../../lib/kvs-session-broker-stack';
+import { VIEWER_STATE_ACTIONS } from '../../lib/viewer-state-table';
 import { deployRuleViolations, type TemplateJson } from './deploy-rules';
 import { ISSUER, newApp, newStack, testConfig } from './fixtures';
 
@@ -59,29 +62,42 @@ describe('the viewer-state table', () => {
     });
   });
 
-  it('is named to the broker alone, which may get, put and update items of that table and nothing more', () => {
-    const { broker, template } = synth(SEATS);
+  it("is named to the route table's functions, each allowed only the item calls it makes on that table", () => {
+    const { broker, template } = synth({ ...SEATS, ...REVOKING });
     const tables = Object.keys(template.findResources('AWS::DynamoDB::Table'));
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Description: 'kvs-session-broker session broker',
-      Environment: { Variables: Match.objectLike({ KVS_BROKER_STATE_TABLE: { Ref: tables[0] } }) },
-    });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: 'kvs-session-broker JWT authorizer',
       Environment: { Variables: Match.not(Match.objectLike({ KVS_BROKER_STATE_TABLE: Match.anyValue() })) },
     });
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (p) =>
-        (p.Properties as { PolicyDocument: { Statement: { Action: unknown }[] } }).PolicyDocument.Statement,
-    );
-    const dynamo = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
-    expect(dynamo).toEqual([
-      {
-        Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        Resource: { 'Fn::GetAtt': [tables[0], 'Arn'] },
-      },
-    ]);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
+      Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: { Action: unknown }[] } };
+    }[];
+    const dynamoOf = (role: CfnElement) =>
+      policies
+        .filter((p) => p.Properties.Roles.some((r) => r.Ref === Stack.of(role).getLogicalId(role)))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement)
+        .filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    for (const [name, fn] of Object.entries(broker.functions) as [RouteLambda, LambdaFunction][]) {
+      const fnId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement);
+      const env = template.toJSON().Resources[fnId].Properties.Environment.Variables as Record<
+        string,
+        unknown
+      >;
+      expect(env.KVS_BROKER_STATE_TABLE).toEqual({ Ref: tables[0] });
+      // The broker revokes (UpdateItem) and takes seats (PutItem), WebRTC viewers take seats, every token route
+      // checks revocation (GetItem).
+      expect(dynamoOf(fn.role!.node.defaultChild as CfnElement)).toEqual([
+        {
+          Effect: 'Allow',
+          Action:
+            { broker: VIEWER_STATE_ACTIONS, webrtc: ['dynamodb:GetItem', 'dynamodb:PutItem'] }[
+              name as string
+            ] ?? 'dynamodb:GetItem',
+          Resource: { 'Fn::GetAtt': [tables[0], 'Arn'] },
+        },
+      ]);
+    }
+    expect(dynamoOf(broker.authorizerFunction.role!.node.defaultChild as CfnElement)).toEqual([]);
     expect(broker.stateTable).toBeDefined();
   });
 
