@@ -6,6 +6,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { startKvsEmulator, type KvsEmulator } from '../local/emulator';
+import { createArchiveMedia } from '../local/media/archive';
 
 export const ISSUER = 'https://idp.bench.example/';
 export const AUDIENCE = 'kvs-session-broker';
@@ -106,6 +107,9 @@ export function startEmulator(options: { streams: number; enforceQuotas: boolean
       dataRetentionInHours: 24,
       mediaType: 'video/h264',
     })),
+    // The archive functions' cold starts read fragments and a clip; the WebRTC function's opens cam-001's channel.
+    archive: createArchiveMedia(),
+    channels: [{ name: 'ch-cam-001' }],
   });
 }
 
@@ -130,6 +134,7 @@ export function deployedConfig(jwksUri: string): Record<string, unknown> {
     cors: { allowOrigins: [] },
     api: { authorizerCacheTtlSeconds: 300, throttlingRateLimit: 50, throttlingBurstLimit: 100 },
     kvs: { timeoutMs: 3000, maxAttempts: 3, dataEndpointTtlSeconds: 300 },
+    webrtc: { channelName: 'ch-{stream}' },
   };
 }
 
@@ -151,14 +156,24 @@ export function authorizerEvent(token: string, streamName: string) {
 
 /** The proxy event API Gateway sends the broker after an Allow, with the authorizer's context. */
 export function sessionEvent(streamName: string, requestId = 'bench-broker', sub = 'bench') {
+  return routeEvent('POST', 'sessions', streamName, { requestId, sub });
+}
+
+/** The proxy event of one stream route (`/v1/streams/{streamName}/<route>`) after an Allow. */
+export function routeEvent(
+  httpMethod: 'GET' | 'POST',
+  route: string,
+  streamName: string,
+  { requestId = 'bench-broker', sub = 'bench', query = null as Record<string, string> | null } = {},
+) {
   return {
-    resource: '/v1/streams/{streamName}/sessions',
-    path: `/v1/streams/${streamName}/sessions`,
-    httpMethod: 'POST',
+    resource: `/v1/streams/{streamName}/${route}`,
+    path: `/v1/streams/${streamName}/${route}`,
+    httpMethod,
     headers: { 'Content-Type': 'application/json', 'User-Agent': 'bench' },
     pathParameters: { streamName },
-    queryStringParameters: null,
-    body: '{}',
+    queryStringParameters: query,
+    body: httpMethod === 'POST' ? '{}' : null,
     isBase64Encoded: false,
     requestContext: {
       requestId,
@@ -168,7 +183,9 @@ export function sessionEvent(streamName: string, requestId = 'bench-broker', sub
         sub,
         issuer: ISSUER,
         exp: String(Math.floor(Date.now() / 1000) + 3600),
-        grants: JSON.stringify([{ stream: '*', modes: ['LIVE'], protocols: ['DASH', 'HLS'] }]),
+        grants: JSON.stringify([
+          { stream: '*', modes: ['LIVE', 'ON_DEMAND', 'WEBRTC'], protocols: ['DASH', 'HLS'] },
+        ]),
       },
     },
   };

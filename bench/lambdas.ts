@@ -2,7 +2,7 @@
 // start serves. `npm run bench` builds every row's bundle and floor, and prints its bundle bytes against its budget
 // (scripts/build.ts BUNDLE_BUDGET_BYTES) and its cold start against its floor's, from the same run.
 //
-// To add a Lambda (archive, clip, WebRTC signalling, revocation, ...):
+// To add a Lambda:
 //   1. its entry in lib/lambda-bundles.ts LAMBDA_BUNDLES and its budget in scripts/build.ts BUNDLE_BUDGET_BYTES
 //      (the build and test/lambda/bundle-size.test.ts enforce it);
 //   2. its floor, bench/floor/<name>.ts: the least code that does the same job for the same request (the SDK
@@ -56,7 +56,43 @@ export const BENCHED_LAMBDAS: readonly BenchedLambda[] = [
     coldStartTarget: 1.1,
     budgetBytes: BUNDLE_BUDGET_BYTES.broker,
   },
+  {
+    bundle: 'archive',
+    floor: 'bench/floor/archive.ts',
+    floorStandsFor:
+      'the two KVS clients with the SDK defaults making the calls of a cold timeline of one minute (GetDataEndpoint, then one ListFragments page), the fragments as intervals, and one JSON audit line',
+    coldEvent: async () => f.routeEvent('GET', 'timeline', 'cam-001', { query: lastSeconds(60, 0) }),
+    expect: 200,
+    coldStartTarget: 1.1,
+    budgetBytes: BUNDLE_BUDGET_BYTES.archive,
+  },
+  {
+    bundle: 'clip',
+    floor: 'bench/floor/clip.ts',
+    floorStandsFor:
+      "a Lambda that streams its answer with the two KVS clients and the SDK defaults, making the calls of a cold clip (GetDataEndpoint, then GetClip) and piping GetClip's body to the response, and one JSON audit line",
+    coldEvent: async () => f.routeEvent('GET', 'clip', 'cam-001', { query: lastSeconds(20, 10) }),
+    expect: 200,
+    coldStartTarget: 1.1,
+    budgetBytes: BUNDLE_BUDGET_BYTES.clip,
+  },
+  {
+    bundle: 'webrtc',
+    floor: 'bench/floor/webrtc.ts',
+    floorStandsFor:
+      "the KVS and signaling clients with the SDK defaults making the calls of a cold viewer (DescribeSignalingChannel, GetSignalingChannelEndpoint, GetIceServerConfig), the ConnectAsViewer URL presigned with the SDK's SigV4 signer, and one JSON audit line",
+    coldEvent: async () => f.routeEvent('POST', 'webrtc', 'cam-001'),
+    expect: 200,
+    coldStartTarget: 1.1,
+    budgetBytes: BUNDLE_BUDGET_BYTES.webrtc,
+  },
 ];
+
+/** `from` and `to` query parameters: the `seconds` before `endAgo` seconds ago (GetClip's end must be past). */
+function lastSeconds(seconds: number, endAgo: number): Record<string, string> {
+  const to = Date.now() - endAgo * 1000;
+  return { from: new Date(to - seconds * 1000).toISOString(), to: new Date(to).toISOString() };
+}
 
 /** The empty handler every cold start is also compared with (reported): what node and the harness cost. */
 export const EMPTY_FLOOR = 'bench/floor/empty.ts';

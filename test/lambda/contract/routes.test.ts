@@ -2,7 +2,9 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   PREFLIGHT_MAX_AGE_SECONDS,
+  ROUTE_LAMBDAS,
   ROUTES,
+  routesOf,
   apiResources,
   pathSegments,
   policyResources,
@@ -13,6 +15,26 @@ import {
 const STAGE = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod';
 
 describe('route table', () => {
+  it('names the function of each route: archive reads, the streamed clip and WebRTC apart from the broker', () => {
+    expect(Object.fromEntries(ROUTES.map((r) => [r.operationId, r.lambda]))).toEqual({
+      createSession: 'broker',
+      listStreams: 'broker',
+      createSessions: 'broker',
+      createWebrtcViewer: 'webrtc',
+      createRevocation: 'broker',
+      getTimeline: 'archive',
+      getImages: 'archive',
+      getClip: 'clip',
+      getOpenApiDocument: 'broker',
+    });
+    // Only the clip's function streams its answer (a clip may pass Lambda's 6 MB buffered response payload).
+    expect(Object.entries(ROUTE_LAMBDAS).filter(([, mode]) => mode === 'stream')).toEqual([['clip', 'stream']]);
+    expect(routesOf('archive').map((r) => r.operationId)).toEqual(['getTimeline', 'getImages']);
+    expect(Object.keys(ROUTE_LAMBDAS).flatMap((l) => routesOf(l as keyof typeof ROUTE_LAMBDAS))).toHaveLength(
+      ROUTES.length,
+    );
+  });
+
   it('has one resource per path, with its methods and its CDK addResource segments', () => {
     expect(apiResources()).toEqual([
       {
