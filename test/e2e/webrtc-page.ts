@@ -69,6 +69,8 @@ function installProbe(): void {
 }
 
 export async function installViewerProbe(page: Page): Promise<void> {
+  // tsx (esbuild's keepNames) wraps named functions in __name(...): the page has no such helper, so give it one
+  await page.addInitScript({ content: 'globalThis.__name ??= (f) => f;' });
   await page.addInitScript(installProbe);
 }
 
@@ -99,16 +101,13 @@ export function viewerFigures(page: Page): Promise<ViewerFigures> {
 
 /** Waits until the page's receiver has decoded `frames` video frames (RTCInboundRtpStreamStats.framesDecoded). */
 export async function waitForDecodedFrames(page: Page, frames: number, timeoutMs: number): Promise<void> {
-  await page.waitForFunction(
-    async (least) => {
-      const pc = (globalThis as unknown as { __viewerProbe: Probe }).__viewerProbe.peers.at(-1);
-      let decoded = 0;
-      (await pc?.getStats())?.forEach((r: Record<string, unknown>) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'video') decoded = Number(r.framesDecoded ?? 0);
-      });
-      return decoded >= least;
-    },
-    frames,
-    { timeout: timeoutMs, polling: 100 },
-  );
+  // Polled from here: page.waitForFunction takes the Promise an async predicate returns for a truthy answer
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { framesDecoded } = await viewerFigures(page);
+    if (framesDecoded >= frames) return;
+    if (Date.now() > deadline)
+      throw new Error(`the receiver decoded ${framesDecoded} of ${frames} frames in ${timeoutMs} ms`);
+    await page.waitForTimeout(100);
+  }
 }

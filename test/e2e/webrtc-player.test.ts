@@ -133,7 +133,8 @@ describeBrowser('the player page in WebRTC mode, in Chromium', () => {
     const figures = await viewerFigures(page);
     expect(figures.framesPresented).toBeGreaterThan(0);
     expect(figures.firstFrameMs).toBeGreaterThan(0);
-    expect(await page.textContent('#resolution')).toBe('320×180');
+    // the page's stats are redrawn four times a second
+    await page.waitForFunction(() => document.getElementById('resolution')!.textContent === '320×180');
     expect(await page.isHidden('#error')).toBe(true);
     // The answer is shown without its signed query; the signature is nowhere in the page.
     expect(await page.textContent('#response')).toContain('"signalingUrl": "ws://');
