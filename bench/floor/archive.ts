@@ -31,7 +31,12 @@ export const handler = async (event: APIGatewayProxyEvent) => {
     f.ProducerTimestamp?.getTime(),
     f.FragmentLengthInMilliseconds,
   ]);
-  const line = { audit: 'kvs-archive', time: new Date().toISOString(), stream: StreamName, outcome: 'GRANTED' };
+  const line = {
+    audit: 'kvs-archive',
+    time: new Date().toISOString(),
+    stream: StreamName,
+    outcome: 'GRANTED',
+  };
   process.stdout.write(`${JSON.stringify(line)}\n`);
   return { statusCode: 200, body: JSON.stringify({ intervals }) };
 };

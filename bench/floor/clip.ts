@@ -4,7 +4,10 @@
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetDataEndpointCommand, KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
-import { GetClipCommand, KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
+import {
+  GetClipCommand,
+  KinesisVideoArchivedMediaClient,
+} from '@aws-sdk/client-kinesis-video-archived-media';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
 declare const awslambda: {
@@ -19,7 +22,9 @@ const control = new KinesisVideoClient({});
 export const handler = awslambda.streamifyResponse(async (event, responseStream) => {
   const StreamName = event.pathParameters!.streamName!;
   const { from, to } = event.queryStringParameters!;
-  const { DataEndpoint } = await control.send(new GetDataEndpointCommand({ StreamName, APIName: 'GET_CLIP' }));
+  const { DataEndpoint } = await control.send(
+    new GetDataEndpointCommand({ StreamName, APIName: 'GET_CLIP' }),
+  );
   const media = new KinesisVideoArchivedMediaClient({ endpoint: DataEndpoint });
   const out = await media.send(
     new GetClipCommand({
@@ -30,7 +35,12 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream)
       },
     }),
   );
-  const line = { audit: 'kvs-archive', time: new Date().toISOString(), stream: StreamName, outcome: 'GRANTED' };
+  const line = {
+    audit: 'kvs-archive',
+    time: new Date().toISOString(),
+    stream: StreamName,
+    outcome: 'GRANTED',
+  };
   process.stdout.write(`${JSON.stringify(line)}\n`);
   const stream = awslambda.HttpResponseStream.from(responseStream, { statusCode: 200 });
   await pipeline(out.Payload as Readable, stream);

@@ -50,7 +50,12 @@ export const handler = async (event: APIGatewayProxyEvent) => {
     },
     { expiresIn: 300 },
   );
-  const line = { audit: 'kvs-session', time: new Date().toISOString(), stream: ChannelName, outcome: 'GRANTED' };
+  const line = {
+    audit: 'kvs-session',
+    time: new Date().toISOString(),
+    stream: ChannelName,
+    outcome: 'GRANTED',
+  };
   process.stdout.write(`${JSON.stringify(line)}\n`);
   return {
     statusCode: 200,

@@ -28,7 +28,9 @@ describe('route table', () => {
       getOpenApiDocument: 'broker',
     });
     // Only the clip's function streams its answer (a clip may pass Lambda's 6 MB buffered response payload).
-    expect(Object.entries(ROUTE_LAMBDAS).filter(([, mode]) => mode === 'stream')).toEqual([['clip', 'stream']]);
+    expect(Object.entries(ROUTE_LAMBDAS).filter(([, mode]) => mode === 'stream')).toEqual([
+      ['clip', 'stream'],
+    ]);
     expect(routesOf('archive').map((r) => r.operationId)).toEqual(['getTimeline', 'getImages']);
     expect(Object.keys(ROUTE_LAMBDAS).flatMap((l) => routesOf(l as keyof typeof ROUTE_LAMBDAS))).toHaveLength(
       ROUTES.length,
@@ -67,9 +69,12 @@ describe('route table', () => {
     expect(routeOf('POST', '/v1/streams')).toBeUndefined();
   });
 
-  it.each(ROUTES.map((r) => [r.operationId, r] as const))('finds %s by its own method and path', (_, route) => {
-    expect(routeOf(route.method, route.path)).toBe(route);
-  });
+  it.each(ROUTES.map((r) => [r.operationId, r] as const))(
+    'finds %s by its own method and path',
+    (_, route) => {
+      expect(routeOf(route.method, route.path)).toBe(route);
+    },
+  );
 
   it('keys a route as API Gateway does: `METHOD /path`', () => {
     expect(routeKey('POST', '/v1/sessions')).toBe('POST /v1/sessions');
