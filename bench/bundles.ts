@@ -18,7 +18,11 @@ export interface BuiltBundle {
 }
 
 /** The variants measured beside the deployed bundles. */
-export type Variant = 'leanRuntime';
+/**
+ * `leanRuntime`: the lean JSON logger in place of Powertools Logger. `oneFile`: no code splitting, so that the
+ * viewer-state store and the SDK's own dynamic imports are inlined in index.mjs (as before the functions split).
+ */
+export type Variant = 'leanRuntime' | 'oneFile';
 
 function variantPlugin(variants: readonly Variant[]): Plugin {
   return {
@@ -40,6 +44,7 @@ async function bundle(
   outdir: string,
   plugins: Plugin[] = [],
   base: LambdaBundleName = 'authorizer',
+  variants: readonly Variant[] = [],
 ): Promise<BuiltBundle> {
   mkdirSync(outdir, { recursive: true });
   const options = lambdaBuildOptions(base);
@@ -49,6 +54,7 @@ async function bundle(
     outdir,
     logLevel: 'error',
     plugins: [...plugins, ...options.plugins],
+    ...(variants.includes('oneFile') ? { splitting: false } : {}),
   });
   const file = `${outdir}/index.mjs`;
   // What a cold start loads: index.mjs and the chunks it imports (a broker function's lazy chunks are not counted).
@@ -66,6 +72,7 @@ export interface VariantSpec {
 export const VARIANTS: readonly VariantSpec[] = [
   // The broker with the authorizer's lean logger in place of Powertools Logger (its middy middleware too).
   { label: 'broker, lean log', bundle: 'broker', variants: ['leanRuntime'] },
+  { label: 'broker, one file (state store inlined)', bundle: 'broker', variants: ['oneFile'] },
 ];
 
 export interface BenchBundles {
@@ -115,6 +122,7 @@ export async function buildBenchBundles(
         `${work}/${v.label.replace(/\W+/g, '-')}`,
         [variantPlugin(v.variants)],
         v.bundle,
+        v.variants,
       );
       if (sameBytes(b.file, built[v.bundle]!.file)) leftOut.push(`${v.label}: the same bytes as deployed`);
       else built[v.label] = b;

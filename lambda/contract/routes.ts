@@ -191,7 +191,8 @@ export function routeOf(method: string, resource: string): ApiRoute | undefined 
 }
 
 /** The route table's policy paths, compiled once (core/policy.ts): what the authorizer passes to allowPolicy. */
-export const POLICY_PATHS = compilePolicyPaths(ROUTES);
+// Pure: a bundle that never reads the policy paths (the broker functions) leaves the compilation out.
+export const POLICY_PATHS = /* @__PURE__ */ compilePolicyPaths(ROUTES);
 
 /** The execute-api resources a token with these stream patterns may invoke on this route table. */
 export function policyResources(stageArn: string, streamPatterns: readonly PolicyPattern[]): string[] {
