@@ -97,9 +97,18 @@ function healthAlarms(scope: Construct, s: UsageAlarmSettings) {
   const rows = {
     brokerErrors: {
       id: 'BrokerErrorsAlarm',
-      metric: broker.brokerFunction.metricErrors(sum),
+      // Every function that serves routes (the route table's `lambda` column), summed.
+      metric: new cloudwatch.MathExpression({
+        expression: Object.keys(broker.functions).join(' + '),
+        usingMetrics: Object.fromEntries(
+          Object.entries(broker.functions).map(([name, fn]) => [name, fn.metricErrors(sum)]),
+        ),
+        period,
+        label: `Errors of the ${Object.keys(broker.functions).join(', ')} Lambdas`,
+      }),
       threshold: s.lambdaErrorsThreshold,
-      description: 'The broker Lambda failed (unhandled error or timeout); clients saw 5XX.',
+      description:
+        'A Lambda serving routes (broker, archive, clip, webrtc) failed (unhandled error or timeout); clients saw 5XX.',
     },
     authorizerErrors: {
       id: 'AuthorizerErrorsAlarm',

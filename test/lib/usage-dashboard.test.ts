@@ -199,13 +199,29 @@ describe('alarms', () => {
     expect(rule).toBe(`(${ids.map((id) => `ALARM("\${${id}.Arn}")`).join(' OR ')})`);
   });
 
-  it.each([
-    ['broker', 'brokerErrors'],
-    ['authorizer', 'authorizerErrors'],
-  ] as const)('alarms on %s Lambda errors', (_name, key) => {
-    const stack = Stack.of(usage);
-    const alarm =
-      template.toJSON().Resources[stack.getLogicalId(usage.alarms[key].node.defaultChild as CfnElement)];
+  const alarmOf = (key: 'brokerErrors' | 'authorizerErrors') =>
+    template.toJSON().Resources[
+      Stack.of(usage).getLogicalId(usage.alarms[key].node.defaultChild as CfnElement)
+    ];
+
+  it("alarms on the errors of every function that serves routes, summed (the route table's functions)", () => {
+    const metrics = alarmOf('brokerErrors').Properties.Metrics as Record<string, unknown>[];
+    expect(metrics.find((m) => m.ReturnData !== false)).toMatchObject({
+      Expression: 'broker + archive + clip + webrtc',
+    });
+    const summed = metrics.filter((m) => m.MetricStat !== undefined);
+    expect(summed.map((m) => m.Id)).toEqual(['broker', 'archive', 'clip', 'webrtc']);
+    for (const m of summed) {
+      expect(m.MetricStat).toMatchObject({
+        Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors' },
+        Stat: 'Sum',
+      });
+    }
+    expect(alarmOf('brokerErrors').Properties.Threshold).toBe(1);
+  });
+
+  it('alarms on authorizer Lambda errors', () => {
+    const alarm = alarmOf('authorizerErrors');
     expect(alarm.Properties).toMatchObject({
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
