@@ -20,7 +20,7 @@ export interface KvsSessionBrokerProps {
   /**
    * The broker configuration (docs/configuration.md): issuers, served streams, session limits, CORS, API
    * and KVS settings. Fields with defaults may be left out. Validated here: a bad document fails synth with
-   * the offending field named. It reaches both Lambdas as JSON in `KVS_BROKER_CONFIG`, without its `local`
+   * the offending field named. It reaches every Lambda as JSON in `KVS_BROKER_CONFIG`, without its `local`
    * section, with every default filled in.
    */
   readonly config: BrokerConfigInput;
@@ -44,13 +44,13 @@ export interface KvsSessionBrokerProps {
   readonly memorySize?: number;
 
   /**
-   * Instruction set of both Lambdas.
+   * Instruction set of every Lambda.
    * @default lambda.Architecture.ARM_64
    */
   readonly architecture?: lambda.Architecture;
 
   /**
-   * Node.js runtime of both Lambdas: nodejs24.x, the one the bundles are built for and tested on, or a newer
+   * Node.js runtime of every Lambda: nodejs24.x, the one the bundles are built for and tested on, or a newer
    * Node.js runtime (synth refuses older ones and other languages). With the default, cdk-nag's AwsSolutions-L1
    * ("not the latest runtime") is acknowledged with that reason once a newer one exists in aws-cdk-lib.
    * @default lambda.Runtime.NODEJS_24_X
@@ -64,7 +64,7 @@ export interface KvsSessionBrokerProps {
   readonly stageName?: string;
 
   /**
-   * Active X-Ray tracing on both Lambdas and the API stage. Off by default: the Lambdas add no KVS subsegments
+   * Active X-Ray tracing on every Lambda and the API stage. Off by default: the Lambdas add no KVS subsegments
    * (Powertools Tracer would add about 129 KB to the broker bundle and about 18 ms of import at cold start), so
    * a trace shows little the access log and metrics do not, at $5 per million traces recorded beyond the free
    * tier (README, "Tracing").
@@ -73,7 +73,7 @@ export interface KvsSessionBrokerProps {
   readonly tracing?: boolean;
 
   /**
-   * Powertools log level of both Lambdas (`POWERTOOLS_LOG_LEVEL`). Audit lines are logged at INFO.
+   * Powertools log level of every Lambda (`POWERTOOLS_LOG_LEVEL`). Audit lines are logged at INFO.
    * @default 'INFO'
    */
   readonly logLevel?: BrokerLogLevel;
@@ -202,7 +202,7 @@ export function validateKvsSessionBrokerProps(props: KvsSessionBrokerProps): Bro
   return config;
 }
 
-/** The Lambda environment shared by both functions, checked against Lambda's 4 KB limit. */
+/** The Lambda environment shared by every function, checked against Lambda's 4 KB limit. */
 export function brokerEnvironment(config: BrokerConfig, logLevel: BrokerLogLevel): Record<string, string> {
   const { local: _local, ...deployed } = config;
   const configJson = JSON.stringify(deployed);

@@ -240,7 +240,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const sizes = await buildLambdaBundles();
   for (const [name, bytes] of Object.entries(sizes)) {
     console.error(
-      `dist/lambda/${name}/index.mjs  ${(bytes / 1000).toFixed(1)} KB (budget ${BUNDLE_BUDGET_BYTES[name as LambdaBundleName] / 1000} KB)`,
+      `dist/lambda/${name}/  ${(bytes / 1000).toFixed(1)} KB loaded at cold start (budget ${BUNDLE_BUDGET_BYTES[name as LambdaBundleName] / 1000} KB)`,
     );
   }
   if (!lambdasOnly) {
