@@ -15,7 +15,11 @@ export interface BrokerNagContext {
   readonly functionRoles: Readonly<Record<RouteLambda, iam.Role>>;
   /** The stream ARNs of the functions' KVS statements (lib/stream-permissions.ts). */
   readonly streamArns: readonly string[];
+  /** The channel ARNs of the WebRTC function's statement, with config `webrtc`. */
+  readonly channelArns: readonly string[];
 }
+
+const XRAY = 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions.';
 
 /** The cdk-nag AwsSolutions findings the broker accepts, each with its reason. */
 export function addBrokerNagSuppressions(context: BrokerNagContext): void {
@@ -41,35 +45,42 @@ export function addBrokerNagSuppressions(context: BrokerNagContext): void {
           },
         ]),
   ]);
-  const xray = 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions.';
   if (tracing) {
-    acceptNagFindings(authorizerRole, [{ id: 'AwsSolutions-IAM5', reason: xray, findings: ['Resource::*'] }]);
+    acceptNagFindings(authorizerRole, [{ id: 'AwsSolutions-IAM5', reason: XRAY, findings: ['Resource::*'] }]);
   }
   for (const [name, role] of Object.entries(functionRoles) as [RouteLambda, iam.Role][]) {
-    const streams = name === 'webrtc' ? [] : wildcardFindings(role, context.streamArns);
-    // ListStreams (the broker's discovery) and X-Ray segments: `*` only.
-    const anyResource = [
-      ...(name === 'broker'
-        ? ['KVS ListStreams (discovery route) supports no resource-level permissions.']
-        : []),
-      ...(tracing ? [xray] : []),
-    ];
-    acceptNagFindings(role, [
-      ...(anyResource.length > 0
-        ? [{ id: 'AwsSolutions-IAM5', reason: anyResource.join(' '), findings: ['Resource::*'] }]
-        : []),
-      ...(streams.length > 0
-        ? [
-            {
-              id: 'AwsSolutions-IAM5',
-              reason:
-                'Derived from config.streams: a stream ARN ends in its creation time, so an exact name is stream/NAME/*; a configured prefix is stream/PREFIX*.',
-              findings: streams,
-            },
-          ]
-        : []),
-    ]);
+    acceptFunctionRoleFindings(name, role, context);
   }
+}
+
+const STREAM_ARNS_REASON =
+  'Derived from config.streams: a stream ARN ends in its creation time, so an exact name is stream/NAME/*; a configured prefix is stream/PREFIX*.';
+const CHANNEL_ARNS_REASON =
+  'Derived from config.streams through webrtc.channelName: a channel ARN ends in its creation time, so each mapped channel is channel/NAME/*, a prefix channel/PREFIX*/*.';
+
+/** One route function's role: `*` for ListStreams (the broker) and X-Ray; its stream or channel ARNs. */
+function acceptFunctionRoleFindings(name: RouteLambda, role: iam.Role, context: BrokerNagContext): void {
+  const arns = wildcardFindings(role, name === 'webrtc' ? context.channelArns : context.streamArns);
+  const anyResource = [
+    ...(name === 'broker'
+      ? ['KVS ListStreams (discovery route) supports no resource-level permissions.']
+      : []),
+    ...(context.tracing ? [XRAY] : []),
+  ];
+  acceptNagFindings(role, [
+    ...(anyResource.length > 0
+      ? [{ id: 'AwsSolutions-IAM5', reason: anyResource.join(' '), findings: ['Resource::*'] }]
+      : []),
+    ...(arns.length > 0
+      ? [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason: name === 'webrtc' ? CHANNEL_ARNS_REASON : STREAM_ARNS_REASON,
+            findings: arns,
+          },
+        ]
+      : []),
+  ]);
 }
 
 /** The findings of ARNs with a wildcard in their resource name (not `*` alone), as cdk-nag names them. */

@@ -31,7 +31,7 @@ import {
   validateKvsSessionBrokerProps,
   type KvsSessionBrokerProps,
 } from './kvs-session-broker-props';
-import { kvsStatements, streamArns } from './stream-permissions';
+import { channelArns, kvsStatements, streamArns } from './stream-permissions';
 import { ViewerStateTable } from './viewer-state-table';
 
 export * from './kvs-session-broker-props';
@@ -139,6 +139,7 @@ export class KvsSessionBroker extends Construct {
       authorizerRole: authorizerFn.role,
       functionRoles: mapValues(routeFns, (fn) => fn.role),
       streamArns: streamArns(this, config.streams),
+      channelArns: config.webrtc ? channelArns(this, config.webrtc.channelName, config.streams) : [],
     });
   }
 

@@ -70,6 +70,19 @@ export function streamResourceName(pattern: string): string {
   return pattern.endsWith('*') ? pattern : `${pattern}/*`;
 }
 
+/** The channel ARNs config `webrtc.channelName` maps the stream patterns to, in the stack's partition, region and account. */
+export function channelArns(scope: IConstruct, template: string, patterns: readonly string[]): string[] {
+  const stack = Stack.of(scope);
+  return channelResourceNames(template, patterns).map((resourceName) =>
+    stack.formatArn({
+      service: 'kinesisvideo',
+      resource: 'channel',
+      resourceName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }),
+  );
+}
+
 /** Stream ARNs for the given patterns, in the stack's partition, region and account. */
 export function streamArns(scope: IConstruct, patterns: readonly string[]): string[] {
   const stack = Stack.of(scope);
@@ -103,21 +116,13 @@ export function kvsStatements(
   patterns: readonly string[],
   webrtcChannelName?: string,
 ): iam.PolicyStatement[] {
-  const stack = Stack.of(scope);
   const statements: iam.PolicyStatement[] = [];
   if (lambda === 'webrtc' && webrtcChannelName !== undefined) {
     statements.push(
       new iam.PolicyStatement({
         sid: 'WebrtcViewersOnMappedChannels',
         actions: [...WEBRTC_ACTIONS],
-        resources: channelResourceNames(webrtcChannelName, patterns).map((resourceName) =>
-          stack.formatArn({
-            service: 'kinesisvideo',
-            resource: 'channel',
-            resourceName,
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ),
+        resources: channelArns(scope, webrtcChannelName, patterns),
       }),
     );
   }

@@ -9,7 +9,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AwsSolutionsChecks as AwsSolutionsChecks3 } from 'cdk-nag-3';
 import { KvsSessionBrokerStack } from '../../lib/kvs-session-broker-stack';
-import { newApp, testConfig } from './fixtures';
+import { ISSUER, newApp, testConfig } from './fixtures';
 
 const findings = /AwsSolutions-.*/;
 const ENV: Environment = { account: '123456789012', region: 'eu-west-1' };
@@ -36,6 +36,17 @@ const CASES: [string, StackProps][] = [
   ['default props, explicit env', { env: ENV }],
   ['variant props, no env', VARIANT],
   ['variant props, explicit env', { ...VARIANT, env: ENV }],
+  // The WebRTC function's channel ARNs, and every route function's grant on the viewer-state table.
+  [
+    'config webrtc, revocation and seats',
+    {
+      config: testConfig({
+        webrtc: { channelName: 'rtc-{stream}' },
+        issuers: [{ ...ISSUER, adminScope: 'kvs:admin', maxTokenAgeSeconds: 3600 }],
+        viewers: { seatsPerPrincipal: 2 },
+      }),
+    },
+  ],
 ];
 
 function stackWith(props: StackProps, id = 'NagStack') {
