@@ -32,7 +32,7 @@ import {
   type KvsSessionBrokerProps,
 } from './kvs-session-broker-props';
 import { channelArns, kvsStatements, streamArns } from './stream-permissions';
-import { ViewerStateTable } from './viewer-state-table';
+import { usesViewerState, ViewerStateTable } from './viewer-state-table';
 
 export * from './kvs-session-broker-props';
 
@@ -181,7 +181,7 @@ export class KvsSessionBroker extends Construct {
     return { authorizerFn, routeFns };
   }
 
-  /** The viewer-state table, only when the config asks for revocation or seats; every function checks revocation. */
+  /** The viewer-state table, only when the config asks for revocation or seats, for the functions that use it. */
   private createStateTable(
     config: BrokerConfig,
     settings: Settings,
@@ -189,11 +189,9 @@ export class KvsSessionBroker extends Construct {
   ) {
     if (!needsViewerState(config)) return undefined;
     return new ViewerStateTable(this, 'ViewerState', {
-      users: entriesOf(routeFns).map(([name, fn]) => ({
-        lambda: name,
-        function: fn.function,
-        role: fn.role,
-      })),
+      users: entriesOf(routeFns)
+        .filter(([name]) => usesViewerState(name, config))
+        .map(([name, fn]) => ({ lambda: name, function: fn.function, role: fn.role })),
       pointInTimeRecovery: settings.statePointInTimeRecovery,
       removalPolicy: settings.stateRemovalPolicy,
     });

@@ -5,7 +5,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { RouteLambda } from '../lambda/contract/routes';
+import { SEAT_LAMBDAS, type RouteLambda } from '../lambda/contract/routes';
+import type { BrokerConfig } from '../lambda/core/config';
 import { STATE_TABLE_ENV } from '../lambda/runtime/env';
 import { TABLE_KEY, TABLE_TTL_ATTRIBUTE } from '../lambda/core/state-table';
 
@@ -42,6 +43,19 @@ export const VIEWER_STATE_ACTIONS_BY_LAMBDA: Record<
   archive: ['dynamodb:GetItem'],
   clip: ['dynamodb:GetItem'],
 };
+
+/**
+ * Whether a function reaches the table under this config: every token route checks revocation when an issuer can
+ * revoke (adminScope); seats are taken by the SEAT_LAMBDAS' routes alone.
+ */
+export function usesViewerState(
+  lambda: RouteLambda,
+  config: Pick<BrokerConfig, 'issuers' | 'viewers'>,
+): boolean {
+  const revocable = config.issuers.some((i) => i.adminScope !== undefined);
+  const seats = config.viewers.seatsPerPrincipal !== undefined;
+  return revocable || (seats && SEAT_LAMBDAS.includes(lambda));
+}
 
 export class ViewerStateTable extends Construct {
   readonly table: dynamodb.Table;

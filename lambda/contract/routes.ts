@@ -42,6 +42,11 @@ export const ROUTE_LAMBDAS = {
   webrtc: 'buffered',
 } as const;
 export type RouteLambda = keyof typeof ROUTE_LAMBDAS;
+/**
+ * The functions whose routes take seats (sessions, grids, WebRTC viewers): with seats but no revocation configured,
+ * only they reach the viewer-state table.
+ */
+export const SEAT_LAMBDAS: readonly RouteLambda[] = ['broker', 'webrtc'];
 
 export interface ApiRoute {
   readonly operationId: OperationId;

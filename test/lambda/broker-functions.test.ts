@@ -79,3 +79,31 @@ describe.each(FUNCTIONS)('the %s function, built', (name) => {
     expect(withTable.loaded.filter(isStore)).toHaveLength(1);
   });
 });
+
+describe('with seats limited and no issuer able to revoke (no table for the functions whose routes take no seat)', () => {
+  const SEATS_ONLY = JSON.stringify({ issuers: [ISSUER], viewers: { seatsPerPrincipal: 2 } });
+
+  it.each(['archive', 'clip'] as const)(
+    'the %s function starts without a table and serves its routes',
+    (name) => {
+      const own = ROUTES.filter((r) => r.lambda === name);
+      const { statuses, loaded } = coldStart(
+        name,
+        own.map((r) => eventOf(r.operationId)),
+        { KVS_BROKER_CONFIG: SEATS_ONLY },
+      );
+      expect(statuses).toEqual(own.map(() => 401));
+      expect(loaded.filter((f) => /^store-/.test(f))).toEqual([]);
+    },
+  );
+
+  it('the broker, which takes seats, refuses to start without its table', () => {
+    const program = `await import(${JSON.stringify(join(lambdaBundleDirectory('broker'), 'index.mjs'))});`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', program], {
+      env: { PATH: process.env.PATH, KVS_BROKER_CONFIG: SEATS_ONLY, AWS_REGION: 'eu-west-1' },
+      encoding: 'utf8',
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('no viewer-state table was given');
+  });
+});

@@ -101,6 +101,25 @@ describe('the viewer-state table', () => {
     expect(broker.stateTable).toBeDefined();
   });
 
+  it('reaches only the functions that take seats (broker, WebRTC) when seats are limited and no issuer can revoke', () => {
+    const { broker, template } = synth(SEATS);
+    const users = Object.entries(broker.functions)
+      .filter(([, fn]) => {
+        const fnId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement);
+        const env = template.toJSON().Resources[fnId].Properties.Environment.Variables as Record<
+          string,
+          unknown
+        >;
+        return env.KVS_BROKER_STATE_TABLE !== undefined;
+      })
+      .map(([name]) => name);
+    expect(users).toEqual(['broker', 'webrtc']);
+    const grants = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('dynamodb:'),
+    );
+    expect(grants).toHaveLength(2);
+  });
+
   it('passes cdk-nag AwsSolutions (DynamoDB point-in-time recovery on) and the deploy-time rules', () => {
     const stack = new KvsSessionBrokerStack(newApp(), 'StateNag', {
       config: testConfig({ ...REVOKING, ...SEATS }),
