@@ -1,7 +1,7 @@
 // Cold-start wiring shared by the deployed broker functions (lambda/broker/index.ts and entries/): the config, the
 // logger and metrics once per instance; the viewer-state store only where the construct gave the function a table.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { ROUTE_LAMBDAS, SEAT_LAMBDAS, type RouteLambda } from '../../contract/routes';
+import { ROUTE_LAMBDAS, type RouteLambda } from '../../contract/routes';
 import type { BrokerConfig } from '../../core/config';
 import type { KvsAdapter } from '../../kvs/adapter';
 import { kvsAdapterOptions } from '../../kvs/options';
@@ -47,22 +47,13 @@ export const NO_SESSION_ROUTES: KvsAdapter = {
   listStreams: () => Promise.reject(new Error('this function serves no discovery route')),
 };
 
-/**
- * One deployed function: its routes (the route table's rows for it), answering as the table says. A function whose
- * routes take no seat (not in SEAT_LAMBDAS) is given no table when only seats are configured: it runs without the
- * seat limit, which none of its routes would apply.
- */
+/** One deployed function: its routes (the route table's rows for it), answering as the table says. */
 export async function deployedHandler(
   lambda: RouteLambda,
   options: Omit<BrokerOptions, 'state'>,
   routesFor: (viewers: ViewerControl) => RouteSet,
 ) {
   const state = await stateFromEnv(options.config);
-  const { viewers } = options.config;
-  const config =
-    state || SEAT_LAMBDAS.includes(lambda) || viewers.seatsPerPrincipal === undefined
-      ? options.config
-      : { ...options.config, viewers: { ...viewers, seatsPerPrincipal: undefined } };
-  const all: BrokerOptions = { ...options, config, ...(state ? { state } : {}) };
+  const all: BrokerOptions = { ...options, ...(state ? { state } : {}) };
   return lambdaHandler(all, createRouter(all, routesFor, lambda), ROUTE_LAMBDAS[lambda]);
 }
