@@ -58,7 +58,18 @@ function liveAnchor(
   };
 }
 
-/** The SegmentTemplate's attributes and its SegmentTimeline lines: one S per listed fragment. */
+/**
+ * The SegmentTemplate's attributes and its SegmentTimeline lines: one S per listed fragment.
+ *
+ * $Number$ is the fragment's number in the session (ListedFragment.sequence), not its KVS fragment number, as
+ * KVS does ("Fragments are identified in the manifest file based on their sequence number in the session",
+ * GetDASHStreamingSessionURL, DisplayFragmentNumber; kvs:fn carries the fragment number). A player numbers the
+ * segments of a SegmentTimeline startNumber, startNumber + 1, ... whatever their `t`, so with recording gaps
+ * fragment numbers would not do: the segment after a gap would ask for the fragment just after the one before
+ * it, which lies in the gap. Session numbers run on across gaps with the segments, and the media hook maps one
+ * back to its fragment (timeline.ts fragmentOfSequence). The S after a gap carries its own `t`, the fragment's
+ * real start, so the timeline holds the gap where the fragments' decode times (tfdt) put it, and players jump it.
+ */
 function segmentTemplate(input: ManifestInput, presentationTimeOffset: bigint, ticksPerFragment: bigint) {
   const { session, sessionToken, fragments, media } = input;
   const listed = fragments.listed;
@@ -68,21 +79,40 @@ function segmentTemplate(input: ManifestInput, presentationTimeOffset: bigint, t
   const template = attributes({
     timescale: media.video.timescale,
     presentationTimeOffset: presentationTimeOffset === 0n ? undefined : presentationTimeOffset.toString(),
-    startNumber: listed[0]!.fragmentNumber,
+    startNumber: listed[0]!.sequence,
     initialization: `${Resource.GetMP4InitFragment}?${tokenAndTrack}`,
-    // $Number$ is the fragment number: startNumber is the first listed fragment's
     media: `${Resource.GetMP4MediaFragment}?FragmentNumber=$Number$&${tokenAndTrack}`,
   });
   const timeline = listed.map(
     (fragment, i) =>
       `            <S${attributes({
-        t: i === 0 ? (BigInt(fragment.fragmentNumber) * ticksPerFragment).toString() : undefined,
+        t:
+          i === 0 || fragment.afterGap
+            ? (BigInt(fragment.fragmentNumber) * ticksPerFragment).toString()
+            : undefined,
         d: ticksPerFragment.toString(),
         'kvs:fn': showNumber ? fragment.fragmentNumber : undefined,
         'kvs:ts': showTimestamp ? fragment.startMs : undefined,
       })}/>`,
   );
   return { template, timeline };
+}
+
+/**
+ * A dynamic MPD's time-shift window: the cap's worth of fragments, or more when recording gaps spread the listed
+ * ones wider, so that the oldest listed fragment is still inside it (players skip segments outside it).
+ */
+function shiftBufferDepthMs(
+  input: ManifestInput,
+  anchor: { availabilityStartMs?: number; presentationTimeOffset: bigint },
+  ticksPerFragment: bigint,
+): number {
+  const { session, nowMs, fragments, media } = input;
+  const durationMs = media.fragmentDurationMs;
+  const cap = session.maxFragmentResults ?? defaultMaxFragmentResults(session.playbackMode);
+  const firstTicks = BigInt(fragments.listed[0]!.fragmentNumber) * ticksPerFragment - anchor.presentationTimeOffset;
+  const firstAvailableMs = (anchor.availabilityStartMs ?? 0) + Number(firstTicks) / (media.video.timescale / 1000);
+  return Math.max(cap, Math.floor((nowMs - firstAvailableMs) / durationMs)) * durationMs;
 }
 
 function representationAttributes(media: ManifestInput['media']): string {
@@ -108,7 +138,6 @@ export function buildDashManifest(input: ManifestInput): string {
   const ticksPerFragment = BigInt((durationMs * timescale) / 1000);
   const showTimestamp = session.displayFragmentTimestamp === 'ALWAYS';
   const showNumber = session.displayFragmentNumber === 'ALWAYS';
-  const cap = session.maxFragmentResults ?? defaultMaxFragmentResults(session.playbackMode);
 
   const isStatic = session.playbackMode === 'ON_DEMAND';
   const anchor = isStatic
@@ -132,7 +161,7 @@ export function buildDashManifest(input: ManifestInput): string {
     // an ended replay stops updating and says where it ends (DASH-IF IOP: ending a live service)
     minimumUpdatePeriod: isStatic || fragments.ended ? undefined : xsDuration(durationMs),
     mediaPresentationDuration: isStatic || fragments.ended ? xsDuration(presentationEndMs) : undefined,
-    timeShiftBufferDepth: isStatic ? undefined : xsDuration(cap * durationMs),
+    timeShiftBufferDepth: isStatic ? undefined : xsDuration(shiftBufferDepthMs(input, anchor, ticksPerFragment)),
     suggestedPresentationDelay: isStatic ? undefined : xsDuration(3 * durationMs),
     minBufferTime: xsDuration(2 * durationMs),
   });
