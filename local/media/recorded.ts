@@ -19,6 +19,8 @@ export class RecordedFragments {
   private readonly recordedBefore: Int32Array;
   /** runsBefore[i]: fragments among offsets [0, i) that are recorded and follow one that is not (a gap's end). */
   private readonly runsBefore: Int32Array;
+  /** Offsets in the cycle of the fragments that end a gap, ascending. */
+  private readonly runStarts: readonly number[];
 
   constructor(
     durationMs: number,
@@ -30,14 +32,18 @@ export class RecordedFragments {
     this.recordedBefore = new Int32Array(this.cycle + 1);
     this.runsBefore = new Int32Array(this.cycle + 1);
     const positions: number[] = [];
+    const runStarts: number[] = [];
     for (let i = 0; i < this.cycle; i++) {
       const here = recorded(i);
       if (here) positions.push(i);
       this.recordedBefore[i + 1] = this.recordedBefore[i]! + (here ? 1 : 0);
       // offset -1 is the previous cycle's last, the same as offset cycle - 1
-      this.runsBefore[i + 1] = this.runsBefore[i]! + (here && !recorded(i - 1 + this.cycle) ? 1 : 0);
+      const runStart = here && !recorded(i - 1 + this.cycle);
+      if (runStart) runStarts.push(i);
+      this.runsBefore[i + 1] = this.runsBefore[i]! + (runStart ? 1 : 0);
     }
     this.positions = positions;
+    this.runStarts = runStarts;
   }
 
   isRecorded(n: number): boolean {
@@ -65,6 +71,14 @@ export class RecordedFragments {
   gapsUpTo(n: number): number {
     const next = n + 1;
     return Math.floor(next / this.cycle) * this.runsBefore[this.cycle]! + this.runsBefore[mod(next, this.cycle)]!;
+  }
+
+  /** The newest fragment at or before n that ends a gap; undefined when the stream has no gaps. */
+  lastGapEndUpTo(n: number): number | undefined {
+    const per = this.runStarts.length;
+    if (per === 0) return undefined;
+    const r = this.gapsUpTo(n) - 1;
+    return Math.floor(r / per) * this.cycle + this.runStarts[mod(r, per)]!;
   }
 }
 

@@ -47,6 +47,8 @@ export interface ListedFragment extends FragmentSpan {
   readonly afterGap: boolean;
   /** Gaps between the session's first fragment and this one (the HLS discontinuity sequence number, ON_DISCONTINUITY). */
   readonly gapsBefore: number;
+  /** The first fragment of its run (fragments without a gap between them) in the session: a DASH Period's start. */
+  readonly runStart: number;
 }
 
 export interface SessionFragments {
@@ -161,13 +163,18 @@ export function sessionFragments(session: MediaSession, durationMs: number, nowM
   const listed: ListedFragment[] = [];
   for (let rank = from; rank < to; rank++) {
     const n = recorded.fragmentOfRank(rank);
+    const afterGap = rank > origin && !recorded.isRecorded(n - 1);
+    const runStart = afterGap
+      ? n
+      : (listed.at(-1)?.runStart ?? Math.max(recorded.lastGapEndUpTo(n) ?? firstInSession, firstInSession));
     listed.push({
       fragmentNumber: n,
       startMs: fragmentStartMs(n, durationMs),
       durationMs,
       sequence: rank - origin,
-      afterGap: rank > origin && !recorded.isRecorded(n - 1),
+      afterGap,
       gapsBefore: recorded.gapsUpTo(n) - gapsAtOrigin,
+      runStart,
     });
   }
   return {

@@ -47,9 +47,11 @@ function availableAtMs(root: XmlElement, segment: Segment): number {
   const template = only(root, 'SegmentTemplate');
   const timescale = Number(template.attributes.timescale);
   const pto = Number(template.attributes.presentationTimeOffset ?? 0);
-  expect(only(root, 'Period').attributes.start).toBe('PT0S');
+  const periodStartMs = seconds(only(root, 'Period').attributes.start!) * 1000;
   return (
-    Date.parse(root.attributes.availabilityStartTime!) + ((segment.t + segment.d - pto) * 1000) / timescale
+    Date.parse(root.attributes.availabilityStartTime!) +
+    periodStartMs +
+    ((segment.t + segment.d - pto) * 1000) / timescale
   );
 }
 
