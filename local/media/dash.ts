@@ -131,16 +131,13 @@ function periods(input: ManifestInput, anchor: Anchor, ticksPerFragment: bigint)
  * A dynamic MPD's time-shift window: the cap's worth of fragments, or more when recording gaps spread the listed
  * ones wider, so that the oldest listed fragment is still inside it (players skip segments outside it).
  */
-function shiftBufferDepthMs(
-  input: ManifestInput,
-  anchor: Anchor,
-  ticksPerFragment: bigint,
-): number {
+function shiftBufferDepthMs(input: ManifestInput, anchor: Anchor, ticksPerFragment: bigint): number {
   const { session, nowMs, fragments, media } = input;
   const durationMs = media.fragmentDurationMs;
   const cap = session.maxFragmentResults ?? defaultMaxFragmentResults(session.playbackMode);
   const firstTicks = BigInt(fragments.listed[0]!.fragmentNumber) * ticksPerFragment - anchor.origin;
-  const firstAvailableMs = (anchor.availabilityStartMs ?? 0) + Number(firstTicks) / (media.video.timescale / 1000);
+  const firstAvailableMs =
+    (anchor.availabilityStartMs ?? 0) + Number(firstTicks) / (media.video.timescale / 1000);
   return Math.max(cap, Math.floor((nowMs - firstAvailableMs) / durationMs)) * durationMs;
 }
 
@@ -156,7 +153,8 @@ function presentationDelayMs(input: ManifestInput, anchor: Anchor, ticksPerFragm
   const durationMs = media.fragmentDurationMs;
   const wallClockStartMs = (fragment: ListedFragment) =>
     (anchor.availabilityStartMs ?? 0) +
-    Number(BigInt(fragment.fragmentNumber) * ticksPerFragment - anchor.origin) / (media.video.timescale / 1000);
+    Number(BigInt(fragment.fragmentNumber) * ticksPerFragment - anchor.origin) /
+      (media.video.timescale / 1000);
   const target = nowMs - 3 * durationMs;
   const listed = fragments.listed;
   if (listed.some((f) => wallClockStartMs(f) <= target && target < wallClockStartMs(f) + durationMs)) {
@@ -209,8 +207,12 @@ export function buildDashManifest(input: ManifestInput): string {
     // an ended replay stops updating and says where it ends (DASH-IF IOP: ending a live service)
     minimumUpdatePeriod: isStatic || fragments.ended ? undefined : xsDuration(durationMs),
     mediaPresentationDuration: isStatic || fragments.ended ? xsDuration(presentationEndMs) : undefined,
-    timeShiftBufferDepth: isStatic ? undefined : xsDuration(shiftBufferDepthMs(input, anchor, ticksPerFragment)),
-    suggestedPresentationDelay: isStatic ? undefined : xsDuration(presentationDelayMs(input, anchor, ticksPerFragment)),
+    timeShiftBufferDepth: isStatic
+      ? undefined
+      : xsDuration(shiftBufferDepthMs(input, anchor, ticksPerFragment)),
+    suggestedPresentationDelay: isStatic
+      ? undefined
+      : xsDuration(presentationDelayMs(input, anchor, ticksPerFragment)),
     minBufferTime: xsDuration(2 * durationMs),
   });
   return [

@@ -14,8 +14,11 @@ import { fragmentOfSequence, isServable, sessionFragments, type SessionFragments
 export type OutgoingBytesMetric = KvsPlaybackByteMetric;
 /** The byte metric of each fragment resource: its KVS operation's name (the first letter upper case) and `.OutgoingBytes`. */
 function outgoingBytesMetric(isTs: boolean): OutgoingBytesMetric {
-  const metric = KVS_PLAYBACK_BYTE_METRICS.find((m) => m.startsWith(isTs ? 'GetTSFragment.' : 'GetMP4MediaFragment.'));
-  if (metric === undefined) throw new Error('lambda/core/telemetry.ts names no byte metric for this fragment');
+  const metric = KVS_PLAYBACK_BYTE_METRICS.find((m) =>
+    m.startsWith(isTs ? 'GetTSFragment.' : 'GetMP4MediaFragment.'),
+  );
+  if (metric === undefined)
+    throw new Error('lambda/core/telemetry.ts names no byte metric for this fragment');
   return metric;
 }
 

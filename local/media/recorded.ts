@@ -70,7 +70,9 @@ export class RecordedFragments {
   /** Gaps ended by fragment n or a fragment before it (from fragment 0): recorded ones after an unrecorded one. */
   gapsUpTo(n: number): number {
     const next = n + 1;
-    return Math.floor(next / this.cycle) * this.runsBefore[this.cycle]! + this.runsBefore[mod(next, this.cycle)]!;
+    return (
+      Math.floor(next / this.cycle) * this.runsBefore[this.cycle]! + this.runsBefore[mod(next, this.cycle)]!
+    );
   }
 
   /** The newest fragment at or before n that ends a gap; undefined when the stream has no gaps. */

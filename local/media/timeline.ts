@@ -117,7 +117,12 @@ interface Ranks {
   readonly ended: boolean;
 }
 
-function ranksOf(session: MediaSession, recorded: RecordedFragments, durationMs: number, nowMs: number): Ranks {
+function ranksOf(
+  session: MediaSession,
+  recorded: RecordedFragments,
+  durationMs: number,
+  nowMs: number,
+): Ranks {
   const cap = session.maxFragmentResults ?? defaultMaxFragmentResults(session.playbackMode);
   const head = lastCompleteFragment(nowMs, durationMs);
   const oldest = recorded.rank(oldestRetainedFragment(session, durationMs));

@@ -104,7 +104,13 @@ async function play(player: 'hls' | 'dash', url: string): Promise<void> {
   await page.evaluate(
     ({ player, url, fragmentMs }) => {
       const video = document.querySelector('video')!;
-      const state = { playing: false, waiting: 0, ended: false, errors: [] as string[], played: [] as number[] };
+      const state = {
+        playing: false,
+        waiting: 0,
+        ended: false,
+        errors: [] as string[],
+        played: [] as number[],
+      };
       const played = (n: number) => state.played.at(-1) !== n && state.played.push(n);
       (window as unknown as { playback: typeof state }).playback = state;
       video.addEventListener('playing', () => (state.playing = true));
@@ -132,7 +138,9 @@ async function play(player: 'hls' | 'dash', url: string): Promise<void> {
         // and it refreshes a dynamic MPD only once it has seen playback start)
         dash.initialize(video, url, true);
         // the fragment playing: a LIVE MPD's presentation time is epoch time (ON_DEMAND's starts at 0)
-        video.addEventListener('timeupdate', () => played(Math.floor((video.currentTime * 1000) / fragmentMs)));
+        video.addEventListener('timeupdate', () =>
+          played(Math.floor((video.currentTime * 1000) / fragmentMs)),
+        );
       }
     },
     { player, url, fragmentMs: D },
@@ -180,10 +188,14 @@ describeBrowser('players across recording gaps', () => {
       );
       await openPage();
       await play('hls', url!);
-      await page.waitForFunction(() => (window as never as { playback: { ended: boolean } }).playback.ended, null, {
-        timeout: PLAY_TIMEOUT_MS,
-        polling: 250,
-      });
+      await page.waitForFunction(
+        () => (window as never as { playback: { ended: boolean } }).playback.ended,
+        null,
+        {
+          timeout: PLAY_TIMEOUT_MS,
+          polling: 250,
+        },
+      );
       const s = await state();
       expect(s.errors).toEqual([]);
       expect(refused).toEqual([]);
@@ -210,10 +222,14 @@ describeBrowser('players across recording gaps', () => {
     );
     await openPage();
     await play('dash', url!);
-    await page.waitForFunction(() => (window as never as { playback: { ended: boolean } }).playback.ended, null, {
-      timeout: PLAY_TIMEOUT_MS,
-      polling: 250,
-    });
+    await page.waitForFunction(
+      () => (window as never as { playback: { ended: boolean } }).playback.ended,
+      null,
+      {
+        timeout: PLAY_TIMEOUT_MS,
+        polling: 250,
+      },
+    );
     const s = await state();
     expect(s.errors).toEqual([]);
     expect(refused).toEqual([]);
