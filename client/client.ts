@@ -62,10 +62,13 @@ export interface BrokerClient extends ArchiveCalls {
     options?: CallOptions,
   ): Promise<(Session | SessionFailure)[]>;
   listStreams(options?: ListStreamsOptions): Promise<StreamListing>;
-  /** A WebRTC viewer's signed connection to the stream's signaling channel (grant mode WEBRTC). */
+  /**
+   * A WebRTC viewer's signed connection to the stream's signaling channel (grant mode WEBRTC). Sends the device's
+   * viewerId, which takes a seat like a session.
+   */
   webrtc(
     streamName: string,
-    request?: { clientId?: string },
+    request?: { clientId?: string; viewerId?: string },
     options?: CallOptions,
   ): Promise<WebrtcViewerAnswer>;
 }
@@ -243,7 +246,7 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       const answer = await request(
         'POST',
         `/v1/streams/${encodeURIComponent(streamName)}/webrtc`,
-        body,
+        await withViewer(body),
         call,
       );
       if (!isWebrtcViewerAnswer(answer))

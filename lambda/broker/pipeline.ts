@@ -17,13 +17,23 @@ import type { ArchiveAdapter } from '../kvs/archive';
 import { callerFromEvent, jsonBody, responseHeaders, type Caller } from './http';
 
 /**
- * A check of one granted session before KVS is asked for it (seats: a viewer's seat held or refused). It refuses
- * that session alone by throwing a BrokerError: a grid's other entries are decided as if it had not been asked.
+ * A check of one granted session (HLS, DASH or WebRTC) before KVS is asked for it (seats: a viewer's seat held or
+ * refused). It refuses that session alone by throwing a BrokerError: a grid's other entries are decided as if it had
+ * not been asked. What it holds for the session it may give back through the function it returns, called when KVS
+ * then fails to open the session.
  */
 export type SessionCheck = (
   caller: Caller,
-  session: { request: SessionRequest; expiresAtMs: number; requestId: string; nowMs: number },
-) => Promise<void>;
+  session: {
+    request: Pick<SessionRequest, 'streamName' | 'viewerId'>;
+    expiresAtMs: number;
+    requestId: string;
+    nowMs: number;
+  },
+) => Promise<void | SessionRelease>;
+
+/** Gives back what a session check held for a session that was not opened. Never throws. */
+export type SessionRelease = () => Promise<void>;
 
 /** What every route may use: the parsed config, the KVS adapter, the clock and the session checks. */
 export interface RouteDeps {

@@ -8,7 +8,7 @@ import { SESSION_AUDIT } from '../core/telemetry';
 import type { KvsCallOptions } from '../kvs/adapter';
 import type { Caller } from './http';
 import { countSession } from './metrics';
-import type { Decision, RouteAudit, RouteDeps, TokenRoute } from './pipeline';
+import type { Decision, RouteAudit, RouteDeps, SessionCheck, SessionRelease, TokenRoute } from './pipeline';
 
 /** Session decisions (single and batch): one `kvs-session` line and one SessionsIssued or SessionsDenied each. */
 export const SESSION_DECISIONS: RouteAudit = {
@@ -22,9 +22,33 @@ export const SESSION_DECISIONS: RouteAudit = {
 };
 
 /**
+ * Runs the session checks (seats) on one granted session, then `open` (the KVS calls). When a later check or `open`
+ * fails, what the earlier checks held for the session is given back before the error leaves: a viewer whose session
+ * KVS refused keeps no seat for it.
+ */
+export async function underSessionChecks<T>(
+  checks: readonly SessionCheck[] | undefined,
+  caller: Caller,
+  session: Parameters<SessionCheck>[1],
+  open: () => Promise<T>,
+): Promise<T> {
+  const held: SessionRelease[] = [];
+  try {
+    for (const check of checks ?? []) {
+      const release = await check(caller, session);
+      if (release) held.push(release);
+    }
+    return await open();
+  } catch (error) {
+    await Promise.all(held.map((release) => release()));
+    throw error;
+  }
+}
+
+/**
  * One session, decided at `nowMs` and opened with KVS, or the BrokerError that refused it: a stream outside config
  * `streams` (the broker's role may not open it: refused before KVS would answer 502), no grant (403 before KVS), a
- * session check (seats) refusing it, before KVS too.
+ * session check (seats) refusing it, before KVS too; a KVS failure gives back the seat taken for it.
  */
 export async function openSession(
   deps: RouteDeps,
@@ -37,9 +61,12 @@ export async function openSession(
   if (!isServed(config.streams, request.streamName)) throw forbidden('STREAM_NOT_SERVED', request);
   const decision = decide(caller.grants, request, at.nowMs, config.sessions, caller.expMs);
   if (!decision.allowed) throw forbidden(decision.reason, request);
-  for (const check of deps.sessionChecks ?? [])
-    await check(caller, { request, expiresAtMs: decision.expiresAtMs, ...at });
-  const url = await kvs.getStreamingSessionUrl(request, decision.expiresInSeconds, call);
+  const url = await underSessionChecks(
+    deps.sessionChecks,
+    caller,
+    { request, expiresAtMs: decision.expiresAtMs, ...at },
+    () => kvs.getStreamingSessionUrl(request, decision.expiresInSeconds, call),
+  );
   return {
     expiresAtMs: decision.expiresAtMs,
     session: {

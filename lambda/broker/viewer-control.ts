@@ -45,20 +45,21 @@ function tokenIdentity(caller: Caller): TokenIdentity {
   };
 }
 
-/** The seat of each granted session, under the request's one viewer-state deadline; SEAT_LIMIT when all are held. */
-function seatCheck(state: StateStore, limit: number): SessionCheck {
+/**
+ * The seat of each granted session, under the request's one viewer-state deadline; SEAT_LIMIT when all are held.
+ * The seat is given back (best effort, its own deadline) when KVS then fails to open the session; a seat that
+ * cannot be given back stays held until the session would have expired.
+ */
+function seatCheck(state: StateStore, limit: number, now: () => number): SessionCheck {
   return async (caller, { request, expiresAtMs, nowMs }) => {
-    const decision = await state.takeSeat(
-      {
-        issuer: caller.issuer,
-        sub: caller.sub,
-        viewer: seatOf(request.viewerId),
-        untilMs: expiresAtMs,
-        limit,
-      },
-      nowMs + STATE_BUDGET_MS,
-    );
+    const seat = { issuer: caller.issuer, sub: caller.sub, viewer: seatOf(request.viewerId) };
+    const decision = await state.takeSeat({ ...seat, untilMs: expiresAtMs, limit }, nowMs + STATE_BUDGET_MS);
     if (!decision.granted) throw seatLimit(decision.retryAfterSeconds);
+    const taken = {
+      untilMs: decision.seats[seat.viewer]!,
+      ...(decision.previousUntilMs !== undefined ? { previousUntilMs: decision.previousUntilMs } : {}),
+    };
+    return () => state.releaseSeat(seat, taken, now() + STATE_BUDGET_MS).catch(() => undefined);
   };
 }
 
@@ -117,7 +118,7 @@ export function createViewerControl(deps: ViewerControlDeps): ViewerControl {
       if (!revocations || !issuerOf(caller)?.adminScope) return;
       await revocations.assertNotRevoked(tokenIdentity(caller), context.nowMs + STATE_BUDGET_MS);
     },
-    ...(limit !== undefined && state ? { seats: seatCheck(state, limit) } : {}),
+    ...(limit !== undefined && state ? { seats: seatCheck(state, limit, now) } : {}),
     revocationRoute,
   };
 }

@@ -17,6 +17,7 @@ import {
 } from '../core/webrtc';
 import { countSession } from './metrics';
 import type { Decision, RouteAudit, TokenRoute } from './pipeline';
+import { underSessionChecks } from './sessions';
 
 /** One `kvs-session` line (protocol and mode WEBRTC) and one SessionsIssued or SessionsDenied per decision. */
 export const WEBRTC_DECISIONS: RouteAudit = {
@@ -50,11 +51,14 @@ export const createWebrtcViewer: TokenRoute<WebrtcRequest> = {
     const decision = decideWebrtc(caller.grants, input.streamName, nowMs, caller.expMs);
     if (!decision.allowed) throw forbidden(decision.reason, input.streamName);
     const clientId = input.clientId ?? defaultClientId(caller.issuer, caller.sub, requestId);
-    const viewer = await webrtc.viewer({
-      channelName: channelNameFor(config.webrtc.channelName, input.streamName),
-      clientId,
-      expiresInSeconds: decision.expiresInSeconds,
-    });
+    // A WebRTC viewer takes a seat like an HLS or DASH session (docs/api.md, Seats), before KVS is asked.
+    const channelName = channelNameFor(config.webrtc.channelName, input.streamName);
+    const viewer = await underSessionChecks(
+      deps.sessionChecks,
+      caller,
+      { request: input, expiresAtMs: decision.expiresAtMs, nowMs, requestId },
+      () => webrtc.viewer({ channelName, clientId, expiresInSeconds: decision.expiresInSeconds }),
+    );
     const answer: WebrtcAnswer = {
       protocol: 'WEBRTC',
       streamName: input.streamName,

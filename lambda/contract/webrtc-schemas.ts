@@ -1,6 +1,7 @@
 // JSON Schemas (OpenAPI 3.1) of POST /v1/streams/{streamName}/webrtc: its body and its answer (lambda/core/webrtc.ts
 // holds the rules; these describe them for partners and generated clients).
-import { WEBRTC_MAX_URL_SECONDS } from '../core/webrtc';
+import { VIEWER_ID } from '../core/seats';
+import { CLIENT_ID, WEBRTC_MAX_URL_SECONDS } from '../core/webrtc';
 
 export const webrtcRequestSchema = {
   type: 'object',
@@ -9,10 +10,17 @@ export const webrtcRequestSchema = {
   properties: {
     clientId: {
       type: 'string',
-      pattern: '^(?![aA][wW][sS]_)[a-zA-Z0-9_.-]{1,256}$',
+      pattern: CLIENT_ID.source,
       description:
         "The viewer's X-Amz-ClientId (KVS's pattern, never starting AWS_). Default: derived from the caller and the " +
         'request, so two viewers of one user do not replace each other',
+    },
+    viewerId: {
+      type: 'string',
+      pattern: VIEWER_ID.source,
+      description:
+        "The device's stable id: a WebRTC viewer takes one seat per viewerId, like a session " +
+        '(viewers.seatsPerPrincipal)',
     },
   },
 };

@@ -11,6 +11,8 @@ export const ANONYMOUS_VIEWER = '*';
 
 /** A viewerId: what the typed client generates (a UUID) and what apps may choose, kept short and printable. */
 export const VIEWER_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** What a request is told when its viewerId breaks VIEWER_ID (every route that takes one). */
+export const VIEWER_ID_RULE = 'must be 1 to 128 of a-z, A-Z, 0-9, _ . : -';
 
 /** viewerId -> the expiry (epoch ms) of the latest session it was given. */
 export type Seats = Readonly<Record<string, number>>;
@@ -22,6 +24,8 @@ export type SeatDecision =
       seats: Seats;
       /** The viewer already held a seat (a renewal). */
       renewal: boolean;
+      /** The expiry the viewer's seat had before (a renewal), to put back if the session is not opened after all. */
+      previousUntilMs?: number;
     }
   | { granted: false; retryAfterSeconds: number };
 
@@ -53,7 +57,27 @@ export function takeSeat(
   }
   const seats = Object.fromEntries(live);
   seats[viewer] = Math.max(held?.[1] ?? 0, untilMs);
-  return { granted: true, seats, renewal: held !== undefined };
+  return held
+    ? { granted: true, seats, renewal: true, previousUntilMs: held[1] }
+    : { granted: true, seats, renewal: false };
+}
+
+/**
+ * The seats once a seat taken for a session that was never opened (KVS failed after the seat was taken) is given
+ * back: the viewer's expiry put back as it was, or its seat dropped when it was new. `taken.untilMs` is the expiry
+ * the seat was written with. Undefined when there is nothing to undo: the renewal changed nothing, or another
+ * request of the same viewer has extended the seat since, and that session stands.
+ */
+export function releaseSeat(
+  current: Seats | undefined,
+  viewer: string,
+  taken: { untilMs: number; previousUntilMs?: number },
+): Seats | undefined {
+  if (current?.[viewer] !== taken.untilMs || taken.previousUntilMs === taken.untilMs) return undefined;
+  const seats = { ...current };
+  if (taken.previousUntilMs === undefined) delete seats[viewer];
+  else seats[viewer] = taken.previousUntilMs;
+  return seats;
 }
 
 /** The item's TTL (epoch seconds): once every seat in it has expired, the item holds nothing. */

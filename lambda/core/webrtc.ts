@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { BrokerError } from './errors';
 import { matchesStream, type Grant } from './grants';
 import { parseStreamName } from './request';
+import { VIEWER_ID, VIEWER_ID_RULE } from './seats';
 
 /**
  * A signed ConnectAsViewer URL lives at most this long (the KVS WebRTC JS SDK signs its own for 299 s); it only
@@ -18,6 +19,8 @@ export const STREAM_PLACEHOLDER = '{stream}';
 export interface WebrtcRequest {
   streamName: string;
   clientId?: string;
+  /** The device's stable id, for seats (docs/api.md, Seats), as in a session request. */
+  viewerId?: string;
 }
 
 export interface WebrtcAnswer {
@@ -34,20 +37,29 @@ export interface WebrtcAnswer {
 const invalid = (field: string, message: string) =>
   new BrokerError('INVALID_REQUEST', `${field}: ${message}`);
 
-/** Body `{ clientId? }`, strict. Throws INVALID_REQUEST naming the field. */
+const CLIENT_ID_RULE = 'must be 1 to 256 characters of a-z, A-Z, 0-9, _ . - and not start with AWS_';
+const BODY_FIELDS: Record<string, { pattern: RegExp; rule: string }> = {
+  clientId: { pattern: CLIENT_ID, rule: CLIENT_ID_RULE },
+  viewerId: { pattern: VIEWER_ID, rule: VIEWER_ID_RULE },
+};
+
+/** Body `{ clientId?, viewerId? }`, strict. Throws INVALID_REQUEST naming the field. */
 export function parseWebrtcRequest(streamName: unknown, body: unknown): WebrtcRequest {
-  const name = parseStreamName(streamName);
-  if (body === undefined) return { streamName: name };
+  const request: { streamName: string; clientId?: string; viewerId?: string } = {
+    streamName: parseStreamName(streamName),
+  };
+  if (body === undefined) return request;
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw invalid('body', 'must be a JSON object');
-  const unknown = Object.keys(body).filter((k) => k !== 'clientId');
+  const unknown = Object.keys(body).filter((k) => !Object.hasOwn(BODY_FIELDS, k));
   if (unknown.length > 0) throw invalid(unknown.join(', '), 'unknown field');
-  const { clientId } = body as { clientId?: unknown };
-  if (clientId === undefined) return { streamName: name };
-  if (typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) {
-    throw invalid('clientId', 'must be 1 to 256 characters of a-z, A-Z, 0-9, _ . - and not start with AWS_');
+  for (const [field, { pattern, rule }] of Object.entries(BODY_FIELDS)) {
+    const value = (body as Record<string, unknown>)[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || !pattern.test(value)) throw invalid(field, rule);
+    request[field as 'clientId' | 'viewerId'] = value;
   }
-  return { streamName: name, clientId };
+  return request;
 }
 
 /** The channel of a stream: config `webrtc.channelName` with `{stream}` replaced by the stream's name. */

@@ -13,7 +13,14 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { STATE_BUDGET_MS } from '../core/config-rules';
 import { BrokerError } from '../core/errors';
 import type { RevocationRecord } from '../core/revocation';
-import { seatsExpiresAtS, seatsKey, takeSeat, type SeatDecision, type Seats } from '../core/seats';
+import {
+  releaseSeat,
+  seatsExpiresAtS,
+  seatsKey,
+  takeSeat,
+  type SeatDecision,
+  type Seats,
+} from '../core/seats';
 import { withRetries, type RetryContext } from '../kvs/retry';
 
 import { TABLE_KEY, TABLE_TTL_ATTRIBUTE } from '../core/state-table';
@@ -60,6 +67,15 @@ export interface StateStore {
   putRevocation(record: RevocationRecord): Promise<void>;
   /** Takes or renews a seat, or says when the earliest seat frees; never hands out more than `limit`. */
   takeSeat(request: SeatRequest, deadlineMs?: number): Promise<SeatDecision>;
+  /**
+   * Gives back a seat taken for a session that was never opened (core/seats.ts releaseSeat): `taken.untilMs` is the
+   * expiry the seat was written with. Nothing changes when another request of the viewer has written it since.
+   */
+  releaseSeat(
+    request: Omit<SeatRequest, 'untilMs' | 'limit'>,
+    taken: { untilMs: number; previousUntilMs?: number },
+    deadlineMs?: number,
+  ): Promise<void>;
 }
 
 function stateUnavailable(failure: { name: string; message?: string }): BrokerError {
@@ -77,7 +93,7 @@ function seatsFrom(item: Record<string, AttributeValue> | undefined): Seats | un
   return Object.fromEntries(Object.entries(m).map(([id, v]) => [id, num(v) ?? 0]));
 }
 
-// eslint-disable-next-line max-lines-per-function -- a factory: three operations over one client and retry context
+// eslint-disable-next-line max-lines-per-function -- a factory: four operations over one client and retry context
 export function createStateStore(options: StateStoreOptions): StateStore {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -136,7 +152,7 @@ export function createStateStore(options: StateStoreOptions): StateStore {
 
   /** One conditional write of the principal's seats: false when another instance wrote first. */
   async function writeSeats(
-    request: SeatRequest,
+    request: Pick<SeatRequest, 'issuer' | 'sub'>,
     seats: Seats,
     version: number | undefined,
     ctx: RetryContext,
@@ -225,6 +241,17 @@ export function createStateStore(options: StateStoreOptions): StateStore {
         }
         await sleep(Math.floor(random() * 20 * round));
       }
+    },
+
+    async releaseSeat(request, taken, deadlineMs) {
+      const ctx = retry(deadlineMs);
+      for (let round = 1; round <= SEAT_WRITE_ROUNDS; round += 1) {
+        const item = await getItem(seatsKey(request.issuer, request.sub), ctx);
+        const seats = releaseSeat(seatsFrom(item), request.viewer, taken);
+        if (!seats || !item) return;
+        if (await writeSeats(request, seats, num(item.version), ctx)) return;
+      }
+      // Lost every race: the seat stays held until its session would have expired, as if it had been opened.
     },
   };
 }

@@ -10,6 +10,17 @@ const SESSION = {
   expiresAt: '2026-11-25T10:05:00.000Z',
 };
 
+const WEBRTC = {
+  protocol: 'WEBRTC',
+  streamName: 'cam-1',
+  channelArn: 'arn:aws:kinesisvideo:eu-west-1:123456789012:channel/ch-cam-1/1700000000000',
+  clientId: 'c',
+  signalingUrl: 'wss://v-1.kinesisvideo.eu-west-1.amazonaws.com/?X-Amz-Signature=x',
+  iceServers: [],
+  expiresAt: '2026-11-25T10:05:00.000Z',
+  expiresInSeconds: 300,
+};
+
 /** A client whose fetch records the bodies it was asked to send and answers each as the broker would. */
 function recordingClient(viewerId?: string | ViewerIdStore | false) {
   const bodies: Record<string, unknown>[] = [];
@@ -18,12 +29,14 @@ function recordingClient(viewerId?: string | ViewerIdStore | false) {
     token: 't',
     ...(viewerId !== undefined ? { viewerId } : {}),
     env: {
-      fetch: async (_url, init) => {
+      fetch: async (url, init) => {
         const body = JSON.parse(String(init.body)) as Record<string, unknown>;
         bodies.push(body);
-        const answer = Array.isArray(body.sessions)
-          ? { sessions: body.sessions.map(() => SESSION) }
-          : SESSION;
+        const answer = String(url).endsWith('/webrtc')
+          ? WEBRTC
+          : Array.isArray(body.sessions)
+            ? { sessions: body.sessions.map(() => SESSION) }
+            : SESSION;
         return {
           status: 200,
           headers: { get: () => null },
@@ -53,6 +66,7 @@ describe('viewerId', () => {
     await client.createSession('cam-1');
     await client.createSession('cam-2', { protocol: 'HLS' });
     await client.sessions([{ streamName: 'cam-1' }, { streamName: 'cam-2' }]);
+    await client.webrtc('cam-1', { clientId: 'door' });
     expect(store.value).toMatch(/^[A-Za-z0-9_.:-]{1,128}$/);
     expect(bodies).toEqual([
       { viewerId: store.value },
@@ -63,6 +77,7 @@ describe('viewerId', () => {
           { streamName: 'cam-2', viewerId: store.value },
         ],
       },
+      { clientId: 'door', viewerId: store.value },
     ]);
   });
 

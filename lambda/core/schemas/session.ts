@@ -9,7 +9,7 @@ import {
   PROTOCOLS,
   STREAM_NAME,
 } from '../config-rules';
-import { VIEWER_ID } from '../seats';
+import { VIEWER_ID, VIEWER_ID_RULE } from '../seats';
 
 const isoWithZone = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' });
 
@@ -58,7 +58,7 @@ export const sessionRequestBodySchema = z
       .enum(['ALWAYS', 'NEVER', 'ON_DISCONTINUITY'])
       .optional()
       .meta({ description: 'HLS only; default ALWAYS' }),
-    viewerId: z.string().regex(VIEWER_ID, 'must be 1 to 128 of a-z, A-Z, 0-9, _ . : -').optional().meta({
+    viewerId: z.string().regex(VIEWER_ID, VIEWER_ID_RULE).optional().meta({
       description:
         "The device's stable id: one seat per viewerId while its session lasts (viewers.seatsPerPrincipal); renewals keep it",
     }),

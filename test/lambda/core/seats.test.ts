@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
   ANONYMOUS_VIEWER,
+  releaseSeat,
   seatOf,
   seatsExpiresAtS,
   seatsKey,
@@ -28,6 +29,7 @@ describe('takeSeat', () => {
       granted: true,
       seats: { phone: NOW + 300 * S, tv: NOW + 20 * S },
       renewal: true,
+      previousUntilMs: NOW + 10 * S,
     });
   });
 
@@ -96,6 +98,54 @@ describe('takeSeat', () => {
           }
         },
       ),
+    );
+  });
+});
+
+describe('releaseSeat (a seat taken for a session KVS then refused)', () => {
+  it('drops a new seat, and leaves the other viewers theirs', () => {
+    const taken = takeSeat({ tv: NOW + 20 * S }, 'phone', NOW + 300 * S, NOW, 2);
+    expect(taken.granted && releaseSeat(taken.seats, 'phone', { untilMs: NOW + 300 * S })).toEqual({
+      tv: NOW + 20 * S,
+    });
+  });
+
+  it("puts a renewed seat back to the expiry it had before", () => {
+    const seats = { phone: NOW + 300 * S, tv: NOW + 20 * S };
+    expect(releaseSeat(seats, 'phone', { untilMs: NOW + 300 * S, previousUntilMs: NOW + 10 * S })).toEqual({
+      phone: NOW + 10 * S,
+      tv: NOW + 20 * S,
+    });
+  });
+
+  it('changes nothing when the seat was written since (a later session of the viewer stands) or is gone', () => {
+    const seats = { phone: NOW + 400 * S };
+    expect(releaseSeat(seats, 'phone', { untilMs: NOW + 300 * S })).toBeUndefined();
+    expect(releaseSeat({}, 'phone', { untilMs: NOW + 300 * S })).toBeUndefined();
+    expect(releaseSeat(undefined, 'phone', { untilMs: NOW + 300 * S })).toBeUndefined();
+  });
+
+  it('changes nothing when the renewal had not moved the seat (it already lasted longer)', () => {
+    const taken = takeSeat({ phone: NOW + 600 * S }, 'phone', NOW + 300 * S, NOW, 1);
+    expect(taken).toMatchObject({ granted: true, renewal: true, previousUntilMs: NOW + 600 * S });
+    const untilMs = NOW + 600 * S;
+    expect(releaseSeat({ phone: untilMs }, 'phone', { untilMs, previousUntilMs: untilMs })).toBeUndefined();
+  });
+
+  it('undoes any granted take exactly, whatever the seats before (property)', () => {
+    const viewer = fc.constantFrom('phone', 'tv', 'tablet', ANONYMOUS_VIEWER);
+    const seatsArb = fc.dictionary(viewer, fc.integer({ min: NOW + 1, max: NOW + 900 * S }));
+    fc.assert(
+      fc.property(seatsArb, viewer, fc.integer({ min: 1, max: 900 }), (before, who, seconds) => {
+        const taken = takeSeat(before, who, NOW + seconds * S, NOW, 10);
+        if (!taken.granted) return;
+        const untilMs = taken.seats[who]!;
+        const undone = releaseSeat(taken.seats, who, {
+          untilMs,
+          ...(taken.previousUntilMs !== undefined ? { previousUntilMs: taken.previousUntilMs } : {}),
+        });
+        expect(undone ?? taken.seats).toEqual(before);
+      }),
     );
   });
 });

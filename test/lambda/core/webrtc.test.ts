@@ -32,6 +32,18 @@ describe('parseWebrtcRequest', () => {
     expect(() => parseWebrtcRequest('cam-1', [])).toThrow('body');
     expect(() => parseWebrtcRequest('cam 1', undefined)).toThrow('streamName');
   });
+
+  it('takes a viewerId for seats, with the session route rule and message', () => {
+    expect(parseWebrtcRequest('cam-1', { viewerId: 'door:1', clientId: 'c' })).toEqual({
+      streamName: 'cam-1',
+      clientId: 'c',
+      viewerId: 'door:1',
+    });
+    for (const viewerId of ['*', '', 'x'.repeat(129), 7])
+      expect(() => parseWebrtcRequest('cam-1', { viewerId })).toThrow(
+        'viewerId: must be 1 to 128 of a-z, A-Z, 0-9, _ . : -',
+      );
+  });
 });
 
 describe('decideWebrtc', () => {
