@@ -1,7 +1,8 @@
 // The player page's archive panel and live grid in a real browser (Chromium through playwright-core) against the
 // whole local stack: the timeline bar of a motion-triggered stream (recording 40 s of each minute) with its gaps
 // drawn, a thumbnail on hover, a click that plays ON_DEMAND from the clicked instant, a clip downloaded from a
-// selected range that plays in the browser, and a grid of live streams from one POST /v1/sessions.
+// selected range that plays in the browser, and a grid of live streams from one POST /v1/sessions, renewed together
+// (the page's timers on Playwright's clock, moved by the test).
 // Needs Chromium at /usr/bin/chromium (or KVS_BROKER_CHROMIUM); KVS_BROKER_SKIP_BROWSER=1 skips it explicitly.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -242,5 +243,43 @@ describeBrowser('the player page archive panel and grid in Chromium', () => {
     ]);
     expect(grids).toEqual([200]);
     expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('renews the grid in one POST /v1/sessions a minute before its sessions expire, the tiles playing on', async () => {
+    await openPlayer();
+    // the page's timers on a clock the test moves: 300 s sessions come up for renewal after 240 s
+    await page.clock.install();
+    const token = await broker.devIssuer!.mint({
+      sub: 'grid',
+      grants: [{ stream: 'cam-*', modes: ['LIVE'] }],
+    });
+    await page.fill('#token', token);
+    await page.fill('#grid-streams', 'cam-1, cam-lobby');
+    const grids: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().endsWith('/v1/sessions') && r.request().method() === 'POST') grids.push(r.status());
+    });
+    await page.click('#grid-play');
+    await page.waitForSelector('.grid-tile[data-state="playing"]', { timeout: WAIT_MS });
+    await page.clock.fastForward(240_000);
+    await page.waitForFunction(
+      () => document.querySelectorAll('.grid-tile[data-renewals="1"]').length === 2,
+      null,
+      { timeout: WAIT_MS, polling: 250 },
+    );
+    expect(grids).toEqual([200, 200]);
+    // and each video's clock moves on after the swap
+    const after = await page.$$eval('.grid-tile video', (vs) =>
+      vs.map((v) => (v as HTMLVideoElement).currentTime),
+    );
+    await page.waitForFunction(
+      (times) =>
+        Array.from(document.querySelectorAll<HTMLVideoElement>('.grid-tile video')).every(
+          (v, i) => v.currentTime >= times[i]! + 1,
+        ),
+      after,
+      { timeout: WAIT_MS, polling: 250 },
+    );
+    expect(await page.$$('.grid-tile[data-state="error"]')).toHaveLength(0);
   }, 60_000);
 });
