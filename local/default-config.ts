@@ -30,6 +30,8 @@ export function defaultLocalConfig(baseUrl: string): unknown {
     sessions: { defaultExpiresSeconds: 300, maxExpiresSeconds: 3600 },
     streams: ['*'],
     cors: { allowOrigins: ['*'] },
+    // A signaling channel per stream, of the same name, each with an emulated master (README, WebRTC viewers).
+    webrtc: { channelName: '{stream}' },
     local: { streams: DEFAULT_LOCAL_STREAMS, enforceQuotas: true },
   };
 }

@@ -31,13 +31,14 @@ function vendorFiles(): Record<string, string> {
   };
 }
 
-// Everything comes from this server; media and session calls may go to any http(s) origin (the KVS endpoint).
+// Everything comes from this server; media and session calls may go to any http(s) origin (the KVS endpoint), and
+// a WebRTC viewer's signaling WebSocket to any ws(s) one.
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
-  "connect-src 'self' http: https:",
+  "connect-src 'self' http: https: ws: wss:",
   "media-src 'self' blob: http: https:",
   "worker-src 'self' blob:",
   "object-src 'none'",
