@@ -96,6 +96,15 @@ export interface ClipDownload {
 /** The archive calls of the BrokerClient. */
 export interface ArchiveCalls {
   timeline(streamName: string, query: TimelineQuery, options?: { signal?: unknown }): Promise<Timeline>;
+  /**
+   * The whole range, one answer after another: each from where the last was complete (its `to`) while the broker
+   * says `truncated` (its budget of KVS calls and time per request). Stops after the answer that is not truncated.
+   */
+  timelinePages(
+    streamName: string,
+    query: TimelineQuery,
+    options?: { signal?: unknown },
+  ): AsyncGenerator<Timeline, void, undefined>;
   /** One page of images; `imagePages` follows `nextToken` for you. */
   images(streamName: string, query: ImagesQuery, options?: { signal?: unknown }): Promise<ImagesPage>;
   /** Every page of the range in turn, from `query.nextToken` (or the first) to the last. */
@@ -213,6 +222,16 @@ export function archiveCalls(transport: ArchiveTransport): ArchiveCalls {
       const answer = await transport.getJson(archivePath(streamName, 'timeline', query), call.signal);
       if (!isTimeline(answer)) throw unexpected('the timeline answer lacks from, to, intervals or truncated');
       return answer;
+    },
+    async *timelinePages(streamName, query, call = {}) {
+      let from: Instant = query.from;
+      for (;;) {
+        const answer = await calls.timeline(streamName, { ...query, from }, call);
+        yield answer;
+        // a truncated answer that got nowhere would ask the same again forever
+        if (!answer.truncated || Date.parse(answer.to) <= Date.parse(instant(from))) return;
+        from = answer.to;
+      }
     },
     async images(streamName, query, call = {}) {
       const answer = await transport.getJson(archivePath(streamName, 'images', query), call.signal);

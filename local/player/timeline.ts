@@ -1,7 +1,7 @@
 // The archive timeline bar of the player page: where the selected stream has media over the last minutes (the
 // timeline route; its gaps drawn as gaps), a thumbnail on hover (thumbs.ts), a click that plays ON_DEMAND from the
 // clicked instant through the session form, and a drag that selects a range for a clip (clip.ts).
-import { createBrokerClient, type BrokerClient, type TimelineInterval } from '../../client';
+import { createBrokerClient, type BrokerClient } from '../../client';
 import { toLocalInput } from './form';
 import { createThumbnails } from './thumbs';
 import { byId, describeError, ui } from './ui';
@@ -35,28 +35,23 @@ export const pageClient = (): BrokerClient =>
 const ms = (iso: string) => Date.parse(iso);
 const clockText = (t: number) => new Date(t).toLocaleTimeString();
 
-/** The whole range, request after request while the broker says `truncated`; touching pieces joined. */
+/** The whole range, answer after answer while the broker says `truncated`; touching pieces joined. */
 async function loadIntervals(stream: string, fromMs: number, toMs: number) {
-  const client = pageClient();
   const intervals: { startMs: number; endMs: number }[] = [];
-  let from = fromMs;
   let requests = 0;
   let answeredTo = fromMs;
-  do {
-    const answer = await client.timeline(stream, { from: new Date(from), to: new Date(toMs) });
+  const pages = pageClient().timelinePages(stream, { from: new Date(fromMs), to: new Date(toMs) });
+  for await (const answer of pages) {
     requests += 1;
-    for (const i of answer.intervals.map((x: TimelineInterval) => ({
-      startMs: ms(x.start),
-      endMs: ms(x.end),
-    }))) {
+    for (const x of answer.intervals) {
+      const i = { startMs: ms(x.start), endMs: ms(x.end) };
       const last = intervals.at(-1);
       if (last && i.startMs <= last.endMs) last.endMs = Math.max(last.endMs, i.endMs);
       else intervals.push(i);
     }
     answeredTo = ms(answer.to);
-    if (!answer.truncated) break;
-    from = answeredTo;
-  } while (requests < MAX_REQUESTS);
+    if (requests >= MAX_REQUESTS) break;
+  }
   return { intervals, answeredTo, requests };
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createFile, MP4BoxBuffer } from 'mp4box';
-import { createBrokerClient, type BrokerClientError, type Timers } from '../../client';
+import { createBrokerClient, type BrokerClientError, type Timeline, type Timers } from '../../client';
 import { brokerPerTest, type BrokerFixture } from '../support/broker-fixture';
 import { T0 } from '../support/clock';
 import { devIssuerConfig } from '../support/local-broker';
@@ -90,6 +90,24 @@ describe('the client archive calls against the local broker', () => {
       gapMs: 20_001,
     });
     expect(timeline.intervals).toEqual([{ start: iso(-3 * MINUTE), end: iso(-MINUTE + 40_000) }]);
+  });
+
+  it('timelinePages: 6 h of 1 s fragments in consecutive answers, each from where the last was complete', async () => {
+    const f = fixture();
+    const pages: Timeline[] = [];
+    for await (const page of (await client(f)).timelinePages('cam-1', {
+      from: iso(-6 * 60 * MINUTE),
+      to: iso(0),
+    }))
+      pages.push(page);
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages.map((p) => p.truncated)).toEqual([...pages.slice(1).map(() => true), false]);
+    pages.slice(1).forEach((p, i) => expect(p.from).toBe(pages[i]!.to));
+    expect([pages[0]!.from, pages.at(-1)!.to]).toEqual([iso(-6 * 60 * MINUTE), iso(0)]);
+    // media all along: each answer one interval, end to end
+    expect(pages.flatMap((p) => p.intervals).map((i) => [i.start, i.end])).toEqual(
+      pages.map((p) => [p.from, p.to]),
+    );
   });
 
   it('imagePages: follows nextToken to the last page, JPEGs where there is media and NO_MEDIA in the gaps', async () => {
@@ -265,5 +283,37 @@ describe('a clip answer that is not an MP4 file', () => {
       'the clip answer is not an MP4 file (Content-Type text/html)',
       true,
     ]);
+  });
+});
+
+describe('timelinePages on a broker that makes no progress', () => {
+  it('stops after a truncated answer complete no further than it asked from, rather than asking it again forever', async () => {
+    let requests = 0;
+    const stuck = {
+      status: 200,
+      headers: { get: () => null },
+      text: () => {
+        requests += 1;
+        return Promise.resolve(
+          JSON.stringify({
+            streamName: 'cam-1',
+            from: iso(-MINUTE),
+            to: iso(-MINUTE),
+            intervals: [],
+            truncated: true,
+          }),
+        );
+      },
+    };
+    const c = createBrokerClient({
+      baseUrl: 'http://broker.invalid',
+      token: 't',
+      viewerId: false,
+      env: { fetch: () => Promise.resolve(stuck) },
+    });
+    const pages = [];
+    for await (const page of c.timelinePages('cam-1', { from: iso(-MINUTE), to: iso(0) }))
+      pages.push(page.to);
+    expect([pages, requests]).toEqual([[iso(-MINUTE)], 1]);
   });
 });
