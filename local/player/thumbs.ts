@@ -1,5 +1,6 @@
-// Thumbnails over the timeline bar: the images route's picture of the hovered second (or "no media" in a gap),
-// asked once the pointer rests a moment, and kept per second so moving back and forth asks KVS nothing new.
+// Thumbnails over the timeline bar: the images route's picture of the hovered second, asked once the pointer rests a
+// moment and kept per second, so moving back and forth asks KVS nothing new; over a gap the timeline already drew,
+// "no media" without asking at all.
 import type { ArchiveImage, BrokerClient } from '../../client';
 import { byId, describeError } from './ui';
 
@@ -10,7 +11,8 @@ const THUMB_WIDTH = 160;
 const MAX_CACHED = 600;
 
 export interface Thumbnails {
-  show(stream: string, atMs: number, x: number): void;
+  /** `recorded`: whether the timeline has media there; a gap is shown as one without asking KVS (GetImages bills). */
+  show(stream: string, atMs: number, x: number, recorded: boolean): void;
   hide(): void;
 }
 
@@ -63,7 +65,7 @@ export function createThumbnails(client: () => BrokerClient): Thumbnails {
   }
 
   return {
-    show(stream, atMs, x) {
+    show(stream, atMs, x, recorded) {
       box.hidden = false;
       // kept inside the bar: the box is centred on the pointer
       const half = box.offsetWidth / 2;
@@ -75,6 +77,10 @@ export function createThumbnails(client: () => BrokerClient): Thumbnails {
       box.dataset.state = 'loading';
       caption.textContent = new Date(atMs).toLocaleTimeString();
       clearTimeout(timer);
+      if (!recorded) {
+        render(key, atMs, { state: 'none', text: 'No media (a gap of the timeline)' });
+        return;
+      }
       timer = setTimeout(() => {
         let answer = cache.get(key);
         if (!answer) {

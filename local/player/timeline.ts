@@ -175,7 +175,8 @@ export function wireTimeline(): TimelineController {
       return;
     }
     const rect = el.bar.getBoundingClientRect();
-    thumbs.show(view.stream, t, event.clientX - rect.left);
+    const recorded = view.intervals.some((i) => t >= i.startMs && t < i.endMs);
+    thumbs.show(view.stream, t, event.clientX - rect.left, recorded);
   });
   el.bar.addEventListener('pointerleave', () => thumbs.hide());
   el.bar.addEventListener('pointerup', (event) => {
