@@ -83,9 +83,9 @@ export interface ClipDownload {
   fileName: string;
   /** `video/mp4`. */
   contentType: string;
-  /** The web ReadableStream of the body, as fetch gave it. */
-  body: ByteStreamLike;
-  /** The body's chunks, each read when the consumer asks for the next. */
+  /** The web ReadableStream of the body, as fetch gave it; absent where fetch gives none (React Native). */
+  body?: ByteStreamLike;
+  /** The body's chunks, each read when the consumer asks for the next (throws where fetch gives no body stream). */
   chunks(): AsyncIterable<Uint8Array>;
   /** The whole file in memory, as the host's Blob (browsers: `URL.createObjectURL`). */
   blob(): Promise<HostBlob>;
@@ -176,9 +176,9 @@ export function attachmentName(disposition: string | null, fallback: string): st
 }
 
 function clipDownload(res: ResponseLike, fallbackName: string): ClipDownload {
-  const body = res.body;
+  const body = res.body ?? undefined;
   const contentType = (res.headers.get('Content-Type') ?? '').split(';')[0]!.trim();
-  if (contentType !== 'video/mp4' || body === undefined || body === null) {
+  if (contentType !== 'video/mp4') {
     void body?.getReader().cancel();
     throw unexpected(`the clip answer is not an MP4 file (Content-Type ${contentType || 'none'})`);
   }
@@ -188,11 +188,17 @@ function clipDownload(res: ResponseLike, fallbackName: string): ClipDownload {
     taken = true;
   };
   let reader: ReturnType<ByteStreamLike['getReader']> | undefined;
-  const readerOnce = () => (reader ??= body.getReader());
+  const readerOnce = () => {
+    if (!body)
+      throw new TypeError(
+        "kvs-session-broker/client: this fetch gives no body stream (React Native's): use blob()",
+      );
+    return (reader ??= body.getReader());
+  };
   return {
     fileName: attachmentName(res.headers.get('Content-Disposition'), fallbackName),
     contentType,
-    body,
+    ...(body ? { body } : {}),
     async *chunks() {
       take();
       const chunks = readerOnce();
@@ -212,7 +218,11 @@ function clipDownload(res: ResponseLike, fallbackName: string): ClipDownload {
       if (res.blob === undefined) throw new TypeError('kvs-session-broker/client: this fetch has no blob()');
       return (await res.blob()) as HostBlob;
     },
-    cancel: () => readerOnce().cancel(),
+    async cancel() {
+      // a body blob() is reading, or one already read, has nothing left to stop
+      if (body && !taken) await readerOnce().cancel();
+      else if (reader) await reader.cancel().catch(() => undefined);
+    },
   };
 }
 

@@ -317,3 +317,26 @@ describe('timelinePages on a broker that makes no progress', () => {
     expect([pages, requests]).toEqual([[iso(-MINUTE)], 1]);
   });
 });
+
+describe('a clip where fetch gives no body stream (React Native)', () => {
+  it('downloads with blob(), and chunks() says to use it', async () => {
+    const mp4 = {
+      status: 200,
+      headers: { get: (name: string) => (name === 'Content-Type' ? 'video/mp4' : null) },
+      text: () => Promise.resolve(''),
+      blob: () => Promise.resolve(new Blob([new Uint8Array([0, 0, 0, 8])], { type: 'video/mp4' })),
+    };
+    const c = createBrokerClient({
+      baseUrl: 'http://broker.invalid',
+      token: 't',
+      viewerId: false,
+      env: { fetch: () => Promise.resolve(mp4) },
+    });
+    const range = { from: iso(-MINUTE), to: iso(0) };
+    const streamed = await c.clip('cam-1', range);
+    expect(streamed.body).toBeUndefined();
+    await expect(streamed.chunks()[Symbol.asyncIterator]().next()).rejects.toThrow('use blob()');
+    const blob = (await (await c.clip('cam-1', range)).blob()) as Blob;
+    expect([blob.size, blob.type]).toEqual([4, 'video/mp4']);
+  });
+});
