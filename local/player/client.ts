@@ -7,12 +7,17 @@ import {
   type BrokerClient,
   type Session,
   type SessionRenewal,
+  type WebrtcViewerAnswer,
 } from '../../client';
+import { wireClip } from './clip';
 import { checked, sessionRequest, syncForm, useLastMinutes } from './form';
+import { wireGrid } from './grid';
 import { playDash, playHls, type Playback } from './players';
 import { renderStats, type StatsView } from './stats';
 import { describeError, maskTokens, setState, showError, showNotice, ui } from './ui';
+import { wireTimeline } from './timeline';
 import { createVideoSlot } from './video';
+import { playWebrtc, shownAnswer } from './webrtc';
 
 let playback: Playback | undefined;
 let renewal: SessionRenewal | undefined;
@@ -76,7 +81,7 @@ async function loadStreams(): Promise<void> {
 /** POST /player/token (local mode's dev issuer, not the broker's API). */
 async function mintDevToken(): Promise<void> {
   const stream = ui.stream.value.trim();
-  const mode = checked('mode');
+  const mode = checked('protocol') === 'WEBRTC' ? 'WEBRTC' : checked('mode');
   showError(undefined);
   let res: Response;
   try {
@@ -86,7 +91,11 @@ async function mintDevToken(): Promise<void> {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({
         sub: 'player-dev',
-        grants: [{ stream, modes: [mode], protocols: ['DASH', 'HLS'] }],
+        grants: [
+          mode === 'WEBRTC'
+            ? { stream, modes: [mode] }
+            : { stream, modes: [mode], protocols: ['DASH', 'HLS'] },
+        ],
       }),
     });
   } catch (error) {
@@ -146,6 +155,7 @@ async function play(): Promise<void> {
   showError(undefined);
   showNotice(undefined);
   showSession(undefined);
+  if (checked('protocol') === 'WEBRTC') return playViewer(mine);
   setState('requesting', 'requesting session');
   const current = createSessionRenewal({
     client: brokerClient(mine),
@@ -177,6 +187,22 @@ async function play(): Promise<void> {
   playback = first.protocol === 'HLS' ? playHls(video, first.url, fail) : playDash(video, first.url, fail);
 }
 
+/** WebRTC mode (webrtc.ts): one signed viewer connection, nothing to renew once it is open. */
+async function playViewer(mine: number): Promise<void> {
+  setState('requesting', 'requesting viewer connection');
+  let answer: WebrtcViewerAnswer;
+  try {
+    answer = await brokerClient(mine).webrtc(ui.stream.value.trim());
+  } catch (error) {
+    if (mine === attempt) showError(describeError(error));
+    return;
+  }
+  if (mine !== attempt) return;
+  ui.response.textContent = shownAnswer(answer);
+  setState('loading', 'connecting');
+  playback = playWebrtc(slot.element, answer, fail);
+}
+
 function wire(): void {
   ui.form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -201,6 +227,8 @@ function wire(): void {
 
   useLastMinutes();
   syncForm();
+  wireClip(wireTimeline()); // the archive panel (timeline.ts, clip.ts)
+  wireGrid();
   setInterval(
     () => renderStats({ slot, playback, session, renewals: { ...renewals, nextAt: renewal?.nextRenewalAt } }),
     250,

@@ -6,7 +6,7 @@ export const checked = (name: string): string =>
   document.querySelector<HTMLInputElement>(`input[name="${name}"]:checked`)?.value ?? '';
 
 // <input type="datetime-local"> speaks local wall-clock time without a zone; the API wants ISO 8601 with one.
-function toLocalInput(ms: number): string {
+export function toLocalInput(ms: number): string {
   const offsetMs = new Date(ms).getTimezoneOffset() * 60_000;
   return new Date(ms - offsetMs).toISOString().slice(0, 19);
 }
@@ -24,7 +24,10 @@ export function useLastMinutes(minutes = 5): void {
 
 export function syncForm(): void {
   ui.hlsOptions.disabled = checked('protocol') !== 'HLS';
-  ui.window.disabled = checked('mode') === 'LIVE';
+  // WebRTC is live only, and its signed URL's expiry is the broker's to choose (docs/api.md)
+  const webrtc = checked('protocol') === 'WEBRTC';
+  ui.window.disabled = webrtc || checked('mode') === 'LIVE';
+  ui.expires.disabled = webrtc;
 }
 
 /** The POST body, as the form says; the API itself judges it (the page is a tool to see its answers). */

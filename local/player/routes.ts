@@ -31,13 +31,14 @@ function vendorFiles(): Record<string, string> {
   };
 }
 
-// Everything comes from this server; media and session calls may go to any http(s) origin (the KVS endpoint).
+// Everything comes from this server; media and session calls may go to any http(s) origin (the KVS endpoint), and
+// a WebRTC viewer's signaling WebSocket to any ws(s) one.
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
-  "connect-src 'self' http: https:",
+  "connect-src 'self' http: https: ws: wss:",
   "media-src 'self' blob: http: https:",
   "worker-src 'self' blob:",
   "object-src 'none'",
@@ -45,6 +46,9 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** The page's stylesheets: the player's, and the archive and grid panels' (archive.css). */
+const STYLESHEETS = new Set(['player.css', 'archive.css']);
 
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
@@ -139,8 +143,8 @@ export function createPlayerRoutes(options: PlayerRoutesOptions = {}): PlayerRou
       );
       return true;
     }
-    if (name === 'player.css') {
-      send(req, res, 'css', await readFile(here('./player.css')), { 'Cache-Control': 'no-cache' });
+    if (STYLESHEETS.has(name)) {
+      send(req, res, 'css', await readFile(here(`./${name}`)), { 'Cache-Control': 'no-cache' });
       return true;
     }
     if (name === 'client.js') {

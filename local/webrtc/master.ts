@@ -125,6 +125,16 @@ function answerOffer(
   })().catch(() => pc.close());
 }
 
+/**
+ * A browser hides its host addresses behind mDNS names (`<uuid>.local`). werift would resolve each by multicast DNS
+ * and, where nothing answers, hold the viewer's answer up to 10 s; the master skips them instead: the viewer's
+ * connectivity checks reach the master's own candidates, and the master learns the viewer's address from them
+ * (a peer-reflexive candidate, RFC 8445 section 7.3.1.3).
+ */
+function isMdnsCandidate(candidate: RTCIceCandidate | null): boolean {
+  return / [0-9a-f-]+\.local /i.test(candidate?.candidate ?? '');
+}
+
 /** A MasterFactory for the emulator: one fixture-sending master per channel. */
 export function fixtureMaster(options: FixtureMasterOptions = {}): MasterFactory {
   const fixture = options.fixture ?? loadFixture();
@@ -145,7 +155,9 @@ export function fixtureMaster(options: FixtureMasterOptions = {}): MasterFactory
           answerOffer(viewers, message, send, { track, hostAddresses, stats });
         else if (message.messageType === 'ICE_CANDIDATE') {
           const pc = viewers.get(message.senderClientId)?.pc;
-          void pc?.addIceCandidate(unb64(message.messagePayload) as RTCIceCandidate).catch(() => undefined);
+          const candidate = unb64(message.messagePayload) as RTCIceCandidate;
+          if (isMdnsCandidate(candidate)) return;
+          void pc?.addIceCandidate(candidate).catch(() => undefined);
         }
       },
       viewerLeft: drop,

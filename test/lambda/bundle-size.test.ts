@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { policyResources } from '../../lambda/contract/routes';
 import { lambdaBundleDirectory, type LambdaBundleName } from '../../lib/lambda-bundles';
 import { BUNDLE_BUDGET_BYTES, buildLambdaBundles } from '../../scripts/build';
 
@@ -97,5 +98,42 @@ describe('the deployed bundles', () => {
       ),
       refusal: 'Unauthorized',
     });
+  });
+
+  it("allow a valid token exactly the route table's resources in the authorizer bundle (its policy paths compiled at build time)", () => {
+    const issuer = 'https://idp.example.com/';
+    const stageArn = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod';
+    const grants = [
+      { stream: 'cam-*', modes: ['LIVE', 'WEBRTC'] },
+      { stream: 'door-1', modes: ['ON_DEMAND'] },
+    ];
+    // The key set is answered by a stubbed fetch (jose asks it for the https jwksUri): no network, no http issuer.
+    const program = `
+      import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+      const { publicKey, privateKey } = await generateKeyPair('ES256');
+      const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+      globalThis.fetch = async () => new Response(JSON.stringify({ keys: [jwk] }), { headers: { 'content-type': 'application/json' } });
+      const token = await new SignJWT({ kvs: ${JSON.stringify(grants)} })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(${JSON.stringify(issuer)}).setAudience('a')
+        .setSubject('user-1').setIssuedAt().setExpirationTime('5m').sign(privateKey);
+      const context = { awsRequestId: 'r', functionName: 'f', getRemainingTimeInMillis: () => 1000 };
+      const authorizer = await import(${JSON.stringify(join(lambdaBundleDirectory('authorizer'), 'index.mjs'))});
+      const policy = await authorizer.handler({ type: 'REQUEST', methodArn: '${stageArn}/POST/v1/streams/cam-1/sessions',
+        headers: { Authorization: 'Bearer ' + token }, requestContext: { requestId: 'r', extendedRequestId: 'e' } }, context);
+      console.log(JSON.stringify(policy.policyDocument.Statement[0]));`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', program], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: {
+        PATH: process.env.PATH,
+        KVS_BROKER_CONFIG: JSON.stringify({ issuers: [{ issuer, jwksUri: `${issuer}jwks`, audience: 'a' }] }),
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+      },
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    const statement = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { Effect: string; Resource: string[] };
+    expect(statement.Effect).toBe('Allow');
+    expect([...statement.Resource].sort()).toEqual(policyResources(stageArn, grants).sort());
+    expect(statement.Resource).toContain(`${stageArn}/POST/v1/streams/cam-*/webrtc`);
   });
 });
