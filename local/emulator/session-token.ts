@@ -13,7 +13,7 @@ import {
   type PlaybackMode,
   type Protocol,
 } from './playback';
-import type { Recording } from './streams';
+import { MAX_RECORDING_PERIOD_SECONDS, type Recording } from './streams';
 
 /** Everything a media server needs to answer for one session; timestamps are epoch milliseconds. */
 export interface SessionClaims {
@@ -107,7 +107,7 @@ export function verifySessionToken(
   return { ok: true, session: { ...claims, token } };
 }
 
-/** Absent, or `{ everySeconds, forSeconds }` as a stream config allows it (integers, 1 <= forSeconds < everySeconds). */
+/** Absent, or `{ everySeconds, forSeconds }` as a stream config allows it (integers, 1 <= forSeconds < everySeconds <= a day). */
 function optRecording(value: unknown): boolean {
   if (value === undefined) return true;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -117,7 +117,8 @@ function optRecording(value: unknown): boolean {
     Number.isInteger(r.everySeconds) &&
     Number.isInteger(r.forSeconds) &&
     (r.forSeconds as number) >= 1 &&
-    (r.everySeconds as number) > (r.forSeconds as number)
+    (r.everySeconds as number) > (r.forSeconds as number) &&
+    (r.everySeconds as number) <= MAX_RECORDING_PERIOD_SECONDS
   );
 }
 

@@ -98,10 +98,20 @@ describe('the session token carries the recording schedule', () => {
     ['a schedule recording all the time', { everySeconds: 4, forSeconds: 4 }],
     ['a schedule recording nothing', { everySeconds: 4, forSeconds: 0 }],
     ['a schedule in fractions', { everySeconds: 4, forSeconds: 1.5 }],
+    ['a period longer than a day (the longest a stream takes)', { everySeconds: 86_401, forSeconds: 1 }],
   ])('takes a token with %s as malformed', (_, recording) => {
     const token = signSessionToken({ ...claims, recording } as unknown as SessionClaims, emu.secret);
     expect(verifySessionToken(token, emu.secret, NOW)).toEqual({ ok: false, reason: 'malformed' });
   });
+});
+
+it('takes recording periods up to a day, as the config does (the media side tabulates one period)', () => {
+  expect(() =>
+    emu.putStream({ name: 'cam-daily', recording: { everySeconds: 86_400, forSeconds: 3600 } }),
+  ).not.toThrow();
+  expect(() =>
+    emu.putStream({ name: 'cam-daily', recording: { everySeconds: 86_401, forSeconds: 3600 } }),
+  ).toThrow(TypeError);
 });
 
 describe('HLS and DASH list, number and serve only recorded fragments', () => {
