@@ -271,6 +271,22 @@ describe('DASH manifests over gaps', () => {
     }
   });
 
+  it('LIVE_REPLAY: each listed segment is available by the MPD clock once listed, at one presentation time throughout', () => {
+    const session = replaySession(NOW - 62 * SECOND, undefined, gaps);
+    const seen = new Map<number, number>();
+    for (let t = 0; t <= 20_000; t += 250) {
+      const root = mpd(session, NOW + t);
+      const availabilityStartMs = Date.parse(root.attributes.availabilityStartTime!);
+      for (const s of segments(root)) {
+        expect(availabilityStartMs + s.presentedAtMs + D).toBeLessThanOrEqual(NOW + t);
+        expect(seen.get(s.fragment) ?? s.presentedAtMs).toBe(s.presentedAtMs);
+        seen.set(s.fragment, s.presentedAtMs);
+      }
+    }
+    // the replay runs at real speed through its gaps: F - 56 is presented 4 s after F - 60
+    expect(seen.get(F - 56)! - seen.get(F - 60)!).toBe(4000);
+  });
+
   it('LIVE: asks players to start on a listed fragment, also when the clock minus 3 fragments is in a gap', () => {
     for (let t = 0; t <= 8000; t += 100) {
       const root = mpd(liveSession(gaps), NOW + t);
