@@ -1,6 +1,7 @@
 // The broker's REST API as calls: createSession (POST /v1/streams/{streamName}/sessions), sessions (POST
-// /v1/sessions, a grid) and listStreams (GET /v1/streams), with typed errors and THROTTLED retries. Depends on
-// nothing but a fetch.
+// /v1/sessions, a grid), listStreams (GET /v1/streams) and the archive routes (archive.ts), with typed errors and
+// THROTTLED retries. Depends on nothing but a fetch.
+import { archiveCalls, type ArchiveCalls } from './archive';
 import { BrokerClientError, errorFromResponse } from './errors';
 import { localStorageViewerIdStore, viewerIdSource, type ViewerIdStore } from './viewer-id';
 import { retryDefaults, withThrottleRetries, type RetryNotice, type RetryOptions } from './retry';
@@ -8,6 +9,7 @@ import {
   resolveEnvironment,
   type Environment,
   type GridSessionRequest,
+  type ResponseLike,
   type Session,
   type SessionFailure,
   type SessionRequest,
@@ -49,7 +51,7 @@ export interface ListStreamsOptions extends CallOptions {
 /** Sessions one grid request may ask for (docs/api.md). */
 export const MAX_GRID_SESSIONS = 16;
 
-export interface BrokerClient {
+export interface BrokerClient extends ArchiveCalls {
   createSession(streamName: string, request?: SessionRequest, options?: CallOptions): Promise<Session>;
   /**
    * Up to 16 sessions in one request (a camera grid), answered in the same order: each a Session, or a
@@ -112,6 +114,10 @@ function isGrid(body: unknown, count: number): body is { sessions: (Session | Se
   );
 }
 
+function noAnswer(method: string, path: string, cause: unknown): BrokerClientError {
+  return new BrokerClientError('NETWORK_ERROR', `${method} ${path}: no answer from the broker`, { cause });
+}
+
 function isListing(body: unknown): body is StreamListing {
   const l = body as Partial<StreamListing> | null;
   return typeof l === 'object' && l !== null && Array.isArray(l.streams);
@@ -137,19 +143,16 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
     return `Bearer ${token}`;
   }
 
-  /** One HTTP attempt: the parsed JSON of a 2xx, or a BrokerClientError. */
-  async function once(
+  /** One HTTP attempt: the 2xx response with its body unread, or a BrokerClientError. */
+  async function send(
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
     call: CallOptions,
-  ): Promise<unknown> {
-    const headers: Record<string, string> = {
-      Authorization: await authorization(),
-      Accept: 'application/json',
-    };
+    accept = 'application/json',
+  ): Promise<ResponseLike> {
+    const headers: Record<string, string> = { Authorization: await authorization(), Accept: accept };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let text: string;
     let res;
     try {
       res = await env.fetch(`${base}${path}`, {
@@ -159,11 +162,8 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         ...(call.signal !== undefined ? { signal: call.signal } : {}),
       });
-      text = await res.text();
     } catch (error) {
-      throw new BrokerClientError('NETWORK_ERROR', `${method} ${path}: no answer from the broker`, {
-        cause: error,
-      });
+      throw noAnswer(method, path, error);
     }
     if (res.status === 0 || (res.status >= 300 && res.status <= 399)) {
       // Not followed: the token goes to the broker's own URL only (SECURITY.md, "The typed client").
@@ -174,8 +174,25 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       );
     }
     if (res.status < 200 || res.status > 299) {
+      const text = await res.text().catch((error: unknown) => {
+        throw noAnswer(method, path, error);
+      });
       throw errorFromResponse(res.status, text, res.headers.get('Retry-After'), env.now());
     }
+    return res;
+  }
+
+  /** One HTTP attempt: the parsed JSON of a 2xx, or a BrokerClientError. */
+  async function once(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    call: CallOptions,
+  ): Promise<unknown> {
+    const res = await send(method, path, body, call);
+    const text = await res.text().catch((error: unknown) => {
+      throw noAnswer(method, path, error);
+    });
     try {
       return JSON.parse(text) as unknown;
     } catch {
@@ -189,6 +206,16 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
     withThrottleRetries(env, retry, () => once(method, path, body, call), options.onRetry);
 
   return {
+    ...archiveCalls({
+      getJson: (path, signal) => request('GET', path, undefined, { signal }),
+      getRaw: (path, accept, signal) =>
+        withThrottleRetries(
+          env,
+          retry,
+          () => send('GET', path, undefined, { signal }, accept),
+          options.onRetry,
+        ),
+    }),
     async createSession(streamName, body = {}, call = {}) {
       const answer = await request(
         'POST',

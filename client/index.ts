@@ -8,6 +8,20 @@ export type {
   ListStreamsOptions,
   TokenSource,
 } from './client';
+export type {
+  ArchiveCalls,
+  ArchiveImage,
+  ArchiveRange,
+  ClipDownload,
+  ClipQuery,
+  HostBlob,
+  ImagesPage,
+  ImagesQuery,
+  Instant,
+  Timeline,
+  TimelineInterval,
+  TimelineQuery,
+} from './archive';
 export { BrokerClientError, BROKER_ERROR_CODES, isBrokerClientError, parseRetryAfter } from './errors';
 export type { BrokerClientErrorDetails, BrokerErrorCode, ClientErrorCode } from './errors';
 export { retryDelayMs } from './retry';
@@ -33,6 +47,7 @@ export { createPlaylistContinuity } from './hls-playlist';
 export type { PlaylistContinuity } from './hls-playlist';
 export type { HlsLike, LoaderCallbacksLike, LoaderClass, LoaderLike } from './hls';
 export type {
+  ByteStreamLike,
   Environment,
   FetchLike,
   GridSessionRequest,

@@ -67,11 +67,24 @@ export interface StreamListing {
   truncated?: boolean;
 }
 
+/** What the client needs of a fetch body: a byte stream read chunk by chunk (a web ReadableStream). */
+export interface ByteStreamLike {
+  getReader(): {
+    read(): Promise<{ done: boolean; value?: Uint8Array }>;
+    cancel(reason?: unknown): Promise<void>;
+    releaseLock(): void;
+  };
+}
+
 /** What the client needs of a fetch Response. */
 export interface ResponseLike {
   readonly status: number;
   readonly headers: { get(name: string): string | null };
   text(): Promise<string>;
+  /** The body as a byte stream (fetch's ReadableStream): read for a clip, which is never buffered whole. */
+  readonly body?: ByteStreamLike | null;
+  /** The body as the host's Blob (browsers, Node 18+). */
+  blob?(): Promise<unknown>;
 }
 
 export interface RequestInitLike {

@@ -8,6 +8,13 @@ export const DEFAULT_LOCAL_STREAMS = [
   { name: 'site7-door', dataRetentionInHours: 168, mediaType: 'video/h264' },
   { name: 'site7-yard', dataRetentionInHours: 168, mediaType: 'video/h264' },
   { name: 'cam-live-only', dataRetentionInHours: 0, mediaType: 'video/h264' },
+  // a motion-triggered camera: 40 s recorded of each minute, so the archive shows gaps (timeline, images, clips)
+  {
+    name: 'cam-motion',
+    dataRetentionInHours: 24,
+    mediaType: 'video/h264',
+    recording: { everySeconds: 60, forSeconds: 40 },
+  },
 ];
 
 export function defaultLocalConfig(baseUrl: string): unknown {

@@ -1,5 +1,6 @@
 // The usage report as a table, CSV or JSON. Attributed bytes and costs are labelled as the estimates they are.
 import { costOf, money, type Attribution } from '../lambda/core/usage-attribution';
+import { imagesCost, type ArchiveUsage } from './archive-usage';
 
 export { money };
 
@@ -12,6 +13,8 @@ export interface Report extends Attribution {
   periodSeconds: number;
   /** Bytes per stream and period start (epoch ms), for charts. */
   series: Record<string, Record<number, number>>;
+  /** Clips and images of the archive routes; absent from reports made before them. */
+  archive?: ArchiveUsage;
 }
 
 const ESTIMATE =
@@ -41,6 +44,22 @@ export function csvCell(v: string | number): string {
   return formula || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+function archiveJson(archive: ArchiveUsage, pricePerGb: number) {
+  const clipCostByStream = Object.fromEntries(
+    Object.entries(archive.clipBytesByStream).map(([stream, bytes]) => [stream, costOf(bytes, pricePerGb)]),
+  );
+  return {
+    ...archive,
+    clipCostByStream,
+    images: archive.images.map((row) => ({
+      ...row,
+      ...(archive.pricePer1000Images !== undefined
+        ? { cost: imagesCost(row.images, archive.pricePer1000Images) }
+        : {}),
+    })),
+  };
+}
+
 function json(report: Report): string {
   const price = report.pricePerGb;
   const estimate = <T extends { bytes: number }>(x: T) => ({
@@ -54,6 +73,7 @@ function json(report: Report): string {
     streams: report.streams.map((s) => ({ ...s, estimatedCost: costOf(s.bytes, price) })),
     principals: report.principals.map(estimate),
     tenants: report.tenants.map(estimate),
+    ...(report.archive ? { archive: archiveJson(report.archive, price) } : {}),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }
@@ -132,9 +152,49 @@ function text(report: Report): string {
       ]),
     ),
     '',
+    ...(report.archive ? archiveText(report.archive, cost) : []),
     ESTIMATE,
     '',
   ].join('\n');
+}
+
+/** Clips per stream (KVS's GetClip.OutgoingBytes) and images per stream and principal (the audit lines). */
+function archiveText(archive: ArchiveUsage, cost: (bytes: number) => string): string[] {
+  const streams = [
+    ...new Set([...Object.keys(archive.clipBytesByStream), ...Object.keys(archive.imagesByStream)]),
+  ].sort();
+  if (streams.length === 0) return [];
+  const price = archive.pricePer1000Images;
+  const imageCost = (n: number) => (price === undefined ? 'not priced' : money(imagesCost(n, price)!));
+  return [
+    `Archive: clips (GetClip.OutgoingBytes, in the bytes above) and images returned (${price === undefined ? 'unpriced: --price-per-1000-images' : `${price} per 1,000`})`,
+    '',
+    table(
+      ['stream', 'clip bytes', 'clip cost', 'images', 'images cost'],
+      streams.map((stream) => {
+        const clip = archive.clipBytesByStream[stream] ?? 0;
+        const images = archive.imagesByStream[stream] ?? 0;
+        return [stream, clip, cost(clip), images, imageCost(images)];
+      }),
+    ),
+    '',
+    ...(archive.images.length === 0
+      ? []
+      : [
+          table(
+            ['images by principal (issuer sub)', 'tenant', 'stream', 'requests', 'images', 'cost'],
+            archive.images.map((r) => [
+              `${r.issuer} ${r.sub}`,
+              r.tenant,
+              r.stream,
+              r.requests,
+              r.images,
+              imageCost(r.images),
+            ]),
+          ),
+          '',
+        ]),
+  ];
 }
 
 export function formatReport(report: Report, format: Format): string {

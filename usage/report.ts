@@ -1,12 +1,14 @@
 // `npm run usage -- --since 7d [--until ...] [--stream NAME] [--format table|csv|json] [--endpoint URL]
-//   [--price-per-gb N] [--log-group NAME ...]`: KVS playback bytes per stream from CloudWatch, sessions per principal
-// and stream from the audit lines, and each principal's and tenant's estimated share. Reads CloudWatch only.
+//   [--price-per-gb N] [--price-per-1000-images N] [--log-group NAME ...]`: KVS playback bytes per stream from
+// CloudWatch, sessions per principal and stream from the audit lines, each principal's and tenant's estimated
+// share, and the archive's clips and images (archive-usage.ts). Reads CloudWatch only.
 import { parseArgs } from 'node:util';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { STREAM_NAME } from '../lambda/core/config-rules';
 import { LOCAL_AUDIT_LOG_GROUP } from '../lambda/core/telemetry-queries';
 import { attribute, DEFAULT_PRICE_PER_GB } from '../lambda/core/usage-attribution';
+import { archiveUsage, imageRows } from './archive-usage';
 import { formatReport, type Format, type Report } from './format';
 import { sessionRows, streamBytes, type Window } from './sources';
 
@@ -24,6 +26,9 @@ and each principal's and tenant's estimated share of the bytes and their cost. R
   --stream NAME        one stream (a KVS stream name: 1 to 256 of a-z A-Z 0-9 _ . -)
   --format FORMAT      table, csv or json (default table)
   --price-per-gb N     price of a GB of data consumed (default ${DEFAULT_PRICE_PER_GB}, USD, KVS in us-east-1)
+  --price-per-1000-images N
+                       price of 1,000 images returned by GetImages, from KVS pricing for your region
+                       (default: images counted, not priced)
   --log-group NAME     the broker's and authorizer's log groups (stack outputs), once each
   --endpoint URL       a CloudWatch stand-in, e.g. local mode's http://127.0.0.1:3000 (then --log-group defaults)
   -h, --help           this text
@@ -48,6 +53,8 @@ export interface ReportOptions {
   format: Format;
   endpoint?: string;
   pricePerGb: number;
+  /** Unset: images are counted, not priced. */
+  pricePer1000Images?: number;
   logGroups: string[];
 }
 
@@ -62,6 +69,7 @@ export function parseOptions(argv: string[], nowMs: number): ReportOptions | 'he
       format: { type: 'string', default: 'table' },
       endpoint: { type: 'string' },
       'price-per-gb': { type: 'string' },
+      'price-per-1000-images': { type: 'string' },
       'log-group': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -81,6 +89,13 @@ export function parseOptions(argv: string[], nowMs: number): ReportOptions | 'he
   if (!(window.startMs < window.endMs)) throw new Error('--since must be before --until');
   const price = values['price-per-gb'] === undefined ? DEFAULT_PRICE_PER_GB : Number(values['price-per-gb']);
   if (!Number.isFinite(price) || price < 0) throw new Error('--price-per-gb: a number >= 0');
+  const imagePriceText = values['price-per-1000-images'];
+  const imagePrice = imagePriceText === undefined ? undefined : Number(imagePriceText);
+  if (
+    imagePrice !== undefined &&
+    (imagePriceText!.trim() === '' || !Number.isFinite(imagePrice) || imagePrice < 0)
+  )
+    throw new Error('--price-per-1000-images: a number >= 0');
   const logGroups = values['log-group'] ?? (values.endpoint ? [LOCAL_LOG_GROUP] : []);
   if (logGroups.length === 0) {
     throw new Error('--log-group: the broker and authorizer log groups (stack outputs), once each');
@@ -89,6 +104,7 @@ export function parseOptions(argv: string[], nowMs: number): ReportOptions | 'he
     window,
     format,
     pricePerGb: price,
+    ...(imagePrice !== undefined ? { pricePer1000Images: imagePrice } : {}),
     logGroups,
     ...(values.stream ? { stream: values.stream } : {}),
     ...(values.endpoint ? { endpoint: values.endpoint } : {}),
@@ -109,9 +125,11 @@ function clientConfig(endpoint: string | undefined) {
 
 export async function usageReport(options: ReportOptions): Promise<Report> {
   const config = clientConfig(options.endpoint);
-  const [bytes, rows] = await Promise.all([
+  const logs = new CloudWatchLogsClient(config);
+  const [bytes, rows, images] = await Promise.all([
     streamBytes(new CloudWatchClient(config), options.window, options.stream),
-    sessionRows(new CloudWatchLogsClient(config), options.logGroups, options.window, options.stream),
+    sessionRows(logs, options.logGroups, options.window, options.stream),
+    imageRows(logs, options.logGroups, options.window, options.stream),
   ]);
   return {
     ...attribute(bytes.byStream, rows),
@@ -120,6 +138,7 @@ export async function usageReport(options: ReportOptions): Promise<Report> {
     pricePerGb: options.pricePerGb,
     periodSeconds: bytes.periodSeconds,
     series: bytes.series,
+    archive: archiveUsage(bytes.byStreamMetric, images, options.pricePer1000Images),
   };
 }
 

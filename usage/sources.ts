@@ -1,13 +1,19 @@
 // What the usage report reads, and only that: KVS playback bytes per stream from CloudWatch (GetMetricData with
-// SEARCH expressions) and granted sessions per principal and stream from the audit lines (Logs Insights).
+// SEARCH expressions), granted sessions per principal and stream from the audit lines (Logs Insights), and the
+// archive's images from its audit lines (archive-usage.ts).
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import {
   CloudWatchLogsClient,
   GetQueryResultsCommand,
   StartQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { KVS_PLAYBACK_BYTE_METRICS } from '../lambda/core/telemetry';
-import { kvsBytesSearch, renderQuery, sessionsByPrincipalQuery } from '../lambda/core/telemetry-queries';
+import { KVS_PLAYBACK_BYTE_METRICS, type KvsPlaybackByteMetric } from '../lambda/core/telemetry';
+import {
+  kvsBytesSearch,
+  renderQuery,
+  sessionsByPrincipalQuery,
+  type AuditQuery,
+} from '../lambda/core/telemetry-queries';
 import type { SessionRow } from '../lambda/core/usage-attribution';
 
 export interface Window {
@@ -20,6 +26,8 @@ export interface StreamBytes {
   byStream: Record<string, number>;
   /** Sum of the three byte metrics per stream and period start (epoch ms). */
   series: Record<string, Record<number, number>>;
+  /** Each byte metric's bytes per stream (GetClip.OutgoingBytes: the clips downloaded). */
+  byStreamMetric: Record<string, Partial<Record<KvsPlaybackByteMetric, number>>>;
   periodSeconds: number;
 }
 
@@ -53,7 +61,7 @@ export async function streamBytes(
   stream?: string,
 ): Promise<StreamBytes> {
   const periodSeconds = periodFor(window);
-  const result: StreamBytes = { byStream: {}, series: {}, periodSeconds };
+  const result: StreamBytes = { byStream: {}, series: {}, byStreamMetric: {}, periodSeconds };
   let NextToken: string | undefined;
   do {
     const page = await client.send(
@@ -69,11 +77,15 @@ export async function streamBytes(
       const name = series.Label;
       if (!name) continue;
       const points = (result.series[name] ??= {});
+      // each query's Id is bytes<i>, i its metric's place in KVS_PLAYBACK_BYTE_METRICS (bytesQueries)
+      const metric = KVS_PLAYBACK_BYTE_METRICS[Number(series.Id?.replace(/^bytes/, ''))];
+      const byMetric = (result.byStreamMetric[name] ??= {});
       (series.Values ?? []).forEach((value, i) => {
         const at = series.Timestamps?.[i]?.getTime();
         if (at === undefined) return;
         points[at] = (points[at] ?? 0) + value;
         result.byStream[name] = (result.byStream[name] ?? 0) + value;
+        if (metric) byMetric[metric] = (byMetric[metric] ?? 0) + value;
       });
     }
     NextToken = page.NextToken;
@@ -83,15 +95,17 @@ export async function streamBytes(
 
 const TERMINAL = new Set(['Complete', 'Failed', 'Cancelled', 'Timeout', 'Unknown']);
 
-/** Granted sessions and session-seconds per principal and stream, from the audit lines of `logGroupNames`. */
-export async function sessionRows(
+/** One field of a Logs Insights result row, by name. */
+export type ResultRow = (name: string) => string;
+
+/** Runs one Logs Insights query over `logGroupNames` and waits for its rows. */
+export async function insightsRows(
   client: CloudWatchLogsClient,
   logGroupNames: string[],
   window: Window,
-  stream?: string,
+  query: AuditQuery,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-): Promise<SessionRow[]> {
-  const query = sessionsByPrincipalQuery(stream);
+): Promise<ResultRow[]> {
   const { queryId } = await client.send(
     new StartQueryCommand({
       logGroupNames,
@@ -106,18 +120,29 @@ export async function sessionRows(
     if (TERMINAL.has(answer.status ?? 'Unknown')) {
       if (answer.status !== 'Complete')
         throw new Error(`Logs Insights query ${queryId} ended ${answer.status}`);
-      return (answer.results ?? []).map((fields) => {
-        const get = (name: string) => fields.find((f) => f.field === name)?.value ?? '';
-        return {
-          issuer: get('issuer'),
-          tenant: get('tenant'),
-          sub: get('sub'),
-          stream: get('stream'),
-          sessions: Number(get('sessions')) || 0,
-          sessionSeconds: Number(get('sessionSeconds')) || 0,
-        };
-      });
+      return (answer.results ?? []).map(
+        (fields) => (name: string) => fields.find((f) => f.field === name)?.value ?? '',
+      );
     }
     await sleep(1000);
   }
+}
+
+/** Granted sessions and session-seconds per principal and stream, from the audit lines of `logGroupNames`. */
+export async function sessionRows(
+  client: CloudWatchLogsClient,
+  logGroupNames: string[],
+  window: Window,
+  stream?: string,
+  sleep?: (ms: number) => Promise<void>,
+): Promise<SessionRow[]> {
+  const rows = await insightsRows(client, logGroupNames, window, sessionsByPrincipalQuery(stream), sleep);
+  return rows.map((get) => ({
+    issuer: get('issuer'),
+    tenant: get('tenant'),
+    sub: get('sub'),
+    stream: get('stream'),
+    sessions: Number(get('sessions')) || 0,
+    sessionSeconds: Number(get('sessionSeconds')) || 0,
+  }));
 }

@@ -54,7 +54,8 @@ export function oldestRetainedMs(stream: Stream, nowMs: number): number {
  */
 export function checkFragmentsInRange(request: StreamingSessionInput, stream: Stream, nowMs: number): void {
   const { playbackMode, startTimestampMs: start, endTimestampMs: end } = request;
-  if (playbackMode === 'LIVE' || start === undefined) return;
+  if (playbackMode === 'LIVE') return checkLiveHasMedia(stream, nowMs);
+  if (start === undefined) return;
   if (
     request.fragmentSelectorType === 'SERVER_TIMESTAMP' &&
     end !== undefined &&
@@ -79,9 +80,27 @@ export function checkFragmentsInRange(request: StreamingSessionInput, stream: St
         `DataRetentionInHours ${stream.dataRetentionInHours})`,
     );
   }
-  if (end !== undefined && !recordsDuring(stream, Math.max(start, oldest), Math.min(end, nowMs))) {
+  // an open LIVE_REPLAY range holds what was recorded up to now
+  if (!recordsDuring(stream, Math.max(start, oldest), Math.min(end ?? nowMs, nowMs))) {
     throw noFragments('the camera recorded nothing in the requested range');
   }
+}
+
+/** KVS: a LIVE session of a stream "that has no fragments within the last 30 seconds" is a ResourceNotFoundException. */
+export const LIVE_RECENT_MEDIA_MS = 30_000;
+
+/**
+ * A LIVE session needs media in the last 30 s (ResourceNotFoundException, GetHLSStreamingSessionURL and
+ * GetDASHStreamingSessionURL). Checked for a camera's recording gaps only: a newly created emulated stream is
+ * treated as recording from its creation.
+ */
+function checkLiveHasMedia(stream: Stream, nowMs: number): void {
+  if (recordsDuring(stream, nowMs - LIVE_RECENT_MEDIA_MS, nowMs)) return;
+  throw new KvsError(
+    'ResourceNotFoundException',
+    `No fragments found in stream ${stream.name} for the streaming request: the camera recorded nothing in the ` +
+      `last ${LIVE_RECENT_MEDIA_MS / 1000} seconds.`,
+  );
 }
 
 /** Whether a stream with a recording schedule has media anywhere in [fromMs, toMs]. */
@@ -123,6 +142,8 @@ export function sessionClaims(
     // the media side lists and serves nothing older, whatever the mode and range
     oldestMs: oldestRetainedMs(stream, m.nowMs),
   };
+  // and nothing in its recording gaps
+  if (stream.recording !== undefined) claims.recording = stream.recording;
   // Optional members are left out rather than set to undefined, so tokens stay short and compare equal.
   if (request.startTimestampMs !== undefined) claims.startTimestampMs = request.startTimestampMs;
   if (request.endTimestampMs !== undefined) claims.endTimestampMs = request.endTimestampMs;

@@ -13,6 +13,7 @@ import {
   type PlaybackMode,
   type Protocol,
 } from './playback';
+import { MAX_RECORDING_PERIOD_SECONDS, type Recording } from './streams';
 
 /** Everything a media server needs to answer for one session; timestamps are epoch milliseconds. */
 export interface SessionClaims {
@@ -30,6 +31,11 @@ export interface SessionClaims {
    * Nothing older is listed or served. Absent in tokens minted before it existed, which mean no limit.
    */
   oldestMs?: number;
+  /**
+   * The stream's recording schedule at issue (streams.ts `recording`): fragments in its gaps are neither listed nor
+   * served. Absent for a stream that always records, and in tokens minted before it existed.
+   */
+  recording?: Recording;
   displayFragmentTimestamp: DisplayOption;
   /** DASH only. */
   displayFragmentNumber?: DisplayOption;
@@ -101,6 +107,21 @@ export function verifySessionToken(
   return { ok: true, session: { ...claims, token } };
 }
 
+/** Absent, or `{ everySeconds, forSeconds }` as a stream config allows it (integers, 1 <= forSeconds < everySeconds <= a day). */
+function optRecording(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const r = value as Record<string, unknown>;
+  return (
+    Object.keys(r).length === 2 &&
+    Number.isInteger(r.everySeconds) &&
+    Number.isInteger(r.forSeconds) &&
+    (r.forSeconds as number) >= 1 &&
+    (r.everySeconds as number) > (r.forSeconds as number) &&
+    (r.everySeconds as number) <= MAX_RECORDING_PERIOD_SECONDS
+  );
+}
+
 function toClaims(value: unknown): SessionClaims | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
@@ -119,6 +140,7 @@ function toClaims(value: unknown): SessionClaims | undefined {
     optInt('startTimestampMs') &&
     optInt('endTimestampMs') &&
     optInt('oldestMs') &&
+    optRecording(v.recording) &&
     member('displayFragmentTimestamp', DISPLAY_OPTIONS) &&
     member('displayFragmentNumber', DISPLAY_OPTIONS, true) &&
     member('containerFormat', CONTAINER_FORMATS, true) &&

@@ -32,6 +32,9 @@ export interface StreamConfig {
   recording?: Recording;
 }
 
+/** The longest recording period (a day, as the config allows): the media side tabulates one period of fragments. */
+export const MAX_RECORDING_PERIOD_SECONDS = 86_400;
+
 export interface Recording {
   readonly everySeconds: number;
   readonly forSeconds: number;
@@ -106,10 +109,12 @@ function checkRecording(name: string, recording: Recording | undefined): Recordi
     !Number.isInteger(everySeconds) ||
     !Number.isInteger(forSeconds) ||
     forSeconds < 1 ||
-    everySeconds <= forSeconds
+    everySeconds <= forSeconds ||
+    everySeconds > MAX_RECORDING_PERIOD_SECONDS
   ) {
     throw new TypeError(
-      `stream ${name}: recording must be { everySeconds, forSeconds }, integers with 1 <= forSeconds < everySeconds`,
+      `stream ${name}: recording must be { everySeconds, forSeconds }, integers with 1 <= forSeconds < everySeconds ` +
+        `<= ${MAX_RECORDING_PERIOD_SECONDS}`,
     );
   }
   return { everySeconds, forSeconds };

@@ -14,6 +14,7 @@ export function toMediaSession(session: VerifiedSession): MediaSession {
     fragmentSelectorType: session.fragmentSelectorType,
     issuedAtMs: session.issuedAtMs,
     ...(session.oldestMs !== undefined ? { oldestMs: session.oldestMs } : {}),
+    ...(session.recording !== undefined ? { recording: session.recording } : {}),
     ...(session.startTimestampMs !== undefined ? { startMs: session.startTimestampMs } : {}),
     ...(session.endTimestampMs !== undefined ? { endMs: session.endTimestampMs } : {}),
     displayFragmentTimestamp: session.displayFragmentTimestamp,

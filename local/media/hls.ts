@@ -39,24 +39,48 @@ export function buildHlsMasterPlaylist({ session, sessionToken, media }: MasterP
 }
 
 /**
- * The media playlist for what `fragments` lists. Media sequence numbers count from the session's first
- * fragment, as KVS's do (from 0), so EXT-X-MEDIA-SEQUENCE grows by one per fragment the live window
- * slides; fragment URLs carry the fragment number itself. With DiscontinuityMode ALWAYS every fragment
- * is preceded by EXT-X-DISCONTINUITY (as KVS does), so EXT-X-DISCONTINUITY-SEQUENCE slides along too.
- * (Both stay small on purpose: hls.js indexes per-discontinuity state by that number.) The emulated
- * stream has no gaps, so ON_DISCONTINUITY adds none. Throws when nothing is listed.
+ * Where the playlist puts EXT-X-DISCONTINUITY, and the discontinuity sequence number of its first fragment's
+ * predecessor (so that each fragment's number, that plus the tags up to it, is the same on every reload; RFC 8216
+ * 6.2.1 asks this of a server that drops a tag off the top). KVS's DiscontinuityMode: ALWAYS, before every
+ * fragment; NEVER, none; ON_DISCONTINUITY, "between fragments that have a gap or overlap of more than 50
+ * milliseconds" (GetHLSStreamingSessionURL, DiscontinuityMode), which here is where a recording gap lies.
+ */
+function discontinuities(
+  session: MediaSession,
+  listed: ManifestInput['fragments']['listed'],
+): { before: (i: number) => boolean; sequence: number | undefined } {
+  const first = listed[0]!;
+  switch (session.discontinuityMode) {
+    case 'ALWAYS':
+      return { before: () => true, sequence: first.sequence };
+    case 'NEVER':
+      return { before: () => false, sequence: undefined };
+    case 'ON_DISCONTINUITY': {
+      const sequence = first.gapsBefore - (first.afterGap ? 1 : 0);
+      // absent means 0 (RFC 8216 4.3.3.3)
+      return { before: (i) => listed[i]!.afterGap, sequence: sequence > 0 ? sequence : undefined };
+    }
+  }
+}
+
+/**
+ * The media playlist for what `fragments` lists. Media sequence numbers are the fragments' numbers in the
+ * session (recorded fragments counted from its first, from 0, as KVS's are), so EXT-X-MEDIA-SEQUENCE grows by one
+ * per fragment the live window slides, across recording gaps too; fragment URLs carry the fragment number itself.
+ * With DiscontinuityMode ALWAYS every fragment is preceded by EXT-X-DISCONTINUITY (as KVS does), so
+ * EXT-X-DISCONTINUITY-SEQUENCE slides along too. (Both stay small on purpose: hls.js indexes per-discontinuity
+ * state by that number.) Throws when nothing is listed.
  */
 export function buildHlsMediaPlaylist({ session, sessionToken, fragments, media }: ManifestInput): string {
   const listed = fragments.listed;
   if (listed.length === 0) throw new RangeError('a media playlist needs at least one fragment');
-  const always = session.discontinuityMode === 'ALWAYS';
-  const mediaSequence = listed[0]!.fragmentNumber - fragments.firstInSession;
+  const { before, sequence } = discontinuities(session, listed);
   const head = [
     '#EXTM3U',
     `#EXT-X-VERSION:${playlistVersion(session)}`,
     `#EXT-X-TARGETDURATION:${Math.max(1, Math.ceil(media.fragmentDurationMs / 1000))}`,
-    `#EXT-X-MEDIA-SEQUENCE:${mediaSequence}`,
-    ...(always ? [`#EXT-X-DISCONTINUITY-SEQUENCE:${mediaSequence}`] : []),
+    `#EXT-X-MEDIA-SEQUENCE:${listed[0]!.sequence}`,
+    ...(sequence === undefined ? [] : [`#EXT-X-DISCONTINUITY-SEQUENCE:${sequence}`]),
     ...(session.playbackMode === 'ON_DEMAND' ? ['#EXT-X-PLAYLIST-TYPE:VOD'] : []),
     '#EXT-X-INDEPENDENT-SEGMENTS',
   ];
@@ -66,7 +90,7 @@ export function buildHlsMediaPlaylist({ session, sessionToken, fragments, media 
   });
   const map = `#EXT-X-MAP:URI="${initUrl}"`;
   const segments = listed.flatMap((fragment, i) => [
-    ...(always ? ['#EXT-X-DISCONTINUITY'] : []),
+    ...(before(i) ? ['#EXT-X-DISCONTINUITY'] : []),
     ...(i === 0 && isFmp4(session) ? [map] : []),
     ...(session.displayFragmentTimestamp === 'ALWAYS'
       ? [`#EXT-X-PROGRAM-DATE-TIME:${new Date(fragment.startMs).toISOString()}`]

@@ -8,14 +8,17 @@ import { buildHlsMasterPlaylist, buildHlsMediaPlaylist } from './hls';
 import type { ManifestInput } from './manifest';
 import { DASH_PATH_PREFIX, HLS_PATH_PREFIX, Resource, VIDEO_TRACK_NUMBER } from './resources';
 import type { MediaProtocol, MediaSession } from './session';
-import { isServable, sessionFragments, type SessionFragments } from './timeline';
+import { fragmentOfSequence, isServable, sessionFragments, type SessionFragments } from './timeline';
 
 /** KVS's playback byte metrics (AWS/KinesisVideo, per stream), named once in lambda/core/telemetry.ts. Only media fragments count. */
 export type OutgoingBytesMetric = KvsPlaybackByteMetric;
 /** The byte metric of each fragment resource: its KVS operation's name (the first letter upper case) and `.OutgoingBytes`. */
 function outgoingBytesMetric(isTs: boolean): OutgoingBytesMetric {
-  const metric = KVS_PLAYBACK_BYTE_METRICS.find((m) => m.startsWith(isTs ? 'GetTSFragment.' : 'GetMP4MediaFragment.'));
-  if (metric === undefined) throw new Error('lambda/core/telemetry.ts names no byte metric for this fragment');
+  const metric = KVS_PLAYBACK_BYTE_METRICS.find((m) =>
+    m.startsWith(isTs ? 'GetTSFragment.' : 'GetMP4MediaFragment.'),
+  );
+  if (metric === undefined)
+    throw new Error('lambda/core/telemetry.ts names no byte metric for this fragment');
   return metric;
 }
 
@@ -143,13 +146,15 @@ function serveMediaFragment(
   },
 ): void {
   checkTrackNumber(c.params);
-  const fragmentNumber = fragmentNumberParam(c.params);
-  if (!isServable(c.fragments, fragmentNumber)) {
-    throw new MediaError(
-      404,
-      'ResourceNotFoundException',
-      `Fragment ${fragmentNumber} is not in this session.`,
-    );
+  const number = fragmentNumberParam(c.params);
+  // DASH numbers fragments in the session ($Number$, see dash.ts), HLS URLs carry the fragment number itself
+  const fragmentNumber =
+    c.session.protocol === 'DASH'
+      ? fragmentOfSequence(c.session, c.fragments, c.fixture.fragmentDurationMs, number)
+      : number;
+  // not listed by the session (yet), or in a recording gap: KVS holds no such fragment
+  if (fragmentNumber === undefined || !isServable(c.fragments, fragmentNumber)) {
+    throw new MediaError(404, 'ResourceNotFoundException', `Fragment ${number} is not in this session.`);
   }
   const isTs = resource === Resource.GetTSFragment;
   const bytes = isTs ? tsFragment(c.fixture, fragmentNumber) : mp4MediaFragment(c.fixture, fragmentNumber);

@@ -23,6 +23,12 @@ export interface MediaSession {
    * No fragment starting before it is ever listed or served, whatever the mode. @default no limit
    */
   readonly oldestMs?: number;
+  /**
+   * The stream's recording schedule when the session was issued (a motion-triggered camera: media only in the
+   * first forSeconds of every everySeconds, from the Unix epoch). Fragments in its gaps are never listed or
+   * served. @default always recording
+   */
+  readonly recording?: { readonly everySeconds: number; readonly forSeconds: number };
   /** Required for LIVE_REPLAY and ON_DEMAND (KVS TimestampRange.StartTimestamp, inclusive). */
   readonly startMs?: number;
   /** Required for ON_DEMAND, optional for LIVE_REPLAY (KVS TimestampRange.EndTimestamp, inclusive). */

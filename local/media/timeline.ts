@@ -1,4 +1,5 @@
 // The emulated stream's timeline: fixed-length fragments numbered from the epoch, and which of them a session sees.
+import { recordedFragments, type RecordedFragments } from './recorded';
 import { defaultMaxFragmentResults, type MediaSession } from './session';
 
 /**
@@ -35,26 +36,35 @@ export function lastFragmentUntil(endMs: number, durationMs: number): number {
   return Math.floor(endMs / durationMs);
 }
 
-export interface SessionFragments {
-  /** What the manifest or media playlist lists now, oldest first (possibly none yet). */
-  readonly listed: readonly FragmentSpan[];
+/** A fragment a session lists: where it sits in the session, and whether a recording gap comes before it. */
+export interface ListedFragment extends FragmentSpan {
   /**
-   * The first fragment the session ever lists, fixed for its lifetime: HLS media sequence numbers count
-   * from it (KVS numbers them per session, from 0).
+   * Its number in the session: recorded fragments listed before it since the session's first, from 0. HLS media
+   * sequence numbers and DASH $Number$ are this, so they stay put across reloads whatever gaps the stream has.
+   */
+  readonly sequence: number;
+  /** The fragment before it in the session is not the one just before it in time: a recording gap lies between. */
+  readonly afterGap: boolean;
+  /** Gaps between the session's first fragment and this one (the HLS discontinuity sequence number, ON_DISCONTINUITY). */
+  readonly gapsBefore: number;
+  /** The first fragment of its run (fragments without a gap between them) in the session: a DASH Period's start. */
+  readonly runStart: number;
+}
+
+export interface SessionFragments {
+  /** What the manifest or media playlist lists now, oldest first (possibly none yet): recorded fragments only. */
+  readonly listed: readonly ListedFragment[];
+  /**
+   * The first fragment the session ever lists, fixed for its lifetime: sequence numbers count from it (KVS numbers
+   * fragments per session, from 0).
    */
   readonly firstInSession: number;
-  /** Fragment numbers the session may fetch now: everything it has listed so far. */
+  /** Fragment numbers the session may fetch now: the recorded ones among everything it has listed so far. */
   readonly servable?: { readonly first: number; readonly last: number };
   /** No fragment will ever be added: ON_DEMAND, or LIVE_REPLAY that has listed its EndTimestamp. */
   readonly ended: boolean;
-}
-
-function span(first: number, last: number, durationMs: number): FragmentSpan[] {
-  const spans: FragmentSpan[] = [];
-  for (let n = Math.max(first, 0); n <= last; n++) {
-    spans.push({ fragmentNumber: n, startMs: fragmentStartMs(n, durationMs), durationMs });
-  }
-  return spans;
+  /** Which fragments the stream recorded (present when the session carries a recording schedule). */
+  readonly recorded?: RecordedFragments;
 }
 
 function required(session: MediaSession, field: 'startMs' | 'endMs'): number {
@@ -63,80 +73,143 @@ function required(session: MediaSession, field: 'startMs' | 'endMs'): number {
   return value;
 }
 
+/** The schedule of the session's stream (every fragment recorded when it has none). */
+export function sessionRecording(session: MediaSession, durationMs: number): RecordedFragments {
+  return recordedFragments(durationMs, session.recording);
+}
+
 /** The first fragment the stream still held when the session was issued (see MediaSession.oldestMs). */
 export function oldestRetainedFragment(session: MediaSession, durationMs: number): number {
-  return session.oldestMs === undefined ? 0 : firstFragmentFrom(session.oldestMs, durationMs);
+  return session.oldestMs === undefined ? 0 : Math.max(firstFragmentFrom(session.oldestMs, durationMs), 0);
 }
 
 /**
- * The first fragment a LIVE_REPLAY or ON_DEMAND session lists: the first at or after StartTimestamp that the
- * stream still retained when the session was issued.
+ * The first fragment a LIVE_REPLAY or ON_DEMAND session lists: the first recorded one at or after StartTimestamp
+ * that the stream still retained when the session was issued.
  */
 export function firstRequestedFragment(session: MediaSession, durationMs: number): number {
-  return Math.max(
+  const recorded = sessionRecording(session, durationMs);
+  const from = Math.max(
     firstFragmentFrom(required(session, 'startMs'), durationMs),
     oldestRetainedFragment(session, durationMs),
   );
+  return recorded.fragmentOfRank(recorded.rank(from));
 }
 
 /**
  * When a LIVE_REPLAY session's first fragment is listed: at issue, or once that fragment is complete.
- * From there one more fragment is listed each fragment duration ("as the duration of the next fragment
- * elapses", KVS says), so the replay runs at real speed and never overtakes the stream head.
+ * From there the replay runs at real speed, a recording gap as long as it was, and never overtakes the stream
+ * head: fragment n is listed (n - first) fragment durations after the first ("as the duration of the next
+ * fragment elapses", KVS says), so the media timeline and the wall clock move together, as DASH needs.
  */
 export function replayOriginMs(session: MediaSession, durationMs: number): number {
   const first = firstRequestedFragment(session, durationMs);
   return Math.max(session.issuedAtMs, fragmentStartMs(first + 1, durationMs));
 }
 
-/**
- * The fragments a session lists at `nowMs`, capped by maxFragmentResults like KVS:
- * LIVE, the newest complete ones; LIVE_REPLAY, a window sliding forward from StartTimestamp at real
- * speed; ON_DEMAND, the oldest ones in [StartTimestamp, EndTimestamp]. None older than the session's
- * oldestMs (the stream's retention when it was issued), like KVS, which no longer holds them.
- */
-export function sessionFragments(session: MediaSession, durationMs: number, nowMs: number): SessionFragments {
+/** The ranks (see RecordedFragments) a session has listed since it began, and those it lists now. */
+interface Ranks {
+  /** The rank of the session's first fragment. */
+  readonly origin: number;
+  /** Listed now: [from, to). */
+  readonly from: number;
+  readonly to: number;
+  readonly ended: boolean;
+}
+
+function ranksOf(
+  session: MediaSession,
+  recorded: RecordedFragments,
+  durationMs: number,
+  nowMs: number,
+): Ranks {
   const cap = session.maxFragmentResults ?? defaultMaxFragmentResults(session.playbackMode);
   const head = lastCompleteFragment(nowMs, durationMs);
-  const oldest = oldestRetainedFragment(session, durationMs);
-  const result = (first: number, last: number, firstInSession: number, ended: boolean): SessionFragments => {
-    const listed = span(Math.max(first, last - cap + 1), last, durationMs);
-    const origin = Math.max(firstInSession, 0);
-    return {
-      listed,
-      firstInSession: origin,
-      ...(listed.length > 0 ? { servable: { first: origin, last } } : {}),
-      ended,
-    };
-  };
-
+  const oldest = recorded.rank(oldestRetainedFragment(session, durationMs));
+  /** Ranks of the recorded fragments up to fragment n (inclusive): [0, upTo(n)). */
+  const upTo = (n: number) => recorded.rank(n + 1);
   switch (session.playbackMode) {
     case 'LIVE': {
-      // what it listed when issued (or now, should the clock read earlier than the issue time)
-      const firstInSession = Math.max(
-        Math.min(lastCompleteFragment(session.issuedAtMs, durationMs), head) - cap + 1,
-        oldest,
-      );
-      return result(Math.max(head - cap + 1, oldest), head, firstInSession, false);
+      // the newest recorded ones; its origin is what it listed when issued (or now, should the clock read earlier)
+      const issueHead = Math.min(lastCompleteFragment(session.issuedAtMs, durationMs), head);
+      const to = Math.max(upTo(head), oldest);
+      const origin = Math.max(upTo(issueHead) - cap, oldest);
+      return { origin, from: Math.max(to - cap, oldest), to, ended: false };
     }
     case 'LIVE_REPLAY': {
       const first = firstRequestedFragment(session, durationMs);
-      const end = session.endMs === undefined ? Infinity : lastFragmentUntil(session.endMs, durationMs);
-      const origin = replayOriginMs(session, durationMs);
-      const released = nowMs < origin ? first - 1 : first + Math.floor((nowMs - origin) / durationMs);
-      const last = Math.min(released, end, head);
-      return result(first, last, first, last >= end);
+      const origin = recorded.rank(first);
+      const end = session.endMs === undefined ? Infinity : upTo(lastFragmentUntil(session.endMs, durationMs));
+      const originMs = replayOriginMs(session, durationMs);
+      const released = nowMs < originMs ? first - 1 : first + Math.floor((nowMs - originMs) / durationMs);
+      const to = Math.max(Math.min(upTo(released), end, upTo(head)), origin);
+      return { origin, from: Math.max(to - cap, origin), to, ended: to >= end };
     }
     case 'ON_DEMAND': {
-      const first = firstRequestedFragment(session, durationMs);
-      const last = Math.min(lastFragmentUntil(required(session, 'endMs'), durationMs), head, first + cap - 1);
-      return result(first, last, first, true);
+      const origin = recorded.rank(firstRequestedFragment(session, durationMs));
+      const end = upTo(lastFragmentUntil(required(session, 'endMs'), durationMs));
+      const to = Math.max(Math.min(end, upTo(head), origin + cap), origin);
+      return { origin, from: origin, to, ended: true };
     }
   }
 }
 
-/** Whether the session may fetch fragment `fragmentNumber` at `nowMs`. */
+/**
+ * The fragments a session lists at `nowMs`, recorded ones only, capped by maxFragmentResults like KVS (the cap
+ * counts listed fragments): LIVE, the newest complete ones; LIVE_REPLAY, a window sliding forward from
+ * StartTimestamp at real speed; ON_DEMAND, the oldest ones in [StartTimestamp, EndTimestamp]. None older than
+ * the session's oldestMs (the stream's retention when it was issued), like KVS, which no longer holds them.
+ */
+export function sessionFragments(session: MediaSession, durationMs: number, nowMs: number): SessionFragments {
+  const recorded = sessionRecording(session, durationMs);
+  const { origin, from, to, ended } = ranksOf(session, recorded, durationMs, nowMs);
+  const firstInSession = recorded.fragmentOfRank(origin);
+  const gapsAtOrigin = recorded.gapsUpTo(firstInSession);
+  const listed: ListedFragment[] = [];
+  for (let rank = from; rank < to; rank++) {
+    const n = recorded.fragmentOfRank(rank);
+    const afterGap = rank > origin && !recorded.isRecorded(n - 1);
+    const runStart = afterGap
+      ? n
+      : (listed.at(-1)?.runStart ?? Math.max(recorded.lastGapEndUpTo(n) ?? firstInSession, firstInSession));
+    listed.push({
+      fragmentNumber: n,
+      startMs: fragmentStartMs(n, durationMs),
+      durationMs,
+      sequence: rank - origin,
+      afterGap,
+      gapsBefore: recorded.gapsUpTo(n) - gapsAtOrigin,
+      runStart,
+    });
+  }
+  return {
+    listed,
+    firstInSession,
+    ...(to > origin ? { servable: { first: firstInSession, last: recorded.fragmentOfRank(to - 1) } } : {}),
+    ended,
+    ...(session.recording === undefined ? {} : { recorded }),
+  };
+}
+
+/** Whether the session may fetch fragment `fragmentNumber`: listed by it so far, and recorded. */
 export function isServable(fragments: SessionFragments, fragmentNumber: number): boolean {
   const range = fragments.servable;
-  return range !== undefined && fragmentNumber >= range.first && fragmentNumber <= range.last;
+  return (
+    range !== undefined &&
+    fragmentNumber >= range.first &&
+    fragmentNumber <= range.last &&
+    (fragments.recorded === undefined || fragments.recorded.isRecorded(fragmentNumber))
+  );
+}
+
+/** The fragment of sequence number `sequence` in the session (DASH's $Number$), if it has listed one. */
+export function fragmentOfSequence(
+  session: MediaSession,
+  fragments: SessionFragments,
+  durationMs: number,
+  sequence: number,
+): number | undefined {
+  const recorded = sessionRecording(session, durationMs);
+  const n = recorded.fragmentOfRank(recorded.rank(fragments.firstInSession) + sequence);
+  return isServable(fragments, n) ? n : undefined;
 }

@@ -9,10 +9,13 @@ import {
   type SessionRenewal,
   type WebrtcViewerAnswer,
 } from '../../client';
+import { wireClip } from './clip';
 import { checked, sessionRequest, syncForm, useLastMinutes } from './form';
+import { wireGrid } from './grid';
 import { playDash, playHls, type Playback } from './players';
 import { renderStats, type StatsView } from './stats';
 import { describeError, maskTokens, setState, showError, showNotice, ui } from './ui';
+import { wireTimeline } from './timeline';
 import { createVideoSlot } from './video';
 import { playWebrtc, shownAnswer } from './webrtc';
 
@@ -224,6 +227,8 @@ function wire(): void {
 
   useLastMinutes();
   syncForm();
+  wireClip(wireTimeline()); // the archive panel (timeline.ts, clip.ts)
+  wireGrid();
   setInterval(
     () => renderStats({ slot, playback, session, renewals: { ...renewals, nextAt: renewal?.nextRenewalAt } }),
     250,

@@ -6,7 +6,7 @@ export const checked = (name: string): string =>
   document.querySelector<HTMLInputElement>(`input[name="${name}"]:checked`)?.value ?? '';
 
 // <input type="datetime-local"> speaks local wall-clock time without a zone; the API wants ISO 8601 with one.
-function toLocalInput(ms: number): string {
+export function toLocalInput(ms: number): string {
   const offsetMs = new Date(ms).getTimezoneOffset() * 60_000;
   return new Date(ms - offsetMs).toISOString().slice(0, 19);
 }

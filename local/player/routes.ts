@@ -47,6 +47,9 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The page's stylesheets: the player's, and the archive and grid panels' (archive.css). */
+const STYLESHEETS = new Set(['player.css', 'archive.css']);
+
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   css: 'text/css; charset=utf-8',
@@ -140,8 +143,8 @@ export function createPlayerRoutes(options: PlayerRoutesOptions = {}): PlayerRou
       );
       return true;
     }
-    if (name === 'player.css') {
-      send(req, res, 'css', await readFile(here('./player.css')), { 'Cache-Control': 'no-cache' });
+    if (STYLESHEETS.has(name)) {
+      send(req, res, 'css', await readFile(here(`./${name}`)), { 'Cache-Control': 'no-cache' });
       return true;
     }
     if (name === 'client.js') {

@@ -4,7 +4,7 @@ import { isBrokerClientError } from '../../client';
 export type State =
   'idle' | 'requesting' | 'retrying' | 'loading' | 'playing' | 'buffering' | 'ended' | 'stopped' | 'error';
 
-function byId<T extends HTMLElement>(id: string): T {
+export function byId<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
   if (!found) throw new Error(`player page: #${id} is missing`);
   return found as T;

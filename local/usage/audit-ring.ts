@@ -1,7 +1,7 @@
 // The audit lines local mode has seen (its stand-in for the Lambdas' log groups): the newest ones, in a ring.
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types';
-import { DISCOVERY_AUDIT, SESSION_AUDIT } from '../../lambda/core/telemetry';
+import { ARCHIVE_AUDIT, DISCOVERY_AUDIT, SESSION_AUDIT } from '../../lambda/core/telemetry';
 
 export interface AuditRecord {
   /** The line's `time`, epoch ms. */
@@ -38,7 +38,7 @@ export class AuditRing {
 function isAuditLine(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const audit = (value as { audit?: unknown }).audit;
-  return audit === SESSION_AUDIT || audit === DISCOVERY_AUDIT;
+  return audit === SESSION_AUDIT || audit === DISCOVERY_AUDIT || audit === ARCHIVE_AUDIT;
 }
 
 /** The handlers' Logger, which also keeps each audit line it writes in the ring (what CloudWatch Logs would hold). */

@@ -59,6 +59,7 @@ describe('GET /player', () => {
   it.each([
     ['/player/client.js', 'text/javascript; charset=utf-8', 'player page'],
     ['/player/player.css', 'text/css; charset=utf-8', ':root'],
+    ['/player/archive.css', 'text/css; charset=utf-8', '.timeline-gap'],
     ['/player/vendor/dash.all.min.js', 'text/javascript; charset=utf-8', 'dashjs'],
     ['/player/vendor/hls.min.js', 'text/javascript; charset=utf-8', 'Hls'],
   ])('serves %s', async (path, type, excerpt) => {

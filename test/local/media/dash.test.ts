@@ -14,7 +14,10 @@ function mpd(session: MediaSession, nowMs: number, sessionToken = TOKEN): XmlEle
 }
 
 interface Segment {
+  /** $Number$: the fragment's number in the session. */
   number: number;
+  /** The KVS fragment its media time names (1 s fragments at 90 kHz). */
+  fragment: number;
   t: number;
   d: number;
   attributes: Readonly<Record<string, string>>;
@@ -29,6 +32,7 @@ function segments(root: XmlElement): Segment[] {
     t = s.attributes.t === undefined ? t : Number(s.attributes.t);
     const segment = {
       number: Number(template.attributes.startNumber) + i,
+      fragment: t / 90_000,
       t,
       d: Number(s.attributes.d),
       attributes: s.attributes,
@@ -43,9 +47,11 @@ function availableAtMs(root: XmlElement, segment: Segment): number {
   const template = only(root, 'SegmentTemplate');
   const timescale = Number(template.attributes.timescale);
   const pto = Number(template.attributes.presentationTimeOffset ?? 0);
-  expect(only(root, 'Period').attributes.start).toBe('PT0S');
+  const periodStartMs = seconds(only(root, 'Period').attributes.start!) * 1000;
   return (
-    Date.parse(root.attributes.availabilityStartTime!) + ((segment.t + segment.d - pto) * 1000) / timescale
+    Date.parse(root.attributes.availabilityStartTime!) +
+    periodStartMs +
+    ((segment.t + segment.d - pto) * 1000) / timescale
   );
 }
 
@@ -92,9 +98,9 @@ describe('a LIVE manifest', () => {
     });
   });
 
-  it('lists the 5 newest fragments, numbered by fragment number, at epoch-based media times', () => {
+  it('lists the 5 newest fragments, numbered in the session from 0, at epoch-based media times', () => {
     expect(segments(root).map(({ number, t, d }) => ({ number, t, d }))).toEqual(
-      [-5, -4, -3, -2, -1].map((k) => ({ number: F + k, t: (F + k) * 90_000, d: 90_000 })),
+      [-5, -4, -3, -2, -1].map((k, i) => ({ number: i, t: (F + k) * 90_000, d: 90_000 })),
     );
   });
 
@@ -110,7 +116,9 @@ describe('a LIVE manifest', () => {
 
   it('slides with the clock', () => {
     const later = segments(mpd(liveSession(), NOW + 2500));
-    expect(later.map((s) => s.number)).toEqual([-3, -2, -1, 0, 1].map((k) => F + k));
+    expect(later.map((s) => s.fragment)).toEqual([-3, -2, -1, 0, 1].map((k) => F + k));
+    // numbered from the session's first fragment (F - 5, when it was issued), so the numbers slide too
+    expect(later.map((s) => s.number)).toEqual([2, 3, 4, 5, 6]);
   });
 
   it('carries the SessionToken on the init and media URLs, and $Number$ only where the template wants it', () => {
@@ -156,9 +164,9 @@ describe('DisplayFragmentNumber and DisplayFragmentTimestamp', () => {
             .sort(),
         ).toEqual(expected);
         if (expected.includes('kvs:fn' as never))
-          expect(segment.attributes['kvs:fn']).toBe(String(segment.number));
+          expect(segment.attributes['kvs:fn']).toBe(String(segment.fragment));
         if (expected.includes('kvs:ts' as never))
-          expect(segment.attributes['kvs:ts']).toBe(String(segment.number * 1000));
+          expect(segment.attributes['kvs:ts']).toBe(String(segment.fragment * 1000));
       }
     },
   );
@@ -177,7 +185,8 @@ describe('an ON_DEMAND manifest', () => {
 
   it('lists exactly the requested range, presented from time 0', () => {
     const listed = segments(root);
-    expect(listed.map((s) => s.number)).toEqual([...Array(10).keys()].map((i) => start / 1000 + i));
+    expect(listed.map((s) => s.fragment)).toEqual([...Array(10).keys()].map((i) => start / 1000 + i));
+    expect(listed.map((s) => s.number)).toEqual([...Array(10).keys()]);
     const pto = Number(only(root, 'SegmentTemplate').attributes.presentationTimeOffset);
     expect(listed[0]!.t - pto).toBe(0);
   });
@@ -209,7 +218,7 @@ describe('a LIVE_REPLAY manifest', () => {
     const at = (root: XmlElement, number: number) =>
       availableAtMs(
         root,
-        segments(root).find((s) => s.number === number)!,
+        segments(root).find((s) => s.fragment === number)!,
       );
     expect(at(later, start / 1000 + 2)).toBe(at(first, start / 1000 + 2));
   });
@@ -219,7 +228,7 @@ describe('a LIVE_REPLAY manifest', () => {
     for (const elapsed of [0, 3000]) {
       const root = mpd(session, NOW + elapsed);
       const listed = segments(root);
-      expect(listed[0]!.number).toBe(F - 3600);
+      expect(listed[0]!.fragment).toBe(F - 3600);
       const newest = availableAtMs(root, listed.at(-1)!);
       expect(newest).toBeLessThanOrEqual(NOW + elapsed);
       expect(newest).toBeGreaterThan(NOW + elapsed - 1000);
