@@ -27,9 +27,9 @@ export const BUNDLE_BUDGET_BYTES: Record<LambdaBundleName, number> = {
   // by the route table's `lambda` column and with the viewer-state store a lazy chunk, the broker's sessions,
   // grids, discovery and revocations load 279.9 KB (the store's chunk, 44 KB, only where a table is configured).
   broker: 282_000,
-  // Timeline and images: the archived-media client and the archive adapter, no session or signaling code (274.8).
+  // Timeline and images: the archived-media client and the archive adapter, no session or signaling code (275.0 KB).
   archive: 278_000,
-  // The clip alone, streamed: the same clients as the archive function (274.8 KB).
+  // The clip alone, streamed: the same clients as the archive function (275.0 KB).
   clip: 278_000,
   // The signaling client and SigV4 presigning, no archived-media client (267.9 KB).
   webrtc: 271_000,
