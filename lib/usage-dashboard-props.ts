@@ -1,6 +1,7 @@
 // The usage dashboard's props, their defaults and their validation.
 import { Duration } from 'aws-cdk-lib';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import { DEFAULT_PRICE_PER_GB } from '../lambda/core/usage-attribution';
 import { refuseInvalidProps } from './invalid-props';
 import type { KvsSessionBroker } from './kvs-session-broker';
 
@@ -65,6 +66,20 @@ export interface KvsUsageDashboardProps {
   readonly alarmTopic?: sns.ITopic;
 
   /**
+   * Price of a GB (2^30 bytes) of KVS data consumed, for the clips' cost line (GetClip.OutgoingBytes); the usage
+   * report's `--price-per-gb`.
+   * @default 0.0085 (USD, KVS data consumed in US East (N. Virginia))
+   */
+  readonly pricePerGb?: number;
+
+  /**
+   * Price of 1,000 images returned by GetImages, for the images' cost line; the usage report's
+   * `--price-per-1000-images`. KVS's pricing page gives no per-image figure we could find, so there is no default.
+   * @default - images counted, not priced (the widget's label says so)
+   */
+  readonly pricePer1000Images?: number;
+
+  /**
    * Console folder of the saved Logs Insights queries (KvsSavedQueries).
    * @default `kvs-session-broker/${stackName}`
    */
@@ -78,6 +93,7 @@ export const KVS_USAGE_DASHBOARD_DEFAULTS = {
   throttledSessionsThreshold: 10,
   lambdaErrorsThreshold: 1,
   serverErrorsThreshold: 5,
+  pricePerGb: DEFAULT_PRICE_PER_GB,
 } as const;
 
 export function validateKvsUsageDashboardProps(props: KvsUsageDashboardProps): void {
@@ -90,6 +106,8 @@ export function validateKvsUsageDashboardProps(props: KvsUsageDashboardProps): v
   positive('throttledSessionsThreshold', props.throttledSessionsThreshold);
   positive('lambdaErrorsThreshold', props.lambdaErrorsThreshold);
   positive('serverErrorsThreshold', props.serverErrorsThreshold);
+  positive('pricePerGb', props.pricePerGb);
+  positive('pricePer1000Images', props.pricePer1000Images);
   const minutes = (name: keyof KvsUsageDashboardProps, value: Duration | undefined, max: number) => {
     if (value === undefined) return;
     const seconds = value.toSeconds();

@@ -5,6 +5,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import type { KvsSessionBroker } from './kvs-session-broker';
 import { KvsSavedQueries } from './saved-queries';
+import { archiveUsageWidgets } from './usage-dashboard-archive';
 import {
   KVS_USAGE_DASHBOARD_DEFAULTS,
   validateKvsUsageDashboardProps,
@@ -91,6 +92,7 @@ export class KvsUsageDashboard extends Construct {
     this.dashboard.addWidgets(this.totalsWidget(), this.decisionsWidget());
     this.dashboard.addWidgets(...streams.map((pattern) => this.streamWidget(pattern)));
     this.dashboard.addWidgets(...this.auditWidgets(broker));
+    this.dashboard.addWidgets(...this.archiveWidgets(props));
     this.dashboard.addWidgets(...this.healthWidgets(broker));
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({
@@ -207,6 +209,17 @@ export class KvsUsageDashboard extends Construct {
         view: cloudwatch.LogQueryVisualizationType.TABLE,
       }),
     ];
+  }
+
+  /** Clips and images of the archive routes, with their cost lines (lib/usage-dashboard-archive.ts). */
+  private archiveWidgets(props: KvsUsageDashboardProps): cloudwatch.IWidget[] {
+    return archiveUsageWidgets({
+      periodSeconds: this.periodSeconds,
+      streams: props.broker.config.streams,
+      logGroupNames: Object.values(props.broker.logGroups.functions).map((g) => g.logGroupName),
+      pricePerGb: props.pricePerGb ?? KVS_USAGE_DASHBOARD_DEFAULTS.pricePerGb,
+      pricePer1000Images: props.pricePer1000Images,
+    });
   }
 
   private healthWidgets(broker: KvsSessionBroker): cloudwatch.IWidget[] {

@@ -3,21 +3,14 @@
 // broker's `kvs-archive` audit lines count them per principal and stream. Images are exact per principal (each
 // request is audited with its caller); clip bytes are KVS's per stream.
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { ARCHIVE_AUDIT, type KvsPlaybackByteMetric } from '../lambda/core/telemetry';
-import { logsInsightsString, type AuditQuery } from '../lambda/core/telemetry-queries';
+import type { KvsPlaybackByteMetric } from '../lambda/core/telemetry';
+import { imagesByPrincipalQuery } from '../lambda/core/telemetry-queries';
 import { insightsRows, type Window } from './sources';
 
 const CLIP_METRIC: KvsPlaybackByteMetric = 'GetClip.OutgoingBytes';
 
-/** Images returned by GetImages requests the broker granted, per principal and stream. */
-export function imagesByPrincipalQuery(stream?: string): AuditQuery {
-  return {
-    filter: `audit = "${ARCHIVE_AUDIT}" and kvsOperation = "GetImages" and outcome = "GRANTED"${stream === undefined ? '' : ` and stream = ${logsInsightsString(stream)}`}`,
-    stats: 'count(*) as requests, sum(imagesReturned) as images by issuer, tenant, sub, stream',
-    sort: 'images desc',
-    limit: 10000,
-  };
-}
+// The query lives beside the dashboard's (lambda/core/telemetry-queries.ts): one filter for both.
+export { imagesByPrincipalQuery };
 
 export interface ImageRow {
   issuer: string;

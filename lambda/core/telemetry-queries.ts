@@ -3,9 +3,11 @@
 // CloudWatch stand-in (local/usage). Pure string builders, so that the exact SEARCH, Metrics Insights and Logs
 // Insights text is testable.
 import {
+  ARCHIVE_AUDIT,
   DISCOVERY_AUDIT,
   ERROR_CODE_DIMENSION,
   GATEWAY_AUDIT,
+  IMAGES_RETURNED,
   KVS_NAMESPACE,
   KVS_PLAYBACK_BYTE_METRICS,
   type KvsPlaybackByteMetric,
@@ -15,6 +17,7 @@ import {
   SESSIONS_ISSUED,
   STREAM_NAME_DIMENSION,
 } from './telemetry';
+import { BYTES_PER_GB } from './usage-attribution';
 
 export { KVS_NAMESPACE, KVS_PLAYBACK_BYTE_METRICS, type KvsPlaybackByteMetric };
 /** The log group local mode answers Logs Insights queries for (its ring of audit lines), and the usage report reads. */
@@ -188,6 +191,50 @@ export function sessionsByPrincipalQuery(stream?: string): AuditQuery {
     sort: 'sessions desc',
     limit: 10000,
   };
+}
+
+/** GetImages answers the broker granted, as its `kvs-archive` audit lines count them (`imagesReturned`). */
+function imagesFilter(stream?: string): string {
+  const one = stream === undefined ? '' : ` and stream = ${logsInsightsString(stream)}`;
+  return `audit = "${ARCHIVE_AUDIT}" and kvsOperation = "GetImages" and outcome = "GRANTED"${one}`;
+}
+
+/** Images returned per principal and stream: the usage report's images table (README, "Usage and cost report"). */
+export function imagesByPrincipalQuery(stream?: string): AuditQuery {
+  return {
+    filter: imagesFilter(stream),
+    stats: 'count(*) as requests, sum(imagesReturned) as images by issuer, tenant, sub, stream',
+    sort: 'images desc',
+    limit: 10000,
+  };
+}
+
+/**
+ * Images returned per stream: the dashboard's table. The ImagesReturned metric has no StreamName dimension (a
+ * metric per stream would cost USD 0.30 a month each), so per stream is read from the audit lines.
+ */
+export function imagesByStreamQuery(): AuditQuery {
+  return {
+    filter: imagesFilter(),
+    stats: 'count(*) as requests, sum(imagesReturned) as images by stream',
+    sort: 'images desc',
+    limit: 100,
+  };
+}
+
+/** All ImagesReturned series summed (with or without Powertools' service dimension): the images of a period. */
+export function imagesReturnedSum(periodSeconds: number): string {
+  return `SUM(${brokerMetricSearch(IMAGES_RETURNED, '', periodSeconds)})`;
+}
+
+/** Metric math: the cost of a bytes series at a price per GB (1 GB = 2^30 bytes, as AWS bills data). */
+export function bytesCostExpression(bytes: string, pricePerGb: number): string {
+  return `${bytes} * ${pricePerGb} / ${BYTES_PER_GB}`;
+}
+
+/** Metric math: the cost of an images series at a price per 1,000 images. */
+export function imagesCostExpression(images: string, pricePer1000Images: number): string {
+  return `${images} * ${pricePer1000Images} / 1000`;
 }
 
 /** Where a saved query reads: the Lambdas' log groups (audit lines) or the stage's access log. */

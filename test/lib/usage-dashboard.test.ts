@@ -137,6 +137,78 @@ describe('audit widgets (Logs Insights)', () => {
   });
 });
 
+describe('archive usage (clips and images, README "Usage and cost report")', () => {
+  const clipSearch = (term: string) =>
+    `SEARCH('{AWS/KinesisVideo,StreamName} MetricName="GetClip.OutgoingBytes"${term}', 'Sum', 300)`;
+  const imagesSum = `SUM(SEARCH('Namespace="KvsSessionBroker" MetricName="ImagesReturned"', 'Sum', 300))`;
+  const labels = (w: Widget) =>
+    (w.properties.metrics ?? []).flatMap((row) =>
+      row.flatMap((cell) =>
+        typeof cell === 'object' && cell !== null && 'label' in cell ? [cell.label] : [],
+      ),
+    );
+
+  it('graphs GetClip.OutgoingBytes per configured stream, with a cost line at KVS data consumed, USD 0.0085 per GB (US East, aws.amazon.com/kinesis/video-streams/pricing)', () => {
+    const w = widget('Archive: clip bytes per stream (GetClip.OutgoingBytes) / their cost, all streams');
+    expect(expressions(w)).toEqual([
+      clipSearch(' StreamName="cam-1"'),
+      clipSearch(' StreamName=site7'),
+      `SUM(${clipSearch('')}) * 0.0085 / 1073741824`,
+    ]);
+    expect(labels(w)).toContain('GetClip cost (USD at 0.0085 per GB of data consumed)');
+  });
+
+  it('graphs the images returned (the ImagesReturned metric, whatever its dimensions), not priced by default: KVS publishes no per-image price we could find', () => {
+    const w = widget('Archive: images returned, all streams (GetImages)');
+    expect(expressions(w)).toEqual([imagesSum]);
+    expect(labels(w)).toEqual([
+      'ImagesReturned (not priced: KVS publishes no per-image price we could find; set pricePer1000Images)',
+    ]);
+  });
+
+  it("prices images and clips with the prices given (the usage report's --price-per-1000-images and --price-per-gb)", () => {
+    const stack = newStack('Priced');
+    const priced = new KvsSessionBroker(stack, 'Broker', { config: testConfig() });
+    new KvsUsageDashboard(stack, 'Usage', { broker: priced, pricePerGb: 0.01, pricePer1000Images: 0.5 });
+    const dashboard = Object.values(
+      Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'),
+    )[0]!;
+    const [, parts] = dashboard.Properties.DashboardBody['Fn::Join'] as [string, unknown[]];
+    const all: Widget[] = JSON.parse(
+      parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''),
+    ).widgets;
+    const byTitle = (title: string) => all.find((w) => w.properties.title === title)!;
+    expect(expressions(byTitle('Archive: images returned, all streams (GetImages)'))).toEqual([
+      imagesSum,
+      `${imagesSum} * 0.5 / 1000`,
+    ]);
+    expect(labels(byTitle('Archive: images returned, all streams (GetImages)'))).toEqual([
+      'ImagesReturned',
+      'GetImages cost (USD at 0.5 per 1,000 images)',
+    ]);
+    expect(
+      expressions(
+        byTitle('Archive: clip bytes per stream (GetClip.OutgoingBytes) / their cost, all streams'),
+      ),
+    ).toContain(`SUM(${clipSearch('')}) * 0.01 / 1073741824`);
+  });
+
+  it('counts images per stream from the kvs-archive audit lines of the route functions (the metric has no StreamName)', () => {
+    const found = renderedWidgets.filter(
+      (w) =>
+        w.type === 'log' && w.properties.title === 'Audit: images returned per stream (GetImages granted)',
+    );
+    expect(found).toHaveLength(1);
+    const sources = Object.values(broker.logGroups.functions)
+      .map((g) => `SOURCE '\${${logicalId(g)}}'`)
+      .join(' | ');
+    expect(found[0]!.properties.query?.replace(/\n\| /g, ' | ')).toBe(
+      `${sources} | filter audit = "kvs-archive" and kvsOperation = "GetImages" and outcome = "GRANTED" | ` +
+        'stats count(*) as requests, sum(imagesReturned) as images by stream | sort images desc | limit 100',
+    );
+  });
+});
+
 describe('alarms', () => {
   it('creates one alarm per byte metric and four health alarms; the composite and the health alarms notify the topic on ALARM and OK', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 3 + 4);
@@ -268,6 +340,11 @@ describe('validation', () => {
       'a 90-second period',
       { period: Duration.seconds(90) },
       /period: must be whole minutes from 1 to 1440, got 90 s/,
+    ],
+    [
+      'a negative image price',
+      { pricePer1000Images: -1 },
+      /pricePer1000Images: must be a positive number, got -1/,
     ],
   ])('refuses %s', (_name, props, message) => {
     const stack = newStack('Invalid');
