@@ -27,7 +27,13 @@ import { createWebrtcAdapter } from '../lambda/kvs/webrtc';
 import { channelNameFor } from '../lambda/core/webrtc';
 import { DEFAULT_LOCAL_STREAMS, defaultLocalConfig } from './default-config';
 import { DEV_AUDIENCE, DEV_ISSUER, JWKS_PATH, createDevIssuer, type DevIssuer } from './dev-issuer';
-import { EMULATOR_CREDENTIALS, startKvsEmulator, type KvsEmulator, type MediaHook } from './emulator';
+import {
+  EMULATOR_CREDENTIALS,
+  startKvsEmulator,
+  type ArchiveMedia,
+  type KvsEmulator,
+  type MediaHook,
+} from './emulator';
 import { fixtureMaster } from './webrtc/master';
 import { createLocalGateway } from './gateway/gateway';
 import { LOCAL_STATE_CREDENTIALS, LOCAL_STATE_REGION, startStateServer } from './state-server';
@@ -56,6 +62,8 @@ export interface LocalBrokerOptions {
   devKey?: JWK;
   /** Serves the media of session URLs. @default emulatorMedia(): real manifests and fragments from the fixture */
   media?: (emulator: KvsEmulator) => MediaHook;
+  /** What the archive APIs answer from (padded fragments for a 100 MB clip...). @default createArchiveMedia() */
+  archive?: ArchiveMedia;
   /** Extra routes (player page...) tried before the API. Return true when handled. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
   /** @default Date.now, for the broker's decisions and the gateway's caches (not the emulator) */
@@ -128,7 +136,7 @@ async function startBackend(options: LocalBrokerOptions, host: string, baseUrl: 
     enforceQuotas: config.local?.enforceQuotas ?? true,
     ...(options.emulatorNow ? { now: options.emulatorNow } : {}),
     media: (...args) => media.hook!(...args),
-    archive: createArchiveMedia(),
+    archive: options.archive ?? createArchiveMedia(),
   });
   media.hook = (options.media ?? emulatorMedia(options.emulatorNow))(emulator);
   const server = needsViewerState(config) && !options.state ? await startStateServer(host) : undefined;

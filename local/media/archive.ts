@@ -19,10 +19,26 @@ export function loadFrames(fixture: MediaFixture, dir: string = DEFAULT_FIXTURE_
   return fixture.mp4Fragments.map((_, k) => readFileSync(join(dir, `frame-${k}.png`)));
 }
 
-export function createArchiveMedia(
-  fixture: MediaFixture = loadFixture(),
-  frames: readonly Buffer[] = loadFrames(fixture),
-): ArchiveMedia {
+export interface ArchiveMediaOptions {
+  /** @default the committed fixture (loadFixture) */
+  readonly fixture?: MediaFixture;
+  /** @default the fixture's committed frames (loadFrames) */
+  readonly frames?: readonly Buffer[];
+  /**
+   * Bytes added to every fragment's media, so that the small fixture (about 10 KB a fragment) can make a clip of the
+   * most KVS returns (100 MB): FragmentSizeInBytes counts them, and GetClip's file carries them in its mdat after
+   * the fragment's samples, where no sample table points (a valid MP4). HLS and DASH media are not padded.
+   * @default 0
+   */
+  readonly fragmentPaddingBytes?: number;
+}
+
+export function createArchiveMedia(options: ArchiveMediaOptions = {}): ArchiveMedia {
+  const fixture = options.fixture ?? loadFixture();
+  const frames = options.frames ?? loadFrames(fixture);
+  const padding = options.fragmentPaddingBytes ?? 0;
+  if (!Number.isInteger(padding) || padding < 0 || padding > 16 * 1024 * 1024)
+    throw new TypeError(`fragmentPaddingBytes must be an integer 0..16 MiB, got ${padding}`);
   const d = fixture.fragmentDurationMs;
   const count = fixture.mp4Fragments.length;
   const cache = new Map<string, Promise<Uint8Array>>();
@@ -40,8 +56,8 @@ export function createArchiveMedia(
 
   return {
     fragmentDurationMs: d,
-    fragmentSize: (n) => fixture.mp4Fragments[n % count]!.length,
-    clip: (fragmentNumbers) => buildClip(fixture, fragmentNumbers),
+    fragmentSize: (n) => fixture.mp4Fragments[n % count]!.length + padding,
+    clip: (fragmentNumbers) => buildClip(fixture, fragmentNumbers, padding),
     image(timeMs, options) {
       const k = Math.floor(timeMs / d) % count;
       const key = `${k}|${options.format}|${options.width}|${options.height}|${options.quality}`;

@@ -140,8 +140,16 @@ function sampleTable(
   );
 }
 
-/** The clip's head: ftyp + moov, for samples laid out in an mdat that starts right after it. */
-function clipHead(init: Uint8Array, track: TrackDescription, parts: readonly FragmentSamples[]): Uint8Array {
+/**
+ * The clip's head: ftyp + moov, for samples laid out in an mdat that starts right after it, each fragment's samples
+ * followed by `paddingBytes` no sample points at.
+ */
+function clipHead(
+  init: Uint8Array,
+  track: TrackDescription,
+  parts: readonly FragmentSamples[],
+  paddingBytes: number,
+): Uint8Array {
   const stsdBox = findBoxes(init, ['moov', 'trak', 'mdia', 'minf', 'stbl', 'stsd'])[0];
   if (!stsdBox) throw new RangeError('init segment without stsd');
   const stsd = init.slice(stsdBox.start, stsdBox.end);
@@ -189,7 +197,7 @@ function clipHead(init: Uint8Array, track: TrackDescription, parts: readonly Fra
   let at = headSize;
   for (const f of parts) {
     offsets.push(at);
-    at += f.dataLength;
+    at += f.dataLength + paddingBytes;
   }
   const moov = build(offsets);
   const out = new Uint8Array(ftyp.length + moov.length);
@@ -204,14 +212,23 @@ export interface ClipFile {
   chunks(): Generator<Uint8Array>;
 }
 
-/** The MP4 file of stream fragments `fragmentNumbers` (fixture fragment n mod N each), in order. */
-export function buildClip(fixture: MediaFixture, fragmentNumbers: readonly number[]): ClipFile {
+/**
+ * The MP4 file of stream fragments `fragmentNumbers` (fixture fragment n mod N each), in order. `paddingBytes` zero
+ * bytes follow each fragment's samples in the mdat (ISO/IEC 14496-12: chunk offsets say where samples are; bytes
+ * between chunks are skipped), one shared buffer yielded again and again, so a large clip costs no memory to make.
+ */
+export function buildClip(
+  fixture: MediaFixture,
+  fragmentNumbers: readonly number[],
+  paddingBytes = 0,
+): ClipFile {
   const track = describeInitSegment(fixture.init).find((t) => t.trackId === fixture.video.trackId)!;
   const samples = fixture.mp4Fragments.map((f) => readFragmentSamples(f, track));
   const k = (n: number) => n % fixture.mp4Fragments.length;
   const parts = fragmentNumbers.map((n) => samples[k(n)]!);
-  const head = clipHead(fixture.init, track, parts);
-  const mdatSize = 8 + parts.reduce((a, f) => a + f.dataLength, 0);
+  const head = clipHead(fixture.init, track, parts, paddingBytes);
+  const mdatSize = 8 + parts.reduce((a, f) => a + f.dataLength + paddingBytes, 0);
+  const padding = new Uint8Array(paddingBytes);
   if (head.length + mdatSize >= 2 ** 32) throw new RangeError('clip too large for 32-bit chunk offsets');
   return {
     contentType: 'video/mp4',
@@ -222,6 +239,7 @@ export function buildClip(fixture: MediaFixture, fragmentNumbers: readonly numbe
       for (const n of fragmentNumbers) {
         const f = samples[k(n)]!;
         yield fixture.mp4Fragments[k(n)]!.subarray(f.dataStart, f.dataStart + f.dataLength);
+        if (paddingBytes > 0) yield padding;
       }
     },
   };

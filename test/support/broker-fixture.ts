@@ -67,6 +67,8 @@ export interface FixtureOptions {
   checks?: LocalBrokerOptions['checks'];
   /** The broker's session checks (lambda/broker/pipeline.ts SessionCheck). @default [] */
   sessionChecks?: LocalBrokerOptions['sessionChecks'];
+  /** What the emulator's archive APIs answer from. @default the fixture's (createArchiveMedia()) */
+  archive?: LocalBrokerOptions['archive'];
 }
 
 let devKey: JWK | undefined;
@@ -92,6 +94,7 @@ export function brokerPerTest(options: FixtureOptions): () => BrokerFixture {
         ...(options.state ? { state: options.state } : {}),
         ...(options.checks ? { checks: options.checks } : {}),
         ...(options.sessionChecks ? { sessionChecks: options.sessionChecks } : {}),
+        ...(options.archive ? { archive: options.archive } : {}),
       });
       await options.setup?.(broker);
     } catch (error) {
