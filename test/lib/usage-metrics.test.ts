@@ -1,7 +1,13 @@
 // The exact SEARCH and Metrics Insights text behind the usage dashboard and alarms.
 import { describe, expect, it } from '@jest/globals';
+import { costOf } from '../../lambda/core/usage-attribution';
 import {
   alarmScopedToStreams,
+  bytesCostExpression,
+  imagesByPrincipalQuery,
+  imagesByStreamQuery,
+  imagesCostExpression,
+  imagesReturnedSum,
   kvsBytesInsightsQuery,
   kvsBytesSearch,
   sessionsDeniedInsightsQuery,
@@ -58,5 +64,31 @@ describe('Metrics Insights queries (alarms)', () => {
     expect(sessionsDeniedInsightsQuery('THROTTLED')).toBe(
       "SELECT SUM(SessionsDenied) FROM KvsSessionBroker WHERE ErrorCode = 'THROTTLED'",
     );
+  });
+});
+
+describe('archive usage (clips and images)', () => {
+  it('prices bytes as the usage report does: per GB of 2^30 bytes', () => {
+    const expression = bytesCostExpression('b', 0.0085);
+    expect(expression).toBe('b * 0.0085 / 1073741824');
+    // evaluated on 3 GB, it is the report's costOf
+    const [x, times, price, over, gb] = bytesCostExpression(String(3 * 2 ** 30), 0.0085).split(' ');
+    expect([times, over]).toEqual(['*', '/']);
+    expect((Number(x) * Number(price)) / Number(gb)).toBeCloseTo(costOf(3 * 2 ** 30, 0.0085), 12);
+    expect(imagesCostExpression('i', 0.5)).toBe('i * 0.5 / 1000');
+  });
+
+  it('sums ImagesReturned without a schema, so the Powertools service dimension does not hide it', () => {
+    expect(imagesReturnedSum(60)).toBe(
+      `SUM(SEARCH('Namespace="KvsSessionBroker" MetricName="ImagesReturned"', 'Sum', 60))`,
+    );
+  });
+
+  it('counts images per stream with the filter of the usage report (granted GetImages archive lines)', () => {
+    expect(imagesByStreamQuery().filter).toBe(imagesByPrincipalQuery().filter);
+    expect(imagesByPrincipalQuery('cam-1').filter).toBe(
+      'audit = "kvs-archive" and kvsOperation = "GetImages" and outcome = "GRANTED" and stream = "cam-1"',
+    );
+    expect(imagesByStreamQuery().stats).toBe('count(*) as requests, sum(imagesReturned) as images by stream');
   });
 });
