@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GetClipCommand, ListFragmentsCommand } from '@aws-sdk/client-kinesis-video-archived-media';
 import { createFile, MP4BoxBuffer } from 'mp4box';
+import { CLIP_MAX_BYTES, CLIP_MAX_FRAGMENTS } from '../../../local/emulator/get-clip';
 import { startKvsEmulator, type KvsEmulator } from '../../../local/emulator/index';
 import { createArchiveMedia } from '../../../local/media/archive';
 import { NOW, clientsFor, manualClock } from './support';
@@ -96,11 +97,11 @@ describe('KVS emulator with padded fragments, through the real SDK client', () =
     const first = Math.ceil((NOW - 5 * 60_000) / plain.fragmentDurationMs);
     let kept = 0;
     let sum = 0;
-    while (sum + padded.fragmentSize(first + kept) <= 100 * 1024 * 1024)
+    while (sum + padded.fragmentSize(first + kept) <= CLIP_MAX_BYTES)
       sum += padded.fragmentSize(first + kept++);
-    expect(kept).toBeLessThan(200); // the byte cap, not the fragment cap, ends it
+    expect(kept).toBeLessThan(CLIP_MAX_FRAGMENTS); // the byte cap, not the fragment cap, ends it
     expect(bytes).toBeGreaterThan(99 * 1024 * 1024);
-    expect(bytes).toBeLessThanOrEqual(100 * 1024 * 1024);
+    expect(bytes).toBeLessThanOrEqual(CLIP_MAX_BYTES);
     const file = createFile();
     let seconds = 0;
     file.onReady = (info) => (seconds = info.duration / info.timescale);
