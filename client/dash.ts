@@ -1,5 +1,9 @@
-// dash.js (v5) adapter: a request interceptor gives every request the current session's token, so a renewed
-// session takes over at the next manifest refresh or fragment without reloading the player.
+// dash.js (v5) adapter: a request interceptor gives the manifest request the current session's token, so a renewed
+// session takes over at the next manifest refresh without reloading the player. Only the manifest: KVS numbers a
+// DASH manifest's segments ($Number$) by their sequence in the session (GetDASHStreamingSessionURL,
+// DisplayFragmentNumber), so a segment URL is only meaningful with the token of the session whose manifest listed
+// it, and that manifest's template already carries it. The old session stays valid past the next refresh (renewals
+// come a minute before expiry), so its last segments load with its own token.
 import { createSessionUrl, type SessionUrl } from './session-url';
 
 export interface RequestLike {
@@ -12,6 +16,9 @@ export interface DashPlayerLike {
   removeRequestInterceptor(interceptor: (request: RequestLike) => Promise<RequestLike>): void;
   attachSource(url: string): void;
 }
+
+/** KVS's DASH manifest resource (its path), whatever the query. */
+const DASH_MANIFEST = /\/getDASHManifest\.mpd(?:[?#]|$)/;
 
 /** A player bound to a session that may be renewed. */
 export interface SessionLink {
@@ -28,7 +35,7 @@ export interface SessionLink {
 export function followDashSessions(player: DashPlayerLike, firstUrl: string): SessionLink {
   const session = createSessionUrl(firstUrl);
   const interceptor = (request: RequestLike): Promise<RequestLike> => {
-    request.url = session.rewrite(request.url);
+    if (DASH_MANIFEST.test(request.url)) request.url = session.rewrite(request.url);
     return Promise.resolve(request);
   };
   player.addRequestInterceptor(interceptor);

@@ -169,9 +169,14 @@ export function sessionFragments(session: MediaSession, durationMs: number, nowM
   for (let rank = from; rank < to; rank++) {
     const n = recorded.fragmentOfRank(rank);
     const afterGap = rank > origin && !recorded.isRecorded(n - 1);
+    // A LIVE session's runs start where the recording does, whenever the session began: two sessions of one stream
+    // describe its runs alike (DASH Period ids and starts), so a renewed session's manifest continues the old one's.
     const runStart = afterGap
       ? n
-      : (listed.at(-1)?.runStart ?? Math.max(recorded.lastGapEndUpTo(n) ?? firstInSession, firstInSession));
+      : (listed.at(-1)?.runStart ??
+        (session.playbackMode === 'LIVE'
+          ? (recorded.lastGapEndUpTo(n) ?? 0)
+          : Math.max(recorded.lastGapEndUpTo(n) ?? firstInSession, firstInSession)));
     listed.push({
       fragmentNumber: n,
       startMs: fragmentStartMs(n, durationMs),

@@ -72,16 +72,18 @@ describe('followDashSessions', () => {
     return { player, interceptors, attached };
   }
 
-  it('rewrites requests after an update, without reloading the player', async () => {
+  it("rewrites the manifest request after an update, without reloading the player, and leaves segment URLs to the manifest that listed them (KVS numbers DASH segments per session)", async () => {
     const { player, interceptors, attached } = fakeDash();
     const link = followDashSessions(player, first.replace('/hls/', '/dash/'));
     expect(link.update(second.replace('/hls/', '/dash/'))).toBe('swapped');
-    const request = {
-      url: `${ENDPOINT}/dash/v1/getMP4MediaFragment.mp4?SessionToken=OLD%2Btoken&FragmentNumber=3`,
-    };
-    expect(await interceptors[0]!(request)).toEqual({
-      url: `${ENDPOINT}/dash/v1/getMP4MediaFragment.mp4?SessionToken=NEW&FragmentNumber=3`,
+    const manifest = { url: `${ENDPOINT}/dash/v1/getDASHManifest.mpd?SessionToken=OLD%2Btoken` };
+    expect(await interceptors[0]!(manifest)).toEqual({
+      url: `${ENDPOINT}/dash/v1/getDASHManifest.mpd?SessionToken=NEW`,
     });
+    const segment = `${ENDPOINT}/dash/v1/getMP4MediaFragment.mp4?SessionToken=OLD%2Btoken&FragmentNumber=3`;
+    expect(await interceptors[0]!({ url: segment })).toEqual({ url: segment });
+    const init = `${ENDPOINT}/dash/v1/getMP4InitFragment.mp4?SessionToken=OLD&TrackNumber=1`;
+    expect(await interceptors[0]!({ url: init })).toEqual({ url: init });
     expect(attached).toEqual([]);
     link.detach();
     expect(interceptors).toEqual([]);
