@@ -113,7 +113,7 @@ async function kvsSection(s: Setup) {
     warm: await callsPerWarmSession(s.emulators.plain, f.streamNames(20)),
     concurrent: await concurrentFirstRequests(s.emulators.plain, 'cam-150', 50),
     coldInstances: await coldInstancesOneStream(s.emulators.quotas, 'cam-000', 20),
-    grid: await gridVsSingles(16),
+    grid: await gridVsSingles(16, QUICK ? 3 : 9),
   };
 }
 
@@ -161,10 +161,10 @@ function rows(r: any): Row[] {
         met: k.coldInstances.served === k.coldInstances.instances,
       },
       {
-        figure: `grid of ${k.grid.sessions} streams (POST /v1/sessions), fresh instance, quotas on: ms (KVS calls; served); floor: ${k.grid.sessions} single requests at once`,
+        figure: `grid of ${k.grid.sessions} streams (POST /v1/sessions), fresh instances, quotas on: ms (KVS calls; served); floor: ${k.grid.sessions} single requests at once`,
         ours: `${k.grid.grid.ms} (${k.grid.grid.kvsCalls}; ${k.grid.grid.served})`,
         floor: `${k.grid.singles.ms} (${k.grid.singles.kvsCalls}; ${k.grid.singles.served})`,
-        ratio: round(k.grid.grid.ms / k.grid.singles.ms),
+        ratio: k.grid.ratio,
         target: 'reported; KVS calls equal, 16 of 16 served',
         met: k.grid.grid.kvsCalls <= k.grid.singles.kvsCalls && k.grid.grid.served === k.grid.sessions,
       },
