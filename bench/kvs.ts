@@ -18,7 +18,7 @@ import {
   startEmulator,
   streamNames,
 } from './fixtures';
-import { round } from './stats';
+import { median, round } from './stats';
 
 const config = validateConfig(deployedConfig('https://idp.bench.example/jwks'));
 
@@ -124,57 +124,71 @@ function gridEvent(streams: string[], requestId: string) {
 
 /**
  * A camera grid of `streams` (16) from a fresh instance: one POST /v1/sessions against the floor of 16 single
- * requests sent at once (what a client does without the grid route), each from its own fresh instance, on an
- * emulator enforcing KVS's quotas. KVS calls and wall time of each, and what was served.
+ * requests sent at once (what a client does without the grid route) from another fresh instance, on an emulator
+ * enforcing KVS's quotas, fresh each round; the two go first in turn. Per side: median wall time, KVS calls and
+ * sessions served (the worst round's); the ratio is the median of the per-round ratios.
  */
-export async function gridVsSingles(count = 16) {
-  const emulator = await startEmulator({ streams: count, enforceQuotas: true });
-  try {
-    return await gridAndSingles(emulator, streamNames(count));
-  } finally {
-    await emulator.close();
+export async function gridVsSingles(count = 16, rounds = 1) {
+  const runs: Awaited<ReturnType<typeof gridAndSingles>>[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const emulator = await startEmulator({ streams: count, enforceQuotas: true });
+    try {
+      runs.push(await gridAndSingles(emulator, streamNames(count), r % 2 === 1));
+    } finally {
+      await emulator.close();
+    }
   }
+  const side = (k: 'grid' | 'singles') => ({
+    ms: round(median(runs.map((x) => x[k].ms)), 1),
+    kvsCalls: Math.max(...runs.map((x) => x[k].kvsCalls)),
+    served: Math.min(...runs.map((x) => x[k].served)),
+  });
+  return {
+    sessions: count,
+    rounds,
+    grid: side('grid'),
+    singles: side('singles'),
+    ratio: round(median(runs.map((x) => x.grid.ms / x.singles.ms))),
+  };
 }
 
-async function gridAndSingles(emulator: KvsEmulator, streams: string[]) {
-  const calls0 = calls(emulator);
-  const gridHandler = createBrokerHandler({
-    config,
-    kvs: adapter(emulator),
-    logger: quietLogger,
-    metrics: noMetrics(),
-  });
-  let start = performance.now();
-  const grid = await gridHandler(
-    gridEvent(streams, 'grid') as unknown as APIGatewayProxyEvent,
-    lambdaContext('grid') as unknown as Context,
-  );
-  const gridMs = performance.now() - start;
-  const entries = JSON.parse(grid.body as string).sessions as { url?: string }[];
-  const gridCalls = calls(emulator) - calls0;
-  const singleHandler = createBrokerHandler({
-    config,
-    kvs: adapter(emulator),
-    logger: quietLogger,
-    metrics: noMetrics(),
-  });
-  start = performance.now();
-  const singles = await Promise.all(
-    streams.map((s, i) =>
-      singleHandler(
-        sessionEvent(s, `single-${i}`) as unknown as APIGatewayProxyEvent,
-        lambdaContext(`single-${i}`) as unknown as Context,
-      ),
-    ),
-  );
-  const singlesMs = performance.now() - start;
-  return {
-    sessions: streams.length,
-    grid: { ms: round(gridMs, 1), kvsCalls: gridCalls, served: entries.filter((e) => e.url).length },
-    singles: {
-      ms: round(singlesMs, 1),
-      kvsCalls: calls(emulator) - calls0 - gridCalls,
-      served: singles.filter((r) => r.statusCode === 200).length,
-    },
+async function gridAndSingles(emulator: KvsEmulator, streams: string[], singlesFirst: boolean) {
+  const handler = () =>
+    createBrokerHandler({ config, kvs: adapter(emulator), logger: quietLogger, metrics: noMetrics() });
+  const timedCalls = async <T>(f: () => Promise<T>) => {
+    const calls0 = calls(emulator);
+    const start = performance.now();
+    const out = await f();
+    return { ms: performance.now() - start, kvsCalls: calls(emulator) - calls0, out };
   };
+  const grid = async () => {
+    const g = await timedCalls(() =>
+      handler()(
+        gridEvent(streams, 'grid') as unknown as APIGatewayProxyEvent,
+        lambdaContext('grid') as unknown as Context,
+      ),
+    );
+    const entries = JSON.parse(g.out.body as string).sessions as { url?: string }[];
+    return { ms: g.ms, kvsCalls: g.kvsCalls, served: entries.filter((e) => e.url).length };
+  };
+  const singles = async () => {
+    const single = handler();
+    const s = await timedCalls(() =>
+      Promise.all(
+        streams.map((stream, i) =>
+          single(
+            sessionEvent(stream, `single-${i}`) as unknown as APIGatewayProxyEvent,
+            lambdaContext(`single-${i}`) as unknown as Context,
+          ),
+        ),
+      ),
+    );
+    return { ms: s.ms, kvsCalls: s.kvsCalls, served: s.out.filter((r) => r.statusCode === 200).length };
+  };
+  if (singlesFirst) {
+    const b = await singles();
+    return { grid: await grid(), singles: b };
+  }
+  const a = await grid();
+  return { grid: a, singles: await singles() };
 }

@@ -1,5 +1,6 @@
 // The bench's table: every figure beside its floor and their ratio, from one run, with its target and whether the
 // run met it. run.ts prints it and writes it to bench/results/latest.md (the README's table is a copy of it).
+import type { ArchiveFigures } from './archive';
 import type { AuthorizerRate } from './authorizer';
 import type { ColdComparison } from './cold';
 import type { BenchedLambda } from './lambdas';
@@ -14,6 +15,7 @@ export interface Row {
   met?: boolean;
 }
 
+const round1 = (n: number) => Math.round(n * 10) / 10;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 const mark = (met: boolean | undefined) => (met === undefined ? '' : met ? ' ✓' : ' ✗');
 const fmt = (n: number) =>
@@ -123,4 +125,48 @@ export function authorizerRows(rate: Record<string, AuthorizerRate>, parts: Reco
     rows.push({ figure: `authorizer, in situ, µs per decision: ${piece}`, ours: us, target: 'reported' });
   }
   return rows;
+}
+
+/** The archive's routes against the same KVS calls sent alone (bench/archive.ts), on the emulator. */
+export function archiveRows({ timeline, images, clip }: ArchiveFigures): Row[] {
+  return [
+    {
+      figure: `archive timeline, 24 h of 1 s fragments: ms (floor: the same ${timeline.calls} ListFragments calls alone)`,
+      ours: `${timeline.oursMs} ms`,
+      floor: `${timeline.floorMs} ms`,
+      ratio: timeline.ratio,
+      target: '<= 1.2',
+      met: timeline.ratio <= 1.2,
+    },
+    {
+      figure: 'archive timeline, 24 h of 1 s fragments: KVS calls (budget: 10 calls, 3 s, docs/api.md)',
+      ours: timeline.calls,
+      floor: timeline.calls,
+      target: '<= 10',
+      met: timeline.calls <= 10,
+    },
+    {
+      figure: `archive images/s, ${images.images} 320 px JPEGs in ${images.calls} pages (floor: the same GetImages pages alone)`,
+      ours: images.oursPerSecond,
+      floor: images.floorPerSecond,
+      ratio: images.ratio,
+      target: '>= 0.85',
+      met: images.ratio >= 0.85,
+    },
+    {
+      figure: `archive clip MB/s, ${clip.megabytes} MB clip (KVS's cap; floor: GetClip's body read alone)`,
+      ours: clip.oursMBps,
+      floor: clip.floorMBps,
+      ratio: clip.ratio,
+      target: '>= 0.85',
+      met: clip.ratio >= 0.85,
+    },
+    {
+      figure: `archive clip, peak RSS growth while reading ${clip.megabytes} MB (floor: the same)`,
+      ours: `${clip.oursPeakGrowthMB} MB`,
+      floor: `${clip.floorPeakGrowthMB} MB`,
+      target: `< ${round1(clip.megabytes / 4)} MB (streamed: under a quarter of the clip)`,
+      met: clip.oursPeakGrowthMB < clip.megabytes / 4,
+    },
+  ];
 }

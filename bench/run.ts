@@ -1,11 +1,12 @@
 // `npm run bench`: every figure beside its floor, measured in the same run, in turn, as medians, with its target.
 // Prints the table and writes it to bench/results/latest.md, and every figure to bench/results/latest.json (both
-// ignored by git). BENCH_QUICK=1 runs fewer rounds; `--only=cold,authorizer,handler,kvs,e2e` runs those sections
-// (bundles are always built and sized); `--print` prints the last results again. See bench/README.md.
+// ignored by git). BENCH_QUICK=1 runs fewer rounds; `--only=cold,authorizer,handler,kvs,archive,e2e` runs those
+// sections (bundles are always built and sized); `--print` prints the last results again. See bench/README.md.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
+import { archiveBench } from './archive';
 import { authorizerBench, child } from './authorizer';
 import { buildBenchBundles, bytesByPackage, VARIANTS, whoImports, type BenchBundles } from './bundles';
 import { compareColdRoundRobin, writeEvent, type ColdTarget } from './cold';
@@ -13,12 +14,12 @@ import { endToEnd } from './e2e';
 import * as f from './fixtures';
 import { BENCHED_LAMBDAS, EMPTY_FLOOR } from './lambdas';
 import { callsPerWarmSession, coldInstancesOneStream, concurrentFirstRequests, gridVsSingles } from './kvs';
-import { authorizerRows, bundleRows, coldRows, markdownTable, type Row } from './report';
+import { archiveRows, authorizerRows, bundleRows, coldRows, markdownTable, type Row } from './report';
 import { median, round } from './stats';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
-const SECTIONS = ['cold', 'authorizer', 'handler', 'kvs', 'e2e'] as const;
+const SECTIONS = ['cold', 'authorizer', 'handler', 'kvs', 'archive', 'e2e'] as const;
 type Section = (typeof SECTIONS)[number];
 const only = process.argv
   .find((a) => a.startsWith('--only='))
@@ -31,6 +32,7 @@ const ROUNDS = {
   tokensPerAlg: QUICK ? 100 : 300,
   parts: QUICK ? 3 : 7,
   handler: QUICK ? 3 : 9,
+  archive: QUICK ? 3 : 9,
 };
 const E2E = { rounds: QUICK ? 1 : 3, seconds: QUICK ? 3 : 8, connections: 32, streams: 200 };
 
@@ -111,7 +113,7 @@ async function kvsSection(s: Setup) {
     warm: await callsPerWarmSession(s.emulators.plain, f.streamNames(20)),
     concurrent: await concurrentFirstRequests(s.emulators.plain, 'cam-150', 50),
     coldInstances: await coldInstancesOneStream(s.emulators.quotas, 'cam-000', 20),
-    grid: await gridVsSingles(16),
+    grid: await gridVsSingles(16, QUICK ? 3 : 9),
   };
 }
 
@@ -159,15 +161,16 @@ function rows(r: any): Row[] {
         met: k.coldInstances.served === k.coldInstances.instances,
       },
       {
-        figure: `grid of ${k.grid.sessions} streams (POST /v1/sessions), fresh instance, quotas on: ms (KVS calls; served); floor: ${k.grid.sessions} single requests at once`,
+        figure: `grid of ${k.grid.sessions} streams (POST /v1/sessions), fresh instances, quotas on: ms (KVS calls; served); floor: ${k.grid.sessions} single requests at once`,
         ours: `${k.grid.grid.ms} (${k.grid.grid.kvsCalls}; ${k.grid.grid.served})`,
         floor: `${k.grid.singles.ms} (${k.grid.singles.kvsCalls}; ${k.grid.singles.served})`,
-        ratio: round(k.grid.grid.ms / k.grid.singles.ms),
+        ratio: k.grid.ratio,
         target: 'reported; KVS calls equal, 16 of 16 served',
         met: k.grid.grid.kvsCalls <= k.grid.singles.kvsCalls && k.grid.grid.served === k.grid.sessions,
       },
     );
   }
+  if (r.archive) out.push(...archiveRows(r.archive));
   if (r.e2e) {
     const e = r.e2e;
     out.push({
@@ -285,6 +288,7 @@ async function main(): Promise<void> {
     }
     if (runs('handler')) report.handlerTime = await handlerSection(s);
     if (runs('kvs')) report.kvs = await kvsSection(s);
+    if (runs('archive')) report.archive = await archiveBench(ROUNDS.archive, log);
     if (runs('e2e')) {
       log(`end to end: local server vs floor server, c=${E2E.connections}, ${E2E.streams} streams`);
       report.e2e = await endToEnd({ dir, port: Number(process.env.BENCH_PORT ?? 3901), ...E2E });
@@ -305,7 +309,7 @@ const HELP = `Usage: npm run bench [-- --print | --only=SECTIONS | -h | --help]
 
 Runs every figure beside its floor and writes bench/results/latest.json and latest.md (see bench/README.md).
   --print              print the last results again, running nothing
-  --only=SECTIONS      run only these sections (comma-separated): cold, authorizer, handler, kvs, e2e
+  --only=SECTIONS      run only these sections (comma-separated): cold, authorizer, handler, kvs, archive, e2e
   -h, --help           this text
 Environment: BENCH_QUICK=1 runs fewer rounds (for a quick look, not for figures).`;
 
