@@ -28,4 +28,4 @@ export { KvsSavedQueries, type KvsSavedQueriesProps } from './saved-queries';
 export { KVS_PLAYBACK_BYTE_METRICS, type KvsPlaybackByteMetric } from './usage-metrics';
 export type { RateLimitConfig, RateLimitSettings } from '../lambda/contract/waf';
 export { ViewerStateTable, type ViewerStateTableProps, type ViewerStateUser } from './viewer-state-table';
-export type { RouteLambda } from '../lambda/contract/routes';
+export { ROUTE_LAMBDAS, type RouteLambda } from '../lambda/contract/routes';
