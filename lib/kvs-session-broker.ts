@@ -40,7 +40,7 @@ export * from './kvs-session-broker-props';
 export interface KvsSessionBrokerLogGroups {
   /** The authorizer Lambda's log (refusal reasons). */
   readonly authorizer: logs.LogGroup;
-  /** The broker Lambda's log: one audit line per decision (README (Observability and audit)). */
+  /** The broker function's log: sessions, grids, discovery, revocations (README (Observability and audit)). */
   readonly broker: logs.LogGroup;
   /** Every broker function's log (broker, archive, clip, webrtc): together, every audit line of a decision. */
   readonly functions: Readonly<Record<RouteLambda, logs.LogGroup>>;
@@ -242,8 +242,10 @@ export class KvsSessionBroker extends Construct {
         new apigw.LambdaIntegration(fn, {
           proxy: true,
           allowTestInvoke: false,
+          // A streamed integration may run past the 29 s default, up to 15 minutes (API Gateway, "Stream the
+          // integration response for your proxy integrations"): as long as its function may.
           ...(ROUTE_LAMBDAS[name] === 'stream'
-            ? { responseTransferMode: apigw.ResponseTransferMode.STREAM }
+            ? { responseTransferMode: apigw.ResponseTransferMode.STREAM, timeout: CLIP_TIMEOUT }
             : {}),
         }),
     );

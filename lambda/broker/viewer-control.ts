@@ -2,7 +2,7 @@
 // TokenCheck), the seat a granted session takes (a pipeline SessionCheck), and POST /v1/revocations. Rules in lambda/core
 // (revocation.ts, seats.ts); DynamoDB behind lambda/state.
 import type { BrokerConfig } from '../core/config';
-import { needsViewerState, STATE_BUDGET_MS } from '../core/config-rules';
+import { KVS_BUDGET_MS, needsViewerState, STATE_BUDGET_MS } from '../core/config-rules';
 import { BrokerError } from '../core/errors';
 import {
   holdsAdminScope,
@@ -57,9 +57,12 @@ function seatCheck(state: StateStore, limit: number, now: () => number): Session
     if (!decision.granted) throw seatLimit(decision.retryAfterSeconds);
     const taken = {
       untilMs: decision.seats[seat.viewer]!,
+      version: decision.version,
       ...(decision.previousUntilMs !== undefined ? { previousUntilMs: decision.previousUntilMs } : {}),
     };
-    return () => state.releaseSeat(seat, taken, now() + STATE_BUDGET_MS).catch(() => undefined);
+    // Its own budget, but never past the request's (its table calls and its KVS calls) and so the function's timeout.
+    const deadline = () => Math.min(now() + STATE_BUDGET_MS, nowMs + STATE_BUDGET_MS + KVS_BUDGET_MS);
+    return () => state.releaseSeat(seat, taken, deadline()).catch(() => undefined);
   };
 }
 

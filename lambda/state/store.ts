@@ -65,18 +65,28 @@ export interface StateStore {
    */
   readRevocation(key: string, deadlineMs?: number): Promise<{ beforeMs: number } | undefined>;
   putRevocation(record: RevocationRecord): Promise<void>;
-  /** Takes or renews a seat, or says when the earliest seat frees; never hands out more than `limit`. */
-  takeSeat(request: SeatRequest, deadlineMs?: number): Promise<SeatDecision>;
+  /**
+   * Takes or renews a seat, or says when the earliest seat frees; never hands out more than `limit`. A granted
+   * seat comes with the version of the item it wrote.
+   */
+  takeSeat(request: SeatRequest, deadlineMs?: number): Promise<StoredSeatDecision>;
   /**
    * Gives back a seat taken for a session that was never opened (core/seats.ts releaseSeat): `taken.untilMs` is the
-   * expiry the seat was written with. Nothing changes when another request of the viewer has written it since.
+   * expiry the seat was written with, `taken.version` the item version that write made. Only while the item is still
+   * at that version: any later write (another session of the principal, a grid's other entry renewing the same
+   * seat) may rest on the seat, which then stays held until it expires.
    */
   releaseSeat(
     request: Omit<SeatRequest, 'untilMs' | 'limit'>,
-    taken: { untilMs: number; previousUntilMs?: number },
+    taken: { untilMs: number; previousUntilMs?: number; version: number },
     deadlineMs?: number,
   ): Promise<void>;
 }
+
+/** A seat decision as stored: a granted one with the item version its write made. */
+export type StoredSeatDecision =
+  | (Extract<SeatDecision, { granted: true }> & { version: number })
+  | Extract<SeatDecision, { granted: false }>;
 
 function stateUnavailable(failure: { name: string; message?: string }): BrokerError {
   return new BrokerError('STATE_UNAVAILABLE', 'The viewer-state table did not answer; retry later', {
@@ -231,8 +241,9 @@ export function createStateStore(options: StateStoreOptions): StateStore {
         const item = await getItem(seatsKey(request.issuer, request.sub), ctx);
         const decision = takeSeat(seatsFrom(item), request.viewer, request.untilMs, now(), request.limit);
         if (!decision.granted) return decision;
-        if (await writeSeats(request, decision.seats, item ? num(item.version) : undefined, ctx))
-          return decision;
+        const version = item ? num(item.version) : undefined;
+        if (await writeSeats(request, decision.seats, version, ctx))
+          return { ...decision, version: (version ?? 0) + 1 };
         if (round >= SEAT_WRITE_ROUNDS) {
           throw new BrokerError('THROTTLED', 'Too many concurrent requests for this account; retry later', {
             retryAfterSeconds: 1,
@@ -245,13 +256,11 @@ export function createStateStore(options: StateStoreOptions): StateStore {
 
     async releaseSeat(request, taken, deadlineMs) {
       const ctx = retry(deadlineMs);
-      for (let round = 1; round <= SEAT_WRITE_ROUNDS; round += 1) {
-        const item = await getItem(seatsKey(request.issuer, request.sub), ctx);
-        const seats = releaseSeat(seatsFrom(item), request.viewer, taken);
-        if (!seats || !item) return;
-        if (await writeSeats(request, seats, num(item.version), ctx)) return;
-      }
-      // Lost every race: the seat stays held until its session would have expired, as if it had been opened.
+      const item = await getItem(seatsKey(request.issuer, request.sub), ctx);
+      if (!item || num(item.version) !== taken.version) return;
+      const seats = releaseSeat(seatsFrom(item), request.viewer, taken);
+      // A write that loses its condition came after ours and may rest on the seat: the seat stays, as above.
+      if (seats) await writeSeats(request, seats, taken.version, ctx);
     },
   };
 }

@@ -68,4 +68,24 @@ describe('seats across routes', () => {
     f.clock.advance((SESSION_SECONDS - 60) * 1000);
     expect(code(await f.post('cam-1', token, { viewerId: 'tv' }))).toBe(200);
   });
+
+  it('keeps the seat a grid shares when one of its entries fails in KVS: the other entry still holds it', async () => {
+    const f = fixture();
+    const token = await f.mint(GRANTS);
+    const grid = await f.request('/v1/sessions', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        sessions: [
+          { streamName: 'cam-broken', viewerId: 'phone' },
+          { streamName: 'cam-1', viewerId: 'phone' },
+        ],
+      }),
+    });
+    expect(grid.status).toBe(200);
+    const entries = (grid.json as unknown as { sessions: { url?: string; error?: { code: string } }[] }).sessions;
+    expect(entries.map((e) => e.error?.code ?? 'ok')).toEqual(['UPSTREAM_ERROR', 'ok']);
+    // The cam-1 session plays on the seat: another device must wait, however the two entries raced.
+    expect(code(await f.post('cam-1', token, { viewerId: 'tv' }))).toBe('429 SEAT_LIMIT');
+  });
 });

@@ -150,8 +150,12 @@ export const DEPLOY_RULES: readonly DeployRule[] = [
         .filter(([id, p]) => Number(p.Timeout ?? 3) >= (onlyStreamed(t, id) ? 900 : 29))
         .map(([id, p]) => `${id}: Timeout ${String(p.Timeout)} s`),
       ...resources(t, 'AWS::ApiGateway::Method')
-        .filter(([, p]) => Number((p.Integration as Json | undefined)?.TimeoutInMillis ?? 29000) > 29000)
-        .map(([id]) => `${id}: integration timeout over 29 s`),
+        .filter(([, p]) => {
+          const integration = p.Integration as Json | undefined;
+          const limit = integration?.ResponseTransferMode === 'STREAM' ? 900_000 : 29_000;
+          return Number(integration?.TimeoutInMillis ?? 29_000) > limit;
+        })
+        .map(([id]) => `${id}: integration timeout over its limit (29 s; 15 min streamed)`),
     ],
   },
   {

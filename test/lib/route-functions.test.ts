@@ -45,6 +45,8 @@ describe('routes and their functions', () => {
   it("streams the clip's answer (REST response streaming): a buffered Lambda answer is at most 6 MB, a clip up to 100 MB", () => {
     const clip = integrationOf('GET', '/v1/streams/{streamName}/clip');
     expect(clip.ResponseTransferMode).toBe('STREAM');
+    // Streamed, the integration may outlast the 29 s default: as long as the clip function (2 minutes).
+    expect(clip.TimeoutInMillis).toBe(120_000);
     // API Gateway calls a streaming integration through Lambda's InvokeWithResponseStream.
     expect(JSON.stringify(clip.Uri)).toContain('/response-streaming-invocations');
     for (const route of ROUTES.filter((r) => r.lambda !== 'clip')) {
