@@ -83,7 +83,8 @@ describe('seats across routes', () => {
       }),
     });
     expect(grid.status).toBe(200);
-    const entries = (grid.json as unknown as { sessions: { url?: string; error?: { code: string } }[] }).sessions;
+    const entries = (grid.json as unknown as { sessions: { url?: string; error?: { code: string } }[] })
+      .sessions;
     expect(entries.map((e) => e.error?.code ?? 'ok')).toEqual(['UPSTREAM_ERROR', 'ok']);
     // The cam-1 session plays on the seat: another device must wait, however the two entries raced.
     expect(code(await f.post('cam-1', token, { viewerId: 'tv' }))).toBe('429 SEAT_LIMIT');
