@@ -84,9 +84,13 @@ function documentSource(
   shared: ReadonlySet<string>,
 ): string {
   const props = Object.entries(properties).map(([name, schema]) =>
-    shared.has(name) ? `${name}: ${sectionConst(name)}` : `${JSON.stringify(name)}: ${JSON.stringify(schema)}`,
+    shared.has(name)
+      ? `${name}: ${sectionConst(name)}`
+      : `${JSON.stringify(name)}: ${JSON.stringify(schema)}`,
   );
-  const others = Object.entries(rest).map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+  const others = Object.entries(rest).map(
+    ([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`,
+  );
   return `{ ${others.join(', ')}, properties: { ${props.join(', ')} } }`;
 }
 
@@ -104,7 +108,9 @@ export async function configSchemaText(): Promise<string> {
     '// The JSON Schema of the configuration document (input side: a field with a default is optional and',
     '// carries it), read by validate.ts at cold start. test/lambda/runtime/config-env.test.ts fails on drift.',
     '// The sections the authorizer reads, written once and shared by both documents.',
-    ...Object.entries(properties).map(([name, schema]) => `const ${sectionConst(name)} = ${JSON.stringify(schema)};`),
+    ...Object.entries(properties).map(
+      ([name, schema]) => `const ${sectionConst(name)} = ${JSON.stringify(schema)};`,
+    ),
     `export const CONFIG_SCHEMA = ${documentSource(whole, wholeProperties, new Set(AUTHORIZER_SECTIONS))};`,
     "// The authorizer's sections only (scripts/config-schema.ts authorizerConfigSchemaDocument).",
     `export const AUTHORIZER_CONFIG_SCHEMA = ${documentSource(authorizer, properties, new Set(AUTHORIZER_SECTIONS))};`,

@@ -72,7 +72,7 @@ describe('followDashSessions', () => {
     return { player, interceptors, attached };
   }
 
-  it("rewrites the manifest request after an update, without reloading the player, and leaves segment URLs to the manifest that listed them (KVS numbers DASH segments per session)", async () => {
+  it('rewrites the manifest request after an update, without reloading the player, and leaves segment URLs to the manifest that listed them (KVS numbers DASH segments per session)', async () => {
     const { player, interceptors, attached } = fakeDash();
     const link = followDashSessions(player, first.replace('/hls/', '/dash/'));
     expect(link.update(second.replace('/hls/', '/dash/'))).toBe('swapped');

@@ -166,8 +166,8 @@ describeBrowser('the player page across a renewal and a throttle, in Chromium', 
         // token of the manifest that listed it (client/dash.ts).
         const switchAt =
           protocol === 'DASH'
-            ? (requests.find((r) => r.path.endsWith('/getDASHManifest.mpd') && r.token === renewedToken)?.at ??
-              Infinity)
+            ? (requests.find((r) => r.path.endsWith('/getDASHManifest.mpd') && r.token === renewedToken)
+                ?.at ?? Infinity)
             : switchedAt;
         const later = requests.filter((r) => isMedia(r.path) && r.at > switchAt + 500);
         expect(later.length).toBeGreaterThan(1);

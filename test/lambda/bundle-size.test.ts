@@ -173,7 +173,10 @@ describe('the deployed bundles', () => {
       encoding: 'utf8',
     });
     expect(result.stderr).toBe('');
-    const statement = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { Effect: string; Resource: string[] };
+    const statement = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+      Effect: string;
+      Resource: string[];
+    };
     expect(statement.Effect).toBe('Allow');
     expect([...statement.Resource].sort()).toEqual(policyResources(stageArn, grants).sort());
     expect(statement.Resource).toContain(`${stageArn}/POST/v1/streams/cam-*/webrtc`);

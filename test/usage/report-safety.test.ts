@@ -57,9 +57,7 @@ describe('CSV cells (OWASP, "CSV Injection")', () => {
     };
     const lines = formatReport(report, 'csv').trim().split('\n');
     const cost = money(costOf(10, 0.0085));
-    expect(lines[1]).toBe(
-      `principal,,https://idp/,"'@tenant","'=cmd|"" /C calc""!A0",1,300,10,yes,${cost}`,
-    );
+    expect(lines[1]).toBe(`principal,,https://idp/,"'@tenant","'=cmd|"" /C calc""!A0",1,300,10,yes,${cost}`);
     expect(lines[2]).toBe(`tenant,,,"'+tenant",,1,300,10,yes,${cost}`);
   });
 });

@@ -110,7 +110,7 @@ describe('releaseSeat (a seat taken for a session KVS then refused)', () => {
     });
   });
 
-  it("puts a renewed seat back to the expiry it had before", () => {
+  it('puts a renewed seat back to the expiry it had before', () => {
     const seats = { phone: NOW + 300 * S, tv: NOW + 20 * S };
     expect(releaseSeat(seats, 'phone', { untilMs: NOW + 300 * S, previousUntilMs: NOW + 10 * S })).toEqual({
       phone: NOW + 10 * S,
