@@ -48,8 +48,18 @@ async function run(perStreamDimensions: boolean) {
       metrics: { perStreamDimensions },
       local: { streams: [{ name: 'cam-1' }] },
     }));
-    const token = await broker.devIssuer!.mint({ sub: 'alice', grants: [{ stream: 'cam-1' }] });
+    const token = await broker.devIssuer!.mint({
+      sub: 'alice',
+      grants: [{ stream: 'cam-1', modes: ['LIVE', 'ON_DEMAND'] }],
+    });
     expect((await post(broker, 'cam-1', token)).status).toBe(200);
+    // An archive decision (the archive function's `kvs-archive` line and ImagesReturned).
+    const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const images = await fetch(
+      `${broker.url}/v1/streams/cam-1/images?from=${iso(-60_000)}&to=${iso(-30_000)}&intervalMs=10000`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    expect(images.status).toBe(200);
     // Refused by the broker itself (API Gateway answers a cached-policy 403 without it).
     expect((await post(broker, 'cam-1', token, { protocol: 'RTSP' })).status).toBe(400);
     const list = await fetch(`${broker.url}/v1/streams`, { headers: { Authorization: `Bearer ${token}` } });
@@ -119,8 +129,10 @@ function readers(perStreamDimensions: boolean): { expressions: string[]; queries
 describe('EMF written by the broker', () => {
   it('is one flush per invocation with a ColdStart metric, in the namespace and with the low-cardinality dimensions', () => {
     expect(emfMetrics(lines).sort()).toEqual([
+      'KvsSessionBroker|ArchiveRequests|service',
       'KvsSessionBroker|ColdStart|function_name,service',
       'KvsSessionBroker|DiscoveryRequests|service',
+      'KvsSessionBroker|ImagesReturned|Operation,service',
       'KvsSessionBroker|SessionsDenied|ErrorCode,service',
       'KvsSessionBroker|SessionsIssued|service',
     ]);
@@ -155,7 +167,7 @@ describe('the dashboard and alarms read what the broker writes', () => {
     const namespaces = new Set(emitted.map((m) => m.split('|')[0]));
     expect([...namespaces]).toEqual(['KvsSessionBroker']);
     const read = metricsRead(readers(false).expressions, 'KvsSessionBroker');
-    expect([...read].sort()).toEqual(['SessionsDenied', 'SessionsIssued']);
+    expect([...read].sort()).toEqual(['ImagesReturned', 'SessionsDenied', 'SessionsIssued']);
     for (const name of read) expect(emitted.some((m) => m.split('|')[1] === name)).toBe(true);
   });
 
@@ -174,13 +186,13 @@ describe('the dashboard and alarms read what the broker writes', () => {
   it('every audit value and field the queries filter on is on a line the broker wrote', () => {
     const { queries } = readers(false);
     const audits = new Set(lines.filter((l) => typeof l.audit === 'string').map((l) => l.audit as string));
-    expect([...audits].sort()).toEqual(['kvs-discovery', 'kvs-session']);
+    expect([...audits].sort()).toEqual(['kvs-archive', 'kvs-discovery', 'kvs-session']);
     const brokerAuditsRead = new Set(
       queries
         .flatMap((q) => [...q.matchAll(/"(kvs-[a-z]+)"/g)].map((m) => m[1]!))
         .filter((a) => a !== 'kvs-gateway'),
     );
-    expect([...brokerAuditsRead].sort()).toEqual(['kvs-discovery', 'kvs-session']);
+    expect([...brokerAuditsRead].sort()).toEqual(['kvs-archive', 'kvs-discovery', 'kvs-session']);
     const granted = lines.find((l) => l.audit === 'kvs-session' && l.outcome === 'GRANTED')!;
     for (const field of ['issuer', 'tenant', 'sub', 'stream', 'expiresInSeconds', 'outcome'])
       expect(granted[field]).toBeDefined();
