@@ -1,10 +1,12 @@
-// dash.js (v5) adapter: a request interceptor gives the manifest request the current session's token, so a renewed
-// session takes over at the next manifest refresh without reloading the player. Only the manifest: KVS numbers a
-// DASH manifest's segments ($Number$) by their sequence in the session (GetDASHStreamingSessionURL,
-// DisplayFragmentNumber), so a segment URL is only meaningful with the token of the session whose manifest listed
-// it, and that manifest's template already carries it. The old session stays valid past the next refresh (renewals
-// come a minute before expiry), so its last segments load with its own token.
+// dash.js (v5) adapter: a request interceptor gives requests the current session's token, so a renewed session
+// takes over without reloading the player. KVS numbers a DASH manifest's segments ($Number$) by their sequence in
+// the session (GetDASHStreamingSessionURL, DisplayFragmentNumber). A LIVE session's numbers depend on when it was
+// issued, so for LIVE only the manifest request gets the new token: the refreshed manifest's template carries it,
+// and each segment URL keeps the token of the manifest that listed it (the old session still lives while the
+// manifest refreshes, every fragment duration). ON_DEMAND and LIVE_REPLAY sessions of the same request number their
+// fragments alike, and an ON_DEMAND manifest is static (never fetched again): every request gets the new token.
 import { createSessionUrl, type SessionUrl } from './session-url';
+import type { PlaybackMode } from './types';
 
 export interface RequestLike {
   url: string;
@@ -30,12 +32,18 @@ export interface SessionLink {
 
 /**
  * Binds `player` to `firstUrl` and its renewals. Call before `player.initialize(video, firstUrl, true)`, e.g.
- * `const link = followDashSessions(player, session.url)`, then `onSession: (s) => link.update(s.url)`.
+ * `const link = followDashSessions(player, session.url, session)`, then `onSession: (s) => link.update(s.url)`.
+ * `playbackMode` is the session's (@default LIVE).
  */
-export function followDashSessions(player: DashPlayerLike, firstUrl: string): SessionLink {
+export function followDashSessions(
+  player: DashPlayerLike,
+  firstUrl: string,
+  options: { playbackMode?: PlaybackMode } = {},
+): SessionLink {
   const session = createSessionUrl(firstUrl);
+  const live = (options.playbackMode ?? 'LIVE') === 'LIVE';
   const interceptor = (request: RequestLike): Promise<RequestLike> => {
-    if (DASH_MANIFEST.test(request.url)) request.url = session.rewrite(request.url);
+    if (!live || DASH_MANIFEST.test(request.url)) request.url = session.rewrite(request.url);
     return Promise.resolve(request);
   };
   player.addRequestInterceptor(interceptor);

@@ -184,7 +184,10 @@ async function play(): Promise<void> {
   showNotice(undefined);
   setState('loading', 'loading media');
   const video = slot.element;
-  playback = first.protocol === 'HLS' ? playHls(video, first.url, fail) : playDash(video, first.url, fail);
+  playback =
+    first.protocol === 'HLS'
+      ? playHls(video, first.url, fail)
+      : playDash(video, first.url, fail, first.playbackMode);
 }
 
 /** WebRTC mode (webrtc.ts): one signed viewer connection, nothing to renew once it is open. */

@@ -2,7 +2,7 @@
 // renewal replaces: the client's adapters swap the new SessionToken into the players' requests, no reload.
 import type * as DashJs from 'dashjs';
 import type HlsJs from 'hls.js';
-import { followDashSessions, hlsSessionConfig } from '../../client';
+import { followDashSessions, hlsSessionConfig, type PlaybackMode } from '../../client';
 
 const { dashjs, Hls } = globalThis as unknown as { dashjs: typeof DashJs; Hls: typeof HlsJs };
 
@@ -14,7 +14,12 @@ export interface Playback {
   update(url: string): 'swapped' | 'reloaded';
 }
 
-export function playDash(video: HTMLVideoElement, url: string, fail: (message: string) => void): Playback {
+export function playDash(
+  video: HTMLVideoElement,
+  url: string,
+  fail: (message: string) => void,
+  playbackMode: PlaybackMode = 'LIVE',
+): Playback {
   const player = dashjs.MediaPlayer().create();
   player.on(dashjs.MediaPlayer.events.ERROR, (event) => {
     const { error } = event as { error: unknown };
@@ -24,7 +29,7 @@ export function playDash(video: HTMLVideoElement, url: string, fail: (message: s
         : String(error);
     fail(`PLAYER_ERROR: dash.js ${detail}`);
   });
-  const link = followDashSessions(player, url);
+  const link = followDashSessions(player, url, { playbackMode });
   player.initialize(video, url, true);
   return {
     stop: () => {

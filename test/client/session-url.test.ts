@@ -89,6 +89,18 @@ describe('followDashSessions', () => {
     expect(interceptors).toEqual([]);
   });
 
+  it('gives every request the new token for ON_DEMAND and LIVE_REPLAY (the same request numbers its segments alike; a static manifest is never fetched again)', async () => {
+    for (const playbackMode of ['ON_DEMAND', 'LIVE_REPLAY'] as const) {
+      const { player, interceptors } = fakeDash();
+      const link = followDashSessions(player, first.replace('/hls/', '/dash/'), { playbackMode });
+      link.update(second.replace('/hls/', '/dash/'));
+      const segment = `${ENDPOINT}/dash/v1/getMP4MediaFragment.mp4?SessionToken=OLD%2Btoken&FragmentNumber=3`;
+      expect(await interceptors[0]!({ url: segment })).toEqual({
+        url: `${ENDPOINT}/dash/v1/getMP4MediaFragment.mp4?SessionToken=NEW&FragmentNumber=3`,
+      });
+    }
+  });
+
   it('reloads the source when the endpoint changed', () => {
     const { player, attached } = fakeDash();
     const link = followDashSessions(player, first);
