@@ -32,7 +32,7 @@ import {
   type KvsSessionBrokerProps,
 } from './kvs-session-broker-props';
 import { channelArns, kvsStatements, streamArns } from './stream-permissions';
-import { usesViewerState, ViewerStateTable } from './viewer-state-table';
+import { usesViewerState, viewerStateActions, ViewerStateTable } from './viewer-state-table';
 
 export * from './kvs-session-broker-props';
 
@@ -191,7 +191,12 @@ export class KvsSessionBroker extends Construct {
     return new ViewerStateTable(this, 'ViewerState', {
       users: entriesOf(routeFns)
         .filter(([name]) => usesViewerState(name, config))
-        .map(([name, fn]) => ({ lambda: name, function: fn.function, role: fn.role })),
+        .map(([name, fn]) => ({
+          lambda: name,
+          actions: viewerStateActions(name, config),
+          function: fn.function,
+          role: fn.role,
+        })),
       pointInTimeRecovery: settings.statePointInTimeRecovery,
       removalPolicy: settings.stateRemovalPolicy,
     });

@@ -5,14 +5,17 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { SEAT_LAMBDAS, type RouteLambda } from '../lambda/contract/routes';
+import { ROUTES, SEAT_LAMBDAS, type RouteLambda } from '../lambda/contract/routes';
 import type { BrokerConfig } from '../lambda/core/config';
+import { revocableIssuers } from '../lambda/core/config-rules';
 import { STATE_TABLE_ENV } from '../lambda/runtime/env';
 import { TABLE_KEY, TABLE_TTL_ATTRIBUTE } from '../lambda/core/state-table';
 
 /** A function that reaches the table: it gets the table's name in its environment and its calls on the table. */
 export interface ViewerStateUser {
   readonly lambda: RouteLambda;
+  /** Its calls on the table (viewerStateActions). */
+  readonly actions: readonly string[];
   readonly function: lambda.Function;
   readonly role: iam.IRole;
 }
@@ -31,31 +34,36 @@ export interface ViewerStateTableProps {
 export const VIEWER_STATE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
 
 /**
- * Which of them each function makes: every token route checks revocation (GetItem); sessions and WebRTC viewers take
- * seats (a conditional PutItem); POST /v1/revocations writes one (UpdateItem), on the broker alone.
+ * The calls a function makes on the table under this config, none when it never reaches it: with an issuer that
+ * can revoke (adminScope), every token route checks revocation (GetItem) and POST /v1/revocations, on the broker,
+ * writes one (UpdateItem); with seats, the SEAT_LAMBDAS' routes (sessions, grids, WebRTC viewers) read and write
+ * them (GetItem, a conditional PutItem).
  */
-export const VIEWER_STATE_ACTIONS_BY_LAMBDA: Record<
-  RouteLambda,
-  readonly (typeof VIEWER_STATE_ACTIONS)[number][]
-> = {
-  broker: VIEWER_STATE_ACTIONS,
-  webrtc: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-  archive: ['dynamodb:GetItem'],
-  clip: ['dynamodb:GetItem'],
-};
+export function viewerStateActions(
+  lambda: RouteLambda,
+  config: Pick<BrokerConfig, 'issuers' | 'viewers'>,
+): (typeof VIEWER_STATE_ACTIONS)[number][] {
+  const revocable = revocableIssuers(config);
+  const seats = config.viewers.seatsPerPrincipal !== undefined && SEAT_LAMBDAS.includes(lambda);
+  return VIEWER_STATE_ACTIONS.filter((action) =>
+    action === 'dynamodb:GetItem'
+      ? revocable || seats
+      : action === 'dynamodb:PutItem'
+        ? seats
+        : revocable && lambda === REVOCATION_LAMBDA,
+  );
+}
 
-/**
- * Whether a function reaches the table under this config: every token route checks revocation when an issuer can
- * revoke (adminScope); seats are taken by the SEAT_LAMBDAS' routes alone.
- */
+/** Whether a function reaches the table under this config. */
 export function usesViewerState(
   lambda: RouteLambda,
   config: Pick<BrokerConfig, 'issuers' | 'viewers'>,
 ): boolean {
-  const revocable = config.issuers.some((i) => i.adminScope !== undefined);
-  const seats = config.viewers.seatsPerPrincipal !== undefined;
-  return revocable || (seats && SEAT_LAMBDAS.includes(lambda));
+  return viewerStateActions(lambda, config).length > 0;
 }
+
+/** The function that serves POST /v1/revocations, the only one that writes a revocation. */
+const REVOCATION_LAMBDA = ROUTES.find((r) => r.operationId === 'createRevocation')!.lambda;
 
 export class ViewerStateTable extends Construct {
   readonly table: dynamodb.Table;
@@ -77,7 +85,7 @@ export class ViewerStateTable extends Construct {
       user.function.addEnvironment(STATE_TABLE_ENV, this.table.tableName);
       user.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
-          actions: [...VIEWER_STATE_ACTIONS_BY_LAMBDA[user.lambda]],
+          actions: [...user.actions],
           resources: [this.table.tableArn],
         }),
       );

@@ -145,12 +145,15 @@ export function overlappingPrefixes(issuers: readonly { streamPrefix: string }[]
   return pairs;
 }
 
+/** Whether an issuer can revoke (adminScope): then every token route checks revocation. */
+export function revocableIssuers(config: { issuers: readonly { adminScope?: string }[] }): boolean {
+  return config.issuers.some((i) => i.adminScope !== undefined);
+}
+
 /** Whether the broker needs the viewer-state table: an issuer can revoke (adminScope), or seats are limited. */
 export function needsViewerState(config: {
   issuers: readonly { adminScope?: string }[];
   viewers: { seatsPerPrincipal?: number };
 }): boolean {
-  return (
-    config.issuers.some((i) => i.adminScope !== undefined) || config.viewers.seatsPerPrincipal !== undefined
-  );
+  return revocableIssuers(config) || config.viewers.seatsPerPrincipal !== undefined;
 }

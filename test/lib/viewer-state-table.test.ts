@@ -9,7 +9,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { KvsSessionBroker } from '../../lib/kvs-session-broker';
 import { KvsSessionBrokerStack } from '../../lib/kvs-session-broker-stack';
-import { VIEWER_STATE_ACTIONS } from '../../lib/viewer-state-table';
+import { VIEWER_STATE_ACTIONS, viewerStateActions } from '../../lib/viewer-state-table';
+import { parseConfig } from '../../lambda/core/config';
 import { deployRuleViolations, type TemplateJson } from './deploy-rules';
 import { ISSUER, newApp, newStack, testConfig } from './fixtures';
 
@@ -99,6 +100,23 @@ describe('the viewer-state table', () => {
     }
     expect(dynamoOf(broker.authorizerFunction.role!.node.defaultChild as CfnElement)).toEqual([]);
     expect(broker.stateTable).toBeDefined();
+  });
+
+  it.each([
+    [
+      'seats only',
+      SEATS,
+      { broker: ['GetItem', 'PutItem'], webrtc: ['GetItem', 'PutItem'], archive: [], clip: [] },
+    ],
+    [
+      'revocation only',
+      REVOKING,
+      { broker: ['GetItem', 'UpdateItem'], webrtc: ['GetItem'], archive: ['GetItem'], clip: ['GetItem'] },
+    ],
+  ])('allows each function only the calls the config makes it make (%s)', (_, overrides, expected) => {
+    const config = parseConfig(testConfig(overrides));
+    for (const [lambda, actions] of Object.entries(expected))
+      expect(viewerStateActions(lambda as RouteLambda, config)).toEqual(actions.map((a) => `dynamodb:${a}`));
   });
 
   it('reaches only the functions that take seats (broker, WebRTC) when seats are limited and no issuer can revoke', () => {
