@@ -2,7 +2,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import type { RouteLambda } from '../lambda/contract/routes';
+import { ROUTES, type OperationId, type RouteLambda } from '../lambda/contract/routes';
 
 /** The playback actions the session route needs, all scoped to stream ARNs. */
 export const PLAYBACK_ACTIONS = [
@@ -13,13 +13,22 @@ export const PLAYBACK_ACTIONS = [
 
 /**
  * The archive routes' actions (timeline: ListFragments; images: GetImages; clip: GetClip), on the same stream ARNs,
- * held by the archive and clip functions (with GetDataEndpoint, which serves their data endpoints).
+ * held by the functions serving them (with GetDataEndpoint, which serves their data endpoints).
  */
-export const ARCHIVE_ACTIONS = [
-  'kinesisvideo:ListFragments',
-  'kinesisvideo:GetImages',
-  'kinesisvideo:GetClip',
-] as const;
+export const ARCHIVE_ACTIONS = {
+  getTimeline: 'kinesisvideo:ListFragments',
+  getImages: 'kinesisvideo:GetImages',
+  getClip: 'kinesisvideo:GetClip',
+} as const satisfies Partial<Record<OperationId, string>>;
+
+/** Each route's actions on the configured streams (GetDataEndpoint serves every data-plane call). */
+const ROUTE_STREAM_ACTIONS: Partial<Record<OperationId, readonly string[]>> = {
+  createSession: PLAYBACK_ACTIONS,
+  createSessions: PLAYBACK_ACTIONS,
+  ...Object.fromEntries(
+    Object.entries(ARCHIVE_ACTIONS).map(([route, action]) => [route, [PLAYBACK_ACTIONS[0], action]]),
+  ),
+};
 
 /**
  * The discovery route (GET /v1/streams) resolves prefix grants with ListStreams, which supports no
@@ -96,13 +105,13 @@ export function streamArns(scope: IConstruct, patterns: readonly string[]): stri
   );
 }
 
-/** Each function's actions on the configured streams (GetDataEndpoint serves every data-plane call). */
-const STREAM_ACTIONS: Record<RouteLambda, readonly string[]> = {
-  broker: PLAYBACK_ACTIONS,
-  archive: ['kinesisvideo:GetDataEndpoint', 'kinesisvideo:ListFragments', 'kinesisvideo:GetImages'],
-  clip: ['kinesisvideo:GetDataEndpoint', 'kinesisvideo:GetClip'],
-  webrtc: [],
-};
+/** A function's actions on the configured streams: those of the routes the route table gives it. */
+function streamActions(lambda: RouteLambda): string[] {
+  const actions = ROUTES.filter((r) => r.lambda === lambda).flatMap(
+    (r) => ROUTE_STREAM_ACTIONS[r.operationId] ?? [],
+  );
+  return [...new Set(actions)];
+}
 
 /**
  * One function's KVS statements, least privilege by the routes it serves (lambda/contract/routes.ts `lambda`):
@@ -126,11 +135,12 @@ export function kvsStatements(
       }),
     );
   }
-  if (STREAM_ACTIONS[lambda].length > 0) {
+  const actions = streamActions(lambda);
+  if (actions.length > 0) {
     statements.push(
       new iam.PolicyStatement({
         sid: lambda === 'broker' ? 'PlaybackSessionsOnConfiguredStreams' : 'ArchiveOnConfiguredStreams',
-        actions: [...STREAM_ACTIONS[lambda]],
+        actions,
         resources: streamArns(scope, patterns),
       }),
     );
