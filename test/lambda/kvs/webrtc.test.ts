@@ -1,0 +1,241 @@
+// The WebRTC adapter (lambda/kvs/webrtc.ts) against the emulator over HTTP with the real SDK clients: channel ARN
+// and viewer endpoints cached per channel (TTL, single flight), GetIceServerConfig per viewer, the signed
+// ConnectAsViewer URL, and KVS errors mapped. Quotas: KVS WebRTC developer guide, "Amazon Kinesis Video Streams with
+// WebRTC service quotas" (DescribeSignalingChannel 5 TPS per channel, GetIceServerConfig 5 TPS per channel).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { WebSocket } from 'ws';
+import type { BrokerError } from '../../../lambda/core/errors';
+import type { KvsAdapterOptions } from '../../../lambda/kvs/adapter';
+import { createWebrtcAdapter, type WebrtcAdapter } from '../../../lambda/kvs/webrtc';
+import { startKvsEmulator, type KvsEmulator, type KvsEmulatorOptions } from '../../../local/emulator';
+
+const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
+const T0 = Date.parse('2026-11-25T10:00:00Z');
+let clock = T0;
+let emulator: KvsEmulator;
+const extra: KvsEmulator[] = [];
+
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: BrokerError) => e.code,
+  );
+
+function webrtc(on: KvsEmulator, overrides: Partial<KvsAdapterOptions> = {}): WebrtcAdapter {
+  return createWebrtcAdapter({
+    region: 'us-east-1',
+    endpoint: on.endpoint,
+    credentials,
+    timeoutMs: 2000,
+    maxAttempts: 3,
+    dataEndpointTtlMs: 60_000,
+    now: () => clock,
+    sleep: async () => {},
+    random: () => 0.5,
+    ...overrides,
+  });
+}
+
+async function startEmulator(options: KvsEmulatorOptions): Promise<KvsEmulator> {
+  const started = await startKvsEmulator(options);
+  extra.push(started);
+  return started;
+}
+
+/** A clock that only moves when the adapter sleeps. */
+function virtualTime(start: number) {
+  const t = { now: start, slept: [] as number[] };
+  return {
+    t,
+    now: () => t.now,
+    sleep: async (ms: number) => {
+      t.slept.push(ms);
+      t.now += ms;
+    },
+  };
+}
+
+/** Opens the signaling WebSocket: the status of its refusal, or 101 once open. */
+function openStatus(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('error', () => resolve(0));
+  });
+}
+
+const viewer = (channelName: string, clientId = 'v-1', expiresInSeconds = 300) => ({
+  channelName,
+  clientId,
+  expiresInSeconds,
+});
+
+beforeAll(async () => {
+  emulator = await startKvsEmulator({
+    streams: [],
+    channels: [{ name: 'door-1' }, { name: 'door-2', creationTime: 1_700_000_000_123 }],
+    credentials,
+    enforceQuotas: false,
+    now: () => clock,
+  });
+});
+afterEach(async () => {
+  await Promise.all(extra.splice(0).map((e) => e.close()));
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+describe('viewer', () => {
+  it("answers the channel's ARN, its ICE servers and a signed URL on its WSS endpoint that KVS accepts", async () => {
+    clock = T0;
+    const answer = await webrtc(emulator).viewer(viewer('door-2', 'tablet-7', 120));
+    expect(answer).toEqual({
+      channelArn: emulator.channel('door-2')!.arn,
+      signalingUrl: expect.any(String),
+      iceServers: [
+        {
+          Uris: [expect.stringMatching(/^turn:127\.0\.0\.1:3478\?transport=udp$/)],
+          Username: expect.stringMatching(new RegExp(`^${T0 / 1000 + 300}:[0-9a-f]{16}$`)),
+          Password: expect.any(String),
+          Ttl: 300,
+        },
+      ],
+    });
+    // against an emulator (an endpoint override) there is no KVS STUN server
+    expect(answer).not.toHaveProperty('stunUrl');
+    const url = new URL(answer.signalingUrl);
+    expect(`${url.protocol}//${url.host}`).toBe(emulator.endpoint.replace(/^http/, 'ws'));
+    expect(url.searchParams.get('X-Amz-ChannelARN')).toBe(emulator.channel('door-2')!.arn);
+    expect(url.searchParams.get('X-Amz-ClientId')).toBe('tablet-7');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('120');
+    // signed at the adapter's clock
+    expect(url.searchParams.get('X-Amz-Date')).toBe('20261125T100000Z');
+    expect(url.searchParams.get('X-Amz-Credential')).toBe('AKIDLOCAL/20261125/us-east-1/kinesisvideo/aws4_request');
+    expect(await openStatus(url.href)).toBe(101);
+  });
+
+  it('asks GetIceServerConfig for every viewer with its own client id (TURN credentials are per viewer)', async () => {
+    const before = emulator.stats().requests.GetIceServerConfig ?? 0;
+    const kvs = webrtc(emulator);
+    const a = await kvs.viewer(viewer('door-1', 'v-a'));
+    const b = await kvs.viewer(viewer('door-1', 'v-b'));
+    expect((emulator.stats().requests.GetIceServerConfig ?? 0) - before).toBe(2);
+    expect(a.iceServers[0]!.Username).not.toBe(b.iceServers[0]!.Username);
+    expect(new URL(b.signalingUrl).searchParams.get('X-Amz-ClientId')).toBe('v-b');
+  });
+
+  it("names KVS's STUN server for the region when it talks to KVS itself (no endpoint override)", async () => {
+    // The SDK's service-specific endpoint variable (AWS SDKs and Tools reference, "Service-specific endpoints")
+    // stands for KVS here: the adapter is built without `endpoint`, as in AWS.
+    const saved = process.env.AWS_ENDPOINT_URL_KINESIS_VIDEO;
+    process.env.AWS_ENDPOINT_URL_KINESIS_VIDEO = emulator.endpoint;
+    try {
+      const answer = await webrtc(emulator, { endpoint: undefined }).viewer(viewer('door-1'));
+      expect(answer.stunUrl).toBe('stun:stun.kinesisvideo.us-east-1.amazonaws.com:443');
+      expect(answer.channelArn).toBe(emulator.channel('door-1')!.arn);
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_KINESIS_VIDEO;
+      else process.env.AWS_ENDPOINT_URL_KINESIS_VIDEO = saved;
+    }
+  });
+
+  it('answers NOT_FOUND for a channel KVS does not know', async () => {
+    expect(await outcome(webrtc(emulator).viewer(viewer('no-such-channel')))).toBe('NOT_FOUND');
+  });
+
+  it('answers INVALID_REQUEST for a client id KVS refuses', async () => {
+    expect(await outcome(webrtc(emulator).viewer(viewer('door-1', 'bad id!')))).toBe('INVALID_REQUEST');
+  });
+});
+
+describe('channel cache', () => {
+  const calls = (on: KvsEmulator) => {
+    const r = on.stats().requests;
+    return [r.DescribeSignalingChannel ?? 0, r.GetSignalingChannelEndpoint ?? 0];
+  };
+
+  it('looks a channel up once per TTL, per channel name, and again once the TTL has passed', async () => {
+    clock = T0;
+    const fresh = await startEmulator({
+      streams: [],
+      channels: [{ name: 'door-1' }, { name: 'door-2' }],
+      enforceQuotas: false,
+      now: () => clock,
+    });
+    const kvs = webrtc(fresh, { dataEndpointTtlMs: 60_000 });
+    await kvs.viewer(viewer('door-1'));
+    await kvs.viewer(viewer('door-1'));
+    expect(calls(fresh)).toEqual([1, 1]);
+    await kvs.viewer(viewer('door-2'));
+    expect(calls(fresh)).toEqual([2, 2]);
+    clock = T0 + 59_999;
+    await kvs.viewer(viewer('door-1'));
+    expect(calls(fresh)).toEqual([2, 2]);
+    // an entry is good while its expiry is still ahead: at exactly TTL it is looked up again
+    clock = T0 + 60_000;
+    await kvs.viewer(viewer('door-1'));
+    expect(calls(fresh)).toEqual([3, 3]);
+    expect(fresh.stats().requests.GetIceServerConfig).toBe(5);
+  });
+
+  it('shares one lookup among the first viewers arriving at once (single flight), then forgets the flight', async () => {
+    clock = T0;
+    const fresh = await startEmulator({ streams: [], channels: [{ name: 'door-1' }], enforceQuotas: false });
+    const kvs = webrtc(fresh, { dataEndpointTtlMs: 0, timeoutMs: 60_000 });
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => outcome(kvs.viewer(viewer('door-1', `v-${i}`)))),
+    );
+    expect(outcomes).toEqual(Array(10).fill('ok'));
+    expect(calls(fresh)).toEqual([1, 1]);
+    expect(fresh.stats().requests.GetIceServerConfig).toBe(10);
+    // TTL 0: nothing is reused once the shared lookup is over
+    await kvs.viewer(viewer('door-1'));
+    expect(calls(fresh)).toEqual([2, 2]);
+  });
+});
+
+describe('throttling', () => {
+  it('retries a throttled DescribeSignalingChannel with the GetDataEndpoint backoff until the 25 s deadline', async () => {
+    // 5 TPS per channel, the emulator's clock frozen: the 6th lookup is throttled for good.
+    const frozen = await startEmulator({ streams: [], channels: [{ name: 'door-1' }], now: () => 0 });
+    const time = virtualTime(1_000_000);
+    const kvs = webrtc(frozen, { now: time.now, sleep: time.sleep, dataEndpointTtlMs: 0 });
+    for (let i = 0; i < 5; i += 1) await kvs.viewer(viewer('door-1', `v-${i}`));
+    expect(time.t.slept).toEqual([]);
+    expect(await outcome(kvs.viewer(viewer('door-1', 'v-late')))).toBe('THROTTLED');
+    // random 0.5 of min(5 s, 200 ms x 2^n) while the wait still ends before the deadline (25 000 ms)
+    expect(time.t.slept).toEqual([100, 200, 400, 800, 1600, 2500, 2500, 2500, 2500, 2500, 2500, 2500, 2500]);
+    expect(frozen.stats().throttled).toEqual({ DescribeSignalingChannel: 14 });
+  });
+
+  it("keeps to the call's own deadline, and to budgetMs when the call names none", async () => {
+    const frozen = await startEmulator({ streams: [], channels: [{ name: 'door-1' }], now: () => 0 });
+    const time = virtualTime(1_000_000);
+    const kvs = webrtc(frozen, { now: time.now, sleep: time.sleep, dataEndpointTtlMs: 0, budgetMs: 1000 });
+    for (let i = 0; i < 5; i += 1) await kvs.viewer(viewer('door-1', `v-${i}`));
+    expect(await outcome(kvs.viewer(viewer('door-1')))).toBe('THROTTLED');
+    expect(time.t.slept).toEqual([100, 200, 400]);
+    time.t.slept = [];
+    expect(await outcome(kvs.viewer(viewer('door-1'), { deadlineMs: time.now() + 400 }))).toBe('THROTTLED');
+    expect(time.t.slept).toEqual([100, 200]);
+  });
+
+  it('retries a throttled GetIceServerConfig kvs.maxAttempts times with full jitter, then answers THROTTLED', async () => {
+    const frozen = await startEmulator({ streams: [], channels: [{ name: 'door-1' }], now: () => 0 });
+    const time = virtualTime(1_000_000);
+    const kvs = webrtc(frozen, { now: time.now, sleep: time.sleep, dataEndpointTtlMs: 3_600_000 });
+    for (let i = 0; i < 5; i += 1) await kvs.viewer(viewer('door-1', `v-${i}`));
+    expect(await outcome(kvs.viewer(viewer('door-1', 'v-late')))).toBe('THROTTLED');
+    // random 0.5 of min(1 s, 100 ms x 2^n): 50, then 100
+    expect(time.t.slept).toEqual([50, 100]);
+    expect(frozen.stats().throttled).toEqual({ GetIceServerConfig: 3 });
+  });
+});
