@@ -2,7 +2,7 @@
 // and viewer endpoints cached per channel (TTL, single flight), GetIceServerConfig per viewer, the signed
 // ConnectAsViewer URL, and KVS errors mapped. Quotas: KVS WebRTC developer guide, "Amazon Kinesis Video Streams with
 // WebRTC service quotas" (DescribeSignalingChannel 5 TPS per channel, GetIceServerConfig 5 TPS per channel).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { WebSocket } from 'ws';
 import type { BrokerError } from '../../../lambda/core/errors';
 import type { KvsAdapterOptions } from '../../../lambda/kvs/adapter';
@@ -237,5 +237,67 @@ describe('throttling', () => {
     // random 0.5 of min(1 s, 100 ms x 2^n): 50, then 100
     expect(time.t.slept).toEqual([50, 100]);
     expect(frozen.stats().throttled).toEqual({ GetIceServerConfig: 3 });
+    // throttling says nothing about the channel: its cached ARN and endpoints stay
+    expect(await outcome(kvs.viewer(viewer('door-1', 'v-later')))).toBe('THROTTLED');
+    expect(frozen.stats().requests.DescribeSignalingChannel).toBe(1);
+  });
+});
+
+describe('without injected sleep and clock', () => {
+  it('waits out each backoff on a timer (setTimeout) and reads Date.now', async () => {
+    // Fake timers move the clock: a wait ends only when the test advances it. No real time passes.
+    const frozen = await startEmulator({ streams: [], channels: [{ name: 'door-1' }], now: () => 0 });
+    const throttledIce = () => frozen.stats().throttled.GetIceServerConfig ?? 0;
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise<void>((r) => setImmediate(r));
+    };
+    jest.useFakeTimers({
+      now: T0,
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance'],
+    });
+    try {
+      const kvs = webrtc(frozen, { now: undefined, sleep: undefined, dataEndpointTtlMs: 3_600_000 });
+      const first = await kvs.viewer(viewer('door-1', 'v-0'));
+      // signed at Date.now (faked: T0)
+      expect(new URL(first.signalingUrl).searchParams.get('X-Amz-Date')).toBe('20261125T100000Z');
+      for (let i = 1; i < 5; i += 1) await kvs.viewer(viewer('door-1', `v-${i}`));
+      const result = outcome(kvs.viewer(viewer('door-1', 'v-late')));
+      await until(() => throttledIce() === 1);
+      // random 0.5 of 100 ms: the second attempt waits 50 ms of timer time, not one millisecond less
+      await jest.advanceTimersByTimeAsync(49);
+      expect(throttledIce()).toBe(1);
+      await jest.advanceTimersByTimeAsync(1);
+      await until(() => throttledIce() === 2);
+      await jest.advanceTimersByTimeAsync(100);
+      expect(await result).toBe('THROTTLED');
+      expect(throttledIce()).toBe(3);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
+
+describe('a channel recreated under the same name', () => {
+  it('forgets the cached ARN when KVS no longer knows it, so the next viewer finds the new channel', async () => {
+    clock = T0;
+    const first = await startKvsEmulator({ streams: [], channels: [{ name: 'door-1' }], enforceQuotas: false });
+    const port = first.port;
+    const kvs = webrtc(first, { dataEndpointTtlMs: 3_600_000 });
+    const before = await kvs.viewer(viewer('door-1'));
+    await first.close();
+    // Same endpoint, a channel of the same name created later: a new ARN (its last part is the creation time).
+    const second = await startEmulator({
+      port,
+      streams: [],
+      channels: [{ name: 'door-1', creationTime: 1_800_000_000_000 }],
+      enforceQuotas: false,
+    });
+    expect(second.channel('door-1')!.arn).not.toBe(before.channelArn);
+    // GetIceServerConfig on the cached ARN: ResourceNotFoundException, answered as NOT_FOUND
+    expect(await outcome(kvs.viewer(viewer('door-1')))).toBe('NOT_FOUND');
+    expect(second.stats().requests.DescribeSignalingChannel ?? 0).toBe(0);
+    const after = await kvs.viewer(viewer('door-1'));
+    expect(after.channelArn).toBe(second.channel('door-1')!.arn);
+    expect(second.stats().requests.DescribeSignalingChannel).toBe(1);
   });
 });
