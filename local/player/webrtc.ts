@@ -70,7 +70,12 @@ export function playWebrtc(
     if (pc.connectionState === 'failed') failOnce('WEBRTC_ERROR: the peer connection to the master failed');
   });
   const connection: ViewerConnection = connectWebrtcViewer(sdk(), answer, pc, (error) =>
-    failOnce(error instanceof Error ? `WEBRTC_ERROR: ${error.message}` : SIGNALING_REFUSED),
+    // The SDK's message may quote the signed URL: its query (the signature) never reaches the page.
+    failOnce(
+      error instanceof Error
+        ? `WEBRTC_ERROR: ${error.message.replace(/(wss?:\/\/[^\s?"']*)\?[^\s"']*/g, '$1?…hidden…')}`
+        : SIGNALING_REFUSED,
+    ),
   );
   // The WebSocket may close once media flows (the signed URL only opens it); before that, it is a refusal.
   connection.signaling.on('close', () => connected || failOnce(SIGNALING_REFUSED));
