@@ -2,6 +2,10 @@
 // and viewer endpoints cached per channel (TTL, single flight), GetIceServerConfig per viewer, the signed
 // ConnectAsViewer URL, and KVS errors mapped. Quotas: KVS WebRTC developer guide, "Amazon Kinesis Video Streams with
 // WebRTC service quotas" (DescribeSignalingChannel 5 TPS per channel, GetIceServerConfig 5 TPS per channel).
+// Mutants left alive by design (the emulator always answers a channel ARN, both endpoints in the order asked, an ICE
+// list, and defaults Role and Protocols): the "no channel ARN" / "no signaling endpoint" / `?? []` branches, the
+// endpoint request's Role and Protocols, `Protocol === protocol` -> true, the `{ abortSignal }` options (only a
+// held answer shows them; the emulator holds streams, not channels) and the per-endpoint client reuse (no behaviour).
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { WebSocket } from 'ws';
 import type { BrokerError } from '../../../lambda/core/errors';
@@ -246,7 +250,14 @@ describe('throttling', () => {
 describe('without injected sleep and clock', () => {
   it('waits out each backoff on a timer (setTimeout) and reads Date.now', async () => {
     // Fake timers move the clock: a wait ends only when the test advances it. No real time passes.
-    const frozen = await startEmulator({ streams: [], channels: [{ name: 'door-1' }], now: () => 0 });
+    // When (on the faked Date.now) each throttled GetIceServerConfig arrived.
+    const refusedAt: number[] = [];
+    const log = (line: object) => {
+      const { operation, errorType } = line as { operation?: string; errorType?: string };
+      if (operation === 'GetIceServerConfig' && errorType === 'ClientLimitExceededException')
+        refusedAt.push(Date.now());
+    };
+    const frozen = await startEmulator({ streams: [], channels: [{ name: 'door-1' }], now: () => 0, log });
     const throttledIce = () => frozen.stats().throttled.GetIceServerConfig ?? 0;
     const until = async (done: () => boolean) => {
       while (!done()) await new Promise<void>((r) => setImmediate(r));
@@ -271,6 +282,7 @@ describe('without injected sleep and clock', () => {
       await jest.advanceTimersByTimeAsync(100);
       expect(await result).toBe('THROTTLED');
       expect(throttledIce()).toBe(3);
+      expect(refusedAt.map((t) => t - T0)).toEqual([0, 50, 150]);
     } finally {
       jest.useRealTimers();
     }
