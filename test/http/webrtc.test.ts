@@ -2,10 +2,10 @@
 // real SDK clients (DescribeSignalingChannel, GetSignalingChannelEndpoint, GetIceServerConfig) -> KVS emulator,
 // whose ConnectAsViewer WebSocket then checks the signed URL as KVS does. One broker per test, clock fixed at T0.
 import { describe, expect, it } from '@jest/globals';
-import { WebSocket } from 'ws';
 import { createBrokerClient } from '../../client/index';
 import { brokerPerTest, type BrokerFixture, type HttpResult } from '../support/broker-fixture';
 import { devIssuerConfig } from '../support/local-broker';
+import { openStatus } from '../support/outcomes';
 
 const config = (webrtc: object | undefined) => (baseUrl: string) => ({
   issuers: [devIssuerConfig(baseUrl)],
@@ -36,22 +36,6 @@ async function postWebrtc(
   const headers: Record<string, string> = {};
   res.headers.forEach((value, key) => (headers[key] = value));
   return { status: res.status, headers, json };
-}
-
-/** Opens the signaling WebSocket: the status of its refusal, or 101 once open. */
-function openStatus(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url);
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', () => resolve(0));
-  });
 }
 
 describe('POST /v1/streams/{streamName}/webrtc', () => {

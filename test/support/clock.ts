@@ -24,3 +24,16 @@ export function testClock(startMs: number = T0): TestClock {
     },
   };
 }
+
+/** A clock that only moves when the code under test sleeps: waits are exact and cost no real time. */
+export function virtualTime(start: number) {
+  const t = { now: start, slept: [] as number[] };
+  return {
+    t,
+    now: () => t.now,
+    sleep: async (ms: number) => {
+      t.slept.push(ms);
+      t.now += ms;
+    },
+  };
+}

@@ -1,19 +1,15 @@
 // The KVS adapter against the emulator over HTTP with the real SDK clients: data-endpoint cache and single flight,
 // retries with full jitter under one deadline, and many cold instances on one stream within KVS's quotas.
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { BrokerError } from '../../../lambda/core/errors';
 import { parseSessionRequest } from '../../../lambda/core/request';
 import { createKvsAdapter, type KvsAdapter, type KvsAdapterOptions } from '../../../lambda/kvs/adapter';
 import { startKvsEmulator, type KvsEmulator, type KvsEmulatorOptions } from '../../../local/emulator';
+import { virtualTime } from '../../support/clock';
 import { latencyGate } from '../../support/latency-gate';
+import { outcome } from '../../support/outcomes';
 
 const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 const live = (stream: string) => parseSessionRequest(stream, undefined);
-const outcome = (p: Promise<unknown>) =>
-  p.then(
-    () => 'ok',
-    (e: BrokerError) => e.code,
-  );
 
 let emulator: KvsEmulator;
 let clock = Date.now();
@@ -38,19 +34,6 @@ function adapter(on: KvsEmulator, overrides: Partial<KvsAdapterOptions> = {}): K
     random: () => 0.5,
     ...overrides,
   });
-}
-
-/** A clock that only moves when the adapter sleeps: waits are exact and cost no real time. */
-function virtualTime(start: number) {
-  const t = { now: start, slept: [] as number[] };
-  return {
-    t,
-    now: () => t.now,
-    sleep: async (ms: number) => {
-      t.slept.push(ms);
-      t.now += ms;
-    },
-  };
 }
 
 beforeAll(async () => {

@@ -7,23 +7,17 @@
 // endpoint request's Role and Protocols, `Protocol === protocol` -> true, the `{ abortSignal }` options (only a
 // held answer shows them; the emulator holds streams, not channels) and the per-endpoint client reuse (no behaviour).
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { WebSocket } from 'ws';
-import type { BrokerError } from '../../../lambda/core/errors';
 import type { KvsAdapterOptions } from '../../../lambda/kvs/adapter';
 import { createWebrtcAdapter, type WebrtcAdapter } from '../../../lambda/kvs/webrtc';
 import { startKvsEmulator, type KvsEmulator, type KvsEmulatorOptions } from '../../../local/emulator';
+import { virtualTime } from '../../support/clock';
+import { openStatus, outcome } from '../../support/outcomes';
 
 const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 let clock = T0;
 let emulator: KvsEmulator;
 const extra: KvsEmulator[] = [];
-
-const outcome = (p: Promise<unknown>) =>
-  p.then(
-    () => 'ok',
-    (e: BrokerError) => e.code,
-  );
 
 function webrtc(on: KvsEmulator, overrides: Partial<KvsAdapterOptions> = {}): WebrtcAdapter {
   return createWebrtcAdapter({
@@ -44,35 +38,6 @@ async function startEmulator(options: KvsEmulatorOptions): Promise<KvsEmulator> 
   const started = await startKvsEmulator(options);
   extra.push(started);
   return started;
-}
-
-/** A clock that only moves when the adapter sleeps. */
-function virtualTime(start: number) {
-  const t = { now: start, slept: [] as number[] };
-  return {
-    t,
-    now: () => t.now,
-    sleep: async (ms: number) => {
-      t.slept.push(ms);
-      t.now += ms;
-    },
-  };
-}
-
-/** Opens the signaling WebSocket: the status of its refusal, or 101 once open. */
-function openStatus(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url);
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', () => resolve(0));
-  });
 }
 
 const viewer = (channelName: string, clientId = 'v-1', expiresInSeconds = 300) => ({
@@ -122,7 +87,9 @@ describe('viewer', () => {
     expect(url.searchParams.get('X-Amz-Expires')).toBe('120');
     // signed at the adapter's clock
     expect(url.searchParams.get('X-Amz-Date')).toBe('20261125T100000Z');
-    expect(url.searchParams.get('X-Amz-Credential')).toBe('AKIDLOCAL/20261125/us-east-1/kinesisvideo/aws4_request');
+    expect(url.searchParams.get('X-Amz-Credential')).toBe(
+      'AKIDLOCAL/20261125/us-east-1/kinesisvideo/aws4_request',
+    );
     expect(await openStatus(url.href)).toBe(101);
   });
 
@@ -292,7 +259,11 @@ describe('without injected sleep and clock', () => {
 describe('a channel recreated under the same name', () => {
   it('forgets the cached ARN when KVS no longer knows it, so the next viewer finds the new channel', async () => {
     clock = T0;
-    const first = await startKvsEmulator({ streams: [], channels: [{ name: 'door-1' }], enforceQuotas: false });
+    const first = await startKvsEmulator({
+      streams: [],
+      channels: [{ name: 'door-1' }],
+      enforceQuotas: false,
+    });
     const port = first.port;
     const kvs = webrtc(first, { dataEndpointTtlMs: 3_600_000 });
     const before = await kvs.viewer(viewer('door-1'));
