@@ -38,7 +38,8 @@ const THROTTLE_NAMES = new Set([
   'ThrottlingException',
   'RequestLimitExceeded',
 ]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+// Typed to hold undefined too, so an error without a code is looked up as it is, not as a stand-in string.
+const NETWORK_CODES = new Set<string | undefined>(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 
 export interface Failure {
   name: string;
@@ -66,7 +67,7 @@ export function describeFailure(error: unknown): Failure {
       : timedOut ||
           e?.$fault === 'server' ||
           (e?.$metadata?.httpStatusCode ?? 0) >= 500 ||
-          NETWORK_CODES.has(e?.code ?? '')
+          NETWORK_CODES.has(e?.code)
         ? 'transient'
         : 'final';
   return { name, message: e?.message, timedOut, kind };

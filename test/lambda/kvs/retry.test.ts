@@ -25,8 +25,26 @@ describe('describeFailure', () => {
     ['our own deadline', named('AbortError'), 'final', true],
     ['a missing stream', named('ResourceNotFoundException', { $fault: 'client' }), 'final', false],
     ['a refused role', named('NotAuthorizedException', { $fault: 'client' }), 'final', false],
+    ['DynamoDB throttling', named('ThrottlingException', { $fault: 'client' }), 'throttled', false],
+    ['a socket timeout (by its code)', named('Error', { code: 'ETIMEDOUT' }), 'transient', true],
+    ['a refused connection', named('Error', { code: 'ECONNREFUSED' }), 'transient', false],
+    ['another code', named('Error', { code: 'ENOTFOUND' }), 'final', false],
+    ['a 500 without $fault', named('UnknownError', { $metadata: { httpStatusCode: 500 } }), 'transient', false],
+    ['a 499', named('UnknownError', { $metadata: { httpStatusCode: 499 } }), 'final', false],
+    ['a 4xx', named('UnknownError', { $fault: 'client', $metadata: { httpStatusCode: 400 } }), 'final', false],
   ])('classifies %s', (_what, error, kind, timedOut) => {
     expect(describeFailure(error)).toMatchObject({ kind, timedOut });
+  });
+
+  it('keeps the name and message, and takes a thrown non-error as a final Error', () => {
+    expect(describeFailure(named('InternalFailure'))).toEqual({
+      name: 'InternalFailure',
+      message: 'InternalFailure happened',
+      timedOut: false,
+      kind: 'final',
+    });
+    for (const thrown of [undefined, null])
+      expect(describeFailure(thrown)).toEqual({ name: 'Error', message: undefined, timedOut: false, kind: 'final' });
   });
 });
 
@@ -39,6 +57,14 @@ describe('backoffMs (full jitter)', () => {
     [9, 0, 0],
   ])('transient attempt %i with random %f waits %i ms', (attempt, random, expected) => {
     expect(backoffMs(attempt, TRANSIENT_BACKOFF, () => random)).toBe(expected);
+  });
+
+  it('stays below its ceiling min(cap, base x 2^(attempt-1)) for every attempt, and reaches down to 0', () => {
+    const justBelowOne = () => 1 - 2 ** -53;
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, TRANSIENT_BACKOFF, justBelowOne))).toEqual([
+      99, 199, 399, 799, 999, 999,
+    ]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, TRANSIENT_BACKOFF, () => 0))).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it('lets GetDataEndpoint throttling waits grow to 5 s', () => {
@@ -91,17 +117,21 @@ describe('withRetries', () => {
   });
 
   it('never retries a final failure, and tells onFailure its name', async () => {
-    const { ctx } = context(25_000);
+    const { t, ctx } = context(25_000);
     const seen: string[] = [];
+    let attempts = 0;
     const run = withRetries(
       ctx,
       async () => {
+        attempts += 1;
         throw named('ResourceNotFoundException');
       },
       (name) => seen.push(name),
     );
     await expect(run).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(seen).toEqual(['ResourceNotFoundException']);
+    expect(attempts).toBe(1);
+    expect(t.slept).toEqual([]);
   });
 
   it('refuses to start an attempt once the deadline has passed', async () => {
