@@ -94,7 +94,9 @@ export function listStreams(input: ListStreamsInput, registry: StreamRegistry): 
   const from = input.after === undefined ? 0 : matching.findIndex((s) => s.name > (input.after as string));
   const rest = from < 0 ? [] : matching.slice(from);
   const page = rest.slice(0, input.maxResults);
-  const out: JsonObject = { StreamInfoList: page.map((s) => streamInfo(s, registry.account)) };
+  const out: JsonObject = {
+    StreamInfoList: page.map((s) => (s.fault === 'EmptyAnswer' ? {} : streamInfo(s, registry.account))),
+  };
   const last = page.at(-1);
   if (rest.length > page.length && last !== undefined) out.NextToken = encodeNextToken(last.name);
   return out;

@@ -107,6 +107,7 @@ async function handleApi(
   if (stream?.fault === 'InternalServerError') {
     throw new KvsError('InternalFailure', `Stream ${stream.name} is set to fail with an internal error.`);
   }
+  if (stream?.fault === 'EmptyAnswer') return writeJson(res, {}, requestId);
   const ctx = deps.context();
   if (op.respond) await op.respond(input, stream, ctx, { res, requestId });
   else writeJson(res, await op.run(input, stream, ctx), requestId);

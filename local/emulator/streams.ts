@@ -6,7 +6,8 @@ export type StreamFault =
   | 'NotAuthorizedException'
   | 'MissingCodecPrivateDataException'
   | 'InvalidCodecPrivateDataException'
-  | 'InternalServerError';
+  | 'InternalServerError'
+  | 'EmptyAnswer';
 
 export interface StreamConfig {
   /** KVS stream name: 1..256 of [a-zA-Z0-9_.-]. */
@@ -17,7 +18,9 @@ export interface StreamConfig {
   mediaType?: string;
   /**
    * Answer every call about this stream with this error. NotAuthorized and InternalServerError (a 500
-   * InternalFailure) apply to all stream operations; the codec faults to the session URL operations.
+   * InternalFailure) apply to all stream operations; the codec faults to the session URL operations. EmptyAnswer
+   * answers every operation about the stream with 200 and `{}`, and ListStreams lists it as `{}`: the KVS API
+   * reference marks no response element required (the SDK types them all optional), so a caller must cope.
    */
   fault?: StreamFault;
   /** Delay before answering any API call about this stream, to trigger client timeouts. @default 0 */
@@ -64,6 +67,7 @@ const FAULTS: readonly StreamFault[] = [
   'MissingCodecPrivateDataException',
   'InvalidCodecPrivateDataException',
   'InternalServerError',
+  'EmptyAnswer',
 ];
 export const DEFAULT_CREATION_TIME = 1_700_000_000_000;
 

@@ -56,9 +56,9 @@ describe('the deadline', () => {
     await expect(withRetries(ctx, async () => 'never')).rejects.toBe(own);
     expect(seen).toEqual([{ name: 'DeadlinePassed', timedOut: true }]);
     const { ctx: later } = context(25_000, { toError });
-    await expect(withRetries(later, async () => Promise.reject(named('ResourceNotFoundException')))).rejects.toBe(
-      own,
-    );
+    await expect(
+      withRetries(later, async () => Promise.reject(named('ResourceNotFoundException'))),
+    ).rejects.toBe(own);
     expect(seen[1]).toEqual({
       name: 'ResourceNotFoundException',
       message: 'ResourceNotFoundException happened',
@@ -105,11 +105,19 @@ describe('the deadline', () => {
 
     it('leaves no timer behind once the call has answered or failed', async () => {
       jest.useFakeTimers({ now: 1_000_000 });
-      const ctx = { now: Date.now, sleep: async () => {}, random: () => 0.5, maxAttempts: 2, deadlineMs: 1_025_000 };
+      const ctx = {
+        now: Date.now,
+        sleep: async () => {},
+        random: () => 0.5,
+        maxAttempts: 2,
+        deadlineMs: 1_025_000,
+      };
       let signal: AbortSignal | undefined;
       expect(await withRetries(ctx, async (s) => ((signal = s), 'answer'))).toBe('answer');
       expect(jest.getTimerCount()).toBe(0);
-      await expect(withRetries(ctx, async () => Promise.reject(named('InternalFailure')))).rejects.toMatchObject({
+      await expect(
+        withRetries(ctx, async () => Promise.reject(named('InternalFailure'))),
+      ).rejects.toMatchObject({
         code: 'UPSTREAM_ERROR',
       });
       expect(jest.getTimerCount()).toBe(0);

@@ -29,9 +29,19 @@ describe('describeFailure', () => {
     ['a socket timeout (by its code)', named('Error', { code: 'ETIMEDOUT' }), 'transient', true],
     ['a refused connection', named('Error', { code: 'ECONNREFUSED' }), 'transient', false],
     ['another code', named('Error', { code: 'ENOTFOUND' }), 'final', false],
-    ['a 500 without $fault', named('UnknownError', { $metadata: { httpStatusCode: 500 } }), 'transient', false],
+    [
+      'a 500 without $fault',
+      named('UnknownError', { $metadata: { httpStatusCode: 500 } }),
+      'transient',
+      false,
+    ],
     ['a 499', named('UnknownError', { $metadata: { httpStatusCode: 499 } }), 'final', false],
-    ['a 4xx', named('UnknownError', { $fault: 'client', $metadata: { httpStatusCode: 400 } }), 'final', false],
+    [
+      'a 4xx',
+      named('UnknownError', { $fault: 'client', $metadata: { httpStatusCode: 400 } }),
+      'final',
+      false,
+    ],
   ])('classifies %s', (_what, error, kind, timedOut) => {
     expect(describeFailure(error)).toMatchObject({ kind, timedOut });
   });
@@ -44,7 +54,12 @@ describe('describeFailure', () => {
       kind: 'final',
     });
     for (const thrown of [undefined, null])
-      expect(describeFailure(thrown)).toEqual({ name: 'Error', message: undefined, timedOut: false, kind: 'final' });
+      expect(describeFailure(thrown)).toEqual({
+        name: 'Error',
+        message: undefined,
+        timedOut: false,
+        kind: 'final',
+      });
   });
 });
 
@@ -64,7 +79,9 @@ describe('backoffMs (full jitter)', () => {
     expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, TRANSIENT_BACKOFF, justBelowOne))).toEqual([
       99, 199, 399, 799, 999, 999,
     ]);
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, TRANSIENT_BACKOFF, () => 0))).toEqual([0, 0, 0, 0, 0, 0]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, TRANSIENT_BACKOFF, () => 0))).toEqual([
+      0, 0, 0, 0, 0, 0,
+    ]);
   });
 
   it('lets GetDataEndpoint throttling waits grow to 5 s', () => {

@@ -3,6 +3,7 @@ import {
   DescribeStreamCommand,
   GetDataEndpointCommand,
   KinesisVideoClient,
+  ListStreamsCommand,
 } from '@aws-sdk/client-kinesis-video';
 import {
   GetDASHStreamingSessionURLCommand,
@@ -30,6 +31,7 @@ describe('KVS emulator fault injection, latency and run-time streams', () => {
         { name: 'cam-bad-cpd', fault: 'InvalidCodecPrivateDataException' },
         { name: 'cam-broken', fault: 'InternalServerError' },
         { name: 'cam-slow', latencyMs: 1000 },
+        { name: 'hollow-1', fault: 'EmptyAnswer' },
       ],
       enforceQuotas: false,
     });
@@ -75,6 +77,19 @@ describe('KVS emulator fault injection, latency and run-time streams', () => {
     );
     expect(err).toMatchObject({ name: 'InternalFailure', status: 500, fault: 'server' });
     expect((emu.stats().requests.DescribeStream ?? 0) - before).toBe(2);
+  });
+
+  it('answers every call on an EmptyAnswer stream with 200 and no fields, and lists it as an empty entry', async () => {
+    // The KVS API reference marks no response element required; the SDK types them all optional.
+    await expect(endpointOf('hollow-1')).resolves.not.toHaveProperty('DataEndpoint');
+    await expect(describeOf('hollow-1')).resolves.not.toHaveProperty('StreamInfo');
+    await expect(dashOf('hollow-1')).resolves.not.toHaveProperty('DASHStreamingSessionURL');
+    const listed = await clients.kvs.send(
+      new ListStreamsCommand({
+        StreamNameCondition: { ComparisonOperator: 'BEGINS_WITH', ComparisonValue: 'hollow-' },
+      }),
+    );
+    expect(listed.StreamInfoList).toEqual([{}]);
   });
 
   it('holds answers for a slow stream, so a client timeout fires (fake timers: the 100 ms pass in no real time)', async () => {
