@@ -24,3 +24,17 @@ export function openStatus(url: string): Promise<number> {
     ws.once('error', () => resolve(0));
   });
 }
+
+/**
+ * Whether `p` settles within a few turns of the event loop: for a call whose last step (a timer fired under fake
+ * timers) leaves only promise work, so a test can fail at once where it would otherwise wait for jest's timeout.
+ */
+export async function settlesSoon(p: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  p.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let turn = 0; turn < 10 && !settled; turn += 1) await new Promise<void>((r) => setImmediate(r));
+  return settled;
+}

@@ -14,7 +14,7 @@ import {
 import { DATA_ENDPOINT_THROTTLE_BACKOFF } from '../../../lambda/kvs/retry';
 import { startKvsEmulator, type KvsEmulator } from '../../../local/emulator';
 import { T0 } from '../../support/clock';
-import { outcome } from '../../support/outcomes';
+import { outcome, settlesSoon } from '../../support/outcomes';
 
 const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 const live = (stream: string) => parseSessionRequest(stream, undefined);
@@ -197,6 +197,7 @@ describe('on timers (faked: no real time passes)', () => {
       await jest.advanceTimersByTimeAsync(999);
       expect(call.settled).toBe(false);
       await jest.advanceTimersByTimeAsync(1);
+      expect(await settlesSoon(call.result)).toBe(true);
       expect(await call.result).toBe('UPSTREAM_TIMEOUT');
     } finally {
       held.forEach((s) => s.destroy());

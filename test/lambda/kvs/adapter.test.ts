@@ -6,7 +6,7 @@ import { createKvsAdapter, type KvsAdapter, type KvsAdapterOptions } from '../..
 import { startKvsEmulator, type KvsEmulator, type KvsEmulatorOptions } from '../../../local/emulator';
 import { virtualTime } from '../../support/clock';
 import { latencyGate } from '../../support/latency-gate';
-import { outcome } from '../../support/outcomes';
+import { outcome, settlesSoon } from '../../support/outcomes';
 
 const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 const live = (stream: string) => parseSessionRequest(stream, undefined);
@@ -151,6 +151,7 @@ describe('retries', () => {
         expect(await Promise.race([gate.waitsFor(attempt).then(() => 'held'), endedEarly])).toBe('held');
         await jest.advanceTimersByTimeAsync(ms);
       }
+      expect(await settlesSoon(result)).toBe(true);
       expect(await result).toBe('UPSTREAM_TIMEOUT');
       expect(Date.now() - started).toBe(2500);
       expect(slow.stats().requests.GetDataEndpoint).toBe(3);
