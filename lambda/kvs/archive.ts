@@ -117,9 +117,8 @@ async function getImages(
     EndTimestamp: new Date(q.endMs),
     SamplingInterval: q.intervalMs,
     Format: q.format,
-    ...(q.format === 'JPEG' && q.quality !== undefined
-      ? { FormatConfig: { JPEGQuality: String(q.quality) } }
-      : {}),
+    // A quality comes with JPEG only (core/archive.ts refuses it with PNG); absent, KVS uses JPEGQuality 80.
+    ...(q.quality !== undefined ? { FormatConfig: { JPEGQuality: String(q.quality) } } : {}),
     ...(q.width !== undefined ? { WidthPixels: q.width } : {}),
     ...(q.height !== undefined ? { HeightPixels: q.height } : {}),
     MaxResults: q.maxResults,
