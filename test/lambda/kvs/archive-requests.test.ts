@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import sharp from 'sharp';
 import { createKvsClients, type KvsAdapterOptions, type KvsClients } from '../../../lambda/kvs/adapter';
 import { createArchiveAdapter, type ArchiveAdapter, type ImagesQuery } from '../../../lambda/kvs/archive';
-import { startKvsEmulator, type KvsEmulator } from '../../../local/emulator';
+import { startKvsEmulator, type AnswerRewrite, type KvsEmulator } from '../../../local/emulator';
 import { createArchiveMedia } from '../../../local/media/archive';
 import { latencyGate } from '../../support/latency-gate';
 import { outcome } from '../../support/outcomes';
@@ -113,6 +113,55 @@ describe('GetClip', () => {
     );
     expect(clip.contentType).toBe(CLIP_TYPE);
     clip.body.destroy();
+  });
+});
+
+// KVS API reference, Fragment and Image: every member is "Required: No". The emulator fills them all; here it leaves
+// some out, and the adapter skips what it cannot place on the timeline instead of failing the page.
+describe('answers without the members KVS may leave out', () => {
+  type Item = Record<string, unknown>;
+  const without = (item: Item, key: string): Item =>
+    Object.fromEntries(Object.entries(item).filter(([k]) => k !== key));
+  let rewrite: AnswerRewrite = (_, output) => output;
+  let sparse: KvsEmulator;
+  let archive: ArchiveAdapter;
+  beforeAll(async () => {
+    sparse = await startKvsEmulator({
+      streams: [{ name: 'cam-1' }],
+      now: () => NOW,
+      enforceQuotas: false,
+      archive: media,
+      answer: (operation, output) => rewrite(operation, output),
+    });
+    archive = createArchiveAdapter(createKvsClients(options(sparse)));
+  });
+  afterAll(() => sparse.close());
+
+  it('skips a fragment listed without ServerTimestamp or without FragmentLengthInMilliseconds', async () => {
+    rewrite = (operation, output) => {
+      if (operation !== 'ListFragments') return output;
+      const [first, second, ...rest] = output.Fragments as Item[];
+      return {
+        Fragments: [
+          without(first!, 'ServerTimestamp'),
+          without(second!, 'FragmentLengthInMilliseconds'),
+          ...rest,
+        ],
+      };
+    };
+    const page = await archive.listFragments('cam-1', range(-5, -1));
+    expect(page.fragments).toEqual(Array(3).fill({ startMs: expect.any(Number), durationMs: 1000 }));
+  });
+
+  it('skips an image without TimeStamp', async () => {
+    rewrite = (operation, output) => {
+      if (operation !== 'GetImages') return output;
+      const [first, ...rest] = output.Images as Item[];
+      return { ...output, Images: [without(first!, 'TimeStamp'), ...rest] };
+    };
+    const page = await archive.getImages('cam-1', query({ ...range(-60, -58), maxResults: 3 }));
+    expect(page.images.map((i) => i.timestampMs)).toEqual([NOW - 59_000, NOW - 58_000]);
+    expect(page.images.every((i) => 'data' in i)).toBe(true);
   });
 });
 
