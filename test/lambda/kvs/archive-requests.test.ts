@@ -114,6 +114,25 @@ describe('GetClip', () => {
     expect(clip.contentType).toBe(CLIP_TYPE);
     clip.body.destroy();
   });
+
+  it('names MP4 when KVS sends no content type (GetClip returns an MP4 file)', async () => {
+    const untyped = await startKvsEmulator({
+      streams: [{ name: 'cam-1' }],
+      now: () => NOW,
+      enforceQuotas: false,
+      archive: { ...media, clip: (fragments) => ({ ...media.clip(fragments), contentType: '' }) },
+    });
+    try {
+      const clip = await createArchiveAdapter(createKvsClients(options(untyped))).getClip(
+        'cam-1',
+        range(-10, -1),
+      );
+      expect(clip.contentType).toBe('video/mp4');
+      clip.body.destroy();
+    } finally {
+      await untyped.close();
+    }
+  });
 });
 
 // KVS API reference, Fragment and Image: every member is "Required: No". The emulator fills them all; here it leaves
