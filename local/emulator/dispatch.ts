@@ -16,7 +16,7 @@ import { throttled, type Quotas } from './quotas';
 import { checkSigned } from './sigv4-scope';
 import type { StatsRecorder } from './stats';
 import { referencedName, type StreamRegistry } from './streams';
-import { parseJsonBody } from './validation';
+import { parseJsonBody, type JsonObject } from './validation';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -35,6 +35,8 @@ export interface DispatchDeps {
   /** Never throws (a failing logger must not take requests down with it). */
   log: (line: object) => void;
   context: () => OperationContext;
+  /** KvsEmulatorOptions.answer. */
+  answer?: (operation: string, output: JsonObject) => JsonObject;
 }
 
 /** What a request turned out to be about, for its log line. */
@@ -109,7 +111,10 @@ async function handleApi(
   }
   const ctx = deps.context();
   if (op.respond) await op.respond(input, stream, ctx, { res, requestId });
-  else writeJson(res, await op.run(input, stream, ctx), requestId);
+  else {
+    const output = await op.run(input, stream, ctx);
+    writeJson(res, deps.answer ? deps.answer(op.name, output) : output, requestId);
+  }
 }
 
 async function handleMedia(

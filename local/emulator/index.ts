@@ -4,6 +4,7 @@ export {
   startKvsEmulator,
   type KvsEmulator,
   type KvsEmulatorOptions,
+  type AnswerRewrite,
   type LatencyDelay,
 } from './server';
 export type { Channel, ChannelConfig } from './channels';
