@@ -6,7 +6,7 @@ export {
   type KvsEmulatorOptions,
   type LatencyDelay,
 } from './server';
-export type { Channel, ChannelConfig } from './channels';
+export type { Channel, ChannelConfig, ChannelFault } from './channels';
 export type { EmulatedMaster, FromMaster, MasterFactory, ToMaster } from './signaling';
 export type { StreamConfig, Stream, StreamFault, Recording } from './streams';
 export { isRecording, type ArchiveMedia, type Clip, type ImageFormat, type ImageOptions } from './archive';
