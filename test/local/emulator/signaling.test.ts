@@ -161,6 +161,12 @@ describe('KVS emulator signaling channels', () => {
       expect(await connect(url)).toMatchObject({ status: 403, type: 'AccessDeniedException' });
     });
 
+    it('refuses a channel config with an unknown fault or a negative latencyMs (a programming error)', async () => {
+      const start = (channel: object) => startKvsEmulator({ streams: [], channels: [channel as never] });
+      await expect(start({ name: 'c', fault: 'NoSuchFault' })).rejects.toThrow(/fault must be one of/);
+      await expect(start({ name: 'c', latencyMs: -1 })).rejects.toThrow(/latencyMs must be >= 0/);
+    });
+
     it('GetIceServerConfig on the HTTPS endpoint answers TURN servers with credentials and a TTL', async () => {
       const signaling = new KinesisVideoSignalingClient({
         endpoint: emu.endpoint,
