@@ -1,5 +1,6 @@
 // The emulator's request handling: routes a request to a KVS API operation or to the media hook, applies quotas,
-// injected latency and faults, answers failures as KVS errors, and logs one line per request.
+// injected latency (a stream's or a signaling channel's) and faults, answers failures as KVS errors, and logs one
+// line per request.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../http/body';
@@ -99,7 +100,8 @@ async function handleApi(
   const decision = deps.quotas?.tryAcquire(op.name, quotaKey);
   if (decision && !decision.ok) throw throttled(op.name, decision, quotaKey);
   const stream = ref === undefined ? undefined : deps.registry.resolve(ref);
-  if (stream !== undefined && stream.latencyMs > 0) await deps.delay(stream.latencyMs, deps.closing);
+  const latencyMs = stream?.latencyMs ?? op.channel?.(input, deps.context())?.latencyMs ?? 0;
+  if (latencyMs > 0) await deps.delay(latencyMs, deps.closing);
   if (stream?.fault === 'NotAuthorizedException') {
     throw new KvsError(
       'NotAuthorizedException',
