@@ -26,6 +26,8 @@ export default {
       testPathIgnorePatterns: ['/node_modules/', 'conformance\\.test\\.ts$', 'openapi-tools\\.test\\.ts$'],
       reporters: ['default'],
       globalSetup: null,
+      // A failing property stops at its first counterexample (no shrinking): see the file.
+      setupFilesAfterEnv: ['<rootDir>/test/support/mutation-setup.ts'],
     },
     enableFindRelatedTests: false,
   },
@@ -44,7 +46,9 @@ export default {
   timeoutFactor: 1.5,
   tempDirName: 'coverage/stryker-tmp',
   ignorePatterns: ['cdk.out', '.local', 'coverage', 'bench/results'],
-  reporters: ['clear-text', 'progress', 'html'],
+  reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'coverage/mutation/mutation.html' },
+  // `npm run mutation:table -- coverage/mutation/mutation.json` prints docs/ARCHITECTURE.md's table from it.
+  jsonReporter: { fileName: 'coverage/mutation/mutation.json' },
   thresholds: { high: 90, low: 80, break: null },
 };

@@ -10,21 +10,25 @@ import {
 } from '../core/schemas/archive';
 import { streamNameSchema } from '../core/schemas/session';
 
-type JsonSchemaOf = (schema: z.ZodType, io: 'input' | 'output') => Record<string, unknown>;
+/** How the document writes a zod schema as JSON Schema: as the broker reads it, and as it answers. */
+export interface JsonSchemas {
+  input(schema: z.ZodType): Record<string, unknown>;
+  output(schema: z.ZodType): Record<string, unknown>;
+}
 
 const noStore = { 'Cache-Control': { $ref: '#/components/headers/CacheControl' } };
 
 /** An archive route: the stream in the path, its query parameters, and its 200. */
 function archiveDetails(
-  jsonSchema: JsonSchemaOf,
+  schemas: JsonSchemas,
   query: z.ZodObject,
   ok: Record<string, unknown>,
 ): Record<string, unknown> {
-  const properties = jsonSchema(query, 'input').properties as Record<string, Record<string, unknown>>;
+  const properties = schemas.input(query).properties as Record<string, Record<string, unknown>>;
   const required = ['from', 'to'];
   return {
     parameters: [
-      { name: 'streamName', in: 'path', required: true, schema: jsonSchema(streamNameSchema, 'input') },
+      { name: 'streamName', in: 'path', required: true, schema: schemas.input(streamNameSchema) },
       ...Object.entries(properties).map(([name, schema]) => ({
         name,
         in: 'query',
@@ -39,23 +43,23 @@ function archiveDetails(
 /** Inputs and 200 of getTimeline, getImages and getClip. */
 export function archiveOperationDetails(
   operationId: 'getTimeline' | 'getImages' | 'getClip',
-  jsonSchema: JsonSchemaOf,
+  schemas: JsonSchemas,
 ): Record<string, unknown> {
   switch (operationId) {
     case 'getTimeline':
-      return archiveDetails(jsonSchema, timelineQuerySchema, {
+      return archiveDetails(schemas, timelineQuerySchema, {
         description: 'Intervals with media, sorted; truncated: complete up to `to`, continue from there',
         headers: noStore,
         schema: '#/components/schemas/Timeline',
       });
     case 'getImages':
-      return archiveDetails(jsonSchema, imagesQuerySchema, {
+      return archiveDetails(schemas, imagesQuerySchema, {
         description: 'One page of images; per-image NO_MEDIA or MEDIA_ERROR',
         headers: noStore,
         schema: '#/components/schemas/Images',
       });
     case 'getClip':
-      return archiveDetails(jsonSchema, clipQuerySchema, {
+      return archiveDetails(schemas, clipQuerySchema, {
         description: 'The MP4 file (GetClip: at most 200 fragments or 100 MB), streamed, as an attachment',
         headers: { 'Content-Disposition': { schema: { type: 'string' } } },
         schema: undefined,
@@ -65,6 +69,6 @@ export function archiveOperationDetails(
 }
 
 /** The archive answers' component schemas. */
-export function archiveComponentSchemas(jsonSchema: JsonSchemaOf): Record<string, unknown> {
-  return { Timeline: jsonSchema(timelineSchema, 'output'), Images: jsonSchema(imagesSchema, 'output') };
+export function archiveComponentSchemas(schemas: JsonSchemas): Record<string, unknown> {
+  return { Timeline: schemas.output(timelineSchema), Images: schemas.output(imagesSchema) };
 }

@@ -7,7 +7,7 @@ import { ERROR_STATUS, type ErrorCode } from '../core/errors';
 import { catalogPageSchema, listQuerySchema } from '../core/schemas/discovery';
 import { sessionRequestBodySchema, sessionSchema, streamNameSchema } from '../core/schemas/session';
 import { revocationRequestSchema, revocationSchema } from '../core/schemas/revocation';
-import { archiveComponentSchemas, archiveOperationDetails } from './openapi-archive';
+import { archiveComponentSchemas, archiveOperationDetails, type JsonSchemas } from './openapi-archive';
 import { GATEWAY_ERROR_RESPONSES, GATEWAY_NATIVE_STATUS } from './gateway-responses';
 import {
   COMPONENT_HEADERS,
@@ -27,18 +27,25 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
   };
   // A schema with a registry id comes back as a $ref to its definition: take the definition itself.
   const id = z.globalRegistry.get(schema)?.id;
-  if (id && out.$defs?.[id]) return out.$defs[id];
+  if (id !== undefined) return out.$defs![id]!;
   const { $schema: _ignored, ...rest } = out;
   return rest;
 }
+
+/** A schema as the broker reads it: a field with a default may be left out. */
+const inputSchema = (schema: z.ZodType) => jsonSchema(schema, 'input');
+/** A schema as the broker answers it: a field with a default is always there. */
+// Stryker disable next-line StringLiteral: zod's toJSONSchema reads any io but 'input' as 'output', its default.
+const outputSchema = (schema: z.ZodType) => jsonSchema(schema, 'output');
+const schemas: JsonSchemas = { input: inputSchema, output: outputSchema };
 
 /**
  * A request body schema whose defaults are stated in each field's description instead of `default`: generators
  * such as openapi-typescript make a field with a `default` required in the request type (so `{ protocol: 'HLS' }`
  * would not type-check), while the broker fills the default in for a missing field.
  */
-function requestSchema(schema: z.ZodType): Record<string, unknown> {
-  const out = jsonSchema(schema, 'input');
+export function requestSchema(schema: z.ZodType): Record<string, unknown> {
+  const out = inputSchema(schema);
   const properties = out.properties as Record<string, Record<string, unknown>>;
   out.properties = Object.fromEntries(
     Object.entries(properties).map(([name, { default: value, description, ...field }]) => [
@@ -116,31 +123,31 @@ function errorResponses(route: ApiRoute) {
   for (const code of codes)
     byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
   if (route.method === 'POST') for (const [s, c] of gatewayOnlyStatuses(codes)) byStatus.set(s, c);
+  // No sort: an object lists integer-like keys ("200", "404") in ascending order whatever the insertion order
+  // (ECMAScript, OrdinaryOwnPropertyKeys), so the statuses come out ascending in the document and its JSON.
   return Object.fromEntries(
-    [...byStatus]
-      .sort(([a], [b]) => a - b)
-      .map(([status, c]) => [
-        String(status),
-        {
-          description: c.map((code) => `${code}: ${WHEN[code]}`).join('; '),
-          ...(status === 429
-            ? { headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } }
-            : {}),
-          ...(status === 401
-            ? { headers: { 'WWW-Authenticate': { $ref: '#/components/headers/WWWAuthenticate' } } }
-            : {}),
-          content: {
-            'application/json': {
-              schema: {
-                allOf: [
-                  { $ref: '#/components/schemas/Error' },
-                  { properties: { error: { properties: { code: { enum: c } } } } },
-                ],
-              },
+    [...byStatus].map(([status, c]) => [
+      String(status),
+      {
+        description: c.map((code) => `${code}: ${WHEN[code]}`).join('; '),
+        ...(status === 429
+          ? { headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } }
+          : {}),
+        ...(status === 401
+          ? { headers: { 'WWW-Authenticate': { $ref: '#/components/headers/WWWAuthenticate' } } }
+          : {}),
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: '#/components/schemas/Error' },
+                { properties: { error: { properties: { code: { enum: c } } } } },
+              ],
             },
           },
         },
-      ]),
+      },
+    ]),
   );
 }
 
@@ -152,7 +159,7 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
     case 'createSession':
       return {
         parameters: [
-          { name: 'streamName', in: 'path', required: true, schema: jsonSchema(streamNameSchema, 'input') },
+          { name: 'streamName', in: 'path', required: true, schema: inputSchema(streamNameSchema) },
         ],
         requestBody: {
           required: false,
@@ -180,7 +187,7 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
           name,
           in: 'query',
           required: false,
-          schema: jsonSchema(schema, 'input'),
+          schema: inputSchema(schema),
         })),
         ok: {
           description: 'One page, sorted by streamName',
@@ -189,7 +196,7 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
         },
       };
     case 'createWebrtcViewer':
-      return webrtcOperationDetails(jsonSchema(streamNameSchema, 'input'));
+      return webrtcOperationDetails(inputSchema(streamNameSchema));
     case 'createRevocation':
       return {
         requestBody: {
@@ -201,7 +208,7 @@ function operationDetails(route: ApiRoute): Record<string, unknown> {
     case 'getTimeline':
     case 'getImages':
     case 'getClip':
-      return archiveOperationDetails(route.operationId, jsonSchema);
+      return archiveOperationDetails(route.operationId, schemas);
     case 'getOpenApiDocument':
       return { ok: { description: 'This document (OpenAPI 3.1)', headers: {}, schema: undefined } };
   }
@@ -256,7 +263,7 @@ function batchSchemas(): Record<string, unknown> {
             ...single,
             description: 'The body of createSession, plus the stream',
             required: ['streamName', ...(single.required ?? [])],
-            properties: { streamName: jsonSchema(streamNameSchema, 'input'), ...single.properties },
+            properties: { streamName: inputSchema(streamNameSchema), ...single.properties },
           },
         },
       },
@@ -317,13 +324,13 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): Record<st
       headers: COMPONENT_HEADERS,
       schemas: {
         SessionRequest: requestSchema(sessionRequestBodySchema),
-        Session: jsonSchema(sessionSchema, 'output'),
+        Session: outputSchema(sessionSchema),
         ...batchSchemas(),
-        StreamList: jsonSchema(catalogPageSchema, 'output'),
+        StreamList: outputSchema(catalogPageSchema),
         ...WEBRTC_COMPONENT_SCHEMAS,
-        RevocationRequest: jsonSchema(revocationRequestSchema, 'input'),
-        Revocation: jsonSchema(revocationSchema, 'output'),
-        ...archiveComponentSchemas(jsonSchema),
+        RevocationRequest: inputSchema(revocationRequestSchema),
+        Revocation: outputSchema(revocationSchema),
+        ...archiveComponentSchemas(schemas),
         Error: errorSchema,
       },
     },

@@ -38,21 +38,24 @@ export async function signViewerUrl(input: ViewerUrlInput): Promise<string> {
     credentials: input.credentials,
     sha256: Hash.bind(null, 'sha256'),
   });
+  // SigV4 signs the host header (port included), not the request's hostname or port; a wss: URL's pathname is never
+  // empty (the WHATWG URL gives a special scheme's empty path as '/').
   const signed = await signer.presign(
     {
+      // Stryker disable next-line StringLiteral: presign copies the request into @smithy's HttpRequest, which makes an empty method GET
       method: 'GET',
       protocol: url.protocol,
       hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname || '/',
+      path: url.pathname,
       query: { 'X-Amz-ChannelARN': input.channelArn, 'X-Amz-ClientId': input.clientId },
       headers: { host: url.host },
     },
     { expiresIn: input.expiresInSeconds, signingDate: input.signingDate },
   );
+  // presign's query holds only strings: the two given and the X-Amz-* it adds
   const query = Object.entries(signed.query ?? {})
-    .flatMap(([key, value]) => (typeof value === 'string' ? [`${rfc3986(key)}=${rfc3986(value)}`] : []))
+    .map(([key, value]) => `${rfc3986(key)}=${rfc3986(String(value))}`)
     .sort()
     .join('&');
-  return `${url.protocol}//${url.host}${url.pathname || '/'}?${query}`;
+  return `${url.protocol}//${url.host}${url.pathname}?${query}`;
 }

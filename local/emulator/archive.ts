@@ -17,6 +17,7 @@ export interface ImageOptions {
 
 /** An MP4 file written in pieces, so that neither side holds it whole. */
 export interface Clip {
+  /** GetClip's Content-Type header; empty: no header. */
   readonly contentType: string;
   readonly byteLength: number;
   chunks(): Iterable<Uint8Array>;

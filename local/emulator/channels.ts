@@ -7,17 +7,53 @@ import { KvsError } from './errors';
 import type { Account } from './streams';
 import { Violations, readObject, readString, type JsonObject } from './validation';
 
+/**
+ * Answers a channel can be told to give, to exercise a caller's checks. Each is an answer KVS's API model allows:
+ * every member of DescribeSignalingChannel's, GetSignalingChannelEndpoint's and GetIceServerConfig's output is
+ * optional (KVS API reference, "DescribeSignalingChannel", "GetSignalingChannelEndpoint", "GetIceServerConfig":
+ * "Required: No"), and ResourceEndpointList is a list with no stated order.
+ * - NoChannelInfo: DescribeSignalingChannel answers `{}`.
+ * - NoResourceEndpointList: GetSignalingChannelEndpoint answers `{}`.
+ * - NoWSSEndpoint / NoHTTPSEndpoint: its list leaves that protocol's endpoint out.
+ * - EndpointsReversed: its list in the reverse of the order asked.
+ * - NoIceServerList: GetIceServerConfig answers `{}`.
+ */
+export type ChannelFault =
+  | 'NoChannelInfo'
+  | 'NoResourceEndpointList'
+  | 'NoWSSEndpoint'
+  | 'NoHTTPSEndpoint'
+  | 'EndpointsReversed'
+  | 'NoIceServerList';
+const CHANNEL_FAULTS: readonly ChannelFault[] = [
+  'NoChannelInfo',
+  'NoResourceEndpointList',
+  'NoWSSEndpoint',
+  'NoHTTPSEndpoint',
+  'EndpointsReversed',
+  'NoIceServerList',
+];
+
 export interface ChannelConfig {
   /** Channel name: 1..256 of [a-zA-Z0-9_.-]. */
   name: string;
   /** Creation time in ms; also the last part of the ARN. @default 1700000000000 */
   creationTime?: number;
+  /** Answer this channel's control-plane calls this way (see ChannelFault). @default none */
+  fault?: ChannelFault;
+  /**
+   * Delay before answering any API call about this channel (DescribeSignalingChannel, GetSignalingChannelEndpoint,
+   * GetIceServerConfig), waited out by the emulator's `delay`, to trigger a caller's deadline. @default 0
+   */
+  latencyMs?: number;
 }
 
 export interface Channel {
   readonly name: string;
   readonly creationTime: number;
   readonly arn: string;
+  readonly fault: ChannelFault | undefined;
+  readonly latencyMs: number;
 }
 
 /** ConnectAsViewer's X-Amz-ChannelARN pattern (KVS WebRTC developer guide, "ConnectAsViewer"). */
@@ -35,10 +71,16 @@ export class ChannelRegistry {
     if (!CHANNEL_NAME.test(config.name)) {
       throw new TypeError(`channel config: name must be 1..256 of [a-zA-Z0-9_.-], got ${config.name}`);
     }
+    if (config.fault !== undefined && !CHANNEL_FAULTS.includes(config.fault)) {
+      throw new TypeError(`channel ${config.name}: fault must be one of ${CHANNEL_FAULTS.join(', ')}`);
+    }
+    const latencyMs = config.latencyMs ?? 0;
+    if (!Number.isFinite(latencyMs) || latencyMs < 0)
+      throw new TypeError(`channel ${config.name}: latencyMs must be >= 0`);
     const creationTime = config.creationTime ?? 1_700_000_000_000;
     const { region, accountId } = this.account;
     const arn = `arn:aws:kinesisvideo:${region}:${accountId}:channel/${config.name}/${creationTime}`;
-    const channel = { name: config.name, creationTime, arn };
+    const channel = { name: config.name, creationTime, arn, fault: config.fault, latencyMs };
     this.byName.set(config.name, channel);
     return channel;
   }
@@ -49,10 +91,14 @@ export class ChannelRegistry {
     return channel?.arn === arn ? channel : undefined;
   }
 
-  /** By ChannelName or ChannelARN, as DescribeSignalingChannel takes either. */
+  /** By ChannelName or ChannelARN, as DescribeSignalingChannel takes either; undefined when unknown. */
+  find(ref: { channelName?: string; channelArn?: string }): Channel | undefined {
+    return ref.channelArn !== undefined ? this.byArn(ref.channelArn) : this.byName.get(ref.channelName ?? '');
+  }
+
+  /** Like `find`, or fails as KVS does for an unknown channel. */
   resolve(ref: { channelName?: string; channelArn?: string }): Channel {
-    const channel =
-      ref.channelArn !== undefined ? this.byArn(ref.channelArn) : this.byName.get(ref.channelName ?? '');
+    const channel = this.find(ref);
     if (channel === undefined) {
       throw new KvsError(
         'ResourceNotFoundException',
@@ -81,6 +127,7 @@ export function parseDescribeSignalingChannel(body: JsonObject): ChannelRef {
 }
 
 export function describeSignalingChannel(channel: Channel): JsonObject {
+  if (channel.fault === 'NoChannelInfo') return {};
   return {
     ChannelInfo: {
       ChannelName: channel.name,
@@ -101,6 +148,9 @@ export interface EndpointRequest {
   role: 'MASTER' | 'VIEWER';
 }
 
+/** GetSignalingChannelEndpoint's Protocols: 1..5 items (KVS API reference, "SingleMasterChannelEndpointConfiguration"). */
+const MAX_PROTOCOLS = 5;
+
 export function parseGetSignalingChannelEndpoint(body: JsonObject): EndpointRequest {
   const v = new Violations();
   const channelArn = readString(body, 'ChannelARN');
@@ -109,30 +159,46 @@ export function parseGetSignalingChannelEndpoint(body: JsonObject): EndpointRequ
   const role = config && readString(config, 'Role');
   v.enumOf(role, 'singleMasterChannelEndpointConfiguration.role', ['MASTER', 'VIEWER'], 'MASTER');
   const rawProtocols = config?.Protocols;
-  const protocols = Array.isArray(rawProtocols) ? rawProtocols.filter((p) => typeof p === 'string') : [];
-  for (const p of protocols)
+  const protocols = Array.isArray(rawProtocols)
+    ? rawProtocols.filter((p) => typeof p === 'string')
+    : undefined;
+  v.count(protocols, 'singleMasterChannelEndpointConfiguration.protocols', 1, MAX_PROTOCOLS);
+  for (const p of protocols ?? [])
     v.enumOf(p, 'singleMasterChannelEndpointConfiguration.protocols', ['WSS', 'HTTPS', 'WEBRTC'], 'WSS');
   v.throwIfAny();
   return {
     channelArn: channelArn!,
-    protocols: protocols.length ? protocols : ['WSS', 'HTTPS'],
+    protocols: protocols ?? ['WSS', 'HTTPS'],
     role: role === 'VIEWER' ? 'VIEWER' : 'MASTER',
   };
 }
 
 /**
- * Every protocol is served by the emulator itself: the WSS endpoint is its WebSocket (ws:, the emulator has no TLS)
- * and the HTTPS endpoint its HTTP server, where GetIceServerConfig is answered.
+ * The path of a MASTER's WSS endpoint. The role decides what an endpoint may be used for (KVS API reference,
+ * "SingleMasterChannelEndpointConfiguration": a VIEWER's endpoint only sends offers to the MASTER, a MASTER's receives
+ * them and answers), so the two roles get different endpoints; ConnectAsViewer is refused on a MASTER's, and the
+ * emulated master is not reached through it (it runs inside the emulator).
  */
-export function signalingEndpoints(request: EndpointRequest, httpEndpoint: string): JsonObject {
-  const ws = httpEndpoint.replace(/^http/, 'ws');
+export const MASTER_ENDPOINT_PATH = '/master';
+
+/**
+ * Every protocol is served by the emulator itself: the WSS endpoint is its WebSocket (ws:, the emulator has no TLS;
+ * the MASTER's under MASTER_ENDPOINT_PATH) and the HTTPS endpoint its HTTP server, where GetIceServerConfig is
+ * answered. The channel's fault may leave endpoints out or reverse their order.
+ */
+export function signalingEndpoints(
+  request: EndpointRequest,
+  httpEndpoint: string,
+  channel: Channel,
+): JsonObject {
+  if (channel.fault === 'NoResourceEndpointList') return {};
+  const ws = httpEndpoint.replace(/^http/, 'ws') + (request.role === 'MASTER' ? MASTER_ENDPOINT_PATH : '');
   const of = (protocol: string) => (protocol === 'WSS' ? ws : httpEndpoint);
-  return {
-    ResourceEndpointList: request.protocols.map((protocol) => ({
-      Protocol: protocol,
-      ResourceEndpoint: of(protocol),
-    })),
-  };
+  const left = channel.fault === 'NoWSSEndpoint' ? 'WSS' : channel.fault === 'NoHTTPSEndpoint' ? 'HTTPS' : '';
+  const list = request.protocols
+    .filter((protocol) => protocol !== left)
+    .map((protocol) => ({ Protocol: protocol, ResourceEndpoint: of(protocol) }));
+  return { ResourceEndpointList: channel.fault === 'EndpointsReversed' ? list.reverse() : list };
 }
 
 export function parseGetIceServerConfig(body: JsonObject): { channelArn: string; clientId?: string } {
@@ -152,7 +218,8 @@ export function parseGetIceServerConfig(body: JsonObject): { channelArn: string;
  * One TURN server, as KVS answers (Uris, Username, Password, Ttl). The emulator runs no TURN server: on loopback
  * the peers connect through host candidates, and a TURN URI nobody answers is what a browser tolerates.
  */
-export function iceServerConfig(host: string, nowMs: number): JsonObject {
+export function iceServerConfig(host: string, nowMs: number, channel: Channel): JsonObject {
+  if (channel.fault === 'NoIceServerList') return {};
   const expiry = Math.floor(nowMs / 1000) + ICE_SERVER_TTL_SECONDS;
   return {
     IceServerList: [

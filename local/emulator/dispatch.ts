@@ -1,5 +1,6 @@
 // The emulator's request handling: routes a request to a KVS API operation or to the media hook, applies quotas,
-// injected latency and faults, answers failures as KVS errors, and logs one line per request.
+// injected latency (a stream's or a signaling channel's) and faults, answers failures as KVS errors, and logs one
+// line per request.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../http/body';
@@ -16,7 +17,7 @@ import { throttled, type Quotas } from './quotas';
 import { checkSigned } from './sigv4-scope';
 import type { StatsRecorder } from './stats';
 import { referencedName, type StreamRegistry } from './streams';
-import { parseJsonBody } from './validation';
+import { parseJsonBody, type JsonObject } from './validation';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -35,6 +36,8 @@ export interface DispatchDeps {
   /** Never throws (a failing logger must not take requests down with it). */
   log: (line: object) => void;
   context: () => OperationContext;
+  /** KvsEmulatorOptions.answer. */
+  answer?: (operation: string, output: JsonObject) => JsonObject;
 }
 
 /** What a request turned out to be about, for its log line. */
@@ -97,7 +100,8 @@ async function handleApi(
   const decision = deps.quotas?.tryAcquire(op.name, quotaKey);
   if (decision && !decision.ok) throw throttled(op.name, decision, quotaKey);
   const stream = ref === undefined ? undefined : deps.registry.resolve(ref);
-  if (stream !== undefined && stream.latencyMs > 0) await deps.delay(stream.latencyMs, deps.closing);
+  const latencyMs = stream?.latencyMs ?? op.channel?.(input, deps.context())?.latencyMs ?? 0;
+  if (latencyMs > 0) await deps.delay(latencyMs, deps.closing);
   if (stream?.fault === 'NotAuthorizedException') {
     throw new KvsError(
       'NotAuthorizedException',
@@ -110,7 +114,10 @@ async function handleApi(
   if (stream?.fault === 'EmptyAnswer') return writeJson(res, {}, requestId);
   const ctx = deps.context();
   if (op.respond) await op.respond(input, stream, ctx, { res, requestId });
-  else writeJson(res, await op.run(input, stream, ctx), requestId);
+  else {
+    const output = await op.run(input, stream, ctx);
+    writeJson(res, deps.answer ? deps.answer(op.name, output) : output, requestId);
+  }
 }
 
 async function handleMedia(

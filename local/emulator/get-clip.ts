@@ -101,7 +101,8 @@ export async function writeClip(
 ): Promise<number> {
   const clip = media.clip(fragments);
   res.writeHead(200, {
-    'Content-Type': clip.contentType,
+    // GetClip's ContentType header is not required (API reference): a media side naming none sends none
+    ...(clip.contentType ? { 'Content-Type': clip.contentType } : {}),
     'Content-Length': String(clip.byteLength),
     'x-amzn-RequestId': requestId,
   });

@@ -4,9 +4,10 @@ export {
   startKvsEmulator,
   type KvsEmulator,
   type KvsEmulatorOptions,
+  type AnswerRewrite,
   type LatencyDelay,
 } from './server';
-export type { Channel, ChannelConfig } from './channels';
+export type { Channel, ChannelConfig, ChannelFault } from './channels';
 export type { EmulatedMaster, FromMaster, MasterFactory, ToMaster } from './signaling';
 export type { StreamConfig, Stream, StreamFault, Recording } from './streams';
 export { isRecording, type ArchiveMedia, type Clip, type ImageFormat, type ImageOptions } from './archive';

@@ -8,6 +8,7 @@ import {
   parseGetIceServerConfig,
   parseGetSignalingChannelEndpoint,
   signalingEndpoints,
+  type Channel,
   type ChannelRegistry,
 } from './channels';
 import {
@@ -49,6 +50,8 @@ export interface ApiOperation<I> {
   streamOf(input: I): StreamRef | undefined;
   /** The signaling channel the call is about (for its per-channel quota), when it is about one. */
   channelOf?(input: I, ctx: OperationContext): string | undefined;
+  /** The known signaling channel the call is about (for its latency), if any. */
+  channel?(input: I, ctx: OperationContext): Channel | undefined;
   run(input: I, stream: Stream | undefined, ctx: OperationContext): JsonObject | Promise<JsonObject>;
   /** Instead of `run`, for an answer that is not JSON: writes it whole (GetClip's streamed MP4). */
   respond?(
@@ -199,6 +202,7 @@ export const API_ROUTES: ReadonlyMap<string, ApiOperation<unknown>> = new Map([
       parse: parseDescribeSignalingChannel,
       streamOf: () => undefined,
       channelOf: (ref, ctx) => ref.channelName ?? ctx.channels.byArn(ref.channelArn ?? '')?.name,
+      channel: (ref, ctx) => ctx.channels.find(ref),
       run: (ref, _stream, ctx) => describeSignalingChannel(ctx.channels.resolve(ref)),
     }),
   ],
@@ -208,10 +212,9 @@ export const API_ROUTES: ReadonlyMap<string, ApiOperation<unknown>> = new Map([
       name: 'GetSignalingChannelEndpoint',
       parse: parseGetSignalingChannelEndpoint,
       streamOf: () => undefined,
-      run: (request, _stream, ctx) => {
-        ctx.channels.resolve({ channelArn: request.channelArn });
-        return signalingEndpoints(request, ctx.endpoint);
-      },
+      channel: (request, ctx) => ctx.channels.byArn(request.channelArn),
+      run: (request, _stream, ctx) =>
+        signalingEndpoints(request, ctx.endpoint, ctx.channels.resolve({ channelArn: request.channelArn })),
     }),
   ],
   [
@@ -222,10 +225,13 @@ export const API_ROUTES: ReadonlyMap<string, ApiOperation<unknown>> = new Map([
       parse: parseGetIceServerConfig,
       streamOf: () => undefined,
       channelOf: (request, ctx) => ctx.channels.byArn(request.channelArn)?.name,
-      run: (request, _stream, ctx) => {
-        ctx.channels.resolve({ channelArn: request.channelArn });
-        return iceServerConfig(new URL(ctx.endpoint).hostname, ctx.now());
-      },
+      channel: (request, ctx) => ctx.channels.byArn(request.channelArn),
+      run: (request, _stream, ctx) =>
+        iceServerConfig(
+          new URL(ctx.endpoint).hostname,
+          ctx.now(),
+          ctx.channels.resolve({ channelArn: request.channelArn }),
+        ),
     }),
   ],
   ...ARCHIVE_ROUTES,

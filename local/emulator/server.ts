@@ -18,6 +18,7 @@ import {
 } from './stats';
 import { SignalingService, type MasterFactory } from './signaling';
 import { StreamRegistry, type Stream, type StreamConfig } from './streams';
+import type { JsonObject } from './validation';
 
 /** The credentials local mode signs with: the emulator verifies signed signaling URLs against them. */
 export const EMULATOR_CREDENTIALS: EmulatorCredentials = {
@@ -58,7 +59,16 @@ export interface KvsEmulatorOptions {
    * open themselves, so latency costs no real time. @default node:timers/promises setTimeout
    */
   delay?: LatencyDelay;
+  /**
+   * Rewrites an API operation's JSON answer before it is sent. The emulator fills every member of its answers; KVS's
+   * API reference marks most of them optional ("Required: No", e.g. Fragment.ServerTimestamp, Image.TimeStamp), so a
+   * test leaves some out to see a caller cope. @default answers as they are
+   */
+  answer?: AnswerRewrite;
 }
+
+/** Gets the operation name (e.g. ListFragments) and the answer the emulator made; returns the one to send. */
+export type AnswerRewrite = (operation: string, output: JsonObject) => JsonObject;
 
 export type LatencyDelay = (ms: number, signal: AbortSignal) => Promise<unknown>;
 
@@ -100,6 +110,7 @@ const OPTION_KEYS = new Set([
   'archive',
   'log',
   'delay',
+  'answer',
 ]);
 function checkOptions(options: KvsEmulatorOptions): void {
   const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.has(k));
@@ -204,6 +215,7 @@ export async function startKvsEmulator(options: KvsEmulatorOptions): Promise<Kvs
       delay: options.delay ?? ((ms, signal) => sleep(ms, undefined, { signal })),
       log: neverThrowing(options.log),
       context,
+      answer: options.answer,
     }),
   );
 

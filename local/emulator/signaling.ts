@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Channel } from './channels';
+import { MASTER_ENDPOINT_PATH, type Channel } from './channels';
 import { checkViewerConnect, ConnectRefused, type ConnectCheckDeps } from './connect-check';
 import { throttled, type Quotas } from './quotas';
 
@@ -108,9 +108,13 @@ export class SignalingService {
     socket.on('error', () => socket.destroy());
     const target = URL.parse(req.url ?? '/', 'ws://emulator');
     const host = req.headers.host ?? '';
-    const checked = target
-      ? checkViewerConnect(this.deps, target, host)
-      : Promise.reject(new ConnectRefused(400, 'InvalidArgumentException', 'Malformed request target'));
+    const checked = !target
+      ? Promise.reject(new ConnectRefused(400, 'InvalidArgumentException', 'Malformed request target'))
+      : target.pathname === MASTER_ENDPOINT_PATH
+        ? Promise.reject(
+            new ConnectRefused(403, 'AccessDeniedException', "ConnectAsViewer on a MASTER role's endpoint"),
+          )
+        : checkViewerConnect(this.deps, target, host);
     checked
       .then(({ channel, clientId }) => {
         const decision = this.deps.quotas?.tryAcquire('ConnectAsViewer', channel.name);

@@ -85,6 +85,14 @@ export class Violations {
     else if (value.length > max) this.add(value, path, `have length less than or equal to ${max}`);
   }
 
+  /** A list's item count (Coral words it as the list's length). */
+  count(values: readonly unknown[] | undefined, path: string, min: number, max: number): void {
+    if (values === undefined) return;
+    const shown = `[${values.join(', ')}]`;
+    if (values.length < min) this.add(shown, path, `have length greater than or equal to ${min}`);
+    else if (values.length > max) this.add(shown, path, `have length less than or equal to ${max}`);
+  }
+
   pattern(value: string | undefined, path: string, pattern: string): void {
     if (value === undefined) return;
     if (!new RegExp(`^(?:${pattern})$`).test(value)) {

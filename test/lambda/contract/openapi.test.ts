@@ -1,7 +1,8 @@
 // The OpenAPI document: generated from the route table and the schemas, committed as docs/openapi.json.
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { openApiDocument } from '../../../lambda/contract/openapi';
+import * as z from 'zod';
+import { openApiDocument, requestSchema } from '../../../lambda/contract/openapi';
 import { OPERATION_DOCS } from '../../../lambda/contract/openapi-components';
 import { ROUTES } from '../../../lambda/contract/routes';
 import { GRANT_MODES } from '../../../lambda/core/config-rules';
@@ -40,6 +41,10 @@ describe('docs/openapi.json', () => {
   it('is what the route table and the schemas generate (run `npm run schemas` after changing them)', () => {
     const committed = JSON.parse(readFileSync('docs/openapi.json', 'utf8')) as unknown;
     expect(committed).toEqual(openApiDocument());
+  });
+
+  it('is JSON as generated: no member is left undefined (the committed file would silently drop it)', () => {
+    expect(JSON.parse(JSON.stringify(doc))).toStrictEqual(doc);
   });
 
   it('is OpenAPI 3.1 with an Apache-2.0 license, and the deployed stage as a server variable', () => {
@@ -180,6 +185,19 @@ describe('docs/openapi.json', () => {
       type: 'integer',
       minimum: 300,
       maximum: 43200,
+    });
+  });
+
+  it("states a request field's default after its own description, and adds no description to a field without", () => {
+    const body = z.object({
+      count: z.number().int().default(3).meta({ description: 'How many' }),
+      flag: z.boolean().default(false),
+      name: z.string().optional(),
+    });
+    expect(requestSchema(body).properties).toStrictEqual({
+      count: expect.objectContaining({ type: 'integer', description: 'How many. Default: 3.' }),
+      flag: { type: 'boolean', description: 'Default: false.' },
+      name: { type: 'string' },
     });
   });
 

@@ -2,10 +2,9 @@
 // and viewer endpoints cached per channel (TTL, single flight), GetIceServerConfig per viewer, the signed
 // ConnectAsViewer URL, and KVS errors mapped. Quotas: KVS WebRTC developer guide, "Amazon Kinesis Video Streams with
 // WebRTC service quotas" (DescribeSignalingChannel 5 TPS per channel, GetIceServerConfig 5 TPS per channel).
-// Mutants left alive by design (the emulator always answers a channel ARN, both endpoints in the order asked, an ICE
-// list, and defaults Role and Protocols): the "no channel ARN" / "no signaling endpoint" / `?? []` branches, the
-// endpoint request's Role and Protocols, `Protocol === protocol` -> true, the `{ abortSignal }` options (only a
-// held answer shows them; the emulator holds streams, not channels) and the per-endpoint client reuse (no behaviour).
+// Answers a healthy channel never gives (no channel ARN, a missing endpoint, no ICE list, endpoints out of order) and
+// held answers are in webrtc-faults.test.ts; the endpoint request's Role and Protocols are held by the emulator
+// (a MASTER's endpoint refuses ConnectAsViewer, an empty Protocols list is refused).
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { KvsAdapterOptions } from '../../../lambda/kvs/adapter';
 import { createWebrtcAdapter, type WebrtcAdapter } from '../../../lambda/kvs/webrtc';

@@ -118,6 +118,55 @@ describe('KVS emulator signaling channels', () => {
       ]);
     });
 
+    it('GetSignalingChannelEndpoint takes 1..5 Protocols (KVS API reference, SingleMasterChannelEndpointConfiguration)', async () => {
+      const { kvs } = clientsFor(emu);
+      const ask = (Protocols: ('WSS' | 'HTTPS')[]) =>
+        kvs.send(
+          new GetSignalingChannelEndpointCommand({
+            ChannelARN: arn,
+            SingleMasterChannelEndpointConfiguration: { Protocols, Role: 'VIEWER' },
+          }),
+        );
+      for (const protocols of [[], Array<'WSS'>(6).fill('WSS')])
+        expect(await errorOf(ask(protocols))).toMatchObject({
+          name: 'InvalidArgumentException',
+          message: expect.stringMatching(
+            /^1 validation error detected: .*protocols.* Member must have length/,
+          ),
+        });
+      expect((await ask(['HTTPS'])).ResourceEndpointList).toEqual([
+        { Protocol: 'HTTPS', ResourceEndpoint: emu.endpoint },
+      ]);
+    });
+
+    it("names a MASTER's WSS endpoint apart from a VIEWER's (the role decides what it may do): no ConnectAsViewer there", async () => {
+      const { kvs } = clientsFor(emu);
+      const out = await kvs.send(
+        new GetSignalingChannelEndpointCommand({
+          ChannelARN: arn,
+          SingleMasterChannelEndpointConfiguration: { Protocols: ['WSS'], Role: 'MASTER' },
+        }),
+      );
+      const master = out.ResourceEndpointList![0]!.ResourceEndpoint!;
+      expect(master).toBe(`${wsEndpoint}/master`);
+      const url = await signViewerUrl({
+        endpoint: master,
+        channelArn: arn,
+        clientId: 'viewer-on-master',
+        region: 'us-east-1',
+        credentials: EMULATOR_CREDENTIALS,
+        expiresInSeconds: 300,
+        signingDate: new Date(clock.now()),
+      });
+      expect(await connect(url)).toMatchObject({ status: 403, type: 'AccessDeniedException' });
+    });
+
+    it('refuses a channel config with an unknown fault or a negative latencyMs (a programming error)', async () => {
+      const start = (channel: object) => startKvsEmulator({ streams: [], channels: [channel as never] });
+      await expect(start({ name: 'c', fault: 'NoSuchFault' })).rejects.toThrow(/fault must be one of/);
+      await expect(start({ name: 'c', latencyMs: -1 })).rejects.toThrow(/latencyMs must be >= 0/);
+    });
+
     it('GetIceServerConfig on the HTTPS endpoint answers TURN servers with credentials and a TTL', async () => {
       const signaling = new KinesisVideoSignalingClient({
         endpoint: emu.endpoint,

@@ -1,0 +1,40 @@
+// The mutation table in docs/ARCHITECTURE.md is printed from Stryker's JSON reports by scripts/mutation-table.ts:
+// Stryker's score (killed and timed out over every mutant that is not an error or ignored), per file and folder.
+import { describe, expect, it } from '@jest/globals';
+import { countMutants, mutationTable, scores } from '../../scripts/mutation-table';
+
+const m = (status: string, n = 1) => Array.from({ length: n }, () => ({ status }));
+
+describe('mutation table', () => {
+  it('scores detected over valid mutants, leaves ignored and errors out, and "covered" leaves out the unreached', () => {
+    const c = countMutants([
+      ...m('Killed', 6),
+      ...m('Timeout', 2),
+      ...m('Survived', 1),
+      ...m('NoCoverage', 1),
+      ...m('Ignored', 5),
+      ...m('CompileError'),
+      ...m('RuntimeError'),
+    ]);
+    expect(c).toEqual({ Killed: 6, Timeout: 2, Survived: 1, NoCoverage: 1, Errors: 2 });
+    expect(scores(c)).toEqual({ total: 12, all: 10, score: 0.8, covered: 8 / 9 });
+  });
+
+  it('sums files into folders and all, and a file in a later report replaces its earlier figures', () => {
+    const first = {
+      files: {
+        'lambda/kvs/a.ts': { mutants: m('Survived', 4) },
+        'lambda/core/b.ts': { mutants: m('Killed', 3) },
+      },
+    };
+    const later = { files: { 'lambda/kvs/a.ts': { mutants: [...m('Killed', 3), ...m('Survived')] } } };
+    const lines = mutationTable([first, later]).split('\n');
+    expect(lines.slice(2)).toEqual([
+      '| lambda/core | 3 | 3 | 0 | 0 | 0 | 0 | 100.0 % | 100.0 % |',
+      '| - b.ts | 3 | 3 | 0 | 0 | 0 | 0 | 100.0 % | 100.0 % |',
+      '| lambda/kvs | 4 | 3 | 0 | 1 | 0 | 0 | 75.0 % | 75.0 % |',
+      '| - a.ts | 4 | 3 | 0 | 1 | 0 | 0 | 75.0 % | 75.0 % |',
+      '| **all** | 7 | 6 | 0 | 1 | 0 | 0 | 85.7 % | 85.7 % |',
+    ]);
+  });
+});
