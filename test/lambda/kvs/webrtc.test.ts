@@ -225,8 +225,10 @@ describe('without injected sleep and clock', () => {
     };
     const frozen = await startEmulator({ streams: [], channels: [{ name: 'door-1' }], now: () => 0, log });
     const throttledIce = () => frozen.stats().throttled.GetIceServerConfig ?? 0;
+    // Also stops once the throttled call has ended: one that ends early then fails the test at once, not never.
+    let ended = false;
     const until = async (done: () => boolean) => {
-      while (!done()) await new Promise<void>((r) => setImmediate(r));
+      while (!done() && !ended) await new Promise<void>((r) => setImmediate(r));
     };
     jest.useFakeTimers({
       now: T0,
@@ -238,7 +240,9 @@ describe('without injected sleep and clock', () => {
       // signed at Date.now (faked: T0)
       expect(new URL(first.signalingUrl).searchParams.get('X-Amz-Date')).toBe('20261125T100000Z');
       for (let i = 1; i < 5; i += 1) await kvs.viewer(viewer('door-1', `v-${i}`));
-      const result = outcome(kvs.viewer(viewer('door-1', 'v-late')));
+      const result = outcome(kvs.viewer(viewer('door-1', 'v-late'))).finally(() => {
+        ended = true;
+      });
       await until(() => throttledIce() === 1);
       // random 0.5 of 100 ms: the second attempt waits 50 ms of timer time, not one millisecond less
       await jest.advanceTimersByTimeAsync(49);
