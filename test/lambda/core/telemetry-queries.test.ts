@@ -1,6 +1,7 @@
-// The exact SEARCH and Metrics Insights text behind the usage dashboard and alarms.
+// The exact SEARCH and Metrics Insights text behind the usage dashboard and alarms (lambda/core/telemetry-queries.ts, which
+// lib/usage-metrics.ts re-exports for the CDK).
 import { describe, expect, it } from '@jest/globals';
-import { costOf } from '../../lambda/core/usage-attribution';
+import { costOf } from '../../../lambda/core/usage-attribution';
 import {
   alarmScopedToStreams,
   bytesCostExpression,
@@ -13,7 +14,7 @@ import {
   sessionsDeniedInsightsQuery,
   sessionsIssuedSearch,
   streamSearchTerm,
-} from '../../lib/usage-metrics';
+} from '../../../lambda/core/telemetry-queries';
 
 describe('streamSearchTerm', () => {
   it.each([

@@ -1,7 +1,12 @@
 // The attribution arithmetic of the usage report: each stream's bytes shared by session-seconds, exactly.
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { attribute, costOf, splitProportionally, type SessionRow } from '../../lambda/core/usage-attribution';
+import {
+  attribute,
+  costOf,
+  splitProportionally,
+  type SessionRow,
+} from '../../../lambda/core/usage-attribution';
 
 const STREAMS = ['cam-1', 'cam-2', 'cam-3'];
 const row = fc.record({
