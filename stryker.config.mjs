@@ -1,15 +1,19 @@
-// Mutation testing of the domain (lambda/core), the HTTP contract (lambda/contract) and the KVS adapter (lambda/kvs)
-// against their own tests (test/lambda/core, test/lambda/contract, test/lambda/kvs). Run with `npm run mutation`
-// (see docs/ARCHITECTURE.md); limit to some files with `-- --mutate lambda/core/cors.ts,lambda/kvs/retry.ts`.
+// Mutation testing of the domain (lambda/core), the HTTP contract (lambda/contract) and the KVS adapter (lambda/kvs),
+// each folder against its own tests (test/lambda/core, test/lambda/contract, test/lambda/kvs): a folder's rules are
+// stated by its own tests, and a core module reached by the adapter's emulator tests (errors.ts is reached by every
+// test) would otherwise run them for each of its mutants. `npm run mutation` (scripts/mutation.ts) runs one Stryker
+// run per folder, with MUTATION_FOLDER set; without it, this config mutates all three folders against all their tests.
+const FOLDERS = ['core', 'contract', 'kvs'];
+const folder = globalThis.process.env.MUTATION_FOLDER;
+if (folder !== undefined && !FOLDERS.includes(folder))
+  throw new Error(`MUTATION_FOLDER must be one of ${FOLDERS}`);
+const folders = folder === undefined ? FOLDERS : [folder];
+const name = folder ?? 'mutation';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   // Not the generated request schemas (`npm run schemas` writes them; a test compares the file with its generator).
-  mutate: [
-    'lambda/core/**/*.ts',
-    '!lambda/core/request-schemas.ts',
-    'lambda/contract/**/*.ts',
-    'lambda/kvs/**/*.ts',
-  ],
+  mutate: [...folders.map((f) => `lambda/${f}/**/*.ts`), '!lambda/core/request-schemas.ts'],
   testRunner: 'jest',
   // Jest runs in ESM mode (@middy/core 7 is ESM-only), as in `npm run test:jest`.
   testRunnerNodeArgs: ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning'],
@@ -19,7 +23,7 @@ export default {
     // Only the mutated folders' own tests: the HTTP and CDK suites are slow and would hide weak unit tests.
     // No global setup: these tests need no Lambda bundles (and an instrumented core would break their budgets).
     config: {
-      testMatch: ['<rootDir>/test/lambda/{core,contract,kvs}/**/*.test.ts'],
+      testMatch: folders.map((f) => `<rootDir>/test/lambda/${f}/**/*.test.ts`),
       // Not these two: they check the committed docs/openapi.json with the TypeScript compiler and real answers of a
       // whole local broker, 10 s or more a run, and the local broker covers every module, so they ran for every
       // mutant of lambda/kvs too. The module-level rules they rest on are stated by openapi.test.ts and routes.test.ts.
@@ -44,11 +48,11 @@ export default {
   // slack tells a hang from a slow run; the 20 s it was made a full run take hours.
   timeoutMS: 3000,
   timeoutFactor: 1.5,
-  tempDirName: 'coverage/stryker-tmp',
+  tempDirName: `coverage/stryker-tmp-${name}`,
   ignorePatterns: ['cdk.out', '.local', 'coverage', 'bench/results'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: 'coverage/mutation/mutation.html' },
-  // `npm run mutation:table -- coverage/mutation/mutation.json` prints docs/ARCHITECTURE.md's table from it.
-  jsonReporter: { fileName: 'coverage/mutation/mutation.json' },
+  htmlReporter: { fileName: `coverage/mutation/${name}.html` },
+  // `npm run mutation:table -- coverage/mutation/*.json` prints docs/ARCHITECTURE.md's table from them.
+  jsonReporter: { fileName: `coverage/mutation/${name}.json` },
   thresholds: { high: 90, low: 80, break: null },
 };

@@ -57,10 +57,8 @@ export function logsInsightsString(value: string): string {
  */
 export function streamSearchTerm(pattern: string): string {
   if (isExactStream(pattern)) return `${KVS_STREAM_DIMENSION}=${searchString(pattern)}`;
-  const words = pattern
-    .slice(0, -1)
-    .split(/[^a-zA-Z0-9]+/)
-    .filter(Boolean);
+  // The trailing `*` parts words like any other character outside them, so `*` alone has no words (no term).
+  const words = pattern.split(/[^a-zA-Z0-9]/).filter(Boolean);
   return words.map((word) => `${KVS_STREAM_DIMENSION}=${word}`).join(' AND ');
 }
 
@@ -74,9 +72,8 @@ export function kvsBytesSearch(
   pattern: string,
   periodSeconds: number,
 ): string {
-  const term = pattern === '*' ? '' : streamSearchTerm(pattern);
   return search(
-    `{${KVS_NAMESPACE},${KVS_STREAM_DIMENSION}} MetricName="${metric}" ${term}`,
+    `{${KVS_NAMESPACE},${KVS_STREAM_DIMENSION}} MetricName="${metric}" ${streamSearchTerm(pattern)}`,
     'Sum',
     periodSeconds,
   );
@@ -92,9 +89,8 @@ export function brokerMetricSearch(metric: string, term: string, periodSeconds: 
 
 /** Sessions issued for the streams one pattern selects, one series per stream. */
 export function sessionsIssuedSearch(pattern: string, periodSeconds: number): string {
-  // All streams: every SessionsIssued series, with or without StreamName (metrics.perStreamDimensions).
-  const term = pattern === '*' ? '' : streamSearchTerm(pattern);
-  return brokerMetricSearch(SESSIONS_ISSUED, term, periodSeconds);
+  // All streams (`*`, no term): every SessionsIssued series, with or without StreamName (metrics.perStreamDimensions).
+  return brokerMetricSearch(SESSIONS_ISSUED, streamSearchTerm(pattern), periodSeconds);
 }
 
 /**
@@ -117,10 +113,14 @@ function scopedQuery(base: string, patterns: readonly string[]): string | undefi
   return `${base} WHERE ${names.map((name) => `${KVS_STREAM_DIMENSION} = '${name}'`).join(' OR ')}`;
 }
 
-/** Whether the bytes alarm watches the configured streams by name (true) or the whole account and region. */
+/**
+ * Whether the bytes alarms watch the configured streams by name (true) or the whole account and region: by name only
+ * when every byte metric's query names them (the longest metric name may push its query over the length limit).
+ */
 export function alarmScopedToStreams(patterns: readonly string[]): boolean {
-  const longest = KVS_PLAYBACK_BYTE_METRICS.reduce((a, b) => (a.length >= b.length ? a : b));
-  return kvsBytesInsightsQuery(longest, patterns).includes(' WHERE ');
+  return KVS_PLAYBACK_BYTE_METRICS.every((metric) =>
+    kvsBytesInsightsQuery(metric, patterns).includes(' WHERE '),
+  );
 }
 
 /**

@@ -52,22 +52,24 @@ const principalKey = (r: Pick<SessionRow, 'issuer' | 'sub'>) => `${r.issuer}\u00
 
 /** A whole, non-negative number of bytes or seconds (CloudWatch and Logs Insights answer decimals). */
 function whole(n: number): bigint {
-  return Number.isFinite(n) && n > 0 ? BigInt(Math.round(n)) : 0n;
+  return Number.isFinite(n) ? BigInt(Math.max(0, Math.round(n))) : 0n;
 }
 
 /**
  * `total` split in proportion to `weights`, in whole units that sum to `total` exactly (largest remainder: each
  * part is its floor, and the units left go to the largest remainders, ties to the earlier index). All weights
- * zero: nothing is split (every part 0).
+ * zero, or a total under one unit (no caller passes a negative one): nothing is split (every part 0).
  */
 export function splitProportionally(total: bigint, weights: readonly bigint[]): bigint[] {
   const sum = weights.reduce((a, b) => a + b, 0n);
-  if (sum === 0n || total <= 0n) return weights.map(() => 0n);
+  if (sum === 0n || total < 1n) return weights.map(() => 0n);
   const parts = weights.map((w) => (total * w) / sum);
   let left = total - parts.reduce((a, b) => a + b, 0n);
+  // Largest remainder first; Array.prototype.sort is stable (ECMAScript 2019), so equal ones keep index order.
+  // Number() keeps the sign of any non-zero bigint difference.
   const order = weights
     .map((w, i) => ({ i, remainder: (total * w) % sum }))
-    .sort((a, b) => (a.remainder === b.remainder ? a.i - b.i : a.remainder > b.remainder ? -1 : 1));
+    .sort((a, b) => Number(b.remainder - a.remainder));
   for (const { i } of order) {
     if (left === 0n) break;
     parts[i]! += 1n;
@@ -204,6 +206,6 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit += 1;
   }
-  if (unit === 0) return `${Math.round(value)} B`;
-  return `${Number(value.toPrecision(3))} ${units[unit]}`;
+  const shown = unit === 0 ? Math.round(value) : Number(value.toPrecision(3));
+  return `${shown} ${units[unit]}`;
 }

@@ -1,6 +1,7 @@
 // The mutation table in docs/ARCHITECTURE.md is printed from Stryker's JSON reports by scripts/mutation-table.ts:
 // Stryker's score (killed and timed out over every mutant that is not an error or ignored), per file and folder.
 import { describe, expect, it } from '@jest/globals';
+import { mutationRuns } from '../../scripts/mutation';
 import { countMutants, mutationTable, scores } from '../../scripts/mutation-table';
 
 const m = (status: string, n = 1) => Array.from({ length: n }, () => ({ status }));
@@ -36,5 +37,24 @@ describe('mutation table', () => {
       '| - a.ts | 4 | 3 | 0 | 1 | 0 | 0 | 75.0 % | 75.0 % |',
       '| **all** | 7 | 6 | 0 | 1 | 0 | 0 | 85.7 % | 85.7 % |',
     ]);
+  });
+});
+
+describe('npm run mutation', () => {
+  it('runs each folder against its own tests: all three by default, a folder whole, or files grouped by folder', () => {
+    expect(mutationRuns([])).toEqual([{ folder: 'core' }, { folder: 'contract' }, { folder: 'kvs' }]);
+    expect(mutationRuns(['kvs'])).toEqual([{ folder: 'kvs' }]);
+    expect(mutationRuns(['lambda/kvs/retry.ts', 'lambda/core/cors.ts', 'lambda/kvs/adapter.ts'])).toEqual([
+      { folder: 'kvs', files: ['lambda/kvs/retry.ts', 'lambda/kvs/adapter.ts'] },
+      { folder: 'core', files: ['lambda/core/cors.ts'] },
+    ]);
+    expect(mutationRuns(['lambda/kvs/retry.ts', 'kvs'])).toEqual([{ folder: 'kvs' }]);
+    expect(mutationRuns(['kvs', 'lambda/kvs/retry.ts'])).toEqual([{ folder: 'kvs' }]);
+  });
+
+  it('refuses anything else, naming it', () => {
+    expect(() => mutationRuns(['lib'])).toThrow('lib');
+    expect(() => mutationRuns(['lambda/broker/router.ts'])).toThrow('lambda/broker/router.ts');
+    expect(() => mutationRuns(['lambda/kvs/README.md'])).toThrow('lambda/kvs/README.md');
   });
 });

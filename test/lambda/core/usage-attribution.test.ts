@@ -1,7 +1,12 @@
 // The attribution arithmetic of the usage report: each stream's bytes shared by session-seconds, exactly.
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { attribute, costOf, splitProportionally, type SessionRow } from '../../lambda/core/usage-attribution';
+import {
+  attribute,
+  costOf,
+  splitProportionally,
+  type SessionRow,
+} from '../../../lambda/core/usage-attribution';
 
 const STREAMS = ['cam-1', 'cam-2', 'cam-3'];
 const row = fc.record({
@@ -21,6 +26,14 @@ describe('splitProportionally', () => {
     expect(splitProportionally(10n, [1n, 1n, 1n])).toEqual([4n, 3n, 3n]);
     expect(splitProportionally(10n, [0n, 0n])).toEqual([0n, 0n]);
     expect(splitProportionally(7n, [3n, 0n, 1n])).toEqual([5n, 0n, 2n]);
+    // floors 1, 1, 2, 0, 0 and remainders 2, 8, 4, 6, 0 (tenths): the two units left go to the 8 and the 6
+    expect(splitProportionally(6n, [2n, 3n, 4n, 1n, 0n])).toEqual([1n, 2n, 2n, 1n, 0n]);
+  });
+
+  it('gives one unit to the first of equal weights, and splits a total under one unit into nothing', () => {
+    expect(splitProportionally(1n, [1n, 1n])).toEqual([1n, 0n]);
+    expect(splitProportionally(0n, [1n, 2n])).toEqual([0n, 0n]);
+    expect(splitProportionally(-10n, [1n, 1n, 1n])).toEqual([0n, 0n, 0n]);
   });
 
   it('parts sum to the total, none negative, none off its exact share by a unit or more (property)', () => {
@@ -83,6 +96,56 @@ describe('attribute', () => {
       { tenant: 't2', principals: 1, sessions: 3, sessionSeconds: 1200, bytes: 1250 },
       { tenant: 't1', principals: 1, sessions: 1, sessionSeconds: 300, bytes: 250 },
     ]);
+  });
+
+  it('shares by sessions only when no session on the stream has seconds', () => {
+    const on = (sub: string, sessions: number, sessionSeconds: number): SessionRow => ({
+      issuer: 'i',
+      sub,
+      tenant: 't',
+      stream: 'cam-1',
+      sessions,
+      sessionSeconds,
+    });
+    const bytesOf = (rows: SessionRow[]) =>
+      Object.fromEntries(attribute({ 'cam-1': 400 }, rows).principals.map((p) => [p.sub, p.bytes]));
+    expect(bytesOf([on('a', 5, 0), on('b', 1, 100)])).toEqual({ a: 0, b: 400 });
+    expect(bytesOf([on('a', 1, 0), on('b', 3, 0)])).toEqual({ a: 100, b: 300 });
+  });
+
+  it('counts what is not a whole non-negative number (negative, NaN, infinite) as 0, and rounds decimals', () => {
+    const a = attribute(
+      { 'cam-1': -5, 'cam-2': Number.NaN, 'cam-3': Number.POSITIVE_INFINITY, 'cam-4': 2.6 },
+      [
+        { issuer: 'i', sub: 'a', tenant: 't', stream: 'cam-4', sessions: -1, sessionSeconds: 1.4 },
+        { issuer: 'i', sub: 'b', tenant: 't', stream: 'cam-4', sessions: Number.NaN, sessionSeconds: -100 },
+      ],
+    );
+    expect(a.streams.map((s) => [s.stream, s.bytes, s.sessions, s.sessionSeconds])).toEqual([
+      ['cam-4', 3, 0, 1],
+      ['cam-1', 0, 0, 0],
+      ['cam-2', 0, 0, 0],
+      ['cam-3', 0, 0, 0],
+    ]);
+    expect(a.principals.map((p) => [p.sub, p.bytes, p.sessions, p.sessionSeconds])).toEqual([
+      ['a', 3, 0, 1],
+      ['b', 0, 0, 0],
+    ]);
+  });
+
+  it('lists streams, principals and tenants by bytes, most first, then by name', () => {
+    const rows: SessionRow[] = ['cam-1', 'cam-2', 'cam-3'].map((stream, i) => ({
+      issuer: 'i',
+      sub: `p${2 - i}`,
+      tenant: `t${2 - i}`,
+      stream,
+      sessions: 1,
+      sessionSeconds: 60,
+    }));
+    const a = attribute({ 'cam-3': 5, 'cam-2': 5, 'cam-1': 1, 'cam-0': 0 }, rows);
+    expect(a.streams.map((s) => s.stream)).toEqual(['cam-2', 'cam-3', 'cam-1', 'cam-0']);
+    expect(a.principals.map((p) => p.sub)).toEqual(['p0', 'p1', 'p2']);
+    expect(a.tenants.map((t) => t.tenant)).toEqual(['t0', 't1', 't2']);
   });
 
   it("every stream's shares and unattributed bytes sum to its bytes, and nothing is negative (property)", () => {
