@@ -14,9 +14,9 @@ import {
 import { DATA_ENDPOINT_THROTTLE_BACKOFF } from '../../../lambda/kvs/retry';
 import { startKvsEmulator, type KvsEmulator } from '../../../local/emulator';
 import { T0 } from '../../support/clock';
+import { testAdapterOptions } from '../../support/kvs-adapter';
 import { outcome, settlesSoon } from '../../support/outcomes';
 
-const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 const live = (stream: string) => parseSessionRequest(stream, undefined);
 /** The BrokerError's code and message a call ended in. */
 const failure = (p: Promise<unknown>) =>
@@ -29,20 +29,8 @@ let emulator: KvsEmulator;
 let clock = T0;
 const asked = () => emulator.stats().requests.GetDataEndpoint ?? 0;
 
-function options(on: string, overrides: Partial<KvsAdapterOptions> = {}): KvsAdapterOptions {
-  return {
-    region: 'us-east-1',
-    endpoint: on,
-    credentials,
-    timeoutMs: 2000,
-    maxAttempts: 3,
-    dataEndpointTtlMs: 300_000,
-    now: () => clock,
-    sleep: async () => {},
-    random: () => 0.5,
-    ...overrides,
-  };
-}
+const options = (on: string, overrides: Partial<KvsAdapterOptions> = {}): KvsAdapterOptions =>
+  testAdapterOptions(on, { now: () => clock, ...overrides });
 const adapter = (overrides: Partial<KvsAdapterOptions> = {}): KvsAdapter =>
   createKvsAdapter(options(emulator.endpoint, overrides));
 
@@ -55,17 +43,25 @@ afterAll(async () => {
 });
 
 describe('the data-endpoint cache', () => {
-  it('reuses an answer until exactly dataEndpointTtlMs after it came, then asks again', async () => {
+  it('reuses an answer per stream until exactly dataEndpointTtlMs after it came, then asks again', async () => {
     emulator.putStream({ name: 'x-ttl' });
+    emulator.putStream({ name: 'x-ttl-2' });
     const kvs = adapter({ dataEndpointTtlMs: 60_000 });
     const before = asked();
     await kvs.getStreamingSessionUrl(live('x-ttl'), 300);
+    await kvs.getStreamingSessionUrl(live('x-ttl'), 300);
+    await kvs.getStreamingSessionUrl(live('x-ttl-2'), 300);
+    // one answer per stream
+    expect(asked() - before).toBe(2);
     clock += 59_999;
     await kvs.getStreamingSessionUrl(live('x-ttl'), 300);
-    expect(asked() - before).toBe(1);
+    expect(asked() - before).toBe(2);
     clock += 1;
     await kvs.getStreamingSessionUrl(live('x-ttl'), 300);
-    expect(asked() - before).toBe(2);
+    expect(asked() - before).toBe(3);
+    clock += 1000;
+    await kvs.getStreamingSessionUrl(live('x-ttl-2'), 300);
+    expect(asked() - before).toBe(4);
   });
 
   it('keeps the endpoint after a failure that says nothing about it, and drops it on NotAuthorized', async () => {

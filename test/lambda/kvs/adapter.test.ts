@@ -1,18 +1,18 @@
 // The KVS adapter against the emulator over HTTP with the real SDK clients: data-endpoint cache and single flight,
 // retries with full jitter under one deadline, and many cold instances on one stream within KVS's quotas.
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseSessionRequest } from '../../../lambda/core/request';
 import { createKvsAdapter, type KvsAdapter, type KvsAdapterOptions } from '../../../lambda/kvs/adapter';
 import { startKvsEmulator, type KvsEmulator, type KvsEmulatorOptions } from '../../../local/emulator';
 import { virtualTime } from '../../support/clock';
-import { latencyGate } from '../../support/latency-gate';
-import { outcome, settlesSoon } from '../../support/outcomes';
+import { holdCall, SLOW_STREAM } from '../../support/held-call';
+import { testAdapterOptions } from '../../support/kvs-adapter';
+import { outcome } from '../../support/outcomes';
 
-const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 const live = (stream: string) => parseSessionRequest(stream, undefined);
 
 let emulator: KvsEmulator;
-let clock = Date.now();
+const clock = Date.now();
 const extraEmulators: KvsEmulator[] = [];
 
 async function startEmulator(options: KvsEmulatorOptions): Promise<KvsEmulator> {
@@ -21,20 +21,8 @@ async function startEmulator(options: KvsEmulatorOptions): Promise<KvsEmulator> 
   return started;
 }
 
-function adapter(on: KvsEmulator, overrides: Partial<KvsAdapterOptions> = {}): KvsAdapter {
-  return createKvsAdapter({
-    region: 'us-east-1',
-    endpoint: on.endpoint,
-    credentials,
-    timeoutMs: 2000,
-    maxAttempts: 3,
-    dataEndpointTtlMs: 300_000,
-    now: () => clock,
-    sleep: async () => {},
-    random: () => 0.5,
-    ...overrides,
-  });
-}
+const adapter = (on: KvsEmulator, overrides: Partial<KvsAdapterOptions> = {}): KvsAdapter =>
+  createKvsAdapter(testAdapterOptions(on.endpoint, { now: () => clock, ...overrides }));
 
 beforeAll(async () => {
   emulator = await startKvsEmulator({ streams: [{ name: 'cam-1' }, { name: 'cam-2' }], now: () => clock });
@@ -49,18 +37,7 @@ afterAll(async () => {
 describe('GetDataEndpoint cache', () => {
   const dataEndpointCalls = () => emulator.stats().requests.GetDataEndpoint ?? 0;
 
-  it('reuses the data endpoint per stream within its TTL, and asks again after it', async () => {
-    const kvs = adapter(emulator, { dataEndpointTtlMs: 60_000 });
-    const before = dataEndpointCalls();
-    await kvs.getStreamingSessionUrl(live('cam-1'), 300);
-    await kvs.getStreamingSessionUrl(live('cam-1'), 300);
-    await kvs.getStreamingSessionUrl(live('cam-2'), 300);
-    expect(dataEndpointCalls() - before).toBe(2);
-    clock += 61_000;
-    await kvs.getStreamingSessionUrl(live('cam-1'), 300);
-    expect(dataEndpointCalls() - before).toBe(3);
-  });
-
+  // the TTL, to the millisecond and per stream: adapter-rules.test.ts
   it('forgets the endpoint when KVS says the stream is gone, so a recreated stream is found again', async () => {
     const kvs = adapter(emulator);
     await kvs.getStreamingSessionUrl(live('cam-2'), 300);
@@ -122,42 +99,22 @@ describe('retries', () => {
   it('gives every attempt of a request the same deadline: a slow KVS costs budgetMs, not attempts x timeout', async () => {
     // The emulator holds each attempt (latency gate) while fake timers move the clock: 3 attempts of 1 s would take
     // 3 s; the 2.5 s deadline ends the third one early. No real time passes.
-    const gate = latencyGate();
-    const slow = await startEmulator({
-      streams: [{ name: 'cam-slow', latencyMs: 60_000 }],
-      enforceQuotas: false,
-      delay: gate.delay,
-    });
-    jest.useFakeTimers({
-      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance'],
-    });
-    try {
-      const kvs = adapter(slow, {
-        now: Date.now,
-        timeoutMs: 1000,
-        maxAttempts: 3,
-        budgetMs: 2500,
-        random: () => 0,
-      });
-      const started = Date.now();
-      const result = outcome(kvs.getStreamingSessionUrl(live('cam-slow'), 300));
-      // A call that ends before its next attempt reaches KVS fails the test at once, not at jest's timeout.
-      const endedEarly = result.then((code) => `ended early: ${code}`);
-      for (const [attempt, ms] of [
-        [1, 1000],
-        [2, 1000],
-        [3, 500],
-      ] as const) {
-        expect(await Promise.race([gate.waitsFor(attempt).then(() => 'held'), endedEarly])).toBe('held');
-        await jest.advanceTimersByTimeAsync(ms);
-      }
-      expect(await settlesSoon(result)).toBe(true);
-      expect(await result).toBe('UPSTREAM_TIMEOUT');
-      expect(Date.now() - started).toBe(2500);
-      expect(slow.stats().requests.GetDataEndpoint).toBe(3);
-    } finally {
-      jest.useRealTimers();
-    }
+    const run = await holdCall(
+      (slow) =>
+        adapter(slow, {
+          now: Date.now,
+          timeoutMs: 1000,
+          maxAttempts: 3,
+          budgetMs: 2500,
+          random: () => 0,
+        }).getStreamingSessionUrl(live(SLOW_STREAM), 300),
+      [{ advanceMs: 1000 }, { advanceMs: 1000 }, { advanceMs: 500 }],
+    );
+    // every attempt reached KVS and was held; the call then ended within a few turns of the event loop
+    expect(run.held).toEqual(['held', 'held', 'held']);
+    expect(run.outcome).toBe('UPSTREAM_TIMEOUT');
+    expect(run.elapsedMs).toBe(2500);
+    expect(run.stats.requests.GetDataEndpoint).toBe(3);
   });
 });
 

@@ -1,13 +1,14 @@
 // What the archive adapter (lambda/kvs/archive.ts) asks KVS and how it reads the answers, against the emulator over
 // HTTP with the real SDK clients: GetImages options and paging, per-image errors, GetClip's content type, which
 // failures drop the cached data endpoint, and the request's deadline aborting the call in flight.
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
 import { createKvsClients, type KvsAdapterOptions, type KvsClients } from '../../../lambda/kvs/adapter';
 import { createArchiveAdapter, type ArchiveAdapter, type ImagesQuery } from '../../../lambda/kvs/archive';
 import { startKvsEmulator, type AnswerRewrite, type KvsEmulator } from '../../../local/emulator';
 import { createArchiveMedia } from '../../../local/media/archive';
-import { latencyGate } from '../../support/latency-gate';
+import { holdCall, SLOW_STREAM } from '../../support/held-call';
+import { testAdapterOptions } from '../../support/kvs-adapter';
 import { outcome } from '../../support/outcomes';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -27,20 +28,8 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-function options(on: KvsEmulator, overrides: Partial<KvsAdapterOptions> = {}): KvsAdapterOptions {
-  return {
-    region: 'us-east-1',
-    endpoint: on.endpoint,
-    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
-    timeoutMs: 2000,
-    maxAttempts: 1,
-    dataEndpointTtlMs: 300_000,
-    now: () => NOW,
-    sleep: async () => {},
-    random: () => 0.5,
-    ...overrides,
-  };
-}
+const options = (on: KvsEmulator, overrides: Partial<KvsAdapterOptions> = {}): KvsAdapterOptions =>
+  testAdapterOptions(on.endpoint, { now: () => NOW, maxAttempts: 1, ...overrides });
 
 const range = (fromS: number, toS: number) => ({ startMs: NOW + fromS * 1000, endMs: NOW + toS * 1000 });
 const query = (overrides: Partial<ImagesQuery> = {}): ImagesQuery => ({
@@ -214,47 +203,29 @@ describe('data endpoint of the archive calls', () => {
 
 describe('deadline', () => {
   const calls: [string, (a: ArchiveAdapter) => Promise<unknown>][] = [
-    ['ListFragments', (a) => a.listFragments('cam-slow', range(-5, -1))],
-    ['GetImages', (a) => a.getImages('cam-slow', query())],
-    ['GetClip', (a) => a.getClip('cam-slow', range(-10, -1))],
+    ['ListFragments', (a) => a.listFragments(SLOW_STREAM, range(-5, -1))],
+    ['GetImages', (a) => a.getImages(SLOW_STREAM, query())],
+    ['GetClip', (a) => a.getClip(SLOW_STREAM, range(-10, -1))],
   ];
   it.each(calls)(
     'aborts the in-flight %s call at the deadline: a late answer is not waited for',
     async (_, call) => {
       // The emulator holds every call about the stream (latency gate); GetDataEndpoint is let through, the archive
-      // call is held past the deadline, then answered. Fake timers move the deadline, no real waiting.
-      const gate = latencyGate();
-      const slow = await startKvsEmulator({
-        streams: [{ name: 'cam-slow', latencyMs: 60_000 }],
-        now: () => NOW,
-        enforceQuotas: false,
-        delay: gate.delay,
-        archive: media,
-      });
-      jest.useFakeTimers({
-        doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance'],
-      });
-      try {
-        const t0 = Date.now();
-        const archive = createArchiveAdapter(
-          createKvsClients(
+      // call is held past the deadline, then answered: the answer KVS gives after the deadline must find the call
+      // gone. Fake timers move the deadline, no real waiting.
+      const run = await holdCall(
+        (slow) => {
+          const t0 = Date.now();
+          const clients = createKvsClients(
             options(slow, { now: () => NOW + Date.now() - t0, timeoutMs: 60_000, budgetMs: 1000 }),
-          ),
-        );
-        const result = outcome(call(archive));
-        // a call that fails before it reaches KVS fails here, not by the test's timeout
-        const held = (n: number) => Promise.race([gate.waitsFor(n).then(() => 'held'), result]);
-        expect(await held(1)).toBe('held');
-        gate.open(0);
-        expect(await held(2)).toBe('held');
-        await jest.advanceTimersByTimeAsync(1000);
-        // the answer KVS gives after the deadline must find the call gone
-        gate.open(1);
-        expect(await result).toBe('UPSTREAM_TIMEOUT');
-      } finally {
-        jest.useRealTimers();
-        await slow.close();
-      }
+          );
+          return call(createArchiveAdapter(clients));
+        },
+        [{ answer: true }, { advanceMs: 1000, answer: true }],
+        { now: () => NOW, archive: media },
+      );
+      expect(run.held).toEqual(['held', 'held']);
+      expect(run.outcome).toBe('UPSTREAM_TIMEOUT');
     },
   );
 });

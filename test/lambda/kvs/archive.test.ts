@@ -7,6 +7,7 @@ import { createArchiveAdapter } from '../../../lambda/kvs/archive';
 import { parseSessionRequest } from '../../../lambda/core/request';
 import { startKvsEmulator, type KvsEmulator } from '../../../local/emulator';
 import { createArchiveMedia } from '../../../local/media/archive';
+import { testAdapterOptions } from '../../support/kvs-adapter';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const t = { now: NOW };
@@ -33,23 +34,15 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-function options(overrides: Partial<KvsAdapterOptions> = {}): KvsAdapterOptions {
-  return {
-    region: 'us-east-1',
-    endpoint: emulator.endpoint,
-    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
-    timeoutMs: 2000,
-    maxAttempts: 3,
-    dataEndpointTtlMs: 300_000,
+const options = (overrides: Partial<KvsAdapterOptions> = {}): KvsAdapterOptions =>
+  testAdapterOptions(emulator.endpoint, {
     now: () => t.now,
     // waits move the emulator's clock too, so a throttled call finds its quota refilled
     sleep: async (ms) => {
       t.now += ms;
     },
-    random: () => 0.5,
     ...overrides,
-  };
-}
+  });
 
 const range = (fromS: number, toS: number) => ({ startMs: NOW + fromS * 1000, endMs: NOW + toS * 1000 });
 

@@ -130,9 +130,10 @@ describe('the deadline', () => {
 describe('throttling and transient failures', () => {
   const throttled = () => named('ClientLimitExceededException', { $fault: 'client' });
   const transient = () => named('InternalFailure', { $fault: 'server' });
+  const dataEndpoint = { throttleBackoff: DATA_ENDPOINT_THROTTLE_BACKOFF };
 
   it('retries throttling with throttleBackoff until the deadline, past maxAttempts', async () => {
-    const { t, ctx } = context(2000, { throttleBackoff: DATA_ENDPOINT_THROTTLE_BACKOFF });
+    const { t, ctx } = context(2000, dataEndpoint);
     const { attempts, error } = await failing(ctx, throttled());
     // 0.5 of min(5 s, 200 ms x 2^(n-1)): 100, 200, 400, 800; the next (1600) would end at 3100 > 2000
     expect(t.slept).toEqual([100, 200, 400, 800]);
@@ -140,24 +141,24 @@ describe('throttling and transient failures', () => {
     expect(error).toMatchObject({ code: 'THROTTLED' });
   });
 
-  it('retries throttling maxAttempts times with the transient backoff when no throttleBackoff is given', async () => {
-    const { t, ctx } = context(25_000);
-    const { attempts, error } = await failing(ctx, throttled());
-    expect(t.slept).toEqual([50, 100]);
-    expect(attempts).toBe(3);
-    expect(error).toMatchObject({ code: 'THROTTLED' });
-  });
-
-  it('retries a transient failure maxAttempts times with the transient backoff, throttleBackoff or not', async () => {
-    const { t, ctx } = context(25_000, { throttleBackoff: DATA_ENDPOINT_THROTTLE_BACKOFF });
-    const { attempts, error } = await failing(ctx, transient());
-    expect(t.slept).toEqual([50, 100]);
-    expect(attempts).toBe(3);
-    expect(error).toMatchObject({ code: 'UPSTREAM_ERROR' });
-  });
+  it.each([
+    ['throttling', 'when no throttleBackoff is given', throttled, {}, 'THROTTLED'],
+    ['a transient failure', 'with a throttleBackoff', transient, dataEndpoint, 'UPSTREAM_ERROR'],
+    ['a transient failure', 'without a throttleBackoff', transient, {}, 'UPSTREAM_ERROR'],
+  ] as const)(
+    'retries %s maxAttempts times with the transient backoff %s',
+    async (_, __, failure, extra, code) => {
+      const { t, ctx } = context(25_000, extra);
+      const { attempts, error } = await failing(ctx, failure());
+      // 0.5 of min(1 s, 100 ms x 2^(n-1)): 50, 100
+      expect(t.slept).toEqual([50, 100]);
+      expect(attempts).toBe(3);
+      expect(error).toMatchObject({ code });
+    },
+  );
 
   it('answers with the first success after failures', async () => {
-    const { t, ctx } = context(25_000, { throttleBackoff: DATA_ENDPOINT_THROTTLE_BACKOFF });
+    const { t, ctx } = context(25_000, dataEndpoint);
     const failures = [throttled(), transient()];
     const answer = await withRetries(ctx, async () => {
       const next = failures.shift();

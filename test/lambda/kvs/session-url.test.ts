@@ -1,7 +1,7 @@
 // The session-URL calls (lambda/kvs/session-url.ts) against the emulator over HTTP with the real SDK clients: the
 // fragment selector and its timestamp range reach KVS as the request states them (the emulator signs what it received
 // into the session token), and the request's deadline aborts the KVS call in flight.
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   GetHLSStreamingSessionURLCommand,
   KinesisVideoArchivedMediaClient,
@@ -9,12 +9,11 @@ import {
 import { parseSessionRequest } from '../../../lambda/core/request';
 import { createKvsAdapter, type KvsAdapter, type KvsAdapterOptions } from '../../../lambda/kvs/adapter';
 import { startKvsEmulator, verifySessionToken, type KvsEmulator } from '../../../local/emulator';
-import { latencyGate } from '../../support/latency-gate';
-import { outcome } from '../../support/outcomes';
+import { holdCall, SLOW_STREAM } from '../../support/held-call';
+import { LOCAL_CREDENTIALS, testAdapterOptions } from '../../support/kvs-adapter';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const MINUTE = 60_000;
-const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 const iso = (offsetMs: number) => new Date(NOW + offsetMs).toISOString();
 
 let emulator: KvsEmulator;
@@ -23,20 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-function options(on: KvsEmulator, overrides: Partial<KvsAdapterOptions> = {}): KvsAdapterOptions {
-  return {
-    region: 'us-east-1',
-    endpoint: on.endpoint,
-    credentials,
-    timeoutMs: 2000,
-    maxAttempts: 1,
-    dataEndpointTtlMs: 300_000,
-    now: () => NOW,
-    sleep: async () => {},
-    random: () => 0.5,
-    ...overrides,
-  };
-}
+const options = (on: KvsEmulator, overrides: Partial<KvsAdapterOptions> = {}): KvsAdapterOptions =>
+  testAdapterOptions(on.endpoint, { now: () => NOW, maxAttempts: 1, ...overrides });
 
 /** What KVS received, as the emulator signed it into the URL's session token. */
 function sessionOf(url: string) {
@@ -100,7 +87,7 @@ describe('the emulator holds the session-URL rules the adapter relies on', () =>
     const client = new KinesisVideoArchivedMediaClient({
       region: 'us-east-1',
       endpoint: emulator.endpoint,
-      credentials,
+      credentials: LOCAL_CREDENTIALS,
     });
     await expect(
       client.send(
@@ -119,37 +106,18 @@ describe('deadline', () => {
     'aborts the in-flight %s session-URL call at the deadline: a late answer is not waited for',
     async (protocol) => {
       // The emulator holds every call about the stream (latency gate); GetDataEndpoint is let through, the
-      // session-URL call is held past the deadline, then answered. Fake timers move the deadline, no real waiting.
-      const gate = latencyGate();
-      const slow = await startKvsEmulator({
-        streams: [{ name: 'cam-slow', latencyMs: 60_000 }],
-        enforceQuotas: false,
-        delay: gate.delay,
-      });
-      jest.useFakeTimers({
-        doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance'],
-      });
-      try {
-        const kvs = createKvsAdapter(
-          options(slow, { now: Date.now, timeoutMs: 60_000, budgetMs: 1000, maxAttempts: 3 }),
-        );
-        const result = outcome(
-          kvs.getStreamingSessionUrl(parseSessionRequest('cam-slow', { protocol }), 300),
-        );
-        // a call that fails before it reaches KVS fails here, not by the test's timeout
-        const held = (n: number) => Promise.race([gate.waitsFor(n).then(() => 'held'), result]);
-        expect(await held(1)).toBe('held');
-        gate.open(0);
-        expect(await held(2)).toBe('held');
-        await jest.advanceTimersByTimeAsync(1000);
-        // the answer KVS gives after the deadline must find the call gone
-        gate.open(1);
-        expect(await result).toBe('UPSTREAM_TIMEOUT');
-        expect(slow.stats().requests).toMatchObject({ GetDataEndpoint: 1 });
-      } finally {
-        jest.useRealTimers();
-        await slow.close();
-      }
+      // session-URL call is held past the deadline, then answered: the answer KVS gives after the deadline must find
+      // the call gone. Fake timers move the deadline, no real waiting.
+      const run = await holdCall(
+        (slow) =>
+          createKvsAdapter(
+            options(slow, { now: Date.now, timeoutMs: 60_000, budgetMs: 1000, maxAttempts: 3 }),
+          ).getStreamingSessionUrl(parseSessionRequest(SLOW_STREAM, { protocol }), 300),
+        [{ answer: true }, { advanceMs: 1000, answer: true }],
+      );
+      expect(run.held).toEqual(['held', 'held']);
+      expect(run.outcome).toBe('UPSTREAM_TIMEOUT');
+      expect(run.stats.requests).toMatchObject({ GetDataEndpoint: 1 });
     },
   );
 });

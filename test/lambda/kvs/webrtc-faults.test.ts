@@ -12,10 +12,10 @@ import {
   type KvsEmulatorOptions,
 } from '../../../local/emulator';
 import { T0 } from '../../support/clock';
+import { LOCAL_CREDENTIALS as credentials, testAdapterOptions } from '../../support/kvs-adapter';
 import { latencyGate } from '../../support/latency-gate';
 import { openStatus, outcome } from '../../support/outcomes';
 
-const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 const started: KvsEmulator[] = [];
 
 async function startEmulator(options: Partial<KvsEmulatorOptions>): Promise<KvsEmulator> {
@@ -30,20 +30,10 @@ async function startEmulator(options: Partial<KvsEmulatorOptions>): Promise<KvsE
   return emulator;
 }
 
-function webrtc(on: KvsEmulator, overrides: Partial<KvsAdapterOptions> = {}): WebrtcAdapter {
-  return createWebrtcAdapter({
-    region: 'us-east-1',
-    endpoint: on.endpoint,
-    credentials,
-    timeoutMs: 2000,
-    maxAttempts: 3,
-    dataEndpointTtlMs: 60_000,
-    now: () => T0,
-    sleep: async () => {},
-    random: () => 0.5,
-    ...overrides,
-  });
-}
+const webrtc = (on: KvsEmulator, overrides: Partial<KvsAdapterOptions> = {}): WebrtcAdapter =>
+  createWebrtcAdapter(
+    testAdapterOptions(on.endpoint, { now: () => T0, dataEndpointTtlMs: 60_000, ...overrides }),
+  );
 
 const viewer = { channelName: 'door-1', clientId: 'v-1', expiresInSeconds: 300 };
 const faulty = (fault: ChannelFault) => startEmulator({ channels: [{ name: 'door-1', fault }] });

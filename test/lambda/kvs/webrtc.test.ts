@@ -10,28 +10,18 @@ import type { KvsAdapterOptions } from '../../../lambda/kvs/adapter';
 import { createWebrtcAdapter, type WebrtcAdapter } from '../../../lambda/kvs/webrtc';
 import { startKvsEmulator, type KvsEmulator, type KvsEmulatorOptions } from '../../../local/emulator';
 import { virtualTime } from '../../support/clock';
+import { LOCAL_CREDENTIALS as credentials, testAdapterOptions } from '../../support/kvs-adapter';
 import { openStatus, outcome } from '../../support/outcomes';
 
-const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 let clock = T0;
 let emulator: KvsEmulator;
 const extra: KvsEmulator[] = [];
 
-function webrtc(on: KvsEmulator, overrides: Partial<KvsAdapterOptions> = {}): WebrtcAdapter {
-  return createWebrtcAdapter({
-    region: 'us-east-1',
-    endpoint: on.endpoint,
-    credentials,
-    timeoutMs: 2000,
-    maxAttempts: 3,
-    dataEndpointTtlMs: 60_000,
-    now: () => clock,
-    sleep: async () => {},
-    random: () => 0.5,
-    ...overrides,
-  });
-}
+const webrtc = (on: KvsEmulator, overrides: Partial<KvsAdapterOptions> = {}): WebrtcAdapter =>
+  createWebrtcAdapter(
+    testAdapterOptions(on.endpoint, { now: () => clock, dataEndpointTtlMs: 60_000, ...overrides }),
+  );
 
 async function startEmulator(options: KvsEmulatorOptions): Promise<KvsEmulator> {
   const started = await startKvsEmulator(options);
