@@ -1,5 +1,5 @@
 // ListFragments and GetImages as KVS answers them, through the real SDK client (GetClip: get-clip.test.ts).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   GetDASHStreamingSessionURLCommand,
   GetImagesCommand,
@@ -9,10 +9,9 @@ import {
 } from '@aws-sdk/client-kinesis-video-archived-media';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { startKvsEmulator, type KvsEmulator } from '../../../local/emulator/index';
 import { createArchiveMedia } from '../../../local/media/archive';
 import { DEFAULT_FIXTURE_DIR } from '../../../local/media/fixture';
-import { MINUTE, NOW, clientsFor, errorOf, manualClock } from './support';
+import { ARCHIVE_STREAMS, emulatorFixture, errorOf, manualClock, MINUTE, NOW } from './support';
 
 const clock = manualClock(NOW);
 const archive = createArchiveMedia();
@@ -20,31 +19,22 @@ const at = (offsetMs: number) => new Date(NOW + offsetMs);
 const ms = (d: Date | undefined) => d!.getTime();
 
 describe('KVS emulator ListFragments and GetImages, through the real SDK client', () => {
-  let emu: KvsEmulator;
-  let media: ReturnType<typeof clientsFor>['media'];
-
-  beforeAll(async () => {
-    emu = await startKvsEmulator({
-      streams: [
-        { name: 'cam-1' },
-        { name: 'cam-motion', recording: { everySeconds: 60, forSeconds: 40 } },
-        { name: 'cam-audio', mediaType: 'audio/aac' },
-        { name: 'cam-no-retention', dataRetentionInHours: 0 },
-        { name: 'cam-short', dataRetentionInHours: 1 },
-      ],
-      now: clock.now,
-      enforceQuotas: false,
-      archive,
-    });
-    ({ media } = clientsFor(emu));
+  const fx = emulatorFixture({
+    streams: [
+      ...ARCHIVE_STREAMS,
+      { name: 'cam-audio', mediaType: 'audio/aac' },
+      { name: 'cam-short', dataRetentionInHours: 1 },
+    ],
+    now: clock.now,
+    enforceQuotas: false,
+    archive,
   });
-  afterAll(() => emu.close());
 
   async function listAll(streamName: string, startMs: number, endMs: number, maxResults = 100) {
     const pages: Fragment[][] = [];
     let token: string | undefined;
     do {
-      const out = await media.send(
+      const out = await fx.media.send(
         new ListFragmentsCommand({
           StreamName: streamName,
           MaxResults: maxResults,
@@ -113,12 +103,12 @@ describe('KVS emulator ListFragments and GetImages, through the real SDK client'
         { StreamName: 'cam-1' },
         { StreamName: 'cam-1', NextToken: 'bm90IG91cnM=' },
       ]) {
-        expect((await errorOf(media.send(new ListFragmentsCommand(input)))).name).toBe(
+        expect((await errorOf(fx.media.send(new ListFragmentsCommand(input)))).name).toBe(
           'InvalidArgumentException',
         );
       }
       const missing = await errorOf(
-        media.send(new ListFragmentsCommand({ StreamName: 'nope', FragmentSelector: selector })),
+        fx.media.send(new ListFragmentsCommand({ StreamName: 'nope', FragmentSelector: selector })),
       );
       expect(missing).toMatchObject({ name: 'ResourceNotFoundException', status: 404 });
     });
@@ -126,7 +116,7 @@ describe('KVS emulator ListFragments and GetImages, through the real SDK client'
 
   describe('GetImages', () => {
     const images = (input: Partial<GetImagesCommandInput>) =>
-      media.send(
+      fx.media.send(
         new GetImagesCommand({
           StreamName: 'cam-1',
           ImageSelectorType: 'SERVER_TIMESTAMP',
@@ -255,7 +245,7 @@ describe('KVS emulator ListFragments and GetImages, through the real SDK client'
 
   describe('sessions see the same recording gaps', () => {
     const onDemand = (startMs: number, endMs: number) =>
-      media.send(
+      fx.media.send(
         new GetDASHStreamingSessionURLCommand({
           StreamName: 'cam-motion',
           PlaybackMode: 'ON_DEMAND',

@@ -1,44 +1,37 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   GetDASHStreamingSessionURLCommand,
   GetHLSStreamingSessionURLCommand,
   type GetDASHStreamingSessionURLCommandInput,
   type GetHLSStreamingSessionURLCommandInput,
 } from '@aws-sdk/client-kinesis-video-archived-media';
-import { startKvsEmulator, verifySessionToken, type KvsEmulator } from '../../../local/emulator/index';
-import { HOUR, MINUTE, NOW, clientsFor, errorOf, manualClock, tokenOf } from './support';
+import { verifySessionToken } from '../../../local/emulator/index';
+import { emulatorFixture, errorOf, HOUR, manualClock, MINUTE, NOW, tokenOf } from './support';
 
 const clock = manualClock(NOW);
 const at = (offsetMs: number) => new Date(NOW + offsetMs);
 
 describe('KVS emulator archived media, through the real SDK client', () => {
-  let emu: KvsEmulator;
-  let media: ReturnType<typeof clientsFor>['media'];
-
-  beforeAll(async () => {
-    emu = await startKvsEmulator({
-      streams: [
-        { name: 'cam-1' },
-        { name: 'cam-no-retention', dataRetentionInHours: 0 },
-        { name: 'cam-opus', mediaType: 'audio/opus' },
-        { name: 'cam-vp8', mediaType: 'video/vp8,audio/aac' },
-        { name: 'cam-g711', mediaType: 'video/h264,audio/alaw' },
-        { name: 'cam-short', dataRetentionInHours: 2 },
-        { name: 'cam-new', creationTime: NOW - 10 * MINUTE },
-      ],
-      now: clock.now,
-      enforceQuotas: false,
-    });
-    ({ media } = clientsFor(emu));
+  const fx = emulatorFixture({
+    streams: [
+      { name: 'cam-1' },
+      { name: 'cam-no-retention', dataRetentionInHours: 0 },
+      { name: 'cam-opus', mediaType: 'audio/opus' },
+      { name: 'cam-vp8', mediaType: 'video/vp8,audio/aac' },
+      { name: 'cam-g711', mediaType: 'video/h264,audio/alaw' },
+      { name: 'cam-short', dataRetentionInHours: 2 },
+      { name: 'cam-new', creationTime: NOW - 10 * MINUTE },
+    ],
+    now: clock.now,
+    enforceQuotas: false,
   });
-  afterAll(() => emu.close());
 
   const dash = (input: GetDASHStreamingSessionURLCommandInput) =>
-    media.send(new GetDASHStreamingSessionURLCommand(input));
+    fx.media.send(new GetDASHStreamingSessionURLCommand(input));
   const hls = (input: GetHLSStreamingSessionURLCommandInput) =>
-    media.send(new GetHLSStreamingSessionURLCommand(input));
+    fx.media.send(new GetHLSStreamingSessionURLCommand(input));
   const sessionOf = (url: string | undefined) => {
-    const result = verifySessionToken(tokenOf(url), emu.secret, clock.now());
+    const result = verifySessionToken(tokenOf(url), fx.emu.secret, clock.now());
     if (!result.ok) throw new Error(`token did not verify: ${result.reason}`);
     return result.session;
   };
@@ -48,7 +41,7 @@ describe('KVS emulator archived media, through the real SDK client', () => {
       const { DASHStreamingSessionURL: url } = await dash({ StreamName: 'cam-1' });
       expect(url).toMatch(
         new RegExp(
-          `^${emu.endpoint}/dash/v1/getDASHManifest\\.mpd\\?SessionToken=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$`,
+          `^${fx.emu.endpoint}/dash/v1/getDASHManifest\\.mpd\\?SessionToken=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$`,
         ),
       );
       expect(sessionOf(url)).toEqual({
@@ -86,7 +79,9 @@ describe('KVS emulator archived media, through the real SDK client', () => {
 
     it('issues an HLS LIVE session with KVS defaults', async () => {
       const { HLSStreamingSessionURL: url } = await hls({ StreamName: 'cam-1' });
-      expect(url).toMatch(new RegExp(`^${emu.endpoint}/hls/v1/getHLSMasterPlaylist\\.m3u8\\?SessionToken=`));
+      expect(url).toMatch(
+        new RegExp(`^${fx.emu.endpoint}/hls/v1/getHLSMasterPlaylist\\.m3u8\\?SessionToken=`),
+      );
       expect(sessionOf(url)).toMatchObject({
         protocol: 'HLS',
         playbackMode: 'LIVE',
@@ -100,7 +95,7 @@ describe('KVS emulator archived media, through the real SDK client', () => {
 
     it('carries every requested option of an ON_DEMAND HLS session into the token', async () => {
       const { HLSStreamingSessionURL: url } = await hls({
-        StreamARN: emu.streamArn('cam-1'),
+        StreamARN: fx.emu.streamArn('cam-1'),
         PlaybackMode: 'ON_DEMAND',
         HLSFragmentSelector: {
           FragmentSelectorType: 'PRODUCER_TIMESTAMP',

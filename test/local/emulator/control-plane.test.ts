@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   DescribeStreamCommand,
   GetDataEndpointCommand,
@@ -6,26 +6,18 @@ import {
   type APIName,
   type ListStreamsCommandInput,
 } from '@aws-sdk/client-kinesis-video';
-import { startKvsEmulator, type KvsEmulator } from '../../../local/emulator/index';
-import { clientsFor, errorOf } from './support';
+import { emulatorFixture, errorOf } from './support';
 
 const siteStreams = Array.from({ length: 12 }, (_, i) => `site7-cam-${String(i).padStart(2, '0')}`);
 
 describe('KVS emulator control plane, through the real SDK client', () => {
-  let emu: KvsEmulator;
-  let kvs: ReturnType<typeof clientsFor>['kvs'];
-
-  beforeAll(async () => {
-    emu = await startKvsEmulator({
-      streams: [
-        { name: 'cam-lobby', dataRetentionInHours: 48, mediaType: 'video/h265,audio/aac' },
-        ...siteStreams.map((name) => ({ name })),
-      ],
-      enforceQuotas: false,
-    });
-    ({ kvs } = clientsFor(emu));
+  const fx = emulatorFixture({
+    streams: [
+      { name: 'cam-lobby', dataRetentionInHours: 48, mediaType: 'video/h265,audio/aac' },
+      ...siteStreams.map((name) => ({ name })),
+    ],
+    enforceQuotas: false,
   });
-  afterAll(() => emu.close());
 
   describe('GetDataEndpoint', () => {
     it.each<APIName>([
@@ -38,23 +30,23 @@ describe('KVS emulator control plane, through the real SDK client', () => {
       'GET_CLIP',
       'GET_IMAGES',
     ])('returns the emulator itself as the data endpoint for %s', async (APIName) => {
-      const out = await kvs.send(new GetDataEndpointCommand({ StreamName: 'cam-lobby', APIName }));
-      expect(out.DataEndpoint).toBe(emu.endpoint);
+      const out = await fx.kvs.send(new GetDataEndpointCommand({ StreamName: 'cam-lobby', APIName }));
+      expect(out.DataEndpoint).toBe(fx.emu.endpoint);
       expect(out.DataEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     });
 
     it('accepts the stream ARN instead of the name', async () => {
       const StreamARN = 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/cam-lobby/1700000000000';
-      const out = await kvs.send(
+      const out = await fx.kvs.send(
         new GetDataEndpointCommand({ StreamARN, APIName: 'GET_HLS_STREAMING_SESSION_URL' }),
       );
-      expect(out.DataEndpoint).toBe(emu.endpoint);
+      expect(out.DataEndpoint).toBe(fx.emu.endpoint);
     });
   });
 
   describe('DescribeStream', () => {
     it('describes a stream as KVS does', async () => {
-      const out = await kvs.send(new DescribeStreamCommand({ StreamName: 'cam-lobby' }));
+      const out = await fx.kvs.send(new DescribeStreamCommand({ StreamName: 'cam-lobby' }));
       expect(out.StreamInfo).toEqual({
         StreamName: 'cam-lobby',
         StreamARN: 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/cam-lobby/1700000000000',
@@ -65,12 +57,12 @@ describe('KVS emulator control plane, through the real SDK client', () => {
         CreationTime: new Date(1_700_000_000_000),
         DataRetentionInHours: 48,
       });
-      expect(emu.streamArn('cam-lobby')).toBe(out.StreamInfo?.StreamARN);
+      expect(fx.emu.streamArn('cam-lobby')).toBe(out.StreamInfo?.StreamARN);
     });
 
     it('finds the same stream by ARN', async () => {
-      const byName = await kvs.send(new DescribeStreamCommand({ StreamName: 'cam-lobby' }));
-      const byArn = await kvs.send(new DescribeStreamCommand({ StreamARN: byName.StreamInfo?.StreamARN }));
+      const byName = await fx.kvs.send(new DescribeStreamCommand({ StreamName: 'cam-lobby' }));
+      const byArn = await fx.kvs.send(new DescribeStreamCommand({ StreamARN: byName.StreamInfo?.StreamARN }));
       expect(byArn.StreamInfo).toEqual(byName.StreamInfo);
     });
 
@@ -92,7 +84,7 @@ describe('KVS emulator control plane, through the real SDK client', () => {
         /cam-lobby\/1 /,
       ],
     ])('answers ResourceNotFoundException (404) for %s', async (_case, input, mentions) => {
-      const err = await errorOf(kvs.send(new DescribeStreamCommand(input)));
+      const err = await errorOf(fx.kvs.send(new DescribeStreamCommand(input)));
       expect(err).toMatchObject({ name: 'ResourceNotFoundException', status: 404 });
       expect(err.message).toMatch(mentions);
     });
@@ -103,7 +95,7 @@ describe('KVS emulator control plane, through the real SDK client', () => {
       const pages: string[][] = [];
       let NextToken: string | undefined;
       do {
-        const out = await kvs.send(new ListStreamsCommand({ ...input, NextToken }));
+        const out = await fx.kvs.send(new ListStreamsCommand({ ...input, NextToken }));
         pages.push((out.StreamInfoList ?? []).map((s) => s.StreamName ?? ''));
         NextToken = out.NextToken;
       } while (NextToken !== undefined);
@@ -111,7 +103,7 @@ describe('KVS emulator control plane, through the real SDK client', () => {
     }
 
     it('lists every stream, sorted by name, in one page by default', async () => {
-      const out = await kvs.send(new ListStreamsCommand({}));
+      const out = await fx.kvs.send(new ListStreamsCommand({}));
       expect(out.StreamInfoList?.map((s) => s.StreamName)).toEqual(['cam-lobby', ...siteStreams]);
       expect(out.NextToken).toBeUndefined();
       expect(out.StreamInfoList?.[0]?.Status).toBe('ACTIVE');
@@ -133,7 +125,7 @@ describe('KVS emulator control plane, through the real SDK client', () => {
     });
 
     it('returns an empty list for a prefix nothing starts with', async () => {
-      const out = await kvs.send(
+      const out = await fx.kvs.send(
         new ListStreamsCommand({
           StreamNameCondition: { ComparisonOperator: 'BEGINS_WITH', ComparisonValue: 'zzz' },
         }),
@@ -143,14 +135,14 @@ describe('KVS emulator control plane, through the real SDK client', () => {
     });
 
     it('sees streams added at run time', async () => {
-      emu.putStream({ name: 'site7-cam-99' });
+      fx.emu.putStream({ name: 'site7-cam-99' });
       try {
         const pages = await listAll({
           StreamNameCondition: { ComparisonOperator: 'BEGINS_WITH', ComparisonValue: 'site7-cam-9' },
         });
         expect(pages.flat()).toEqual(['site7-cam-99']);
       } finally {
-        emu.deleteStream('site7-cam-99');
+        fx.emu.deleteStream('site7-cam-99');
       }
     });
   });
@@ -220,14 +212,14 @@ describe('KVS emulator control plane, through the real SDK client', () => {
         /NextToken is not valid/,
       ],
     ])('rejects %s', async (_case, command, message) => {
-      const err = await errorOf(kvs.send(command() as never));
+      const err = await errorOf(fx.kvs.send(command() as never));
       expect(err).toMatchObject({ name: 'InvalidArgumentException', status: 400, fault: 'client' });
       expect(err.message).toMatch(message);
     });
 
     it('lists every violation in one message, as KVS does', async () => {
       const err = await errorOf(
-        kvs.send(new GetDataEndpointCommand({ StreamName: 'bad name!', APIName: 'NOPE' as APIName })),
+        fx.kvs.send(new GetDataEndpointCommand({ StreamName: 'bad name!', APIName: 'NOPE' as APIName })),
       );
       expect(err.message).toMatch(/^2 validation errors detected: .*streamName.*; .*aPIName/);
     });

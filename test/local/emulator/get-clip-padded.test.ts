@@ -1,13 +1,12 @@
 // Padded archive media (createArchiveMedia `fragmentPaddingBytes`): how the small fixture makes a clip of the most KVS
 // returns, honestly. ListFragments counts the padding in FragmentSizeInBytes; GetClip's file carries it between the
 // fragments' samples, where no sample table points, so mp4box reads the same samples as from the plain clip.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { GetClipCommand, ListFragmentsCommand } from '@aws-sdk/client-kinesis-video-archived-media';
 import { createFile, MP4BoxBuffer } from 'mp4box';
 import { CLIP_MAX_BYTES, CLIP_MAX_FRAGMENTS } from '../../../local/emulator/get-clip';
-import { startKvsEmulator, type KvsEmulator } from '../../../local/emulator/index';
 import { createArchiveMedia } from '../../../local/media/archive';
-import { NOW, clientsFor, manualClock } from './support';
+import { emulatorFixture, manualClock, NOW } from './support';
 
 const PAD = 512 * 1024;
 const plain = createArchiveMedia();
@@ -27,22 +26,15 @@ function inspect(bytes: Uint8Array) {
 const concat = (chunks: Iterable<Uint8Array>) => new Uint8Array(Buffer.concat([...chunks]));
 
 describe('KVS emulator with padded fragments, through the real SDK client', () => {
-  let emu: KvsEmulator;
-  let media: ReturnType<typeof clientsFor>['media'];
-
-  beforeAll(async () => {
-    emu = await startKvsEmulator({
-      streams: [{ name: 'cam-big' }],
-      now: manualClock(NOW).now,
-      enforceQuotas: false,
-      archive: padded,
-    });
-    ({ media } = clientsFor(emu));
+  const fx = emulatorFixture({
+    streams: [{ name: 'cam-big' }],
+    now: manualClock(NOW).now,
+    enforceQuotas: false,
+    archive: padded,
   });
-  afterAll(() => emu.close());
 
   const getClip = (startMs: number, endMs: number) =>
-    media.send(
+    fx.media.send(
       new GetClipCommand({
         StreamName: 'cam-big',
         ClipFragmentSelector: {
@@ -53,7 +45,7 @@ describe('KVS emulator with padded fragments, through the real SDK client', () =
     );
 
   it('lists each fragment at its fixture size plus the padding', async () => {
-    const out = await media.send(
+    const out = await fx.media.send(
       new ListFragmentsCommand({
         StreamName: 'cam-big',
         FragmentSelector: {

@@ -1,14 +1,13 @@
 // GetClip as KVS answers it (a progressive MP4 inspected with mp4box), and the archive APIs' fragment quotas.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   GetClipCommand,
   GetImagesCommand,
   ListFragmentsCommand,
 } from '@aws-sdk/client-kinesis-video-archived-media';
 import { createFile, MP4BoxBuffer } from 'mp4box';
-import { startKvsEmulator, type KvsEmulator } from '../../../local/emulator/index';
 import { createArchiveMedia } from '../../../local/media/archive';
-import { MINUTE, NOW, clientsFor, errorOf, manualClock } from './support';
+import { ARCHIVE_STREAMS, emulatorFixture, errorOf, manualClock, MINUTE, NOW } from './support';
 
 const clock = manualClock(NOW);
 const archive = createArchiveMedia();
@@ -28,27 +27,15 @@ function inspect(bytes: Uint8Array) {
 }
 
 describe('KVS emulator GetClip, through the real SDK client', () => {
-  let emu: KvsEmulator;
-  let media: ReturnType<typeof clientsFor>['media'];
-
-  beforeAll(async () => {
-    emu = await startKvsEmulator({
-      streams: [
-        { name: 'cam-1' },
-        { name: 'cam-motion', recording: { everySeconds: 60, forSeconds: 40 } },
-        { name: 'cam-vp8', mediaType: 'video/vp8' },
-        { name: 'cam-no-retention', dataRetentionInHours: 0 },
-      ],
-      now: clock.now,
-      enforceQuotas: false,
-      archive,
-    });
-    ({ media } = clientsFor(emu));
+  const fx = emulatorFixture({
+    streams: [...ARCHIVE_STREAMS, { name: 'cam-vp8', mediaType: 'video/vp8' }],
+    now: clock.now,
+    enforceQuotas: false,
+    archive,
   });
-  afterAll(() => emu.close());
 
   const clip = async (streamName: string, startMs: number, endMs: number) => {
-    const out = await media.send(
+    const out = await fx.media.send(
       new GetClipCommand({
         StreamName: streamName,
         ClipFragmentSelector: {
@@ -77,11 +64,11 @@ describe('KVS emulator GetClip, through the real SDK client', () => {
   });
 
   it('holds the first 200 fragments of a longer range (GetClip: 200 fragments, 100 MB, SDK model and quotas)', async () => {
-    const before = emu.stats().outgoingBytesByMetric['cam-1']?.['GetClip.OutgoingBytes'] ?? 0;
+    const before = fx.emu.stats().outgoingBytesByMetric['cam-1']?.['GetClip.OutgoingBytes'] ?? 0;
     const { bytes } = await clip('cam-1', -10 * MINUTE, -1000);
     const { info } = inspect(bytes);
     expect(info.duration / info.timescale).toBe(200);
-    const after = emu.stats().outgoingBytesByMetric['cam-1']!['GetClip.OutgoingBytes']!;
+    const after = fx.emu.stats().outgoingBytesByMetric['cam-1']!['GetClip.OutgoingBytes']!;
     expect(after - before).toBe(bytes.length);
   });
 
@@ -111,18 +98,11 @@ describe('KVS emulator GetClip, through the real SDK client', () => {
 });
 
 describe('fragment quotas of the archive APIs (KVS service quotas: 10,000 metadata, 500 media points/s/stream)', () => {
-  let emu: KvsEmulator;
-  let media: ReturnType<typeof clientsFor>['media'];
   const quotaClock = manualClock(NOW);
-
-  beforeAll(async () => {
-    emu = await startKvsEmulator({ streams: [{ name: 'a' }, { name: 'b' }], now: quotaClock.now, archive });
-    ({ media } = clientsFor(emu));
-  });
-  afterAll(() => emu.close());
+  const fx = emulatorFixture({ streams: [{ name: 'a' }, { name: 'b' }], now: quotaClock.now, archive });
 
   const list = (stream: string) =>
-    media.send(
+    fx.media.send(
       new ListFragmentsCommand({
         StreamName: stream,
         MaxResults: 1000,
@@ -143,7 +123,7 @@ describe('fragment quotas of the archive APIs (KVS service quotas: 10,000 metada
 
   it('GetImages costs its MaxResults in media points: five of 100 pass, the sixth is throttled', async () => {
     const images = () =>
-      media.send(
+      fx.media.send(
         new GetImagesCommand({
           StreamName: 'b',
           ImageSelectorType: 'SERVER_TIMESTAMP',

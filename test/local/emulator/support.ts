@@ -1,10 +1,17 @@
-// Shared test support: real SDK clients pointed at an emulator, a hand-driven clock, and error capture.
+// Shared test support: an emulator per describe block, real SDK clients pointed at it, a hand-driven clock, and error
+// capture.
+import { afterAll, beforeAll } from '@jest/globals';
 import { KinesisVideoClient, type KinesisVideoClientConfig } from '@aws-sdk/client-kinesis-video';
 import {
   KinesisVideoArchivedMediaClient,
   type KinesisVideoArchivedMediaClientConfig,
 } from '@aws-sdk/client-kinesis-video-archived-media';
-import type { KvsEmulator } from '../../../local/emulator/index';
+import {
+  startKvsEmulator,
+  type KvsEmulator,
+  type KvsEmulatorOptions,
+  type StreamConfig,
+} from '../../../local/emulator/index';
 
 export const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 
@@ -18,6 +25,31 @@ export function clientsFor(
     kvs: new KinesisVideoClient(config),
     media: new KinesisVideoArchivedMediaClient(config as KinesisVideoArchivedMediaClientConfig),
   };
+}
+
+/** The archive tests' streams: one recording all the time, one 40 s of each minute (from the epoch), one keeping none. */
+export const ARCHIVE_STREAMS: readonly StreamConfig[] = [
+  { name: 'cam-1' },
+  { name: 'cam-motion', recording: { everySeconds: 60, forSeconds: 40 } },
+  { name: 'cam-no-retention', dataRetentionInHours: 0 },
+];
+
+export interface EmulatorFixture {
+  /** The emulator and the real SDK clients on it (clientsFor): set before the block's first test, read in tests. */
+  emu: KvsEmulator;
+  kvs: KinesisVideoClient;
+  media: KinesisVideoArchivedMediaClient;
+}
+
+/** An emulator for the tests of the describe block that calls this: started before them, closed after them. */
+export function emulatorFixture(options: KvsEmulatorOptions): EmulatorFixture {
+  const fixture = {} as EmulatorFixture;
+  beforeAll(async () => {
+    fixture.emu = await startKvsEmulator(options);
+    Object.assign(fixture, clientsFor(fixture.emu));
+  });
+  afterAll(() => fixture.emu.close());
+  return fixture;
 }
 
 /** A clock that only moves when told to, so quotas and expiry are exact. */
