@@ -12,8 +12,10 @@ import {
   type KvsEmulatorOptions,
   type StreamConfig,
 } from '../../../local/emulator/index';
+import { LOCAL_CREDENTIALS } from '../../support/kvs-adapter';
 
-export const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
+/** The emulator's test credentials, the ones the adapter tests sign with. */
+export const credentials = LOCAL_CREDENTIALS;
 
 export function clientsFor(
   emu: KvsEmulator,
