@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, parseConfig } from '../../../lambda/core/config';
+import { ConfigError, configSchema, parseConfig } from '../../../lambda/core/config';
 
 const issuer = {
   issuer: 'https://idp.example.com/',
@@ -194,11 +194,52 @@ describe('parseConfig', () => {
     expect(problems({ issuers: [{ ...issuer, jwksUri: 'http://10.0.0.1/jwks' }] }, true)).toEqual([
       'issuers[0].jwksUri: must be https (plain http only on a loopback host)',
     ]);
+    expect(problems({ issuers: [{ ...issuer, jwksUri: 'ftp://127.0.0.1/jwks' }] }, true)).toEqual([
+      'issuers[0].jwksUri: must be https (plain http only on a loopback host)',
+    ]);
   });
 
-  it('says what is wrong in one message', () => {
+  it('turns a rate limit off with false and keeps written settings, checking them against AWS WAF', () => {
+    const api = (more: unknown) => parseConfig({ issuers: [issuer], api: more }).api;
+    expect(api({ tokenRateLimit: false })).toMatchObject({
+      tokenRateLimit: false,
+      ipRateLimit: { limit: 1000, windowSeconds: 300 },
+    });
+    expect(api({ ipRateLimit: false, tokenRateLimit: { limit: 10, windowSeconds: 600 } })).toMatchObject({
+      tokenRateLimit: { limit: 10, windowSeconds: 600 },
+      ipRateLimit: false,
+    });
+    expect(problems({ issuers: [issuer], api: { tokenRateLimit: true } })).toHaveLength(1);
+    expect(problems({ issuers: [issuer], api: { ipRateLimit: { limit: 9, windowSeconds: 30 } } })).toEqual([
+      'api.ipRateLimit.limit: Too small: expected number to be >=10',
+      "api.ipRateLimit.windowSeconds: must be one of AWS WAF's evaluation windows: 60, 120, 300, 600 s",
+    ]);
+  });
+
+  it('requires maxTokenAgeSeconds of an issuer that can revoke (adminScope)', () => {
+    expect(problems({ issuers: [{ ...issuer, adminScope: 'kvs/admin' }] })).toEqual([
+      'issuers[0].maxTokenAgeSeconds: required with adminScope: it bounds how long a revoked token could stay valid, and so how long a revocation is kept',
+    ]);
+  });
+
+  it('reports the cross-field rules to users of the exported schema as custom issues on the field', () => {
+    const result = configSchema.safeParse({ issuers: [issuer], sessions: { defaultExpiresSeconds: 7200 } });
+    expect(result.error?.issues).toEqual([
+      expect.objectContaining({
+        code: 'custom',
+        path: ['sessions', 'defaultExpiresSeconds'],
+        message: 'must not exceed sessions.maxExpiresSeconds (3600)',
+      }),
+    ]);
+  });
+
+  it('says what is wrong in one message, a line a problem, as a ConfigError', () => {
     expect(() => parseConfig({ issuers: [] })).toThrow(
       'Invalid kvs-session-broker configuration:\n  - issuers: Too small: expected array to have >=1 items',
     );
+    const error = new ConfigError(['a: bad', 'b: worse']);
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toBe('Invalid kvs-session-broker configuration:\n  - a: bad\n  - b: worse');
+    expect(String(error)).toMatch(/^ConfigError: Invalid/);
   });
 });
