@@ -1,11 +1,15 @@
 // Prints the mutation score table of docs/ARCHITECTURE.md from StrykerJS JSON reports (`npm run mutation` writes
-// coverage/mutation/mutation.json). Several reports may be given, for runs over parts of the scope: a file measured
-// in more than one report counts once, from the last report that names it.
+// coverage/mutation/<folder>.json). Several reports may be given, for runs over parts of the scope: a mutant measured
+// in more than one report (the same file, place and mutation) counts once, from the last report that has it, so a
+// re-run over some lines of a file (`--mutate file:10-20`, after tests were added) updates just those mutants.
 //   npm run mutation:table -- coverage/mutation/mutation.json [more.json ...]
 import { readFileSync } from 'node:fs';
 
 interface Mutant {
   readonly status: string;
+  readonly mutatorName?: string;
+  readonly replacement?: string;
+  readonly location?: { start: { line: number; column: number }; end: { line: number; column: number } };
 }
 interface Report {
   readonly files: Record<string, { readonly mutants: readonly Mutant[] }>;
@@ -40,10 +44,22 @@ function row(name: string, c: Counts): string {
   return `| ${name} | ${s.total} | ${COLUMNS.map((k) => c[k]).join(' | ')} | ${pct(s.score)} | ${pct(s.covered)} |`;
 }
 
+/** A mutant's identity across reports: where it is and what it does. */
+function mutantKey({ location, mutatorName, replacement }: Mutant): string {
+  const at =
+    location && `${location.start.line}:${location.start.column}-${location.end.line}:${location.end.column}`;
+  return JSON.stringify([at, mutatorName, replacement]);
+}
+
 export function mutationTable(reports: readonly Report[]): string {
-  const files = new Map<string, Counts>();
+  const byFile = new Map<string, Map<string, Mutant>>();
   for (const report of reports)
-    for (const [file, { mutants }] of Object.entries(report.files)) files.set(file, countMutants(mutants));
+    for (const [file, { mutants }] of Object.entries(report.files)) {
+      const known = byFile.get(file) ?? new Map<string, Mutant>();
+      for (const mutant of mutants) known.set(mutantKey(mutant), mutant);
+      byFile.set(file, known);
+    }
+  const files = new Map([...byFile].map(([file, mutants]) => [file, countMutants([...mutants.values()])]));
   const folders = new Map<string, [string, Counts][]>();
   for (const [file, counts] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     const folder = file.split('/').slice(0, -1).join('/');

@@ -4,7 +4,14 @@ import { describe, expect, it } from '@jest/globals';
 import { mutationRuns } from '../../scripts/mutation';
 import { countMutants, mutationTable, scores } from '../../scripts/mutation-table';
 
-const m = (status: string, n = 1) => Array.from({ length: n }, () => ({ status }));
+// n mutants of one status, on lines from..from+n-1 (a mutant is known by its place and mutation)
+const m = (status: string, n = 1, from = 1) =>
+  Array.from({ length: n }, (_, i) => ({
+    status,
+    mutatorName: 'ConditionalExpression',
+    replacement: 'true',
+    location: { start: { line: from + i, column: 3 }, end: { line: from + i, column: 9 } },
+  }));
 
 describe('mutation table', () => {
   it('scores detected over valid mutants, leaves ignored and errors out, and "covered" leaves out the unreached', () => {
@@ -21,14 +28,15 @@ describe('mutation table', () => {
     expect(scores(c)).toEqual({ total: 12, all: 10, score: 0.8, covered: 8 / 9 });
   });
 
-  it('sums files into folders and all, and a file in a later report replaces its earlier figures', () => {
+  it('sums files into folders and all; a mutant measured again counts once, from the later report', () => {
     const first = {
       files: {
         'lambda/kvs/a.ts': { mutants: m('Survived', 4) },
         'lambda/core/b.ts': { mutants: m('Killed', 3) },
       },
     };
-    const later = { files: { 'lambda/kvs/a.ts': { mutants: [...m('Killed', 3), ...m('Survived')] } } };
+    // a re-run over lines 1-3 of a.ts: those three now killed, line 4 as the first report had it
+    const later = { files: { 'lambda/kvs/a.ts': { mutants: m('Killed', 3) } } };
     const lines = mutationTable([first, later]).split('\n');
     expect(lines.slice(2)).toEqual([
       '| lambda/core | 3 | 3 | 0 | 0 | 0 | 0 | 100.0 % | 100.0 % |',
@@ -37,6 +45,13 @@ describe('mutation table', () => {
       '| - a.ts | 4 | 3 | 0 | 1 | 0 | 0 | 75.0 % | 75.0 % |',
       '| **all** | 7 | 6 | 0 | 1 | 0 | 0 | 85.7 % | 85.7 % |',
     ]);
+    // the same mutation elsewhere on a line, or another mutation at the same place, is another mutant
+    const other = {
+      files: { 'lambda/kvs/a.ts': { mutants: [{ ...m('Killed')[0]!, replacement: 'false' }] } },
+    };
+    expect(mutationTable([first, other]).split('\n')[5]).toBe(
+      '| - a.ts | 5 | 1 | 0 | 4 | 0 | 0 | 20.0 % | 20.0 % |',
+    );
   });
 });
 
