@@ -90,7 +90,9 @@ describe('rateLimitedResponse', () => {
 
   it('names one allowed origin, or *, and no origin when several are allowed', () => {
     const origin = (allow: string[]) =>
-      (rateLimitedResponse(ipRule!, ip, allow).headers as Record<string, string>)['Access-Control-Allow-Origin'];
+      (rateLimitedResponse(ipRule!, ip, allow).headers as Record<string, string>)[
+        'Access-Control-Allow-Origin'
+      ];
     expect(origin(['https://app.example.com'])).toBe('https://app.example.com');
     expect(origin(['https://a.example.com', '*'])).toBe('*');
     expect(origin(['https://a.example.com', 'https://b.example.com'])).toBeUndefined();
