@@ -2,7 +2,6 @@
 // widening a pattern exactly at `keep`, routes for some grant modes, and the size bound exactly at MAX_ANSWER_BYTES.
 import { describe, expect, it } from '@jest/globals';
 import { POLICY_PATHS } from '../../../lambda/contract/routes';
-import type { Grant } from '../../../lambda/core/grants';
 import {
   allowPolicy,
   apiStageArn,
@@ -14,11 +13,8 @@ import {
   type AuthorizerContext,
   type AuthorizerPolicy,
 } from '../../../lambda/core/policy';
+import { ARN, bytes, live, STAGE } from './policy-fixtures';
 
-const STAGE = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod';
-const ARN = `${STAGE}/POST/v1/streams/cam-1/sessions`;
-const live = (stream: string): Grant => ({ stream, modes: ['LIVE'], protocols: ['DASH'] });
-const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 const resourcesOf = (policy: AuthorizerPolicy) =>
   policy.policyDocument.Statement[0]!.Resource.map((r) => r.slice(STAGE.length));
 

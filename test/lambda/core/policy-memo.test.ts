@@ -3,7 +3,6 @@
 // shape (no policy building) when the answer fits under MAX_ANSWER_BYTES, and answers as without a memo otherwise.
 import { describe, expect, it } from '@jest/globals';
 import { POLICY_PATHS } from '../../../lambda/contract/routes';
-import type { Grant } from '../../../lambda/core/grants';
 import {
   allowPolicy,
   createPolicyMemo,
@@ -12,11 +11,8 @@ import {
   type AuthorizerPolicy,
   type PolicyMemo,
 } from '../../../lambda/core/policy';
+import { ARN, bytes, live } from './policy-fixtures';
 
-const STAGE = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod';
-const ARN = `${STAGE}/POST/v1/streams/cam-1/sessions`;
-const live = (stream: string): Grant => ({ stream, modes: ['LIVE'], protocols: ['DASH'] });
-const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 const resources = (policy: AuthorizerPolicy | undefined) => policy!.policyDocument.Statement[0]!.Resource;
 const onlyShape = (memo: PolicyMemo) => {
   expect(memo.shapes.size).toBe(1);
