@@ -1,7 +1,13 @@
 // Edges of the audit line (lambda/core/audit.ts): events API Gateway sends with parts missing, text exactly at the
 // log limit, and where a session's viewerId comes from. README (Observability and audit) holds the line's fields.
 import { describe, expect, it } from '@jest/globals';
-import { auditEvent, auditFields, type AuditedRequest, LOG_TEXT_MAX, logSafe } from '../../../lambda/core/audit';
+import {
+  auditEvent,
+  auditFields,
+  type AuditedRequest,
+  LOG_TEXT_MAX,
+  logSafe,
+} from '../../../lambda/core/audit';
 import type { SessionRequest } from '../../../lambda/core/request';
 
 const NOW = Date.parse('2026-11-25T10:00:00.000Z');
@@ -28,7 +34,11 @@ describe('auditFields on an event with parts missing', () => {
   });
 
   it('keeps the request ids but names no source or user agent for a request context without identity', () => {
-    const fields = auditFields({ requestContext: { requestId: 'req-9', extendedRequestId: 'ext-9' } }, undefined, []);
+    const fields = auditFields(
+      { requestContext: { requestId: 'req-9', extendedRequestId: 'ext-9' } },
+      undefined,
+      [],
+    );
     expect(fields).toMatchObject({ requestId: 'req-9', extendedRequestId: 'ext-9' });
     expect(fields.sourceIp).toBeUndefined();
     expect(fields.userAgent).toBeUndefined();
