@@ -62,6 +62,7 @@ function checkGrant(
   limits: SessionLimits,
   tokenCap: number | undefined,
 ): { ok: true; expiresInSeconds: number } | { ok: false; reason: DenyReason } {
+  // Stryker disable next-line ObjectLiteral,StringLiteral: NO_GRANT_FOR_STREAM is DENY_ORDER's first entry, which decide reports whenever no grant got further, so a miss with no reason reads the same.
   if (!matchesStream(grant.stream, request.streamName)) return { ok: false, reason: 'NO_GRANT_FOR_STREAM' };
   if (!grant.modes.includes(request.playbackMode)) return { ok: false, reason: 'MODE_NOT_GRANTED' };
   if (!grant.protocols.includes(request.protocol)) return { ok: false, reason: 'PROTOCOL_NOT_GRANTED' };
@@ -82,7 +83,7 @@ function checkGrant(
   } else {
     // Open-ended: the session keeps reaching live media until it expires.
     if (nowMs > toMs || nowMs < fromMs) return { ok: false, reason: 'OUTSIDE_WINDOW' };
-    if (toMs !== Infinity) windowCap = Math.floor((toMs - nowMs) / 1000);
+    windowCap = Math.floor((toMs - nowMs) / 1000); // Infinity without `to`: no cap
   }
   return {
     ok: true,
@@ -96,7 +97,8 @@ function checkGrant(
 }
 
 /**
- * Allows a request when one grant covers its stream, mode, protocol and media window; picks the longest expiry.
+ * Allows a request when one grant covers its stream, mode, protocol and media window; picks the longest expiry (the
+ * first such grant in the token on a tie).
  * With `limits.capAtTokenExpiry` and the token's `exp` (`tokenExpMs`), a session ends no later than its token,
  * except that KVS refuses an Expires below 300 s (GetDASHStreamingSessionURL/GetHLSStreamingSessionURL `Expires`:
  * 300..43200): a token with less than 300 s left still gets a 300 s session, so a session outlives its token by

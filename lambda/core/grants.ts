@@ -32,12 +32,18 @@ function isStringArrayOf<T extends string>(value: unknown, allowed: readonly T[]
   return (
     Array.isArray(value) &&
     value.length > 0 &&
-    value.every((v) => typeof v === 'string' && (allowed as readonly string[]).includes(v))
+    // `includes` over the allowed strings is false for every non-string.
+    value.every((v) => (allowed as readonly unknown[]).includes(v))
   );
 }
 
 function isNumericDate(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+function isPositiveInteger(value: unknown): value is number {
+  // Number.isInteger is false for every non-number.
+  return Number.isInteger(value) && (value as number) > 0;
 }
 
 /** One grant object from a claim, or undefined when any part of it is malformed. */
@@ -51,13 +57,9 @@ export function parseGrant(raw: unknown): Grant | undefined {
   if (protocols !== undefined && !isStringArrayOf(protocols, PROTOCOLS)) return undefined;
   if (from !== undefined && !isNumericDate(from)) return undefined;
   if (to !== undefined && !isNumericDate(to)) return undefined;
-  if (from !== undefined && to !== undefined && to < from) return undefined;
-  if (
-    maxExpiresSeconds !== undefined &&
-    !(typeof maxExpiresSeconds === 'number' && Number.isInteger(maxExpiresSeconds) && maxExpiresSeconds > 0)
-  ) {
-    return undefined;
-  }
+  // A missing bound leaves that side of the window open.
+  if ((to ?? Infinity) < (from ?? -Infinity)) return undefined;
+  if (maxExpiresSeconds !== undefined && !isPositiveInteger(maxExpiresSeconds)) return undefined;
   return {
     stream,
     modes: modes ? [...new Set(modes)] : ['LIVE'],
@@ -107,7 +109,7 @@ export function grantsFromScopes(scope: unknown, scp: unknown, scopePrefix: stri
     const colon = rest.indexOf(':');
     const mode = rest.slice(0, colon);
     const stream = rest.slice(colon + 1);
-    if (colon < 0 || !(GRANT_MODES as readonly string[]).includes(mode) || !STREAM_PATTERN.test(stream)) {
+    if (colon === -1 || !(GRANT_MODES as readonly string[]).includes(mode) || !STREAM_PATTERN.test(stream)) {
       ignored += 1;
       continue;
     }
@@ -121,7 +123,6 @@ export function grantsFromScopes(scope: unknown, scp: unknown, scopePrefix: stri
  * streams that both the pattern and the prefix reach, or undefined when there are none.
  */
 export function confineStream(pattern: string, prefix: string): string | undefined {
-  if (prefix === '') return pattern;
   if (!pattern.endsWith('*')) return pattern.startsWith(prefix) ? pattern : undefined;
   const patternPrefix = pattern.slice(0, -1);
   if (patternPrefix.startsWith(prefix)) return pattern;
