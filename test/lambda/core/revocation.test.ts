@@ -1,12 +1,14 @@
 // Revocation rules (docs/api.md, Revocation): the request, who may revoke, what a revocation matches, how long
 // it is kept.
 import { describe, expect, it } from '@jest/globals';
+import { errorBody, errorHeaders } from '../../../lambda/core/errors';
 import {
   holdsAdminScope,
   isRevoked,
   parseRevocationRequest,
   revocationKey,
   revocationRecord,
+  tokenRevoked,
 } from '../../../lambda/core/revocation';
 
 const NOW = Date.parse('2026-11-25T10:00:00.000Z');
@@ -40,14 +42,22 @@ describe('parseRevocationRequest', () => {
   it.each([
     [undefined, 'body: must be a JSON object with sub or jti'],
     [[], 'body: must be a JSON object with sub or jti'],
+    [null, 'body: must be a JSON object with sub or jti'],
     [{}, 'body: exactly one of sub or jti'],
     [{ sub: 'a', jti: 'b' }, 'body: exactly one of sub or jti'],
     [{ sub: 'a', issuer: 'x' }, 'issuer: unknown field'],
+    [{ sub: 'a', issuer: 'x', aud: 'y' }, 'issuer, aud: unknown field'],
+    [{ sub: 7 }, 'sub: must be 1 to 256 printable ASCII characters'],
+    [{ jti: ['tok-1'] }, 'jti: must be 1 to 256 printable ASCII characters'],
     [{ sub: '' }, 'sub: must be 1 to 256 printable ASCII characters'],
     [{ sub: 'a\nb' }, 'sub: must be 1 to 256 printable ASCII characters'],
     [{ jti: 'x'.repeat(257) }, 'jti: must be 1 to 256 printable ASCII characters'],
     [{ jti: 'a', before: '2026-11-25T09:00:00Z' }, 'before: only allowed with sub'],
     [{ sub: 'a', before: '2026-11-25' }, 'before: must be an ISO 8601 date-time with a zone'],
+    // A zone anywhere but at the end is no zone: the first is local time to Date.parse, the second not ISO 8601.
+    [{ sub: 'a', before: 'Nov 25 2026 09:00 (Z)' }, 'before: must be an ISO 8601 date-time with a zone'],
+    [{ sub: 'a', before: '2026-11-25 09:00:00Z (UTC)' }, 'before: must be an ISO 8601 date-time with a zone'],
+    [{ sub: 'a', before: ['2026-11-25T09:00:00Z'] }, 'before: must be an ISO 8601 date-time with a zone'],
     [{ sub: 'a', before: '2026-11-25T10:00:31Z' }, 'before: must not be in the future'],
   ])('refuses %j: %s', (body, message) => {
     expect(() => parseRevocationRequest(body, NOW, TOLERANCE)).toThrow(
@@ -98,6 +108,9 @@ describe('isRevoked', () => {
   it('spares a token nothing matches', () => {
     expect(isRevoked(token, { jtiRevoked: false })).toBe(false);
   });
+  it('spares a token without iat when its sub has no revocation', () => {
+    expect(isRevoked({ issuer: 'i', sub: 's' }, { jtiRevoked: false })).toBe(false);
+  });
 });
 
 describe('revocationRecord', () => {
@@ -131,5 +144,48 @@ describe('revocationRecord', () => {
     expect(revocationKey('i', { kind: 'sub', sub: 'x' })).not.toBe(
       revocationKey('j', { kind: 'sub', sub: 'x' }),
     );
+  });
+
+  it('keys two jtis of one issuer apart, as it keys two subs', () => {
+    expect(revocationKey('i', { kind: 'jti', jti: 'x' })).not.toBe(
+      revocationKey('i', { kind: 'jti', jti: 'y' }),
+    );
+    expect(revocationKey('i', { kind: 'sub', sub: 'x' })).not.toBe(
+      revocationKey('i', { kind: 'sub', sub: 'y' }),
+    );
+  });
+
+  it('records a jti revocation under its jti, at the time of the revocation', () => {
+    const record = revocationRecord(
+      { target: { kind: 'jti', jti: 'tok-1' }, beforeMs: NOW },
+      {
+        issuer: { issuer: 'https://idp/', maxTokenAgeSeconds: 600 },
+        revokedBy: 'ops-1',
+        nowMs: NOW,
+        clockToleranceSeconds: 30,
+        authorizerCacheTtlSeconds: 300,
+      },
+    );
+    expect(record).toMatchObject({
+      key: '["revocation","https://idp/","jti","tok-1"]',
+      kind: 'jti',
+      subject: 'tok-1',
+      beforeMs: NOW,
+      expiresAtS: NOW_S + 600 + 30 + 300,
+    });
+  });
+});
+
+describe('tokenRevoked', () => {
+  it('answers a revoked token 401 TOKEN_REVOKED, saying so, with the Bearer challenge of any 401', () => {
+    const error = tokenRevoked();
+    expect(error).toMatchObject({ name: 'BrokerError', code: 'TOKEN_REVOKED', status: 401 });
+    expect(errorBody(error, 'req-1')).toEqual({
+      error: { code: 'TOKEN_REVOKED', message: expect.stringMatching(/revoked/) },
+      requestId: 'req-1',
+    });
+    expect(errorHeaders(error.status, error.retryAfterSeconds)).toEqual({
+      'WWW-Authenticate': 'Bearer error="invalid_token"',
+    });
   });
 });

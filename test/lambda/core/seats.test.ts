@@ -1,9 +1,11 @@
 // Seat rules (docs/api.md, Seats) as a pure function of the principal's seats and the clock.
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { errorBody, errorHeaders } from '../../../lambda/core/errors';
 import {
   ANONYMOUS_VIEWER,
   releaseSeat,
+  seatLimit,
   seatOf,
   seatsExpiresAtS,
   seatsKey,
@@ -110,6 +112,14 @@ describe('releaseSeat (a seat taken for a session KVS then refused)', () => {
     });
   });
 
+  it('removes a dropped seat from the item, so the item keeps a TTL (no viewer left with no expiry)', () => {
+    const released = releaseSeat({ phone: NOW + 300 * S, tv: NOW + 20 * S }, 'phone', {
+      untilMs: NOW + 300 * S,
+    });
+    expect(Object.keys(released ?? {})).toEqual(['tv']);
+    expect(seatsExpiresAtS(released ?? {})).toBe(NOW / 1000 + 20);
+  });
+
   it('puts a renewed seat back to the expiry it had before', () => {
     const seats = { phone: NOW + 300 * S, tv: NOW + 20 * S };
     expect(releaseSeat(seats, 'phone', { untilMs: NOW + 300 * S, previousUntilMs: NOW + 10 * S })).toEqual({
@@ -147,6 +157,25 @@ describe('releaseSeat (a seat taken for a session KVS then refused)', () => {
         expect(undone ?? taken.seats).toEqual(before);
       }),
     );
+  });
+});
+
+describe('seatLimit (a refused seat)', () => {
+  it('answers 429 SEAT_LIMIT, saying so, with Retry-After the seconds until the earliest seat frees', () => {
+    const decision = takeSeat({ phone: NOW + 90_500, tv: NOW + 200 * S }, 'tablet', NOW + 300 * S, NOW, 2);
+    if (decision.granted) throw new Error('expected a refusal');
+    const error = seatLimit(decision.retryAfterSeconds);
+    expect(error).toMatchObject({
+      name: 'BrokerError',
+      code: 'SEAT_LIMIT',
+      status: 429,
+      retryAfterSeconds: 91,
+    });
+    expect(errorBody(error, 'req-1')).toEqual({
+      error: { code: 'SEAT_LIMIT', message: expect.stringMatching(/seat/) },
+      requestId: 'req-1',
+    });
+    expect(errorHeaders(error.status, error.retryAfterSeconds)).toEqual({ 'Retry-After': '91' });
   });
 });
 
