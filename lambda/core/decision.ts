@@ -62,7 +62,9 @@ function checkGrant(
   limits: SessionLimits,
   tokenCap: number | undefined,
 ): { ok: true; expiresInSeconds: number } | { ok: false; reason: DenyReason } {
-  // Stryker disable next-line ObjectLiteral,StringLiteral: NO_GRANT_FOR_STREAM is DENY_ORDER's first entry, which decide reports whenever no grant got further, so a miss with no reason reads the same.
+  // NO_GRANT_FOR_STREAM is DENY_ORDER's first entry, which decide reports whenever no grant got further, so a miss
+  // with no reason reads the same.
+  // Stryker disable next-line ObjectLiteral,StringLiteral: equivalent, see above.
   if (!matchesStream(grant.stream, request.streamName)) return { ok: false, reason: 'NO_GRANT_FOR_STREAM' };
   if (!grant.modes.includes(request.playbackMode)) return { ok: false, reason: 'MODE_NOT_GRANTED' };
   if (!grant.protocols.includes(request.protocol)) return { ok: false, reason: 'PROTOCOL_NOT_GRANTED' };
