@@ -39,6 +39,7 @@ export function parseSessionBatch(body: unknown): SessionRequest[] {
     try {
       return parseSessionRequest(streamName, rest);
     } catch (error) {
+      // Only a refusal is the entry's; any other fault goes on as it is, a 500 and never the caller's 400.
       if (!(error instanceof BrokerError)) throw error;
       throw new BrokerError('INVALID_REQUEST', `sessions.${i}.${error.message}`);
     }

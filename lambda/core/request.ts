@@ -54,10 +54,10 @@ export function parseSessionRequest(streamName: unknown, body: unknown): Session
   } else {
     if (startMs === undefined)
       throw invalid('startTimestamp', `required with playbackMode ${b.playbackMode}`);
-    if (b.playbackMode === 'ON_DEMAND' && endMs === undefined) {
-      throw invalid('endTimestamp', 'required with playbackMode ON_DEMAND');
-    }
-    if (endMs !== undefined) {
+    if (endMs === undefined) {
+      if (b.playbackMode === 'ON_DEMAND')
+        throw invalid('endTimestamp', 'required with playbackMode ON_DEMAND');
+    } else {
       if (endMs <= startMs) throw invalid('endTimestamp', 'must be after startTimestamp');
       if (endMs - startMs > MAX_RANGE_MS)
         throw invalid('endTimestamp', 'must be within 24 hours of startTimestamp');

@@ -67,6 +67,18 @@ describe('parseSessionBatch', () => {
   });
 });
 
+describe('parseSessionBatch, a fault', () => {
+  it("lets a fault that is no refusal of the input through as it is, never as the caller's 400", () => {
+    // No JSON body holds such a value; a revoked proxy is one the schema check cannot inspect (a TypeError), as a
+    // bug would be. Renamed to its entry it would go out as INVALID_REQUEST with an internal message.
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const body = { sessions: [{ streamName: 'cam-1', expiresInSeconds: proxy }] };
+    expect(() => parseSessionBatch(body)).toThrow(TypeError);
+    expect(() => parseSessionBatch(body)).not.toThrow(BrokerError);
+  });
+});
+
 describe('entryError', () => {
   it('carries the code, the message and the exposed reason, never the internal detail', () => {
     const e = new BrokerError('STREAM_NOT_PLAYABLE', 'The stream does not retain data', {

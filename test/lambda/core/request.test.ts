@@ -263,6 +263,13 @@ describe('parseSessionRequest, more', () => {
     });
   });
 
+  it("keeps the viewerId it was given, the device's id that seats are counted by (docs/api.md, Seats)", () => {
+    expect(parseSessionRequest('cam-1', { protocol: 'HLS', viewerId: 'tv-1:lobby' }).viewerId).toBe(
+      'tv-1:lobby',
+    );
+    expect(parseSessionRequest('cam-1', { viewerId: 'a'.repeat(128) }).viewerId).toBe('a'.repeat(128));
+  });
+
   it('keeps displayFragmentNumber for DASH', () => {
     expect(parseSessionRequest('cam-1', { displayFragmentNumber: 'ALWAYS' }).displayFragmentNumber).toBe(
       'ALWAYS',
