@@ -33,7 +33,11 @@ export default {
       // A failing property stops at its first counterexample (no shrinking): see the file.
       setupFilesAfterEnv: ['<rootDir>/test/support/mutation-setup.ts'],
     },
-    enableFindRelatedTests: false,
+    // Each mutant runs only the test files that import its file (jest --findRelatedTests): Stryker's per-test coverage
+    // already picks the tests, but jest still loads every test file of the folder for each mutant. Loading ~30 ESM test
+    // files made a core mutant take 5 to 7 s (json-schema.ts: 397 mutants in 43 min); with this, 2 s (timeline.ts:
+    // 97 in 3 min 23 s), and a mutant's time budget (its tests' time x 1.5 + 3 s, below) no longer rides on load noise.
+    enableFindRelatedTests: true,
   },
   coverageAnalysis: 'perTest',
   // Jest strips types with swc and never type-checks, so no `// @ts-nocheck` is needed; adding one to every file

@@ -32,7 +32,8 @@ export function listingPrefixes(grants: readonly Grant[]): string[] {
 export function buildCatalog(grants: readonly Grant[], existing: Iterable<string>): CatalogEntry[] {
   const names = new Set<string>(grants.filter((g) => !g.stream.endsWith('*')).map((g) => g.stream));
   for (const name of existing) {
-    if (grants.some((g) => g.stream.endsWith('*') && matchesStream(g.stream, name))) names.add(name);
+    // An exact grant matches only its own name, which is in `names` already: no need to tell the kinds apart.
+    if (grants.some((g) => matchesStream(g.stream, name))) names.add(name);
   }
   return [...names].sort().map((streamName) => {
     const covering = grants.filter((g) => matchesStream(g.stream, streamName));
@@ -48,21 +49,22 @@ export function buildCatalog(grants: readonly Grant[], existing: Iterable<string
 
 type Cursor = { after: string } | { from: string };
 
-const encodeToken = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+const encodeToken = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 
 function decodeToken(token: string): Cursor | undefined {
+  let decoded: { after?: unknown; from?: unknown } | null | undefined;
   try {
-    const decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const cursor: Cursor | undefined =
-      typeof decoded.after === 'string'
-        ? { after: decoded.after }
-        : typeof decoded.from === 'string'
-          ? { from: decoded.from }
-          : undefined;
-    return cursor && encodeToken(cursor) === token ? cursor : undefined;
+    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as typeof decoded;
   } catch {
-    return undefined;
+    // Not JSON: `decoded` stays undefined, so there is no cursor.
   }
+  const cursor: Cursor | undefined =
+    typeof decoded?.after === 'string'
+      ? { after: decoded.after }
+      : typeof decoded?.from === 'string'
+        ? { from: decoded.from }
+        : undefined;
+  return cursor && encodeToken(cursor) === token ? cursor : undefined;
 }
 
 /** The query of GET /v1/streams, checked against its generated schema (schemas/discovery.ts). */
@@ -76,12 +78,13 @@ export function parseListQuery(query: Record<string, string | undefined> | null 
 
 /**
  * The listing prefixes a page still needs: a prefix whose every stream name sorts before the page's start is
- * skipped (the start is past it and does not begin with it), so later pages of a big catalog list less.
+ * skipped, so later pages of a big catalog list less. A prefix is kept when the start, cut to the prefix's
+ * length, does not sort after it: the start begins with the prefix or sorts before it.
  */
 export function prefixesFor(prefixes: readonly string[], query: ListQuery): string[] {
   const start = query.after ?? query.from;
   if (start === undefined) return [...prefixes];
-  return prefixes.filter((p) => !(start > p && !start.startsWith(p)));
+  return prefixes.filter((p) => start.slice(0, p.length) <= p);
 }
 
 /**

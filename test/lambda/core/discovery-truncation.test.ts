@@ -15,7 +15,36 @@ describe('prefixesFor', () => {
   });
 });
 
+describe('prefixesFor, every start against every prefix over a small alphabet', () => {
+  // Every string of up to two characters from '-', 'a', 'b' (and ''): as prefixes, as page starts, as suffixes.
+  const chars = ['-', 'a', 'b'];
+  const words = ['', ...chars, ...chars.flatMap((c) => chars.map((d) => c + d))];
+  // The rule: a prefix is needed while some name that begins with it sorts at or after the page start.
+  const needed = (p: string, start: string) => words.some((suffix) => p + suffix >= start);
+
+  it.each(words)('keeps exactly the prefixes some name at or after the start %j begins with', (start) => {
+    const expected = words.filter((p) => needed(p, start));
+    expect(prefixesFor(words, { limit: 10, after: start })).toEqual(expected);
+    expect(prefixesFor(words, { limit: 10, from: start })).toEqual(expected);
+  });
+
+  it('keeps a prefix the start equals, and one the start is a shorter part of', () => {
+    expect(prefixesFor(['b-'], { limit: 10, from: 'b-' })).toEqual(['b-']);
+    expect(prefixesFor(['b-'], { limit: 10, after: 'b' })).toEqual(['b-']);
+    expect(prefixesFor(['b-'], { limit: 10, after: 'b-' })).toEqual(['b-']);
+    expect(prefixesFor(['a-'], { limit: 10, after: 'b' })).toEqual([]);
+  });
+});
+
 describe('pageOf with a listing that stopped before a prefix', () => {
+  it('leaves a stream named exactly the unlisted prefix to the next page, so it is listed once', () => {
+    const withPrefixName = ['a-1', 'b-', 'b-1'].map(entry);
+    const page = pageOf(withPrefixName, { limit: 10 }, 'b-');
+    expect(page.streams).toEqual([entry('a-1')]);
+    const next = pageOf(withPrefixName, parseListQuery({ nextToken: page.nextToken }));
+    expect(next).toEqual({ streams: [entry('b-'), entry('b-1')] });
+  });
+
   it('ends the page before the unlisted prefix, truncated, with a token that starts there', () => {
     const page = pageOf(catalog, { limit: 10 }, 'b-');
     expect(page).toEqual({

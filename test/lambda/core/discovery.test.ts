@@ -138,6 +138,15 @@ describe('parseListQuery and pageOf, more', () => {
     }
   });
 
+  it('refuses a token whose cursor is not a string, or that has no cursor', () => {
+    for (const json of ['{"from":7}', '{"from":null}', '{}', '7', '"after"']) {
+      const nextToken = Buffer.from(json).toString('base64url');
+      expect(() => parseListQuery({ nextToken })).toThrow('nextToken: is not a token this API returned');
+    }
+    const fromToken = Buffer.from('{"from":"c"}').toString('base64url');
+    expect(parseListQuery({ nextToken: fromToken })).toEqual({ limit: 100, from: 'c' });
+  });
+
   it('refuses with INVALID_REQUEST (400)', () => {
     for (const query of [{ limit: '0' }, { nextToken: '!' }]) {
       try {
