@@ -101,9 +101,9 @@ export function decideWebrtc(
       if (reason === 'NO_GRANT_FOR_STREAM') reason = 'MODE_NOT_GRANTED';
       continue;
     }
-    const fromMs = grant.from === undefined ? -Infinity : grant.from * 1000;
-    const toMs = grant.to === undefined ? Infinity : grant.to * 1000;
-    if (nowMs < fromMs || nowMs >= toMs) {
+    // A window that has ended (now at or past `to`) leaves under 1 s below, so it is refused there, as OUTSIDE_WINDOW.
+    const toMs = (grant.to ?? Infinity) * 1000;
+    if (nowMs < (grant.from ?? -Infinity) * 1000) {
       reason = 'OUTSIDE_WINDOW';
       continue;
     }
