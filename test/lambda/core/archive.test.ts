@@ -9,17 +9,7 @@ import {
   parseTimelineRequest,
   requireArchiveWindow,
 } from '../../../lambda/core/archive';
-import type { Grant } from '../../../lambda/core/grants';
-
-const S = 1_768_478_400; // 2026-01-15T12:00:00Z in seconds
-const iso = (s: number) => new Date(s * 1000).toISOString();
-const grant = (g: Partial<Grant>): Grant => ({
-  stream: 'cam-1',
-  modes: ['ON_DEMAND'],
-  protocols: ['DASH', 'HLS'],
-  ...g,
-});
-const range = { fromMs: (S - 3600) * 1000, toMs: S * 1000 };
+import { S, grant, iso, range } from './archive-fixtures';
 
 describe('archive grants', () => {
   it('needs ON_DEMAND or LIVE_REPLAY on the stream: LIVE alone or another stream reveal nothing', () => {

@@ -3,28 +3,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { decide, forbidden, type DenyReason } from '../../../lambda/core/decision';
 import type { Grant } from '../../../lambda/core/grants';
-import type { SessionRequest } from '../../../lambda/core/request';
+import { HOUR, NOW, NOW_S, grant as baseGrant, limits, live } from './decision-fixtures';
 
-const NOW = Date.parse('2026-11-25T10:00:00Z');
-const NOW_S = NOW / 1000;
-const HOUR = 3600_000;
-const limits = { defaultExpiresSeconds: 300, maxExpiresSeconds: 3600 };
-
-const live = (streamName: string, extra: Partial<SessionRequest> = {}): SessionRequest => ({
-  streamName,
-  protocol: 'DASH',
-  playbackMode: 'LIVE',
-  fragmentSelectorType: 'SERVER_TIMESTAMP',
-  displayFragmentTimestamp: 'NEVER',
-  displayFragmentNumber: 'NEVER',
-  ...extra,
-});
-const grant = (stream: string, extra: Partial<Grant> = {}): Grant => ({
-  stream,
-  modes: ['LIVE', 'LIVE_REPLAY'],
-  protocols: ['DASH', 'HLS'],
-  ...extra,
-});
+// Grants here hold LIVE_REPLAY too, so a window's edges are reached by open-ended replays.
+const grant = (stream: string, extra: Partial<Grant> = {}): Grant =>
+  baseGrant(stream, { modes: ['LIVE', 'LIVE_REPLAY'], ...extra });
 
 describe('decide at its edges', () => {
   it('refuses an open-ended LIVE_REPLAY under a window that opens later, even from a start inside it', () => {

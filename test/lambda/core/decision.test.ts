@@ -4,27 +4,7 @@ import { PLAYBACK_MODES, PROTOCOLS } from '../../../lambda/core/config';
 import { decide, forbidden, sessionExpirySeconds } from '../../../lambda/core/decision';
 import { matchesStream, type Grant } from '../../../lambda/core/grants';
 import type { SessionRequest } from '../../../lambda/core/request';
-
-const NOW = Date.parse('2026-11-25T10:00:00Z');
-const NOW_S = NOW / 1000;
-const limits = { defaultExpiresSeconds: 300, maxExpiresSeconds: 3600 };
-const HOUR = 3600_000;
-
-const live = (streamName: string, extra: Partial<SessionRequest> = {}): SessionRequest => ({
-  streamName,
-  protocol: 'DASH',
-  playbackMode: 'LIVE',
-  fragmentSelectorType: 'SERVER_TIMESTAMP',
-  displayFragmentTimestamp: 'NEVER',
-  displayFragmentNumber: 'NEVER',
-  ...extra,
-});
-const grant = (stream: string, extra: Partial<Grant> = {}): Grant => ({
-  stream,
-  modes: ['LIVE'],
-  protocols: ['DASH', 'HLS'],
-  ...extra,
-});
+import { HOUR, NOW, NOW_S, grant, limits, live } from './decision-fixtures';
 
 describe('decide', () => {
   it('allows a live session on an exactly granted stream with the default expiry', () => {
