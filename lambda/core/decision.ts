@@ -75,8 +75,8 @@ function checkGrant(
     return { ok: false, reason: 'SELECTOR_NOT_GRANTED' };
   }
 
-  const fromMs = grant.from === undefined ? -Infinity : grant.from * 1000;
-  const toMs = grant.to === undefined ? Infinity : grant.to * 1000;
+  const fromMs = (grant.from ?? -Infinity) * 1000;
+  const toMs = (grant.to ?? Infinity) * 1000;
   let windowCap: number | undefined;
   const reachedStart = request.startMs ?? nowMs;
   if (reachedStart < fromMs) return { ok: false, reason: 'OUTSIDE_WINDOW' };

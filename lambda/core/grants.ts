@@ -38,7 +38,8 @@ function isStringArrayOf<T extends string>(value: unknown, allowed: readonly T[]
 }
 
 function isNumericDate(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+  // Number.isFinite is false for every non-number.
+  return Number.isFinite(value) && (value as number) >= 0;
 }
 
 function isPositiveInteger(value: unknown): value is number {
