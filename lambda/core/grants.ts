@@ -38,8 +38,7 @@ function isStringArrayOf<T extends string>(value: unknown, allowed: readonly T[]
 }
 
 function isNumericDate(value: unknown): value is number {
-  // Number.isFinite is false for every non-number.
-  return Number.isFinite(value) && (value as number) >= 0;
+  return Number.isFinite(value) && (value as number) >= 0; // Number.isFinite is false for every non-number
 }
 
 function isPositiveInteger(value: unknown): value is number {
