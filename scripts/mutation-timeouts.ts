@@ -1,0 +1,84 @@
+// Checks Stryker's timed-out mutants one by one: each is applied alone (to the source the report holds), its covering
+// test files run under jest with the mutation setup, and the verdict is printed: FAILED (a test failed: the timeout
+// stood for a kill), PASSED (no test failed: a survivor Stryker counted as detected) or HANG (still running after
+// 120 s). Stryker restarts a worker after a timeout and the new worker's first mutant pays jest's cold start, so a
+// loaded machine turns kills into timeouts in runs; Stryker counts both as detected, this tells them apart.
+// It writes into the working tree and puts each file back: run it on a clean checkout, nothing else running on it.
+//   npm run mutation:timeouts -- coverage/mutation/core.json [more.json ...]
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
+
+interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+export interface ReportMutant {
+  readonly status: string;
+  readonly mutatorName?: string;
+  readonly replacement?: string;
+  readonly coveredBy?: readonly string[];
+  readonly location: { readonly start: Position; readonly end: Position };
+}
+export interface TimeoutReport {
+  readonly files: Record<string, { readonly source: string; readonly mutants: readonly ReportMutant[] }>;
+  readonly testFiles?: Record<string, { readonly tests: readonly { readonly id: string }[] }>;
+  readonly projectRoot?: string;
+}
+
+/** The source with one mutant applied. Stryker's positions are 1-based lines and 1-based columns. */
+export function applyMutant(source: string, { location, replacement = '' }: ReportMutant): string {
+  const lines = source.split('\n');
+  const offset = ({ line, column }: Position) =>
+    lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+  return source.slice(0, offset(location.start)) + replacement + source.slice(offset(location.end));
+}
+
+/** The test files (relative to the repository) holding the tests that cover a mutant. */
+export function coveringTestFiles(report: TimeoutReport, mutant: ReportMutant): string[] {
+  const fileOf = new Map<string, string>();
+  for (const [file, { tests }] of Object.entries(report.testFiles ?? {}))
+    for (const { id } of tests)
+      fileOf.set(id, isAbsolute(file) ? relative(report.projectRoot ?? '.', file) : file);
+  return [...new Set((mutant.coveredBy ?? []).flatMap((id) => fileOf.get(id) ?? []))].sort();
+}
+
+function verdict(file: string, source: string, tests: string[]): { verdict: string; seconds: number } {
+  const original = readFileSync(file, 'utf8');
+  const started = Date.now();
+  writeFileSync(file, source);
+  try {
+    const run = spawnSync(
+      'npx',
+      ['jest', '--silent', '--setupFilesAfterEnv', '<rootDir>/test/support/mutation-setup.ts', ...tests],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules --no-warnings=ExperimentalWarning' },
+      },
+    );
+    const v = run.error ? 'HANG' : run.status === 0 ? 'PASSED' : 'FAILED';
+    return { verdict: v, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    writeFileSync(file, original);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const counts = new Map<string, number>();
+  for (const path of process.argv.slice(2)) {
+    const report = JSON.parse(readFileSync(path, 'utf8')) as TimeoutReport;
+    for (const [file, { source, mutants }] of Object.entries(report.files)) {
+      for (const mutant of mutants.filter((m) => m.status === 'Timeout')) {
+        const tests = coveringTestFiles(report, mutant);
+        const { verdict: v, seconds } = verdict(file, applyMutant(source, mutant), tests);
+        counts.set(v, (counts.get(v) ?? 0) + 1);
+        const { line, column } = mutant.location.start;
+        console.log(
+          `${v} ${seconds.toFixed(1)} s ${file}:${line}:${column} ${mutant.mutatorName} (${tests.length} test files)`,
+        );
+      }
+    }
+  }
+  console.log([...counts].map(([v, n]) => `${v} ${n}`).join(', ') || 'no timed-out mutants');
+}
