@@ -26,6 +26,13 @@ describe('checkJsonSchema: types', () => {
       5,
       [top('Invalid input: expected null, received number', true)],
     ],
+    ['nullable holds null (OpenAPI 3.0)', { type: 'string', nullable: true, minLength: 1 }, null, []],
+    [
+      'nullable false is no nullable',
+      { type: 'string', nullable: false },
+      null,
+      [top('Invalid input: expected string, received null', true)],
+    ],
     ['a type list holds either', { type: ['string', 'null'], minLength: 1 }, 'x', []],
     ['a type list holds null, no size checked', { type: ['string', 'null'], minLength: 1 }, null, []],
     [
