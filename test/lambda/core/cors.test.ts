@@ -1,6 +1,6 @@
 // CORS answers (SECURITY.md, Browsers): no response ever reflects an origin outside cors.allowOrigins.
 import { describe, expect, it } from '@jest/globals';
-import { corsHeaders } from '../../../lambda/core/cors';
+import { CORS_EXPOSE_HEADERS, corsHeaders, staticCorsHeaders } from '../../../lambda/core/cors';
 
 const APP = 'https://app.example.com';
 
@@ -55,5 +55,26 @@ describe('corsHeaders', () => {
     ['an empty allow-list allows nobody', APP, [], {}],
   ])('%s', (_name, origin, allowOrigins, headers) => {
     expect(corsHeaders(origin, allowOrigins)).toEqual(headers);
+  });
+});
+
+// Gateway and WAF answers cannot read the request's Origin: one static value, or none when it would have to be chosen.
+describe('staticCorsHeaders', () => {
+  it('sends `*` as it is, even beside other origins', () => {
+    const any = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After' };
+    expect(staticCorsHeaders(['*'])).toStrictEqual(any);
+    expect(staticCorsHeaders([APP, '*'])).toStrictEqual(any);
+  });
+
+  it('sends the one allowed origin as it is', () => {
+    expect(staticCorsHeaders([APP])).toStrictEqual({
+      'Access-Control-Allow-Origin': APP,
+      ...CORS_EXPOSE_HEADERS,
+    });
+  });
+
+  it('sends nothing for several origins (echoing would hand any site the answer) or none', () => {
+    expect(staticCorsHeaders([APP, 'https://admin.example.com'])).toStrictEqual({});
+    expect(staticCorsHeaders([])).toStrictEqual({});
   });
 });
