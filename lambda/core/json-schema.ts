@@ -59,7 +59,7 @@ function isType(type: string, value: unknown): boolean {
       return Array.isArray(value);
     case 'integer':
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
+      return Number.isFinite(value); // false for every non-number
     case 'null':
       return value === null;
     case 'string':
@@ -79,7 +79,7 @@ function kindIssue(schema: JsonSchema, value: unknown): string | undefined {
       ? `Invalid input: expected ${primitive(values[0])}`
       : `Invalid option: expected one of ${values.map(primitive).join('|')}`;
   }
-  const types = schema.type === undefined ? [] : ([] as string[]).concat(schema.type as string);
+  const types = ([] as string[]).concat((schema.type as string | string[] | undefined) ?? []);
   const type = types.find((t) => t !== 'null') ?? types[0];
   if (type === undefined || types.some((t) => isType(t, value))) {
     if (type !== 'integer' || typeof value !== 'number') return undefined;
@@ -125,9 +125,9 @@ function keywordIssue(schema: JsonSchema, keyword: string, value: unknown): stri
       // A format zod writes with a pattern is checked by the pattern; `uri` has none (zod: `new URL`).
       if (schema.format !== 'uri' || typeof value !== 'string' || URL.canParse(value)) return undefined;
       return 'Invalid URL';
-    default:
-      return undefined;
   }
+  // Any other keyword (type, enum, items, properties...) is not one of these checks.
+  return undefined;
 }
 
 interface Walk {

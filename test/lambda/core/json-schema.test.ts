@@ -58,6 +58,9 @@ describe('checkJsonSchema: types', () => {
       [top(`Too big: expected int to be <=${MAX}`)],
     ],
     ['a boolean has no array size', { type: ['boolean', 'array'], minItems: 1 }, true, []],
+    ['minItems is for arrays only', { type: ['string', 'array'], minItems: 2 }, 'x', []],
+    ['minLength is for strings only', { type: ['string', 'array'], minLength: 2 }, ['x'], []],
+    ['a pattern is for strings only', { type: ['string', 'array'], pattern: '^a$' }, ['b'], []],
     ['an array without items', { type: 'array' }, [1, 'a'], []],
   ])('%s', (_rule, schema, value, expected) => {
     expect(issues(schema, value)).toStrictEqual(expected);
