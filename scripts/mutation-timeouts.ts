@@ -1,7 +1,7 @@
 // Checks Stryker's timed-out mutants one by one: each is applied alone (to the source the report holds), its covering
 // test files run under jest with the mutation setup, and the verdict is printed: FAILED (a test failed: the timeout
-// stood for a kill), PASSED (no test failed: a survivor Stryker counted as detected) or HANG (still running after
-// 120 s). Stryker restarts a worker after a timeout and the new worker's first mutant pays jest's cold start, so a
+// stood for a kill), PASSED (no test failed: a survivor Stryker counted as detected), HANG (still running after
+// 120 s) or ERROR (jest never got to the tests). Stryker restarts a worker after a timeout and the new worker's first mutant pays jest's cold start, so a
 // loaded machine turns kills into timeouts in runs; Stryker counts both as detected, this tells them apart.
 // It writes into the working tree and puts each file back: run it on a clean checkout, nothing else running on it.
 //   npm run mutation:timeouts -- coverage/mutation/core.json [more.json ...]
@@ -43,21 +43,33 @@ export function coveringTestFiles(report: TimeoutReport, mutant: ReportMutant): 
   return [...new Set((mutant.coveredBy ?? []).flatMap((id) => fileOf.get(id) ?? []))].sort();
 }
 
+/**
+ * FAILED only when jest ran the tests and one failed; a run that never got to its tests (a bad option, no test
+ * found, a file that does not load) is ERROR, not a kill.
+ */
+export function verdictOf(status: number | null, output: string): 'FAILED' | 'PASSED' | 'ERROR' {
+  const tests = /^Tests:\s+(.*)$/m.exec(output)?.[1];
+  if (tests === undefined) return 'ERROR';
+  if (/\d+ failed/.test(tests)) return 'FAILED';
+  return status === 0 ? 'PASSED' : 'ERROR';
+}
+
 function verdict(file: string, source: string, tests: string[]): { verdict: string; seconds: number } {
   const original = readFileSync(file, 'utf8');
   const started = Date.now();
   writeFileSync(file, source);
   try {
+    // The test files come before the option: jest reads every word after --setupFilesAfterEnv as a setup file.
     const run = spawnSync(
       'npx',
-      ['jest', '--silent', '--setupFilesAfterEnv', '<rootDir>/test/support/mutation-setup.ts', ...tests],
+      ['jest', '--silent', ...tests, '--setupFilesAfterEnv', '<rootDir>/test/support/mutation-setup.ts'],
       {
         encoding: 'utf8',
         timeout: 120_000,
         env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules --no-warnings=ExperimentalWarning' },
       },
     );
-    const v = run.error ? 'HANG' : run.status === 0 ? 'PASSED' : 'FAILED';
+    const v = run.error ? 'HANG' : verdictOf(run.status, `${run.stdout}${run.stderr}`);
     return { verdict: v, seconds: (Date.now() - started) / 1000 };
   } finally {
     writeFileSync(file, original);

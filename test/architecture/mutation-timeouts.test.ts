@@ -1,7 +1,12 @@
 // scripts/mutation-timeouts.ts applies a timed-out mutant alone to the source Stryker's report holds and runs the
 // test files that cover it: where the mutation lands, and which files run.
 import { describe, expect, it } from '@jest/globals';
-import { applyMutant, coveringTestFiles, type ReportMutant } from '../../scripts/mutation-timeouts';
+import {
+  applyMutant,
+  coveringTestFiles,
+  verdictOf,
+  type ReportMutant,
+} from '../../scripts/mutation-timeouts';
 
 const at = (
   line: number,
@@ -61,5 +66,21 @@ describe('coveringTestFiles', () => {
   it('names none for a mutant no test covers, or a report without test files', () => {
     expect(coveringTestFiles(report, at(1, 1, 1, 2, ''))).toEqual([]);
     expect(coveringTestFiles({ files: {} }, { ...at(1, 1, 1, 2, ''), coveredBy: ['1'] })).toEqual([]);
+  });
+});
+
+describe('verdictOf', () => {
+  it('is FAILED only when jest ran the tests and one failed', () => {
+    expect(verdictOf(1, 'Tests:       1 failed, 37 passed, 38 total\n')).toBe('FAILED');
+    expect(verdictOf(0, 'Test Suites: 1 passed\nTests:       38 passed, 38 total\n')).toBe('PASSED');
+  });
+
+  it('is ERROR when jest never got to the tests, whatever its exit status', () => {
+    // jest reads every word after --setupFilesAfterEnv as a setup file: the test file was "not found"
+    const invalid =
+      '● Validation Error:\n\n  Module test/a.test.ts in the setupFilesAfterEnv option was not found.\n';
+    expect(verdictOf(1, invalid)).toBe('ERROR');
+    expect(verdictOf(1, 'No tests found, exiting with code 1\n')).toBe('ERROR');
+    expect(verdictOf(1, 'Test Suites: 1 failed\nTests:       0 total\n')).toBe('ERROR');
   });
 });
