@@ -1,8 +1,9 @@
 // Checks Stryker's timed-out mutants one by one: each is applied alone (to the source the report holds), its covering
 // test files run under jest with the mutation setup, and the verdict is printed: FAILED (a test failed: the timeout
 // stood for a kill), PASSED (no test failed: a survivor Stryker counted as detected), HANG (still running after
-// 120 s) or ERROR (jest never got to the tests). Stryker restarts a worker after a timeout and the new worker's first mutant pays jest's cold start, so a
-// loaded machine turns kills into timeouts in runs; Stryker counts both as detected, this tells them apart.
+// 30 s, where a failing run takes a few) or ERROR (jest never got to the tests). Stryker restarts a worker after a
+// timeout and the new worker's first mutant pays jest's cold start, so a loaded machine turns kills into timeouts in
+// runs; Stryker counts both as detected, this tells them apart.
 // It writes into the working tree and puts each file back: run it on a clean checkout, nothing else running on it.
 //   npm run mutation:timeouts -- coverage/mutation/core.json [more.json ...]
 import { spawnSync } from 'node:child_process';
@@ -65,7 +66,7 @@ function verdict(file: string, source: string, tests: string[]): { verdict: stri
       ['jest', '--silent', ...tests, '--setupFilesAfterEnv', '<rootDir>/test/support/mutation-setup.ts'],
       {
         encoding: 'utf8',
-        timeout: 120_000,
+        timeout: 30_000,
         env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules --no-warnings=ExperimentalWarning' },
       },
     );
