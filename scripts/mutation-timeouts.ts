@@ -61,16 +61,19 @@ function verdict(file: string, source: string, tests: string[]): { verdict: stri
   writeFileSync(file, source);
   try {
     // The test files come before the option: jest reads every word after --setupFilesAfterEnv as a setup file.
-    const run = spawnSync(
-      'npx',
-      ['jest', '--silent', ...tests, '--setupFilesAfterEnv', '<rootDir>/test/support/mutation-setup.ts'],
-      {
-        encoding: 'utf8',
-        timeout: 30_000,
-        env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules --no-warnings=ExperimentalWarning' },
-      },
-    );
-    const v = run.error ? 'HANG' : verdictOf(run.status, `${run.stdout}${run.stderr}`);
+    // GNU timeout kills the whole process group (npx, jest and its workers), not only its child.
+    const jest = [
+      'jest',
+      '--silent',
+      ...tests,
+      '--setupFilesAfterEnv',
+      '<rootDir>/test/support/mutation-setup.ts',
+    ];
+    const run = spawnSync('timeout', ['-s', 'KILL', '30', 'npx', ...jest], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules --no-warnings=ExperimentalWarning' },
+    });
+    const v = run.status === 137 ? 'HANG' : verdictOf(run.status, `${run.stdout}${run.stderr}`);
     return { verdict: v, seconds: (Date.now() - started) / 1000 };
   } finally {
     writeFileSync(file, original);
