@@ -73,7 +73,9 @@ function verdict(file: string, source: string, tests: string[]): { verdict: stri
       encoding: 'utf8',
       env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules --no-warnings=ExperimentalWarning' },
     });
-    const v = run.status === 137 ? 'HANG' : verdictOf(run.status, `${run.stdout}${run.stderr}`);
+    // timeout's KILL reaches its own group, itself included: it dies by the signal instead of exiting 124.
+    const hung = run.signal === 'SIGKILL' || run.status === 124 || run.status === 137;
+    const v = hung ? 'HANG' : verdictOf(run.status, `${run.stdout}${run.stderr}`);
     return { verdict: v, seconds: (Date.now() - started) / 1000 };
   } finally {
     writeFileSync(file, original);
