@@ -5,7 +5,7 @@
 //   npm run mutation:table -- coverage/mutation/mutation.json [more.json ...]
 import { readFileSync } from 'node:fs';
 
-interface Mutant {
+export interface Mutant {
   readonly status: string;
   readonly mutatorName?: string;
   readonly replacement?: string;

@@ -9,15 +9,14 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
+import type { Mutant } from './mutation-table';
 
 interface Position {
   readonly line: number;
   readonly column: number;
 }
-export interface ReportMutant {
-  readonly status: string;
-  readonly mutatorName?: string;
-  readonly replacement?: string;
+/** A mutant as the table reads it, with where it is (always, in a report) and the ids of the tests covering it. */
+export interface ReportMutant extends Mutant {
   readonly coveredBy?: readonly string[];
   readonly location: { readonly start: Position; readonly end: Position };
 }
@@ -35,12 +34,17 @@ export function applyMutant(source: string, { location, replacement = '' }: Repo
   return source.slice(0, offset(location.start)) + replacement + source.slice(offset(location.end));
 }
 
-/** The test files (relative to the repository) holding the tests that cover a mutant. */
-export function coveringTestFiles(report: TimeoutReport, mutant: ReportMutant): string[] {
+/** Each test's file (relative to the repository), by test id: read once per report. */
+export function testFilesById(report: TimeoutReport): ReadonlyMap<string, string> {
   const fileOf = new Map<string, string>();
   for (const [file, { tests }] of Object.entries(report.testFiles ?? {}))
     for (const { id } of tests)
       fileOf.set(id, isAbsolute(file) ? relative(report.projectRoot ?? '.', file) : file);
+  return fileOf;
+}
+
+/** The test files holding the tests that cover a mutant. */
+export function coveringTestFiles(fileOf: ReadonlyMap<string, string>, mutant: ReportMutant): string[] {
   return [...new Set((mutant.coveredBy ?? []).flatMap((id) => fileOf.get(id) ?? []))].sort();
 }
 
@@ -86,9 +90,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const counts = new Map<string, number>();
   for (const path of process.argv.slice(2)) {
     const report = JSON.parse(readFileSync(path, 'utf8')) as TimeoutReport;
+    const fileOf = testFilesById(report);
     for (const [file, { source, mutants }] of Object.entries(report.files)) {
       for (const mutant of mutants.filter((m) => m.status === 'Timeout')) {
-        const tests = coveringTestFiles(report, mutant);
+        const tests = coveringTestFiles(fileOf, mutant);
         const { verdict: v, seconds } = verdict(file, applyMutant(source, mutant), tests);
         counts.set(v, (counts.get(v) ?? 0) + 1);
         const { line, column } = mutant.location.start;

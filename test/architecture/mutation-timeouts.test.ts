@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   applyMutant,
   coveringTestFiles,
+  testFilesById,
   verdictOf,
   type ReportMutant,
 } from '../../scripts/mutation-timeouts';
@@ -56,7 +57,7 @@ describe('coveringTestFiles', () => {
 
   it('names each file holding a covering test once, sorted, relative to the project', () => {
     const mutant = { ...at(1, 1, 1, 2, ''), coveredBy: ['4', '2', '1', '5'] };
-    expect(coveringTestFiles(report, mutant)).toEqual([
+    expect(coveringTestFiles(testFilesById(report), mutant)).toEqual([
       'test/lambda/core/a.test.ts',
       'test/lambda/core/b.test.ts',
       'test/lambda/core/c.test.ts',
@@ -64,8 +65,10 @@ describe('coveringTestFiles', () => {
   });
 
   it('names none for a mutant no test covers, or a report without test files', () => {
-    expect(coveringTestFiles(report, at(1, 1, 1, 2, ''))).toEqual([]);
-    expect(coveringTestFiles({ files: {} }, { ...at(1, 1, 1, 2, ''), coveredBy: ['1'] })).toEqual([]);
+    expect(coveringTestFiles(testFilesById(report), at(1, 1, 1, 2, ''))).toEqual([]);
+    expect(
+      coveringTestFiles(testFilesById({ files: {} }), { ...at(1, 1, 1, 2, ''), coveredBy: ['1'] }),
+    ).toEqual([]);
   });
 });
 
